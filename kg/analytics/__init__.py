@@ -1,0 +1,1 @@
+"""Analytics: co-authorship communities, concept lineage, trends; plain functions on networkx graphs."""

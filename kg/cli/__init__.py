@@ -1,0 +1,53 @@
+"""The `kg` command line: a thin click layer over the library (parse, call, render).
+
+Each command group lives in its own module below and registers itself on ``main``.
+Library errors (KGError) become one clean line on stderr and the error's exit code.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from kg import __version__
+from kg.errors import KGError
+
+#: exit codes, documented in `kg --help` and the README
+EXIT_CODES = {
+    0: "success",
+    1: "error inside kg",
+    2: "bad input or usage (file and line are named)",
+    3: "the graph store failed",
+    4: "the extraction pipeline could not be loaded",
+}
+
+
+class KGGroup(click.Group):
+    """Turns KGError into one line and its exit code, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except KGError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+
+
+@click.group(
+    cls=KGGroup,
+    epilog="Exit codes: " + "; ".join(f"{k} {v}" for k, v in EXIT_CODES.items()),
+)
+@click.version_option(__version__, prog_name="kg")
+def main() -> None:
+    """Turn paper listings into a knowledge graph of papers, authors and concepts.
+
+    Example: kg run pipelines/sample.toml && kg stats
+    """
+
+
+#: command modules, each registering its commands on `main` when imported
+COMMAND_MODULES = ("ingest", "extract", "store", "report", "synth")
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"kg.cli.{_name}")

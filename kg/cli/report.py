@@ -1,0 +1,5 @@
+"""`kg` commands of the report stage."""
+
+from __future__ import annotations
+
+from kg.cli import main  # noqa: F401

@@ -1,0 +1,1 @@
+"""Extract: concepts, acronyms, proposals, derivations and results from titles and abstracts."""

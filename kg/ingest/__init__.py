@@ -1,0 +1,1 @@
+"""Ingest: listing pages and JSON Lines records in, deduplicated Paper records out."""

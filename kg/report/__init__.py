@@ -1,0 +1,1 @@
+"""Report: text, Markdown, JSON and HTML renderings of what the graph answers."""

@@ -1,0 +1,1 @@
+"""Resolve: one node per real thing (concepts, authors, affiliations), every merge recorded."""

@@ -1,0 +1,171 @@
+"""The graph schema, defined once: labels, keys, properties and relationship types.
+
+Both backends derive their DDL from these declarations (LadybugDB node and rel tables;
+Neo4j uniqueness constraints and indexes). Labels and relationship types in Cypher come
+from here, never from user strings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+#: property types, in LadybugDB's names; Neo4j is schema-free beyond constraints
+STRING, INT64, DOUBLE, BOOL, STRING_LIST, INT64_LIST = (
+    "STRING",
+    "INT64",
+    "DOUBLE",
+    "BOOL",
+    "STRING[]",
+    "INT64[]",
+)
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    properties: dict[str, str]
+    #: properties worth an index (besides the key) for the saved queries
+    indexed: tuple[str, ...] = ()
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    source: str
+    target: str
+    properties: dict[str, str] = field(default_factory=dict)
+    description: str = ""
+
+
+EVIDENCE = {
+    "paper_id": STRING,
+    "sentence": STRING,
+    "start": INT64,
+    "end": INT64,
+    "extractor": STRING,
+    "version": STRING,
+    "confidence": DOUBLE,
+}
+
+NODES: tuple[NodeType, ...] = (
+    NodeType(
+        "Paper",
+        "id",
+        {
+            "id": STRING,
+            "title": STRING,
+            "abstract": STRING,
+            "arxiv_id": STRING,
+            "date": STRING,
+            "year": INT64,
+            "month": INT64,
+            "date_precision": STRING,
+            "category": STRING,
+            "has_code": BOOL,
+            "upvotes": INT64,
+            "et_al": BOOL,
+            "author_count": INT64,
+            "sources": STRING_LIST,
+            "content_hash": STRING,
+        },
+        indexed=("title", "year"),
+        description="A paper, merged over every listing it appears in",
+    ),
+    NodeType(
+        "Author",
+        "id",
+        {
+            "id": STRING,
+            "name": STRING,
+            "aliases": STRING_LIST,
+            "is_group": BOOL,
+            "community": INT64,
+        },
+        indexed=("name",),
+        description="A person or a group author (e.g. 'FAIR CodeGen team')",
+    ),
+    NodeType(
+        "Affiliation",
+        "id",
+        {"id": STRING, "slug": STRING, "name": STRING, "known": BOOL},
+        indexed=("name",),
+        description="An organisation, from the listing's org slugs",
+    ),
+    NodeType(
+        "Concept",
+        "id",
+        {
+            "id": STRING,
+            "name": STRING,
+            "kind": STRING,
+            "aliases": STRING_LIST,
+            "acronym": STRING,
+            "merge_rules": STRING_LIST,
+            "first_year": INT64,
+            "mentions": INT64,
+            "burst": DOUBLE,
+        },
+        indexed=("name", "kind"),
+        description="A method, data set, benchmark, task or metric",
+    ),
+    NodeType(
+        "Result",
+        "id",
+        {"id": STRING, "value": STRING, "number": DOUBLE, "metric": STRING, "benchmark": STRING},
+        description="A value a paper reports on a benchmark or data set",
+    ),
+    NodeType(
+        "Community",
+        "id",
+        {"id": INT64, "size": INT64, "papers": INT64, "modularity": DOUBLE, "algorithm": STRING},
+        description="A co-authorship community",
+    ),
+)
+
+RELATIONSHIPS: tuple[RelType, ...] = (
+    RelType("AUTHORED", "Author", "Paper", {"position": INT64}, "author wrote paper (position in byline)"),
+    RelType("AFFILIATED_WITH", "Paper", "Affiliation", {}, "paper lists this organisation"),
+    RelType(
+        "MENTIONS",
+        "Paper",
+        "Concept",
+        {**EVIDENCE, "surface": STRING, "count": INT64, "starts": INT64_LIST},
+        "paper mentions concept (first mention as evidence, all offsets in starts)",
+    ),
+    RelType("PROPOSES", "Paper", "Concept", {**EVIDENCE, "surface": STRING}, "paper introduces concept"),
+    RelType(
+        "DERIVED_FROM",
+        "Concept",
+        "Concept",
+        {**EVIDENCE, "relation": STRING},
+        "a paper states that the new concept derives from the base",
+    ),
+    RelType("REPORTS", "Paper", "Result", EVIDENCE, "paper reports result"),
+    RelType("ON", "Result", "Concept", {}, "result is on this benchmark or data set"),
+    RelType("MEASURED_BY", "Result", "Concept", {}, "result is measured by this metric"),
+    RelType("FOR_METHOD", "Result", "Concept", {}, "result is reported for this method"),
+    RelType(
+        "LINEAGE",
+        "Concept",
+        "Concept",
+        {"evidence": STRING, "sentences": STRING_LIST, "papers": STRING_LIST, "child_year": INT64, "parent_year": INT64},
+        "analytics: child concept descends from parent (evidence: stated, morphology)",
+    ),
+    RelType("IN_COMMUNITY", "Author", "Community", {}, "analytics: author's co-authorship community"),
+)
+
+
+def node(label: str) -> NodeType:
+    for n in NODES:
+        if n.label == label:
+            return n
+    raise KeyError(label)
+
+
+def relationship(rel_type: str) -> RelType:
+    for r in RELATIONSHIPS:
+        if r.type == rel_type:
+            return r
+    raise KeyError(rel_type)
