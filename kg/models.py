@@ -264,3 +264,71 @@ def concept_id(kind: str, key: str) -> str:
     """Deterministic concept id from its kind and its resolved key."""
     digest = hashlib.sha256(f"{kind}|{key}".encode("utf-8")).hexdigest()[:16]
     return f"c:{digest}"
+
+
+# --------------------------------------------------------------------------- the graph to load
+# What the resolve stage hands to the store: resolved nodes and the edges between them,
+# all by id. The loader maps these onto the schema (kg/store/schema.py) for either backend.
+
+
+class Authorship(Record):
+    author_id: str
+    paper_id: str
+    position: int
+
+
+class PaperAffiliation(Record):
+    paper_id: str
+    affiliation_id: str
+
+
+class MentionEdge(Record):
+    paper_id: str
+    concept_id: str
+    surface: str
+    count: int
+    starts: list[int]
+    evidence: Evidence
+
+
+class ProposalEdge(Record):
+    paper_id: str
+    concept_id: str
+    surface: str
+    evidence: Evidence
+
+
+class DerivationEdge(Record):
+    new_id: str
+    base_id: str
+    relation: str
+    evidence: Evidence
+
+
+class ResultNode(Record):
+    """A reported value; linked to its paper, benchmark and (when stated) metric and method."""
+
+    id: str
+    paper_id: str
+    value: str
+    number: float | None = None
+    benchmark_id: str
+    metric_id: str | None = None
+    method_id: str | None = None
+    evidence: Evidence
+
+
+class ResolvedGraph(Record):
+    """Everything one load writes: the output of the resolve stage, the input of the loader."""
+
+    papers: list[Paper] = Field(default_factory=list)
+    authors: list[Author] = Field(default_factory=list)
+    affiliations: list[Affiliation] = Field(default_factory=list)
+    concepts: list[Concept] = Field(default_factory=list)
+    authorships: list[Authorship] = Field(default_factory=list)
+    paper_affiliations: list[PaperAffiliation] = Field(default_factory=list)
+    mentions: list[MentionEdge] = Field(default_factory=list)
+    proposals: list[ProposalEdge] = Field(default_factory=list)
+    derivations: list[DerivationEdge] = Field(default_factory=list)
+    results: list[ResultNode] = Field(default_factory=list)
+    merges: list[MergeDecision] = Field(default_factory=list)
