@@ -233,6 +233,8 @@ class Concept(Record):
     kind: ConceptKind
     aliases: list[str] = Field(default_factory=list)
     acronym: str | None = None
+    #: the resolution rules that merged surface forms into this concept (see MergeDecision)
+    merge_rules: list[str] = Field(default_factory=list)
 
 
 class Author(Record):
@@ -332,3 +334,127 @@ class ResolvedGraph(Record):
     derivations: list[DerivationEdge] = Field(default_factory=list)
     results: list[ResultNode] = Field(default_factory=list)
     merges: list[MergeDecision] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- analytics
+# What kg.analytics returns: a summary of one run, and the report records kg.analytics.reports builds.
+
+
+class AnalyticsSummary(Record):
+    """What ``run_analytics`` computed and wrote back to the graph."""
+
+    seed: int
+    authors: int = 0
+    coauthor_edges: int = 0
+    communities: int = 0
+    #: communities with more than one member
+    multi_member_communities: int = 0
+    modularity: float = 0.0
+    algorithm: str = ""
+    lineage_edges: int = 0
+    #: lineage edges by evidence kind ("stated", "morphology", "stated+morphology")
+    lineage_by_evidence: dict[str, int] = Field(default_factory=dict)
+    #: candidate lineage edges dropped because they would close a cycle
+    cycles_broken: int = 0
+    concepts: int = 0
+    concepts_with_year: int = 0
+    emerging: list[str] = Field(default_factory=list)
+    #: wall-clock seconds per step
+    seconds: dict[str, float] = Field(default_factory=dict)
+
+
+class ConceptCount(Record):
+    name: str
+    kind: str
+    count: int
+
+
+class CommunityProfile(Record):
+    id: int
+    size: int
+    members: list[str]
+    papers: int
+    top_proposed: list[ConceptCount] = Field(default_factory=list)
+    top_used: list[ConceptCount] = Field(default_factory=list)
+    affiliations: list[str] = Field(default_factory=list)
+
+
+class CommunityReport(Record):
+    algorithm: str
+    modularity: float
+    communities: list[CommunityProfile]
+
+
+class LineageLink(Record):
+    """One LINEAGE edge: ``child`` descends from ``parent``."""
+
+    child: str
+    parent: str
+    evidence: str
+    sentences: list[str] = Field(default_factory=list)
+    papers: list[str] = Field(default_factory=list)
+    child_year: int | None = None
+    parent_year: int | None = None
+
+
+class LineageStep(Record):
+    """A concept on a lineage walk, ``depth`` edges away from the concept asked about."""
+
+    name: str
+    kind: str
+    first_year: int | None = None
+    depth: int
+
+
+class LineageReport(Record):
+    concept: str
+    kind: str
+    first_year: int | None = None
+    ancestors: list[LineageStep] = Field(default_factory=list)
+    descendants: list[LineageStep] = Field(default_factory=list)
+    edges: list[LineageLink] = Field(default_factory=list)
+
+
+class LineagePath(Record):
+    """The lineage path from ``source`` to ``target`` (either direction), empty when none."""
+
+    source: str
+    target: str
+    steps: list[LineageStep] = Field(default_factory=list)
+    edges: list[LineageLink] = Field(default_factory=list)
+
+
+class ConceptTrend(Record):
+    name: str
+    kind: str
+    first_year: int | None = None
+    #: papers mentioning the concept per period ("2023", or "undated")
+    counts: dict[str, int] = Field(default_factory=dict)
+    burst: float = 0.0
+    #: the community whose papers mention it first, then the ones that adopt it later, in order
+    introduced_by: int | None = None
+    adopted_by: list[int] = Field(default_factory=list)
+
+
+class TrendsReport(Record):
+    periods: list[str]
+    #: papers per period (the denominator of the burst statistic)
+    papers_per_period: dict[str, int] = Field(default_factory=dict)
+    emerging: list[ConceptTrend] = Field(default_factory=list)
+    top: list[ConceptTrend] = Field(default_factory=list)
+
+
+class ConceptReport(Record):
+    id: str
+    name: str
+    kind: str
+    aliases: list[str] = Field(default_factory=list)
+    acronym: str | None = None
+    merge_rules: list[str] = Field(default_factory=list)
+    papers: int = 0
+    first_year: int | None = None
+    burst: float = 0.0
+    proposed_by: list[str] = Field(default_factory=list)
+    parents: list[LineageLink] = Field(default_factory=list)
+    children: list[LineageLink] = Field(default_factory=list)
+    communities: list[int] = Field(default_factory=list)
