@@ -458,3 +458,46 @@ class ConceptReport(Record):
     parents: list[LineageLink] = Field(default_factory=list)
     children: list[LineageLink] = Field(default_factory=list)
     communities: list[int] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- store and pipeline
+
+
+class LoadStats(Record):
+    """What one ``GraphStore.load`` did."""
+
+    papers_new: int = 0
+    papers_replaced: int = 0
+    papers_unchanged: int = 0
+    papers_removed: int = 0
+    #: node rows written (inserted or updated) and relationship rows written
+    nodes_written: int = 0
+    rels_written: int = 0
+    nodes_unchanged: int = 0
+    orphans_removed: int = 0
+    seconds: float = 0.0
+    #: "copy" (file-based bulk insert for new rows) or "merge" (UNWIND $rows ... MERGE only)
+    path: str = "merge"
+
+
+class StageTiming(Record):
+    stage: str
+    seconds: float
+    #: records the stage produced (papers, extractions, rows ...)
+    count: int = 0
+
+
+class BuildSummary(Record):
+    """What one pipeline run did: counts and timings per stage."""
+
+    pipeline: str
+    store: str
+    papers: int = 0
+    skipped_records: int = 0
+    extracted: int = 0
+    extraction_cached: int = 0
+    papers_unchanged: int = 0
+    load: LoadStats | None = None
+    analytics_ran: bool = False
+    stages: list[StageTiming] = Field(default_factory=list)
+    seconds: float = 0.0

@@ -69,6 +69,8 @@ NODES: tuple[NodeType, ...] = (
             "author_count": INT64,
             "sources": STRING_LIST,
             "content_hash": STRING,
+            #: fingerprint of every row derived from this paper; written in the same transaction
+            "load_hash": STRING,
         },
         indexed=("title", "year"),
         description="A paper, merged over every listing it appears in",
