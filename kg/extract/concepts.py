@@ -1,0 +1,157 @@
+"""Combining candidate spans into concept mentions: the plain algorithm behind ``kg_concepts``.
+
+Candidates come from the statistical NER, the gazetteer, name shapes and acronym definitions;
+``combine_candidates`` trims them to the span rules of ANNOTATION.md, resolves overlaps (acronym
+pairs first, then the longest confident span), carries types across acronym pairs and across
+repeated strings, and decides BENCHMARK versus DATASET from context.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from typing import NamedTuple
+
+from kg.extract.adapters import AbbrevPair
+from kg.extract.shapes import GENERIC, LEADING_DROP, dataset_or_benchmark, type_from_head
+
+
+class Candidate(NamedTuple):
+    start: int
+    end: int
+    type: str | None
+    source: str
+    #: 2 acronym pair, 1 NER / gazetteer, 0 name shape
+    tier: int
+    confidence: float
+
+
+_TRAIL = " \t\n,;:.!?\"'"
+_LEAD = " \t\n,;:\"'"
+
+
+def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
+    span = text[start:end]
+    paren = span.find("(")
+    if paren > 0:
+        end = start + paren
+    elif paren == 0:
+        return None
+    while end > start and text[end - 1] in _TRAIL:
+        end -= 1
+    while start < end and text[start] in _LEAD:
+        start += 1
+    while True:
+        m = re.match(r"(\w+)\s+", text[start:end])
+        if m and m.group(1).lower() in LEADING_DROP:
+            start += m.end()
+        else:
+            break
+    if end <= start:
+        return None
+    piece = text[start:end]
+    if piece.count(")") != piece.count("(") or piece.lower() in GENERIC or len(piece) < 2:
+        return None
+    return start, end
+
+
+def _overlaps(taken: list[bool], start: int, end: int) -> bool:
+    return any(taken[start:end])
+
+
+def combine_candidates(
+    text: str,
+    candidates: list[Candidate],
+    abbreviations: list[AbbrevPair],
+    sentence_starts: list[int],
+    *,
+    use_shapes: bool = True,
+    known_types: dict[str, str] | None = None,
+) -> list[Candidate]:
+    """Resolve candidates into non-overlapping mentions with their final kinds."""
+    known_types = known_types or {}
+    trimmed: list[Candidate] = []
+    for c in candidates:
+        t = trim_span(text, c.start, c.end)
+        if t:
+            trimmed.append(c._replace(start=t[0], end=t[1]))
+
+    # acronym pairs: both forms get one type, from whatever tagged either form
+    for pair in abbreviations:
+        long_text = text[pair.long_start : pair.long_end]
+        short_text = text[pair.short_start : pair.short_end]
+        kind = known_types.get(long_text.lower()) or known_types.get(short_text.lower())
+        if kind is None:
+            best = None
+            for c in trimmed:
+                if c.type and c.tier >= 1 and (
+                    (c.start < pair.long_end and c.end > pair.long_start)
+                    or (c.start == pair.short_start and c.end == pair.short_end)
+                ):
+                    inside = min(c.end, pair.long_end) - max(c.start, pair.long_start)
+                    if best is None or inside > best[0]:
+                        best = (inside, c.type)
+            kind = best[1] if best else type_from_head(long_text)
+        if kind is None:
+            continue
+        t = trim_span(text, pair.long_start, pair.long_end)
+        if t:
+            trimmed.append(Candidate(t[0], t[1], kind, "acronym", 2, 0.95))
+        trimmed.append(Candidate(pair.short_start, pair.short_end, kind, "acronym", 2, 0.95))
+
+    trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source != "gazetteer", c.start))
+    taken = [False] * (len(text) + 1)
+    chosen: list[Candidate] = []
+    by_string: dict[str, str] = {}
+    for c in trimmed:
+        if c.tier == 0 or c.type is None or _overlaps(taken, c.start, c.end):
+            continue
+        chosen.append(c)
+        by_string.setdefault(text[c.start : c.end].lower(), c.type)
+        for i in range(c.start, c.end):
+            taken[i] = True
+
+    # the same string elsewhere in the paper is the same concept
+    if by_string:
+        for s, kind in list(by_string.items()):
+            for m in re.finditer(r"(?<!\w)" + re.escape(s) + r"(?!\w)", text, re.I):
+                if not _overlaps(taken, m.start(), m.end()):
+                    chosen.append(Candidate(m.start(), m.end(), kind, "repeat", 1, 0.8))
+                    for i in range(m.start(), m.end()):
+                        taken[i] = True
+
+    if use_shapes:
+        for c in trimmed:
+            if c.tier != 0 or _overlaps(taken, c.start, c.end):
+                continue
+            surface = text[c.start : c.end]
+            kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
+            if kind is None:
+                continue
+            chosen.append(c._replace(type=kind))
+            for i in range(c.start, c.end):
+                taken[i] = True
+
+    out = []
+    for c in chosen:
+        if c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
+            k = bisect_right(sentence_starts, c.start) - 1
+            s_start = sentence_starts[k] if k >= 0 else 0
+            s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+            decided = known_types.get(text[c.start : c.end].lower())
+            if decided not in ("DATASET", "BENCHMARK"):
+                decided = dataset_or_benchmark(text[c.start : c.end], text[s_start:s_end])
+            c = c._replace(type=decided)
+        out.append(c)
+    out.sort(key=lambda c: c.start)
+    return _consistent_types(text, out)
+
+
+def _consistent_types(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    # one string, one kind per paper (evaluation counts each distinct string once): majority wins
+    votes: dict[str, dict[str, float]] = {}
+    for c in mentions:
+        v = votes.setdefault(text[c.start : c.end].lower(), {})
+        v[c.type] = v.get(c.type, 0.0) + (2.0 if c.tier == 2 else 1.0)
+    return [c._replace(type=max(votes[text[c.start : c.end].lower()].items(), key=lambda kv: kv[1])[0]) for c in mentions]

@@ -1,0 +1,143 @@
+"""Strict span+type evaluation on the dev sets: ``evaluate_dataset`` behind ``kg eval``.
+
+Dev sets (never trained on): SciERC dev, SciREX dev (title + abstract), the fixed TDMSci dev
+slice (sentence index % 5 == 4, see ``datasets.tdmsci_split``) and tests/gold/corpus_dev.jsonl.
+The corpus gold lists each distinct string once per paper (ANNOTATION.md), so it is scored on
+case-insensitive (string, type) sets per paper; the shared sets are scored on character offsets.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from pydantic import Field
+
+from kg.extract.datasets import (
+    Example,
+    read_corpus_annotations,
+    read_scierc,
+    read_scirex,
+    read_tdmsci,
+    tdmsci_split,
+)
+from kg.models import Record
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+CORPUS_DEV = REPO_ROOT / "tests" / "gold" / "corpus_dev.jsonl"
+DATASETS = ("corpus", "scierc", "scirex", "tdmsci")
+
+
+class TypeScore(Record):
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self) -> dict:
+        return {"p": round(self.precision, 4), "r": round(self.recall, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+class EvalReport(Record):
+    dataset: str
+    documents: int
+    per_type: dict[str, TypeScore] = Field(default_factory=dict)
+    micro: TypeScore = Field(default_factory=TypeScore)
+    #: DATASET and BENCHMARK merged into DATA
+    micro_data_merged: TypeScore = Field(default_factory=TypeScore)
+
+    def summary(self) -> dict:
+        return {
+            "dataset": self.dataset,
+            "documents": self.documents,
+            "micro": self.micro.summary(),
+            "micro_data_merged": self.micro_data_merged.summary(),
+            "per_type": {k: v.summary() for k, v in sorted(self.per_type.items())},
+        }
+
+
+def score_sets(gold: Iterable[set[tuple]], pred: Iterable[set[tuple]], *, name: str, documents: int) -> EvalReport:
+    """Micro and per-type P/R/F1 of per-document sets of (key..., type) tuples."""
+    report = EvalReport(dataset=name, documents=documents)
+    per = defaultdict(TypeScore)
+    for g, p in zip(gold, pred):
+        for item in p & g:
+            per[item[-1]].tp += 1
+        for item in p - g:
+            per[item[-1]].fp += 1
+        for item in g - p:
+            per[item[-1]].fn += 1
+        merge = lambda s: {(*x[:-1], "DATA" if x[-1] in ("DATASET", "BENCHMARK") else x[-1]) for x in s}
+        gm, pm = merge(g), merge(p)
+        report.micro_data_merged.tp += len(pm & gm)
+        report.micro_data_merged.fp += len(pm - gm)
+        report.micro_data_merged.fn += len(gm - pm)
+    report.per_type = dict(per)
+    report.micro = TypeScore(
+        tp=sum(s.tp for s in per.values()), fp=sum(s.fp for s in per.values()), fn=sum(s.fn for s in per.values())
+    )
+    return report
+
+
+def dev_examples(dataset: str, gold: Path | None = None) -> list[Example]:
+    if dataset == "corpus":
+        path = gold or CORPUS_DEV
+        if not Path(path).exists():
+            return []
+        return list(read_corpus_annotations(Path(path)))
+    if dataset == "scierc":
+        return list(read_scierc("dev"))
+    if dataset == "scirex":
+        return list(read_scirex("dev"))
+    if dataset == "tdmsci":
+        return [e for e in read_tdmsci() if tdmsci_split(e.id) == "dev"]
+    raise ValueError(f"unknown dataset {dataset!r}")
+
+
+def predict_mentions(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
+    out = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        out.append([(m[0], m[1], m[2]) for m in (doc._.kg_mentions or [])])
+    return out
+
+
+def evaluate_dataset(nlp, dataset: str, *, gold: Path | None = None) -> EvalReport:
+    """Strict span+type scores of ``nlp`` on one dev set."""
+    examples = dev_examples(dataset, gold)
+    preds = predict_mentions(nlp, [e.text for e in examples])
+    gold_sets, pred_sets = [], []
+    for ex, pred in zip(examples, preds):
+        if dataset == "corpus":
+            gold_sets.append({(ex.text[s.start : s.end].lower(), s.type) for s in ex.spans})
+            pred_sets.append({(ex.text[s:e].lower(), t) for s, e, t in pred})
+            continue
+        kinds = {"TASK", "DATASET", "METRIC"} if dataset == "tdmsci" else {"TASK", "DATASET", "METRIC", "METHOD"}
+        norm = lambda t: "DATASET" if t == "BENCHMARK" else t
+        gold_sets.append({(s.start, s.end, s.type) for s in ex.spans if s.type in kinds})
+        pred_sets.append({(s, e, norm(t)) for s, e, t in pred if norm(t) in kinds})
+    return score_sets(gold_sets, pred_sets, name=dataset, documents=len(examples))
+
+
+def corpus_gold_strings(path: Path) -> dict[str, set[tuple[str, str]]]:
+    """Gold (string, type) sets per paper id straight from an ANNOTATION.md file."""
+    out = {}
+    for line in Path(path).read_text("utf-8").splitlines():
+        if line.strip():
+            rec = json.loads(line)
+            out[rec["id"]] = {(e["text"].lower(), e["type"]) for e in rec.get("entities", [])}
+    return out

@@ -1,0 +1,240 @@
+"""The spaCy pipeline: registered components, ``load_pipeline`` and ``extract_papers``.
+
+Components (thin shells over plain functions in sentences / concepts / gazetteer):
+  ``kg_sentences_v1``  rule-based sentence starts (no parser exists here)
+  ``ner``              the statistical NER trained by ``python -m kg.extract.train``
+  ``kg_concepts_v1``   gazetteer + name shapes + acronym pairs + NER -> concept mentions
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.errors import ExtractionError
+from kg.extract.adapters import AbbrevPair, find_abbreviation_pairs
+from kg.extract.concepts import Candidate, combine_candidates
+from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
+from kg.extract.shapes import name_shapes
+from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
+
+EXTRACTOR = "kg.extract"
+MODEL_DIR = Path(__file__).resolve().parent / "model"
+
+for _attr in ("kg_mentions", "kg_acronyms"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+# --------------------------------------------------------------------------- sentences
+
+_NO_BREAK_BEFORE = re.compile(r"(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|Fig|Eq|Sec|resp|approx|No)\.|\b[A-Z]\.)$")
+_BREAK = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n")
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start: after a newline, and after . ! ? before a capital."""
+    starts = [0]
+    for m in _BREAK.finditer(text):
+        if m.group(0) != "\n" and _NO_BREAK_BEFORE.search(text[max(0, m.start() - 8) : m.end()]):
+            continue
+        nxt = m.end()
+        while nxt < len(text) and text[nxt].isspace():
+            nxt += 1
+        if nxt < len(text) and nxt > starts[-1]:
+            starts.append(nxt)
+    return starts
+
+
+@Language.factory("kg_sentences_v1", default_config={})
+def make_sentences(nlp: Language, name: str) -> "SentenceSetter":
+    return SentenceSetter()
+
+
+class SentenceSetter:
+    """Sets ``token.is_sent_start`` from :func:`sentence_starts`."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        starts = set(sentence_starts(doc.text))
+        for token in doc:
+            token.is_sent_start = token.i == 0 or token.idx in starts
+        return doc
+
+
+# --------------------------------------------------------------------------- concepts
+
+
+@Language.factory(
+    "kg_concepts_v1",
+    default_config={"use_shapes": True, "min_precision": 0.6, "min_count": 2.0, "use_ner": True},
+)
+def make_concepts(
+    nlp: Language, name: str, use_shapes: bool, min_precision: float, min_count: float, use_ner: bool
+) -> "ConceptTagger":
+    return ConceptTagger(nlp, name, use_shapes=use_shapes, min_precision=min_precision, min_count=min_count, use_ner=use_ner)
+
+
+class ConceptTagger:
+    """Gazetteer matching, name shapes and acronym pairs, combined with the NER's entities."""
+
+    def __init__(self, nlp, name, *, use_shapes=True, min_precision=0.6, min_count=2.0, use_ner=True):
+        self.nlp = nlp
+        self.name = name
+        self.use_shapes = use_shapes
+        self.use_ner = use_ner
+        self.min_precision = min_precision
+        self.min_count = min_count
+        self.entries: list[GazetteerEntry] = []
+        self._build()
+
+    def set_gazetteer(self, entries: list[GazetteerEntry]) -> None:
+        self.entries = list(entries)
+        self._build()
+
+    def _build(self) -> None:
+        from spacy.matcher import PhraseMatcher
+
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.lookup: dict[str, GazetteerEntry] = {}
+        self.known_types: dict[str, str] = {}
+        usable = [
+            e
+            for e in self.entries
+            if e.in_domain or (e.count >= self.min_count and e.precision >= self.min_precision)
+        ]
+        for e in usable:
+            key = e.term.lower()
+            self.lookup[key] = e
+            if e.in_domain:
+                self.known_types[key] = e.type
+        keys = sorted(self.lookup)
+        for key, doc in zip(keys, self.nlp.tokenizer.pipe(keys)):
+            self.matcher.add(key, [doc])
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        cands: list[Candidate] = []
+        if self.use_ner:
+            for ent in doc.ents:
+                cands.append(Candidate(ent.start_char, ent.end_char, ent.label_, "ner", 1, 0.8))
+        strings = self.nlp.vocab.strings
+        for match_id, s, e in self.matcher(doc):
+            entry = self.lookup[strings[match_id]]
+            span = doc[s:e]
+            if entry.cased and span.text != entry.term and span.text.upper() != span.text:
+                continue
+            source = "gazetteer-domain" if entry.in_domain else "gazetteer"
+            cands.append(Candidate(span.start_char, span.end_char, entry.type, source, 1, min(0.99, entry.precision)))
+        if self.use_shapes:
+            for s, e in name_shapes(text):
+                cands.append(Candidate(s, e, None, "shape", 0, 0.5))
+        pairs = find_abbreviation_pairs(text)
+        starts = [t.idx for t in doc if t.is_sent_start] if doc.has_annotation("SENT_START") else [0]
+        mentions = combine_candidates(
+            text, cands, pairs, starts, use_shapes=self.use_shapes, known_types=self.known_types
+        )
+        doc._.kg_mentions = [tuple(m) for m in mentions]
+        typed_pairs = []
+        by_pos = {(m.start, m.end): m.type for m in mentions}
+        for p in pairs:
+            kind = by_pos.get((p.short_start, p.short_end))
+            typed_pairs.append((*p, kind))
+        doc._.kg_acronyms = typed_pairs
+        spans = [doc.char_span(m.start, m.end, label=m.type, alignment_mode="contract") for m in mentions]
+        doc.ents = spacy.util.filter_spans([s for s in spans if s is not None])
+        return doc
+
+    def to_disk(self, path, *, exclude=()):
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        save_gazetteer(self.entries, path / "gazetteer.jsonl")
+
+    def from_disk(self, path, *, exclude=()):
+        gz = Path(path) / "gazetteer.jsonl"
+        if gz.exists():
+            self.set_gazetteer(load_gazetteer(gz))
+        return self
+
+
+# --------------------------------------------------------------------------- API
+
+
+def blank_pipeline() -> Language:
+    """A blank English pipeline with the rule components (no statistical NER)."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_sentences_v1")
+    nlp.add_pipe("kg_concepts_v1")
+    return nlp
+
+
+def load_pipeline(name_or_path: str | Path | None = None) -> Language:
+    """The shipped pipeline (default), or another spaCy pipeline by package name or path.
+
+    A foreign pipeline gets the rule components added when it lacks them, so its NER feeds them.
+    """
+    target = MODEL_DIR if name_or_path is None else name_or_path
+    try:
+        nlp = spacy.load(target)
+    except (OSError, IOError, ValueError, KeyError) as exc:
+        raise ExtractionError(f"cannot load spaCy pipeline {str(target)!r}: {exc}") from exc
+    if "kg_sentences_v1" not in nlp.pipe_names and not nlp.has_pipe("kg_sentences"):
+        nlp.add_pipe("kg_sentences_v1", name="kg_sentences", first=True)
+    if "kg_concepts" not in nlp.pipe_names:
+        nlp.add_pipe("kg_concepts_v1", name="kg_concepts", last=True)
+    return nlp
+
+
+def model_version(nlp: Language) -> str:
+    return f"{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+
+
+def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtraction:
+    """Read the components' annotations off a Doc into the records contract."""
+    from kg.extract.adapters import extract_paper_relations
+
+    text = doc.text
+    starts = sentence_starts(text)
+
+    def sentence_of(offset: int) -> str:
+        lo = 0
+        for s in starts:
+            if s <= offset:
+                lo = s
+            else:
+                break
+        nxt = [s for s in starts if s > lo]
+        return text[lo : nxt[0] if nxt else len(text)].strip()
+
+    def evidence(start: int, end: int, conf: float) -> Evidence:
+        return Evidence(
+            paper_id=paper.id, sentence=sentence_of(start), start=start, end=end,
+            extractor=EXTRACTOR, version=version, confidence=conf,
+        )
+
+    mentions = [
+        Mention(text=text[s:e], type=t, start=s, end=e, sentence=sentence_of(s), source=src, confidence=conf)
+        for s, e, t, src, _tier, conf in (doc._.kg_mentions or [])
+    ]
+    acronyms = []
+    for ls, le, ss, se, kind in doc._.kg_acronyms or []:
+        acronyms.append(AcronymPair(long=text[ls:le], short=text[ss:se], type=kind, evidence=evidence(ls, se, 0.95)))
+    proposes, derived, results = extract_paper_relations(paper, text, mentions, acronyms, evidence)
+    return PaperExtraction(
+        paper_id=paper.id, extractor=EXTRACTOR, version=version, content_hash=paper.content_hash,
+        entities=mentions, acronyms=acronyms, proposes=proposes, derived_from=derived, results=results,
+    )
+
+
+def extract_papers(
+    papers: Iterable[Paper], *, nlp: Language | None = None, n_process: int = 1, batch_size: int = 64
+) -> Iterator[PaperExtraction]:
+    """Extract concepts, acronyms, proposals, derivations and results from each paper's text."""
+    nlp = nlp or load_pipeline()
+    version = model_version(nlp)
+    stream = ((p.text, p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        yield doc_to_extraction(doc, paper, version=version)

@@ -1,0 +1,119 @@
+"""Plain rules about what names look like: shapes, generic words, determiners, data-set use.
+
+Kept apart from spaCy so each rule is testable on strings alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: leading words never part of a span (ANNOTATION.md: no determiners)
+LEADING_DROP = frozenset(
+    "the a an our their its this these that those we novel new proposed existing standard popular "
+    "recent several various such both each any all".split()
+)
+
+#: spans that name nothing specific on their own
+GENERIC = frozenset(
+    """model models method methods approach approaches framework frameworks algorithm algorithms system systems
+    technique techniques data dataset datasets task tasks benchmark benchmarks performance results result
+    training learning network networks architecture architectures paper work baseline baselines experiments
+    evaluation analysis problem problems solution solutions metric metrics score scores strategy strategies
+    module modules mechanism objective objectives loss function functions policy policies agent agents
+    representation representations features feature tool tools pipeline pipelines procedure process
+    it they them one ones which what way ways""".split()
+)
+
+#: all-caps tokens that are not concept names
+CAPS_STOP = frozenset(
+    """I II III IV V VI OK US USA UK EU API APIs GPU GPUs CPU CPUs TPU TPUs URL PDF HTML JSON CSV ID IDs
+    AND OR NOT IF THE FOR TL DR NB AM PM ICLR ICML NeurIPS CVPR ECCV ICCV ACL EMNLP NAACL AAAI IJCAI KDD
+    SOTA PhD MSc IEEE ACM arXiv GitHub AI""".split()
+)
+
+_NAME_RE = re.compile(r"(?<![\w@])[A-Za-z0-9][\w.+@/'-]*[\w+]|(?<![\w@])[A-Z]\b")
+_HAS_INNER_UPPER = re.compile(r"[a-z0-9][A-Z]|[A-Z].*[A-Z]")
+_HAS_LETTER_DIGIT = re.compile(r"(?=.*[A-Za-z])(?=.*\d)")
+
+
+def is_name_shape(token: str) -> bool:
+    """CamelCase, ALL-CAPS acronyms and hyphenated names with digits ("Qwen2.5-7B", "LASER-D")."""
+    core = token.rstrip(".")
+    if len(core) < 2 or core in CAPS_STOP or core.rstrip("s") in CAPS_STOP:
+        return False
+    if core.isdigit() or re.fullmatch(r"[\d.,%x×-]+[kKMBb]?", core):
+        return False
+    if _HAS_INNER_UPPER.search(core):
+        return True
+    return bool(_HAS_LETTER_DIGIT.match(core)) and core[0].isupper()
+
+
+def name_shapes(text: str) -> list[tuple[int, int]]:
+    """Character spans of name-shaped words in ``text``."""
+    spans = []
+    for m in _NAME_RE.finditer(text):
+        word = m.group(0)
+        # a trailing sentence dot or possessive is not part of the name
+        end = m.end()
+        while word and word[-1] in ".'-/":
+            word, end = word[:-1], end - 1
+        if word.endswith("'s"):
+            word, end = word[:-2], end - 2
+        if is_name_shape(word):
+            spans.append((m.start(), end))
+    return spans
+
+
+_HEAD_TYPES = (
+    (re.compile(r"(bench|benchmark|suite|arena|leaderboard|challenge)s?$", re.I), "BENCHMARK"),
+    (re.compile(r"(dataset|data set|corpus|corpora|collection|treebank)s?$", re.I), "DATASET"),
+    (re.compile(r"(score|rate|accuracy|error|precision|recall|f1|distance|divergence|perplexity)$", re.I), "METRIC"),
+    (
+        re.compile(
+            r"(generation|detection|segmentation|recognition|classification|translation|answering|"
+            r"summarization|parsing|retrieval|tracking|reasoning|forecasting|completion|synthesis|"
+            r"localization|captioning|understanding)$",
+            re.I,
+        ),
+        "TASK",
+    ),
+    (
+        re.compile(
+            r"(network|networks|model|models|learning|optimization|optimisation|transformer|transformers|"
+            r"estimation|encoder|decoder|attention|algorithm|policy|search|sampling|training|tuning|"
+            r"distillation|regularization|embedding|embeddings|descent|propagation|machine|machines|flow|flows|"
+            r"autoencoder|gan|gans|method|framework|architecture)$",
+            re.I,
+        ),
+        "METHOD",
+    ),
+)
+
+
+def type_from_head(phrase: str) -> str | None:
+    """A concept kind guessed from the last word of a long form ("... Networks" -> METHOD)."""
+    words = phrase.split()
+    if not words:
+        return None
+    last = words[-1]
+    for pattern, kind in _HEAD_TYPES:
+        if pattern.search(last):
+            return kind
+    return None
+
+
+_RESULT_CUE = re.compile(
+    r"\d+(?:\.\d+)?\s?%|\bscor|\baccuracy\b|\bachiev|\boutperform|\bstate[- ]of[- ]the[- ]art\b|\bSOTA\b|"
+    r"\bevaluat|\bbenchmark|\bpass@|\bresults? on\b|\bsurpass|\bF1\b|\bBLEU\b",
+    re.I,
+)
+_DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|construct|dataset of|corpus of)\w*", re.I)
+
+
+def dataset_or_benchmark(name: str, sentence: str) -> str:
+    """BENCHMARK when the name or its sentence says results are reported on it, else DATASET."""
+    if re.search(r"bench|arena|leaderboard", name, re.I):
+        return "BENCHMARK"
+    if _RESULT_CUE.search(sentence) and not _DATA_CUE.search(sentence):
+        return "BENCHMARK"
+    return "DATASET"
