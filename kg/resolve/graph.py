@@ -1,20 +1,17 @@
 """Assemble the graph to load from papers and their extractions.
 
-This first version resolves only exact matches (case-insensitive surface forms of one kind,
-identical author names, identical org slugs). Entity resolution proper (acronyms, variants,
-author name matching, curated org names) refines the keys used here.
+Every node is resolved here: authors (kg.resolve.authors), affiliations (kg.resolve.affiliations)
+and concepts (kg.resolve.concepts); every merge is kept in ``ResolvedGraph.merges``.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 
 from kg.models import (
-    Affiliation,
-    Author,
     Authorship,
-    Concept,
     DerivationEdge,
     MentionEdge,
     Paper,
@@ -23,58 +20,88 @@ from kg.models import (
     ProposalEdge,
     ResolvedGraph,
     ResultNode,
-    affiliation_id,
-    author_id,
-    concept_id,
 )
+from kg.resolve.affiliations import load_org_table, resolve_affiliations
+from kg.resolve.aliases import AliasTable, load_aliases
+from kg.resolve.authors import resolve_authors
+from kg.resolve.concepts import resolve_concepts
+from kg.resolve.names import concept_key
 
 
 def surface_key(text: str) -> str:
-    """The exact-match key of a surface form: case- and space-insensitive."""
-    return " ".join(text.casefold().split())
+    """The variant-insensitive key of a surface form (see kg.resolve.names.concept_key)."""
+    return concept_key(text)
 
 
-def assemble_graph(papers: Iterable[Paper], extractions: Iterable[PaperExtraction] = ()) -> ResolvedGraph:
-    """Build a ResolvedGraph with exact-match resolution of authors, orgs and concepts."""
+def assemble_graph(
+    papers: Iterable[Paper],
+    extractions: Iterable[PaperExtraction] = (),
+    *,
+    aliases: AliasTable | str | os.PathLike[str] | None = None,
+    org_table: dict[str, str] | str | os.PathLike[str] | None = None,
+) -> ResolvedGraph:
+    """Build the ResolvedGraph: resolved authors, affiliations and concepts, and the edges between them.
+
+    ``aliases`` is an AliasTable or the path of a curated alias TSV (added to the shipped one;
+    default: env KG_CONCEPT_ALIASES); ``org_table`` a slug -> name dict or a TSV path (env KG_ORGS).
+    """
     papers = list(papers)
+    extractions = list(extractions)
+    if not isinstance(aliases, AliasTable):
+        aliases = load_aliases(aliases)
+    if not isinstance(org_table, dict):
+        org_table = load_org_table(org_table)
     graph = ResolvedGraph(papers=papers)
-    authors: dict[str, Author] = {}
-    orgs: dict[str, Affiliation] = {}
+
+    people = resolve_authors(p.authors for p in papers)
+    orgs = resolve_affiliations((s for p in papers for s in p.orgs), org_table)
     for paper in papers:
+        seen: set[str] = set()
         for position, name in enumerate(paper.authors):
-            aid = author_id(name)
-            authors.setdefault(aid, Author(id=aid, name=name))
+            aid = people.lookup.get(name)
+            if aid is None or aid in seen:
+                continue
+            seen.add(aid)
             graph.authorships.append(Authorship(author_id=aid, paper_id=paper.id, position=position))
-        for slug in paper.orgs:
-            oid = affiliation_id(slug)
-            orgs.setdefault(oid, Affiliation(id=oid, slug=slug, name=slug, known=False))
+        for oid in dict.fromkeys(orgs.lookup[s] for s in paper.orgs if s in orgs.lookup):
             graph.paper_affiliations.append(PaperAffiliation(paper_id=paper.id, affiliation_id=oid))
-    graph.authors = list(authors.values())
-    graph.affiliations = list(orgs.values())
+    graph.authors = list(people.authors.values())
+    graph.affiliations = list(orgs.affiliations.values())
 
-    concepts: dict[str, Concept] = {}
-
-    def concept_for(surface: str, kind: str) -> str:
-        cid = concept_id(kind, surface_key(surface))
-        if cid not in concepts:
-            concepts[cid] = Concept(id=cid, name=surface, kind=kind)
-        elif surface not in concepts[cid].aliases and surface != concepts[cid].name:
-            concepts[cid].aliases.append(surface)
-        return cid
-
+    # every surface a paper names, with the kind it is used as, goes through resolution together
+    mentions_by_paper: dict[str, list[tuple[str, str | None]]] = {}
+    acronyms_by_paper = {}
     for ex in extractions:
-        kinds: dict[str, str] = {}
+        kinds = {surface_key(m.text): m.type for m in ex.entities}
+        uses: list[tuple[str, str | None]] = [(m.text, m.type) for m in ex.entities]
+        uses += [(p.name, p.type or kinds.get(surface_key(p.name))) for p in ex.proposes]
+        for d in ex.derived_from:
+            new_kind = kinds.get(surface_key(d.new))
+            uses += [(d.new, new_kind), (d.base, kinds.get(surface_key(d.base), new_kind))]
+        for r in ex.results:
+            uses.append((r.benchmark, kinds.get(surface_key(r.benchmark), "BENCHMARK")))
+            if r.metric:
+                uses.append((r.metric, "METRIC"))
+            if r.method:
+                uses.append((r.method, kinds.get(surface_key(r.method), "METHOD")))
+        mentions_by_paper.setdefault(ex.paper_id, []).extend(uses)
+        acronyms_by_paper.setdefault(ex.paper_id, []).extend(ex.acronyms)
+    resolution = resolve_concepts(mentions_by_paper, acronyms_by_paper, aliases=aliases)
+    graph.concepts = list(resolution.concepts.values())
+
+    result_ids: set[str] = set()
+    for ex in extractions:
+        pid = ex.paper_id
         by_concept: dict[str, MentionEdge] = {}
         for m in ex.entities:
-            kinds.setdefault(surface_key(m.text), m.type)
-            cid = concept_for(m.text, m.type)
+            cid = resolution.concept_of(pid, m.text)
             if cid in by_concept:
                 edge = by_concept[cid]
                 edge.count += 1
                 edge.starts.append(m.start)
             else:
                 by_concept[cid] = MentionEdge(
-                    paper_id=ex.paper_id,
+                    paper_id=pid,
                     concept_id=cid,
                     surface=m.text,
                     count=1,
@@ -82,33 +109,31 @@ def assemble_graph(papers: Iterable[Paper], extractions: Iterable[PaperExtractio
                     evidence=_evidence(ex, m.sentence, m.start, m.end, m.confidence),
                 )
         graph.mentions.extend(by_concept.values())
+        proposed: set[str] = set()
         for p in ex.proposes:
-            kind = p.type or kinds.get(surface_key(p.name), "METHOD")
-            graph.proposals.append(
-                ProposalEdge(paper_id=ex.paper_id, concept_id=concept_for(p.name, kind), surface=p.name, evidence=p.evidence)
-            )
+            cid = resolution.concept_of(pid, p.name)
+            if cid not in proposed:
+                proposed.add(cid)
+                graph.proposals.append(ProposalEdge(paper_id=pid, concept_id=cid, surface=p.name, evidence=p.evidence))
+        derived: set[tuple[str, str]] = set()
         for d in ex.derived_from:
-            new_kind = kinds.get(surface_key(d.new), "METHOD")
-            base_kind = kinds.get(surface_key(d.base), new_kind)
-            graph.derivations.append(
-                DerivationEdge(
-                    new_id=concept_for(d.new, new_kind),
-                    base_id=concept_for(d.base, base_kind),
-                    relation=d.relation,
-                    evidence=d.evidence,
-                )
-            )
+            new_id, base_id = resolution.concept_of(pid, d.new), resolution.concept_of(pid, d.base)
+            if new_id == base_id or (new_id, base_id) in derived:
+                continue  # "X extends X" after resolution says nothing
+            derived.add((new_id, base_id))
+            graph.derivations.append(DerivationEdge(new_id=new_id, base_id=base_id, relation=d.relation, evidence=d.evidence))
         for r in ex.results:
-            bench = concept_for(r.benchmark, kinds.get(surface_key(r.benchmark), "BENCHMARK"))
-            metric = concept_for(r.metric, "METRIC") if r.metric else None
-            method = concept_for(r.method, "METHOD") if r.method else None
-            rid = "r:" + hashlib.sha256(
-                f"{ex.paper_id}|{r.benchmark}|{r.metric}|{r.value}|{r.method}".encode("utf-8")
-            ).hexdigest()[:16]
+            bench = resolution.concept_of(pid, r.benchmark)
+            metric = resolution.concept_of(pid, r.metric) if r.metric else None
+            method = resolution.concept_of(pid, r.method) if r.method else None
+            rid = "r:" + hashlib.sha256(f"{pid}|{r.benchmark}|{r.metric}|{r.value}|{r.method}".encode("utf-8")).hexdigest()[:16]
+            if rid in result_ids:
+                continue
+            result_ids.add(rid)
             graph.results.append(
                 ResultNode(
                     id=rid,
-                    paper_id=ex.paper_id,
+                    paper_id=pid,
                     value=r.value,
                     number=_number(r.value),
                     benchmark_id=bench,
@@ -117,7 +142,7 @@ def assemble_graph(papers: Iterable[Paper], extractions: Iterable[PaperExtractio
                     evidence=r.evidence,
                 )
             )
-    graph.concepts = list(concepts.values())
+    graph.merges = people.merges + orgs.merges + resolution.merges
     return graph
 
 
