@@ -1,0 +1,85 @@
+"""One Paper per real paper: entries from several listings are merged, every source kept.
+
+Two entries are the same paper when they share an arXiv id, or share a normalised title
+(kg.models.normalise_title) without carrying two different arXiv ids. The merged paper has
+the id kg.models.paper_id(title, arxiv_id) and:
+title of the first source (sources in file, line order); the longest abstract; the longest
+author list (with its ``et al.`` flag); the largest stated author count; the union of org
+slugs in order of appearance; the most informative date (day > month > year > month-day,
+earliest on a tie); the first category; has_code True when any source says so; the most
+upvotes; every Provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from kg.ingest.dates import PRECISION_RANK
+from kg.models import Paper, PaperDate, normalise_title, paper_id
+
+
+def _date_key(date: PaperDate) -> tuple:
+    return (-PRECISION_RANK[date.precision], date.year or 0, date.month or 0, date.day or 0)
+
+
+def merge_papers(entries: list[Paper]) -> Paper:
+    """Merge entries of one paper into one Paper (see the module docstring for the rules)."""
+    entries = sorted(entries, key=lambda p: min((s.source, s.line) for s in p.sources))
+    first = entries[0]
+    arxiv = next((p.arxiv_id for p in entries if p.arxiv_id), None)
+    by_authors = max(entries, key=lambda p: len(p.authors))  # max keeps the first on ties
+    orgs: list[str] = []
+    for paper in entries:
+        orgs.extend(o for o in paper.orgs if o not in orgs)
+    dates = sorted((p.date for p in entries if p.date is not None), key=_date_key)
+    counts = [p.author_count for p in entries if p.author_count is not None]
+    flags = [p.has_code for p in entries if p.has_code is not None]
+    upvotes = [p.upvotes for p in entries if p.upvotes is not None]
+    sources = sorted({(s.source, s.line, s.layout): s for p in entries for s in p.sources}.values(),
+                     key=lambda s: (s.source, s.line))
+    return Paper(
+        id=paper_id(first.title, arxiv),
+        title=first.title,
+        abstract=max((p.abstract for p in entries), key=len),
+        arxiv_id=arxiv,
+        authors=list(by_authors.authors),
+        et_al=by_authors.et_al,
+        author_count=max(counts) if counts else None,
+        orgs=orgs,
+        date=dates[0] if dates else None,
+        category=next((p.category for p in entries if p.category), None),
+        has_code=any(flags) if flags else None,
+        upvotes=max(upvotes) if upvotes else None,
+        sources=sources,
+    )
+
+
+def deduplicate(entries: Iterable[Paper]) -> list[Paper]:
+    """Group entries that are the same paper and merge each group; sorted by first source."""
+    groups: list[list[Paper]] = []
+    group_arxiv: list[str | None] = []
+    by_arxiv: dict[str, int] = {}
+    by_title: dict[str, list[int]] = {}
+    for paper in entries:
+        key = normalise_title(paper.title)
+        index = by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
+        if index is None:
+            # same title, unless both sides carry different arXiv ids
+            index = next(
+                (i for i in by_title.get(key, [])
+                 if not (paper.arxiv_id and group_arxiv[i] and group_arxiv[i] != paper.arxiv_id)),
+                None,
+            )
+        if index is None:
+            index = len(groups)
+            groups.append([])
+            group_arxiv.append(None)
+        groups[index].append(paper)
+        if paper.arxiv_id and group_arxiv[index] is None:
+            group_arxiv[index] = paper.arxiv_id
+            by_arxiv[paper.arxiv_id] = index
+        if index not in by_title.setdefault(key, []):
+            by_title[key].append(index)
+    merged = [merge_papers(group) for group in groups]
+    merged.sort(key=lambda p: (p.sources[0].source, p.sources[0].line))
+    return merged
