@@ -1,0 +1,13 @@
+// Question: What has an author written?
+// Parameters:
+//   $name  an author's name or alias, in any case (example: "Ada Park")
+// Returns: one row per paper: title, date (at the precision the listing gave), year,
+//   position (1 = first author), proposes (names of the concepts the paper introduces);
+//   newest first.
+WITH toLower($name) AS key
+MATCH (a:Author)
+WHERE toLower(a.name) = key OR any(alias IN a.aliases WHERE toLower(alias) = key)
+MATCH (a)-[w:AUTHORED]->(p:Paper)
+OPTIONAL MATCH (p)-[:PROPOSES]->(c:Concept)
+RETURN p.title AS title, p.date AS date, p.year AS year, w.position + 1 AS position, collect(DISTINCT c.name) AS proposes
+ORDER BY date DESC, title

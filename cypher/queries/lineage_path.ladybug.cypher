@@ -1,0 +1,20 @@
+// Question: How are two concepts connected in the lineage graph?
+// Parameters:
+//   $from  a concept name, acronym or alias (example: "A-GRAE")
+//   $to    another concept name, acronym or alias (example: "PPO")
+// Returns: one row per shortest connecting path (up to 10 hops, either direction):
+//   hops, concepts (names along the path), years (their first appearance),
+//   evidence (the kind of each lineage edge: stated, morphology, ...).
+// LadybugDB has no list comprehensions nor shortestPath(): list_transform and the SHORTEST
+// recursive-pattern syntax do the same.
+WITH toLower($from) AS from_key, toLower($to) AS to_key
+MATCH (a:Concept)
+WHERE toLower(a.name) = from_key OR toLower(a.acronym) = from_key OR any(alias IN a.aliases WHERE toLower(alias) = from_key)
+MATCH (b:Concept)
+WHERE toLower(b.name) = to_key OR toLower(b.acronym) = to_key OR any(alias IN b.aliases WHERE toLower(alias) = to_key)
+MATCH path = (a)-[:LINEAGE* SHORTEST 1..10]-(b)
+RETURN length(path) AS hops,
+       list_transform(nodes(path), n -> n.name) AS concepts,
+       list_transform(nodes(path), n -> n.first_year) AS years,
+       list_transform(rels(path), r -> r.evidence) AS evidence
+ORDER BY hops

@@ -1,0 +1,142 @@
+"""The saved query library (cypher/queries/*.cypher): what each query asks, and running it.
+
+Every file starts with a comment block that this module reads::
+
+    // Question: Who works on a concept?
+    // Parameters:
+    //   $name  a concept's name, acronym or alias, in any case (example: "GNNs")
+    // Returns: author, papers, titles; most papers first.
+
+Example values are JSON, so they double as test inputs and as the guide's first queries.
+A query whose Cypher differs between the stores has one file per dialect,
+``NAME.ladybug.cypher`` and ``NAME.neo4j.cypher``, with the same header.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kg.errors import InputError
+
+#: the library lives in the repository's cypher/ directory, next to the package
+QUERY_DIR = Path(__file__).resolve().parents[2] / "cypher" / "queries"
+DIALECTS = ("ladybug", "neo4j")
+
+_PARAM_RE = re.compile(r"^\$(?P<name>\w+)\s+(?P<text>.*?)\s*\(example:\s*(?P<example>.+)\)\s*$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    description: str
+    example: Any
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One saved query: its name, the question it answers, its parameters and its result columns."""
+
+    name: str
+    question: str
+    returns: str
+    parameters: tuple[Parameter, ...] = ()
+    #: dialect -> file; "" is the file shared by both dialects
+    files: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def example_params(self) -> dict[str, Any]:
+        return {p.name: p.example for p in self.parameters}
+
+    def text(self, dialect: str) -> str:
+        """The Cypher to send to a store of this dialect."""
+        path = self.files.get(dialect) or self.files.get("")
+        if path is None:
+            raise InputError(f"saved query {self.name!r} has no variant for {dialect}", source=str(QUERY_DIR))
+        return path.read_text(encoding="utf-8")
+
+
+def parse_header(text: str, source: str = "<query>") -> tuple[str, str, tuple[Parameter, ...]]:
+    """Question, returns and parameters from a query file's leading comment block."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        lines.append(line[2:].strip())
+    question, returns, params, section = "", [], [], None
+    for number, line in enumerate(lines, start=1):
+        if line.startswith("Question:"):
+            question, section = line.removeprefix("Question:").strip(), None
+        elif line.startswith("Parameters:"):
+            section = "params"
+        elif line.startswith("Returns:"):
+            returns, section = [line.removeprefix("Returns:").strip()], "returns"
+        elif section == "params" and line.startswith("$"):
+            m = _PARAM_RE.match(line)
+            if not m:
+                raise InputError("parameter line needs '$name description (example: JSON)'", source=source, line=number)
+            try:
+                example = json.loads(m["example"])
+            except json.JSONDecodeError as exc:
+                raise InputError(f"example is not JSON: {exc}", source=source, line=number) from None
+            params.append(Parameter(m["name"], m["text"], example))
+        elif section == "returns" and line:
+            returns.append(line)
+    if not question or not returns:
+        raise InputError("a saved query starts with '// Question:' and '// Returns:' comment lines", source=source, line=1)
+    return question, " ".join(returns), tuple(params)
+
+
+def list_queries(directory: Path = QUERY_DIR) -> list[SavedQuery]:
+    """Every saved query in the library, by name."""
+    files: dict[str, dict[str, Path]] = {}
+    for path in sorted(directory.glob("*.cypher")):
+        stem = path.name.removesuffix(".cypher")
+        name, _, dialect = stem.partition(".")
+        if dialect and dialect not in DIALECTS:
+            raise InputError(f"unknown dialect {dialect!r} in the file name", source=str(path))
+        files.setdefault(name, {})[dialect] = path
+    queries = []
+    for name, variants in files.items():
+        first = next(iter(variants.values()))
+        question, returns, params = parse_header(first.read_text(encoding="utf-8"), source=str(first))
+        queries.append(SavedQuery(name, question, returns, params, variants))
+    return queries
+
+
+def get_query(name: str, directory: Path = QUERY_DIR) -> SavedQuery:
+    """A saved query by name; InputError naming the known ones otherwise."""
+    for q in list_queries(directory):
+        if q.name == name:
+            return q
+    known = ", ".join(q.name for q in list_queries(directory))
+    raise InputError(f"no saved query {name!r}; known: {known}")
+
+
+def run_saved(store, name: str, params: dict[str, Any] | None = None) -> list[dict]:
+    """Run a saved query on an open store (read-only) with the given parameters."""
+    query = get_query(name)
+    params = dict(params or {})
+    missing = [p.name for p in query.parameters if p.name not in params]
+    if missing:
+        raise InputError(f"saved query {name!r} needs parameter(s): {', '.join(missing)}")
+    return [_plain(row) for row in store.query(query.text(store.dialect), params)]
+
+
+def _plain(row: dict) -> dict:
+    """Rows as plain JSON-able values (LadybugDB returns sums as Decimal)."""
+    from decimal import Decimal
+
+    def conv(v):
+        if isinstance(v, Decimal):
+            return int(v) if v == v.to_integral_value() else float(v)
+        if isinstance(v, list):
+            return [conv(x) for x in v]
+        if isinstance(v, dict):
+            return {k: conv(x) for k, x in v.items()}
+        return v
+
+    return {k: conv(v) for k, v in row.items()}
