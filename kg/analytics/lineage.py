@@ -1,0 +1,201 @@
+"""Concept lineage: a DAG of "child descends from parent" edges, each with its evidence and years.
+
+Evidence kinds:
+
+* ``stated``: a paper says so explicitly (DERIVED_FROM, from extraction), with its sentences;
+* ``morphology``: the child's name decorates the parent's ("PFGM++" / "PFGM", "LASER-D" /
+  "LASER", "A-GRAE" / "GRAE", "YOLOv3" / "YOLO"), for concepts of compatible kinds;
+* both (``stated+morphology``).
+
+Time (a concept's first appearance: the earliest dated paper naming it) is kept on every edge
+and orders the candidates. The cycle rule: candidate edges are added strongest first (stated and
+morphology, then stated by more papers, then morphology; edges whose parent is not younger than
+the child before the others; then by name); an edge that would close a cycle is dropped and
+reported in ``G.graph["dropped"]``. The result is acyclic by construction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from kg.models import Concept, DerivationEdge
+from kg.resolve.names import concept_key, is_acronym
+
+#: kinds that can descend from one another (a benchmark may extend a data set)
+_FAMILY = {"METHOD": "method", "DATASET": "data", "BENCHMARK": "data", "TASK": "task", "METRIC": "metric"}
+
+_SUFFIX = re.compile(
+    r"^(?P<parent>.*?[A-Za-z].*?)"
+    r"(?P<deco>\+\+|\+|[- ]?v\d+(\.\d+)?|-[A-Z0-9][A-Za-z0-9]{0,3}|[- ](XL|XXL|Large|Base|Small|Pro|Plus|Lite|Mini|Turbo|Zero|Next|Ultra|Max|[2-9]))$"
+)
+_PREFIX_HYPHEN = re.compile(r"^(?P<deco>[A-Za-z]{1,3})-(?P<parent>.+)$")
+_PREFIX_WORD = re.compile(r"^(?P<deco>[A-Z][a-z]+) (?P<parent>[A-Z][A-Za-z0-9\-+]*)$")
+
+
+def morphology_parent_names(name: str) -> list[tuple[str, str]]:
+    """Names ``name`` may decorate, with the pattern that says so.
+
+    >>> morphology_parent_names("PFGM++"), morphology_parent_names("A-GRAE")
+    ([('PFGM', 'suffix ++')], [('GRAE', 'prefix A-')])
+    """
+    out: list[tuple[str, str]] = []
+    m = _SUFFIX.match(name)
+    parent = m.group("parent").strip() if m else ""
+    if len(parent) >= 2 and (is_acronym(parent) or (parent[0].isupper() and " " not in parent)):
+        out.append((parent, f"suffix {m.group('deco').strip()}"))
+    m = _PREFIX_HYPHEN.match(name)
+    if m and is_acronym(m.group("parent")):
+        out.append((m.group("parent"), f"prefix {m.group('deco')}-"))
+    m = _PREFIX_WORD.match(name)
+    if m and is_acronym(m.group("parent")):
+        out.append((m.group("parent"), f"prefix {m.group('deco')} "))
+    return out
+
+
+def morphology_links(concepts: Iterable[Concept]) -> list[tuple[str, str, str]]:
+    """``(child_id, parent_id, pattern)`` for concepts whose name (or an alias) decorates another's.
+
+    >>> cs = [Concept(id="1", name="PFGM", kind="METHOD"), Concept(id="2", name="PFGM++", kind="METHOD")]
+    >>> morphology_links(cs)
+    [('2', '1', 'PFGM++: suffix ++')]
+    """
+    concepts = list(concepts)
+    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for c in concepts:
+        for form in _forms(c):
+            by_key[(_FAMILY.get(c.kind, c.kind), concept_key(form))].add(c.id)
+    links: dict[tuple[str, str], str] = {}
+    for c in concepts:
+        family = _FAMILY.get(c.kind, c.kind)
+        for form in _forms(c):
+            for parent, pattern in morphology_parent_names(form):
+                for pid in sorted(by_key.get((family, concept_key(parent)), ())):
+                    if pid != c.id:
+                        links.setdefault((c.id, pid), f"{form}: {pattern}")
+    return sorted((child, parent, why) for (child, parent), why in links.items())
+
+
+def _forms(c: Concept) -> list[str]:
+    forms = [c.name, *c.aliases]
+    if c.acronym:
+        forms.append(c.acronym)
+    return list(dict.fromkeys(f for f in forms if f))
+
+
+@dataclass
+class _Candidate:
+    child: str
+    parent: str
+    kinds: set[str] = field(default_factory=set)
+    sentences: list[str] = field(default_factory=list)
+    papers: list[str] = field(default_factory=list)
+    patterns: list[str] = field(default_factory=list)
+
+
+def lineage_graph(
+    concepts: Iterable[Concept],
+    derivations: Iterable[DerivationEdge] = (),
+    *,
+    first_year: Mapping[str, int | None] | None = None,
+    morphology: bool = True,
+) -> nx.DiGraph:
+    """The lineage DAG: nodes are concept ids (attributes name, kind, first_year), an edge
+    ``child -> parent`` per lineage link (attributes evidence, sentences, papers, patterns,
+    child_year, parent_year). Dropped candidates are listed in ``G.graph["dropped"]``.
+
+    >>> cs = [Concept(id="L", name="LASER", kind="METHOD"), Concept(id="D", name="LASER-D", kind="METHOD")]
+    >>> G = lineage_graph(cs, first_year={"L": 2024, "D": 2025})
+    >>> list(G.edges(data="evidence"))
+    [('D', 'L', 'morphology')]
+    """
+    concepts = list(concepts)
+    first_year = first_year or {}
+    G = nx.DiGraph()
+    for c in sorted(concepts, key=lambda c: c.id):
+        G.add_node(c.id, name=c.name, kind=c.kind, first_year=first_year.get(c.id))
+    candidates: dict[tuple[str, str], _Candidate] = {}
+
+    def candidate(child: str, parent: str) -> _Candidate:
+        return candidates.setdefault((child, parent), _Candidate(child, parent))
+
+    for d in derivations:
+        if d.new_id == d.base_id or d.new_id not in G or d.base_id not in G:
+            continue
+        cand = candidate(d.new_id, d.base_id)
+        cand.kinds.add("stated")
+        if d.evidence.sentence not in cand.sentences:
+            cand.sentences.append(d.evidence.sentence)
+        if d.evidence.paper_id not in cand.papers:
+            cand.papers.append(d.evidence.paper_id)
+    if morphology:
+        for child, parent, pattern in morphology_links(concepts):
+            cand = candidate(child, parent)
+            cand.kinds.add("morphology")
+            cand.patterns.append(pattern)
+
+    def strength(c: _Candidate) -> tuple:
+        cy, py = first_year.get(c.child), first_year.get(c.parent)
+        in_time = cy is None or py is None or py <= cy
+        return (-len(c.kinds), -len(c.papers), not in_time, G.nodes[c.child]["name"], G.nodes[c.parent]["name"])
+
+    dropped = []
+    for cand in sorted(candidates.values(), key=strength):
+        evidence = "+".join(k for k in ("stated", "morphology") if k in cand.kinds)
+        if nx.has_path(G, cand.parent, cand.child):
+            dropped.append(
+                {
+                    "child": G.nodes[cand.child]["name"],
+                    "parent": G.nodes[cand.parent]["name"],
+                    "evidence": evidence,
+                    "reason": "would close a cycle with stronger or earlier-added lineage edges",
+                }
+            )
+            continue
+        G.add_edge(
+            cand.child,
+            cand.parent,
+            evidence=evidence,
+            sentences=sorted(cand.sentences),
+            papers=sorted(cand.papers),
+            patterns=sorted(cand.patterns),
+            child_year=first_year.get(cand.child),
+            parent_year=first_year.get(cand.parent),
+        )
+    G.graph["dropped"] = dropped
+    return G
+
+
+def ancestors_with_depth(G: nx.DiGraph, node: str) -> list[tuple[str, int]]:
+    """Every concept ``node`` descends from, with its distance (1 = parent), nearest first.
+
+    >>> G = nx.DiGraph([("c", "b"), ("b", "a")])
+    >>> ancestors_with_depth(G, "c")
+    [('b', 1), ('a', 2)]
+    """
+    depth = nx.single_source_shortest_path_length(G, node)
+    return sorted(((n, d) for n, d in depth.items() if n != node), key=lambda x: (x[1], x[0]))
+
+
+def descendants_with_depth(G: nx.DiGraph, node: str) -> list[tuple[str, int]]:
+    """Every concept descending from ``node``, with its distance (1 = child), nearest first."""
+    return ancestors_with_depth(G.reverse(copy=False), node)
+
+
+def lineage_path(G: nx.DiGraph, source: str, target: str) -> list[str]:
+    """The shortest lineage path between two concepts, whichever descends from the other; [] if neither.
+
+    >>> lineage_path(nx.DiGraph([("c", "b"), ("b", "a")]), "a", "c")
+    ['a', 'b', 'c']
+    """
+    for a, b, flip in ((source, target, False), (target, source, True)):
+        try:
+            path = nx.shortest_path(G, a, b)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            continue
+        return path[::-1] if flip else path
+    return []

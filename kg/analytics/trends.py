@@ -1,0 +1,135 @@
+"""Trends: mentions per period at the precision the data has, bursts, who introduces and who adopts.
+
+Periods are years ("2023") or months ("2023-05"); a paper whose listing gives no year (many
+listings print "Mar 25") falls in ``"undated"``, which is counted but never placed on the
+time axis, so it cannot create or hide a burst.
+
+Emerging concepts come from Kleinberg's two-state burst automaton in its batched form
+(Kleinberg 2002, section 4): in period t, ``r_t`` of the ``d_t`` papers mention the concept;
+the base state emits at rate ``p0 = sum r / sum d``, the burst state at ``s * p0``; entering the
+burst state costs ``gamma * ln(n)`` for n periods. The burst weight of a period run is the
+cost saved by explaining it with the burst state; a concept is emerging when a burst
+reaches the latest period.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+
+UNDATED = "undated"
+
+
+def period_of(year: int | None, month: int | None = None, *, granularity: str = "year") -> str:
+    """The period a date falls in: "2023", "2023-05" (granularity "month"), or "undated".
+
+    >>> period_of(2023, 5), period_of(2023, 5, granularity="month"), period_of(None, 3)
+    ('2023', '2023-05', 'undated')
+    """
+    if year is None:
+        return UNDATED
+    if granularity == "month":
+        return f"{year:04d}-{month:02d}" if month else UNDATED
+    return f"{year:04d}"
+
+
+def timeline(periods: Iterable[str]) -> list[str]:
+    """Dated periods in order, with the gaps filled for years ("2021", "2023" -> 2021, 2022, 2023)."""
+    dated = sorted({p for p in periods if p != UNDATED})
+    if dated and all(len(p) == 4 for p in dated):
+        return [str(y) for y in range(int(dated[0]), int(dated[-1]) + 1)]
+    return dated
+
+
+def mention_counts(rows: Iterable[tuple[str, str, str]]) -> dict[str, Counter[str]]:
+    """Papers mentioning each concept per period, from ``(concept_id, paper_id, period)`` rows.
+
+    >>> dict(mention_counts([("c", "p1", "2023"), ("c", "p1", "2023"), ("c", "p2", "2024")])["c"])
+    {'2023': 1, '2024': 1}
+    """
+    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for concept, paper, period in rows:
+        seen[concept][period].add(paper)
+    return {c: Counter({p: len(ps) for p, ps in by.items()}) for c, by in seen.items()}
+
+
+def kleinberg_bursts(
+    counts: Sequence[int], totals: Sequence[int], *, s: float = 2.0, gamma: float = 1.0
+) -> list[tuple[int, int, float]]:
+    """Bursts of a relevant-document series: ``(first, last, weight)`` period indexes.
+
+    ``counts[t]`` relevant documents among ``totals[t]``. Two-state batched Kleinberg automaton.
+
+    >>> kleinberg_bursts([0, 1, 0, 8, 9], [10, 10, 10, 10, 10])
+    [(3, 4, 9.303466)]
+    """
+    n = len(counts)
+    if n == 0 or sum(totals) == 0 or sum(counts) == 0:
+        return []
+    p0 = sum(counts) / sum(totals)
+    p = [p0, min(s * p0, 0.9999)]
+    if p[1] <= p0:
+        return []
+
+    def cost(state: int, t: int) -> float:
+        r, d = counts[t], totals[t]
+        if d == 0:
+            return 0.0
+        return -(r * math.log(p[state]) + (d - r) * math.log(1 - p[state]))
+
+    up = gamma * math.log(n) if n > 1 else gamma
+    best = [cost(0, 0), cost(1, 0) + up]
+    back: list[list[int]] = []
+    for t in range(1, n):
+        stay0 = min((best[0], 0), (best[1], 1))
+        to1 = min((best[0] + up, 0), (best[1], 1))
+        back.append([stay0[1], to1[1]])
+        best = [stay0[0] + cost(0, t), to1[0] + cost(1, t)]
+    state = 0 if best[0] <= best[1] else 1
+    states = [state]
+    for t in range(n - 2, -1, -1):
+        state = back[t][state]
+        states.append(state)
+    states.reverse()
+    bursts = []
+    t = 0
+    while t < n:
+        if states[t] == 1:
+            start = t
+            while t + 1 < n and states[t + 1] == 1:
+                t += 1
+            weight = sum(cost(0, i) - cost(1, i) for i in range(start, t + 1))
+            if weight > 0:
+                bursts.append((start, t, round(weight, 6)))
+        t += 1
+    return bursts
+
+
+def burst_scores(
+    counts: Mapping[str, Mapping[str, int]], papers_per_period: Mapping[str, int], *, s: float = 2.0, gamma: float = 1.0
+) -> dict[str, tuple[float, bool]]:
+    """Per concept: its strongest burst weight and whether a burst reaches the latest period (emerging)."""
+    periods = timeline(papers_per_period)
+    totals = [papers_per_period.get(p, 0) for p in periods]
+    out: dict[str, tuple[float, bool]] = {}
+    for concept, by_period in counts.items():
+        series = [by_period.get(p, 0) for p in periods]
+        bursts = kleinberg_bursts(series, totals, s=s, gamma=gamma)
+        weight = max((w for _, _, w in bursts), default=0.0)
+        out[concept] = (weight, any(end == len(periods) - 1 for _, end, _ in bursts))
+    return out
+
+
+def adoption_order(first_use: Mapping[int, tuple]) -> tuple[int | None, list[int]]:
+    """The community that used a concept first and the ones that adopted it later, in order.
+
+    ``first_use`` maps community -> a sortable first date (e.g. ``(2023, 5, 1)``).
+
+    >>> adoption_order({3: (2024, 1, 0), 1: (2022, 6, 0), 2: (2023, 1, 0)})
+    (1, [2, 3])
+    """
+    if not first_use:
+        return None, []
+    order = sorted(first_use, key=lambda c: (first_use[c], c))
+    return order[0], order[1:]
