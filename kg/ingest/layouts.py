@@ -77,8 +77,9 @@ def detect_layout(sample: list[Line]) -> Layout | None:
     if len(content) < 2:
         return None
     abstracts = sum(looks_like_abstract(ln.text) for ln in content)
-    # listings alternate titles and abstracts; a text of paragraphs or a table does not
-    if not 0.3 <= abstracts / len(content) <= 0.7:
+    # listings alternate titles and abstracts (about half each, less when entries are
+    # truncated); a text of paragraphs (all long) or a table (all short) does not
+    if not abstracts or not 0.2 <= abstracts / len(content) <= 0.7:
         return None
     numbers = {ln.number for ln in lines}
     separated = sum(1 for ln in content if ln.number + 1 not in numbers)
@@ -95,7 +96,7 @@ class _Entry:
     def error(self) -> str | None:
         for ln in [self.first, *self.lines]:
             if ln.error:
-                return f"{ln.error} (line {ln.number})"
+                return ln.error if ln is self.first else f"{ln.error} (line {ln.number})"
         return None
 
 
