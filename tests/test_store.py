@@ -1,0 +1,196 @@
+"""The store contract, one suite on every backend (``store`` fixture: LadybugDB always, Neo4j when Docker answers)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fixtures.graph import FIXTURE, pid
+from kg.errors import ConfigError, StoreError
+from kg.models import Author, Authorship, ResolvedGraph, author_id
+from kg.store import canonical_dump, open_store, resolve_target
+
+
+def clean_build(store, graph: ResolvedGraph) -> str:
+    """The dump of ``graph`` loaded into the emptied store."""
+    store.execute("MATCH (n) DETACH DELETE n")
+    store.load(graph)
+    return canonical_dump(store)
+
+
+def without_paper(graph: ResolvedGraph, paper_id: str) -> ResolvedGraph:
+    g = graph.model_copy(deep=True)
+    g.papers = [p for p in g.papers if p.id != paper_id]
+    g.authorships = [a for a in g.authorships if a.paper_id != paper_id]
+    g.paper_affiliations = [a for a in g.paper_affiliations if a.paper_id != paper_id]
+    g.mentions = [m for m in g.mentions if m.paper_id != paper_id]
+    g.proposals = [p for p in g.proposals if p.paper_id != paper_id]
+    g.derivations = [d for d in g.derivations if d.evidence.paper_id != paper_id]
+    g.results = [r for r in g.results if r.paper_id != paper_id]
+    return g
+
+
+def changed(graph: ResolvedGraph) -> ResolvedGraph:
+    """FIXTURE with one paper retitled, re-authored by a newcomer, its results and mentions dropped."""
+    g = graph.model_copy(deep=True)
+    target = g.papers[0]
+    target.title = target.title + " (revised)"
+    g.authorships = [a for a in g.authorships if a.paper_id != target.id]
+    newcomer = Author(id=author_id("Zed Newcomer"), name="Zed Newcomer")
+    g.authors.append(newcomer)
+    g.authorships.append(Authorship(author_id=newcomer.id, paper_id=target.id, position=0))
+    g.results = [r for r in g.results if r.paper_id != target.id]
+    g.mentions = [m for m in g.mentions if m.paper_id != target.id]
+    g.concepts[0].aliases = [*g.concepts[0].aliases, "an alias added later"]
+    return g
+
+
+def test_apply_schema_is_idempotent(store):
+    store.apply_schema()
+    store.apply_schema()
+    assert store.counts()["nodes"]["Paper"] == 0
+
+
+def test_load_writes_the_graph(store):
+    stats = store.load(FIXTURE)
+    counts = store.counts()
+    assert counts["nodes"]["Paper"] == len(FIXTURE.papers) == stats.papers_new
+    assert counts["nodes"]["Author"] == len(FIXTURE.authors)
+    assert counts["nodes"]["Result"] == len(FIXTURE.results)
+    assert counts["relationships"]["AUTHORED"] == len(FIXTURE.authorships)
+    assert counts["relationships"]["MENTIONS"] == len(FIXTURE.mentions)
+    assert counts["relationships"]["DERIVED_FROM"] == len(FIXTURE.derivations)
+    row = store.query("MATCH (p:Paper {id: $id}) RETURN p.title AS title, p.year AS year, p.content_hash AS h",
+                      {"id": FIXTURE.papers[0].id})
+    assert row == [{"title": FIXTURE.papers[0].title, "year": FIXTURE.papers[0].date.year,
+                    "h": FIXTURE.papers[0].content_hash}]
+
+
+def test_loading_twice_gives_the_same_graph_and_writes_nothing(store):
+    store.load(FIXTURE)
+    first = canonical_dump(store)
+    again = store.load(FIXTURE)
+    assert canonical_dump(store) == first
+    assert again.papers_unchanged == len(FIXTURE.papers)
+    assert again.nodes_written == again.rels_written == 0
+
+
+def test_a_changed_paper_is_replaced_like_a_clean_build(store):
+    store.load(FIXTURE)
+    v2 = changed(FIXTURE)
+    stats = store.load(v2)
+    assert stats.papers_replaced == 1 and stats.papers_unchanged == len(FIXTURE.papers) - 1
+    incremental = canonical_dump(store)
+    assert "(revised)" in incremental and "Zed Newcomer" in incremental
+    assert incremental == clean_build(store, v2)
+
+
+def test_orphaned_shared_nodes_are_removed(store):
+    store.load(FIXTURE)
+    gone = FIXTURE.papers[0].id
+    # the paper's authors that wrote nothing else must disappear with it
+    only_here = {a.author_id for a in FIXTURE.authorships if a.paper_id == gone} - {
+        a.author_id for a in FIXTURE.authorships if a.paper_id != gone
+    }
+    smaller = without_paper(FIXTURE, gone)
+    stats = store.load(smaller, prune=True)
+    assert stats.papers_removed == 1
+    ids = {r["id"] for r in store.query("MATCH (a:Author) RETURN a.id AS id")}
+    assert not (only_here & ids)
+    assert canonical_dump(store) == clean_build(store, smaller)
+
+
+def test_without_prune_other_papers_stay(store):
+    store.load(FIXTURE)
+    store.load(without_paper(FIXTURE, FIXTURE.papers[0].id))
+    assert store.counts()["nodes"]["Paper"] == len(FIXTURE.papers)
+
+
+def test_reverting_a_change_restores_the_graph(store):
+    store.load(FIXTURE)
+    original = canonical_dump(store)
+    store.load(changed(FIXTURE))
+    store.load(FIXTURE)
+    assert canonical_dump(store) == original
+
+
+def test_values_reach_cypher_only_as_parameters(store):
+    store.load(FIXTURE)
+    hostile = "x'}) DETACH DELETE n //"
+    assert store.query("MATCH (p:Paper) WHERE p.title = $t RETURN p.id AS id", {"t": hostile}) == []
+    assert store.counts()["nodes"]["Paper"] == len(FIXTURE.papers)
+
+
+def test_analytics_properties_survive_a_reload(store):
+    store.load(FIXTURE)
+    aid = FIXTURE.authors[0].id
+    store.execute("MATCH (a:Author {id: $id}) SET a.community = 7", {"id": aid})
+    store.load(changed(FIXTURE))
+    assert store.query("MATCH (a:Author {id: $id}) RETURN a.community AS c", {"id": aid}) == [{"c": 7}]
+
+
+# --------------------------------------------------------------------------- LadybugDB specifics
+
+
+def test_bulk_path_and_merge_path_write_the_same_graph(tmp_path):
+    dumps = []
+    for fast in (True, False):
+        with open_store(str(tmp_path / f"g{fast}.lbdb"), fast=fast) as s:
+            s.apply_schema()
+            stats = s.load(FIXTURE)
+            assert stats.path == ("copy" if fast else "merge")
+            s.load(changed(FIXTURE))
+            dumps.append(canonical_dump(s))
+    assert dumps[0] == dumps[1]
+
+
+def test_read_only_refuses_writes_and_reads_alongside_a_writer(tmp_path):
+    path = str(tmp_path / "g.lbdb")
+    with open_store(path) as writer:
+        writer.apply_schema()
+        writer.load(FIXTURE)
+    with open_store(path, read_only=True) as reader:
+        assert reader.query("MATCH (p:Paper) RETURN count(p) AS n") == [{"n": len(FIXTURE.papers)}]
+        with pytest.raises(StoreError, match="read-only"):
+            reader.execute("MATCH (p:Paper) DETACH DELETE p")
+        with pytest.raises(StoreError):
+            reader.load(FIXTURE)
+
+
+def test_read_only_on_a_missing_store_says_so(tmp_path):
+    with pytest.raises(StoreError, match="no graph at"):
+        open_store(str(tmp_path / "nothing.lbdb"), read_only=True)
+
+
+def test_bad_cypher_is_a_store_error(tmp_path):
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        with pytest.raises(StoreError):
+            s.query("MATCH (p:Paper RETURN p")
+
+
+def test_targets(monkeypatch):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    assert resolve_target() == ".kg/graph.lbdb"
+    monkeypatch.setenv("KG_STORE", "/tmp/x.lbdb")
+    assert resolve_target() == "/tmp/x.lbdb"
+    assert resolve_target("bolt://h:7687") == "bolt://h:7687"
+    with pytest.raises(ConfigError, match="unsupported store target"):
+        resolve_target("http://localhost:7474")
+
+
+def test_neo4j_needs_its_password_from_the_environment(monkeypatch):
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    with pytest.raises(ConfigError, match="NEO4J_PASSWORD"):
+        open_store("neo4j://localhost:7687")
+
+
+def test_derived_facts_of_a_paper_are_its_own(tmp_path):
+    """Removing one paper removes its DERIVED_FROM edges, not another paper's."""
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        s.apply_schema()
+        s.load(FIXTURE)
+        with_derivation = next(d.evidence.paper_id for d in FIXTURE.derivations)
+        s.load(without_paper(FIXTURE, with_derivation), prune=True)
+        left = s.query("MATCH ()-[d:DERIVED_FROM]->() RETURN d.paper_id AS p")
+        assert with_derivation not in {r["p"] for r in left}
+        assert len(left) == sum(1 for d in FIXTURE.derivations if d.evidence.paper_id != with_derivation)
+        
