@@ -5,6 +5,7 @@
 // Returns: one row per shortest connecting path (up to 10 hops, either direction):
 //   hops, concepts (names along the path), years (their first appearance),
 //   evidence (the kind of each lineage edge: stated, morphology, ...).
+//
 // LadybugDB has no list comprehensions nor shortestPath(): list_transform and the SHORTEST
 // recursive-pattern syntax do the same.
 WITH toLower($from) AS from_key, toLower($to) AS to_key

@@ -63,7 +63,8 @@ def parse_header(text: str, source: str = "<query>") -> tuple[str, str, tuple[Pa
     """Question, returns and parameters from a query file's leading comment block."""
     lines = []
     for line in text.splitlines():
-        if not line.startswith("//"):
+        # the header ends at the first non-comment line or an empty comment line
+        if not line.startswith("//") or not line[2:].strip():
             break
         lines.append(line[2:].strip())
     question, returns, params, section = "", [], [], None

@@ -1,0 +1,310 @@
+"""Every saved query (cypher/queries) runs on a real store holding the fixture graph and answers right.
+
+The fixture (tests/fixtures/graph.py) is small enough to know every answer by hand. The same
+tests run on LadybugDB always and on Neo4j when a Docker engine answers (the ``neo4j`` case
+then runs the NAME.neo4j.cypher variants).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kg.report.library import QUERY_DIR, get_query, list_queries, parse_header, run_saved
+from kg.store.schema import NODES, RELATIONSHIPS
+from tests.fixtures.graph import load_fixture
+
+
+@pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+def graph(request, tmp_path_factory):
+    """A store holding the fixture graph and its analytics, on each backend."""
+    from kg.store import open_store
+
+    with pytest.MonkeyPatch.context() as mp:
+        if request.param == "ladybug":
+            store = open_store(str(tmp_path_factory.mktemp("queries") / "graph.lbdb"))
+        else:
+            from tests.conftest import NEO4J_TEST_PASSWORD
+
+            uri = request.getfixturevalue("neo4j_uri")
+            mp.setenv("NEO4J_USER", "neo4j")
+            mp.setenv("NEO4J_PASSWORD", NEO4J_TEST_PASSWORD)
+            store = open_store(uri)
+            store.execute("MATCH (n) DETACH DELETE n")
+        load_fixture(store)
+        yield store
+        store.close()
+
+
+def run(graph, query, **params):
+    """Run a saved query with its header's example parameters, overridden by ``params``."""
+    return run_saved(graph, query, {**get_query(query).example_params, **params})
+
+
+def col(rows, key):
+    return [r[key] for r in rows]
+
+
+# --------------------------------------------------------------------------- the library itself
+
+def test_library_has_at_least_15_documented_queries():
+    queries = list_queries()
+    assert len(queries) >= 15
+    for q in queries:
+        assert q.question.endswith("?"), q.name
+        assert q.returns, q.name
+        for path in q.files.values():
+            text = path.read_text(encoding="utf-8")
+            used = set(re.findall(r"\$(\w+)", text))
+            # every parameter the Cypher uses is documented with an example, and vice versa
+            assert used == {p.name for p in q.parameters}, (path.name, used)
+
+
+def test_dialect_variants_come_in_pairs_with_the_same_header():
+    for q in list_queries():
+        if set(q.files) != {""}:
+            assert set(q.files) == {"ladybug", "neo4j"}, q.name
+            headers = [parse_header(p.read_text(encoding="utf-8"))[:3] for p in q.files.values()]
+            assert headers[0] == headers[1], q.name
+
+
+def test_every_saved_query_has_a_test_here():
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [q.name for q in list_queries() if f'"{q.name}"' not in source.split("# ---- answers", 1)[1]]
+    assert not untested, f"saved queries without an answer test: {untested}"
+
+
+def test_missing_parameter_is_a_clear_error(graph):
+    from kg.errors import InputError
+
+    with pytest.raises(InputError, match="needs parameter"):
+        run_saved(graph, "concept_authors", {})
+    with pytest.raises(InputError, match="no saved query"):
+        run_saved(graph, "no_such_query", {})
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the Neo4j linter cannot run")
+def test_neo4j_variants_pass_neo4j_linter():
+    lint_dir = Path(__file__).parent / "cypher_lint"
+    if not (lint_dir / "node_modules").is_dir():
+        pytest.skip("tests/cypher_lint/node_modules is missing: run `make lint-install`")
+    statements = []
+    for path in sorted(QUERY_DIR.glob("*.cypher")):
+        if path.name.endswith(".ladybug.cypher"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        statements.append({"name": path.name, "cypher": text, "parameters": sorted(set(re.findall(r"\$(\w+)", text)))})
+    schema = {"labels": [n.label for n in NODES], "relationshipTypes": [r.type for r in RELATIONSHIPS]}
+    out = subprocess.run(
+        ["node", "lint.mjs"], cwd=lint_dir, input=json.dumps({"statements": statements, "schema": schema}),
+        capture_output=True, text=True, check=True,
+    )
+    problems = {r["name"]: r["diagnostics"] for r in json.loads(out.stdout) if r["diagnostics"]}
+    assert not problems
+
+
+# ---- answers: one test per saved query, on the fixture graph
+
+def test_concept_authors(graph):
+    rows = run(graph, "concept_authors", name="GNNs")  # an alias
+    assert [(r["author"], r["papers"]) for r in rows] == [
+        ("Simon V. Mathis", 3), ("Chaitanya K. Joshi", 2), ("Pietro Liò", 2), ("Dana Wu", 1)
+    ]
+    assert run(graph, "concept_authors", name="gnn") == rows  # the acronym, another case
+    assert run(graph, "concept_authors", name="no such concept") == []
+
+
+def test_concept_descendants(graph):
+    rows = run(graph, "concept_descendants", name="PPO")
+    assert [(r["descendant"], r["depth"], r["year"]) for r in rows] == [
+        ("Group Relative Policy Optimization", 1, 2024), ("A-GRAE", 2, 2025)
+    ]
+    assert col(run(graph, "concept_descendants", name="LASER"), "descendant") == ["LASER-D"]
+    assert run(graph, "concept_descendants", name="A-GRAE") == []
+
+
+def test_concept_ancestors(graph):
+    rows = run(graph, "concept_ancestors", name="A-GRAE")
+    assert [(r["ancestor"], r["depth"]) for r in rows] == [
+        ("Group Relative Policy Optimization", 1), ("Proximal Policy Optimization", 2)
+    ]
+
+
+def test_lineage_path(graph):
+    (row,) = run(graph, "lineage_path", **{"from": "A-GRAE", "to": "PPO"})
+    assert row["hops"] == 2
+    assert row["concepts"] == ["A-GRAE", "Group Relative Policy Optimization", "Proximal Policy Optimization"]
+    assert row["years"] == [2025, 2024, 2023]
+    assert row["evidence"] == ["stated", "stated"]
+    # either direction, and nothing between unrelated lineages
+    (back,) = run(graph, "lineage_path", **{"from": "PPO", "to": "A-GRAE"})
+    assert back["concepts"] == list(reversed(row["concepts"]))
+    assert run(graph, "lineage_path", **{"from": "LASER-D", "to": "PPO"}) == []
+
+
+def test_task_benchmarks(graph):
+    (row,) = run(graph, "task_benchmarks", task="mathematical reasoning")
+    assert (row["benchmark"], row["metric"], row["papers"], row["best"], row["method"]) == (
+        "AIME 2024", "accuracy", 3, "51.7%", "A-GRAE"
+    )
+    # MAE: lower is better, so the best is the smallest error
+    (qm9,) = run(graph, "task_benchmarks", task="molecular property prediction")
+    assert (qm9["benchmark"], qm9["best"], qm9["method"], qm9["year"]) == ("QM9", "0.009", "Graph Neural Networks", 2023)
+
+
+def test_benchmark_leaderboard(graph):
+    rows = run(graph, "benchmark_leaderboard", benchmark="aime 2024")
+    assert col(rows, "value") == ["51.7%", "48.2%", "45.0%", "43.3%"]
+    assert col(rows, "method")[0] == "A-GRAE"
+    assert col(run(graph, "benchmark_leaderboard", benchmark="QM9"), "value") == ["0.009", "0.012"]
+
+
+def test_benchmark_proposals(graph):
+    rows = run(graph, "benchmark_proposals", benchmark="AIME 2024")
+    assert [(r["method"], r["year"]) for r in rows] == [
+        ("A-GRAE", 2025), ("LASER-D", 2025), ("Group Relative Policy Optimization", 2024)
+    ]
+    grpo = rows[-1]
+    assert sorted(grpo["results"]) == ["43.3%", "45.0%"]  # its own paper's and a later paper's
+
+
+def test_author_community(graph):
+    rows = run(graph, "author_community", name="jade copet")
+    assert {r["community"] for r in rows} == {1}
+    assert sorted(rows[0]["members"]) == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]
+    assert set(col(rows, "concept")) == {
+        "Code World Model", "SWE-bench Verified", "code generation", "pass@1", "reinforcement learning"
+    }
+    assert all(r["papers"] == 2 for r in rows)
+
+
+def test_coauthors(graph):
+    rows = run(graph, "coauthors", name="Ada Park")
+    assert [(r["coauthor"], r["papers"], r["community"]) for r in rows] == [("Ben Ortiz", 3, 2), ("Dana Wu", 2, 2)]
+
+
+def test_trending_concepts(graph):
+    rows = run(graph, "trending_concepts", **{"from": 2025, "to": 2025})
+    by_name = {r["concept"]: r for r in rows}
+    assert (by_name["A-GRAE"]["recent"], by_name["A-GRAE"]["before"]) == (1, 0)
+    grpo = by_name["Group Relative Policy Optimization"]
+    assert (grpo["recent"], grpo["before"], grpo["burst"]) == (2, 1, 2.5)
+    assert "Graph Neural Networks" not in by_name  # not mentioned in 2025
+    growth = col(rows, "growth")
+    assert growth == sorted(growth, reverse=True)
+    # a period in the past ignores later papers
+    early = {r["concept"] for r in run(graph, "trending_concepts", **{"from": 2021, "to": 2021})}
+    assert early == {"Graph Neural Networks", "Geometric Graph Neural Networks", "QM9", "molecular property prediction"}
+
+
+def test_similar_papers(graph):
+    rows = run(graph, "similar_papers", paper="arxiv:2402.00005")
+    assert rows[0]["paper"].startswith("A-GRAE")
+    assert rows[0]["shared"] == 5
+    assert rows[0]["jaccard"] == pytest.approx(5 / 7)
+    assert all("Survey" not in r["paper"] for r in rows)  # shares no concept
+    by_title = run(graph, "similar_papers", paper="grpo: group relative policy optimization for math reasoning")
+    assert by_title == rows
+
+
+def test_bridge_authors(graph):
+    rows = run(graph, "bridge_authors", a=0, b=2)
+    assert col(rows, "author") == ["Dana Wu", "Pietro Liò", "Simon V. Mathis"]
+    dana = rows[0]
+    assert sorted(dana["in_a"]) == ["Pietro Liò", "Simon V. Mathis"]
+    assert sorted(dana["in_b"]) == ["Ada Park", "Ben Ortiz"]
+    assert run(graph, "bridge_authors", a=0, b=1) == []  # the Cambridge and FAIR groups never co-author
+
+
+def test_concept_profile(graph):
+    (row,) = run(graph, "concept_profile", name="graph neural network")
+    assert row["concept"] == "Graph Neural Networks"
+    assert (row["kind"], row["acronym"], row["papers"], row["first_year"]) == ("METHOD", "GNN", 3, 2021)
+    assert sorted(row["aliases"]) == ["GNNs", "graph neural network"]
+    assert row["first_papers"] == ["A Survey of Geometric Graph Neural Networks"]
+    assert row["proposed_by"] == []
+    (grpo,) = run(graph, "concept_profile", name="GRPO")
+    assert grpo["proposed_by"] == ["GRPO: Group Relative Policy Optimization for Math Reasoning"]
+
+
+def test_concept_affiliations(graph):
+    rows = run(graph, "concept_affiliations", name="RL")
+    assert [(r["affiliation"], r["papers"], r["since"], r["known"]) for r in rows] == [
+        ("Carnegie Mellon University", 5, 2023, True), ("Meta AI", 2, 2024, True), ("acme-lab", 1, 2024, False)
+    ]
+
+
+def test_author_papers(graph):
+    rows = run(graph, "author_papers", name="ada park")
+    assert col(rows, "date") == ["2025-03", "2025-01", "2024-05", "2024-02", "2023-09"]
+    assert all(r["position"] == 1 for r in rows)
+    assert rows[0]["proposes"] == ["LASER-D"]
+    assert rows[-1]["proposes"] == []
+
+
+def test_concept_timeline(graph):
+    rows = run(graph, "concept_timeline", name="reinforcement learning")
+    assert [(r["year"], r["papers"]) for r in rows] == [(2023, 1), (2024, 3), (2025, 3)]
+
+
+def test_affiliation_concepts(graph):
+    rows = run(graph, "affiliation_concepts", name="Meta AI")
+    assert set(col(rows, "concept")) == {
+        "Code World Model", "SWE-bench Verified", "code generation", "pass@1", "reinforcement learning"
+    }
+    assert run(graph, "affiliation_concepts", name="meta-ai") == rows  # the slug works too
+
+
+def test_method_results(graph):
+    rows = run(graph, "method_results", name="GRPO")
+    assert [(r["benchmark"], r["metric"], r["value"], r["year"]) for r in rows] == [
+        ("AIME 2024", "accuracy", "45.0%", 2025), ("AIME 2024", "accuracy", "43.3%", 2024)
+    ]
+
+
+def test_community_profile(graph):
+    rows = run(graph, "community_profile", community=2)
+    assert [(r["member"], r["papers"]) for r in rows] == [("Ada Park", 5), ("Ben Ortiz", 3), ("Dana Wu", 3)]
+    assert sorted(rows[0]["proposes"]) == ["A-GRAE", "Group Relative Policy Optimization", "LASER", "LASER-D"]
+    assert "University of Cambridge" in rows[2]["affiliations"]
+
+
+def test_communities(graph):
+    rows = run(graph, "communities")
+    assert [(r["community"], r["size"], r["papers"]) for r in rows] == [(2, 3, 6), (0, 3, 3), (1, 3, 2)]
+    assert sorted(rows[2]["members"]) == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]
+    assert rows[0]["modularity"] == pytest.approx(0.52)
+
+
+def test_concept_communities(graph):
+    rows = run(graph, "concept_communities", name="GNN")
+    # community 0 introduced GNNs in 2021; community 2 (through Dana Wu) adopted them in 2023
+    assert [(r["community"], r["since"], r["role"]) for r in rows] == [(0, 2021, "introduced"), (2, 2023, "adopted")]
+    rows = run(graph, "concept_communities", name="reinforcement learning")
+    assert [(r["community"], r["role"]) for r in rows] == [(2, "introduced"), (1, "adopted")]
+
+
+def test_search_concepts(graph):
+    rows = run(graph, "search_concepts", text="policy")
+    assert col(rows, "concept") == ["Group Relative Policy Optimization", "Proximal Policy Optimization"]
+    assert col(run(graph, "search_concepts", text="gnns"), "concept") == [
+        "Graph Neural Networks", "Geometric Graph Neural Networks"
+    ]
+
+
+def test_overview(graph):
+    rows = {r["label"]: r["nodes"] for r in run(graph, "overview")}
+    assert rows == {"Paper": 10, "Author": 9, "Affiliation": 4, "Concept": 18, "Result": 8, "Community": 3}
+
+
+def test_top_concepts(graph):
+    rows = run(graph, "top_concepts", kind="BENCHMARK")
+    assert [(r["concept"], r["papers"]) for r in rows] == [("AIME 2024", 3), ("QM9", 3), ("SWE-bench Verified", 2)]
+    methods = run(graph, "top_concepts", kind="METHOD")
+    assert methods[0]["concept"] == "reinforcement learning"
+    assert {r["concept"]: r["proposed"] for r in methods}["A-GRAE"] == 1
