@@ -65,16 +65,19 @@ def morphology_links(concepts: Iterable[Concept]) -> list[tuple[str, str, str]]:
     [('2', '1', 'PFGM++: suffix ++')]
     """
     concepts = list(concepts)
-    by_key: dict[tuple[str, str], set[str]] = defaultdict(set)
+    by_key: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
     for c in concepts:
         for form in _forms(c):
-            by_key[(_FAMILY.get(c.kind, c.kind), concept_key(form))].add(c.id)
+            by_key[(_FAMILY.get(c.kind, c.kind), concept_key(form))].add((c.id, form))
     links: dict[tuple[str, str], str] = {}
     for c in concepts:
         family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
             for parent, pattern in morphology_parent_names(form):
-                for pid in sorted(by_key.get((family, concept_key(parent)), ())):
+                for pid, pform in sorted(by_key.get((family, concept_key(parent)), ())):
+                    # an acronym must match as written: "PaLM 2" does not decorate "PALM"
+                    if is_acronym(parent) and pform.rstrip("s") != parent.rstrip("s"):
+                        continue
                     if pid != c.id:
                         links.setdefault((c.id, pid), f"{form}: {pattern}")
     return sorted((child, parent, why) for (child, parent), why in links.items())
@@ -99,12 +102,13 @@ class _Candidate:
 
 def lineage_graph(
     concepts: Iterable[Concept],
-    derivations: Iterable[DerivationEdge] = (),
+    derivations: Iterable[DerivationEdge | tuple[str, str, str, str]] = (),
     *,
     first_year: Mapping[str, int | None] | None = None,
     morphology: bool = True,
 ) -> nx.DiGraph:
-    """The lineage DAG: nodes are concept ids (attributes name, kind, first_year), an edge
+    """The lineage DAG. ``derivations`` are DerivationEdge records or ``(new_id, base_id, paper_id,
+    sentence)`` tuples. Nodes are concept ids (attributes name, kind, first_year), an edge
     ``child -> parent`` per lineage link (attributes evidence, sentences, papers, patterns,
     child_year, parent_year). Dropped candidates are listed in ``G.graph["dropped"]``.
 
@@ -124,14 +128,17 @@ def lineage_graph(
         return candidates.setdefault((child, parent), _Candidate(child, parent))
 
     for d in derivations:
-        if d.new_id == d.base_id or d.new_id not in G or d.base_id not in G:
+        new_id, base_id, paper, sentence = (
+            (d.new_id, d.base_id, d.evidence.paper_id, d.evidence.sentence) if isinstance(d, DerivationEdge) else d
+        )
+        if new_id == base_id or new_id not in G or base_id not in G:
             continue
-        cand = candidate(d.new_id, d.base_id)
+        cand = candidate(new_id, base_id)
         cand.kinds.add("stated")
-        if d.evidence.sentence not in cand.sentences:
-            cand.sentences.append(d.evidence.sentence)
-        if d.evidence.paper_id not in cand.papers:
-            cand.papers.append(d.evidence.paper_id)
+        if sentence and sentence not in cand.sentences:
+            cand.sentences.append(sentence)
+        if paper and paper not in cand.papers:
+            cand.papers.append(paper)
     if morphology:
         for child, parent, pattern in morphology_links(concepts):
             cand = candidate(child, parent)

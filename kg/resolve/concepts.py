@@ -219,9 +219,10 @@ def resolve_concepts(
         surface = _top(node_surfaces[node])
         if SENSE in node or not surface or not is_acronym(surface) or node in senses or node in aliases.merges:
             continue
-        letters = "".join(ch for ch in surface.rstrip("s") if ch.isalpha()).casefold()
-        candidates = long_by_initials.get(letters, [])
-        if len(letters) < 3 or len(candidates) != 1:
+        letters = surface[:-1] if surface.endswith("s") else surface
+        candidates = long_by_initials.get(letters.casefold(), [])
+        # only plain letter acronyms: "PFGM++" or "GPT-4" name a variant, not the long form
+        if not letters.isalpha() or len(letters) < 3 or len(candidates) != 1:
             continue
         cand = candidates[0]
         if _kind(node_kinds[node]) != _kind(node_kinds[cand]) or uf.find(cand) == uf.find(node):

@@ -1,0 +1,6 @@
+// Analytics (write): each author's community ($rows: author, community), as a property and an edge.
+UNWIND $rows AS row
+MATCH (a:Author {id: row.author})
+MATCH (c:Community {id: row.community})
+SET a.community = row.community
+MERGE (a)-[:IN_COMMUNITY]->(c)
