@@ -478,6 +478,8 @@ class LoadStats(Record):
     seconds: float = 0.0
     #: "copy" (file-based bulk insert for new rows) or "merge" (UNWIND $rows ... MERGE only)
     path: str = "merge"
+    #: fingerprint of the whole loaded graph: equal fingerprints mean equal graphs
+    graph_hash: str = ""
 
 
 class StageTiming(Record):

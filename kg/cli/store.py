@@ -1,5 +1,157 @@
-"""`kg` commands of the store stage."""
+"""`kg run`, `kg build`, `kg stats`, `kg query`: build the graph and ask it questions."""
 
 from __future__ import annotations
 
-from kg.cli import main  # noqa: F401
+import json
+
+import click
+
+from kg.cli import main
+from kg.errors import ConfigError
+
+STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
+store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
+
+
+def _progress(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _render_summary(summary, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(summary.model_dump(), indent=2))
+        return
+    click.echo(f"store: {summary.store}")
+    click.echo(f"papers: {summary.papers} read, {summary.skipped_records} entries skipped, "
+               f"{summary.extracted} extracted, {summary.extraction_cached} from the cache")
+    if summary.load:
+        ld = summary.load
+        click.echo(f"load: {ld.papers_new} new, {ld.papers_replaced} replaced, {ld.papers_unchanged} unchanged, "
+                   f"{ld.papers_removed} removed papers; {ld.nodes_written} nodes and {ld.rels_written} "
+                   f"relationships written in {ld.seconds:.2f}s ({ld.path})")
+    for st in summary.stages:
+        click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s  {st.count}")
+    click.echo(f"total: {summary.seconds:.2f}s" + ("" if summary.analytics_ran else " (analytics not run)"))
+
+
+@main.command("run")
+@click.argument("pipeline", type=click.Path(dir_okay=False))
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
+def run_cmd(pipeline: str, store: str | None, as_json: bool) -> None:
+    """Run a pipeline file (inputs, stages, store), incrementally.
+
+    Unchanged papers are neither extracted nor loaded again; changed ones are replaced.
+
+    Example: kg run pipelines/sample.toml --store .kg/sample.lbdb
+    """
+    from kg.pipeline import load_pipeline_file, run_pipeline
+
+    pipe = load_pipeline_file(pipeline, store=store)
+    _render_summary(run_pipeline(pipe, progress=_progress), as_json)
+
+
+@main.command("build")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
+def build_cmd(paths: tuple[str, ...], store: str | None, as_json: bool) -> None:
+    """Ingest, extract, resolve, load and analyse files or directories into the store.
+
+    Example: kg build ../shared/corpus --store .kg/graph.lbdb
+    """
+    from kg.pipeline import adhoc_pipeline, run_pipeline
+
+    pipe = adhoc_pipeline(list(paths), store=store)
+    _render_summary(run_pipeline(pipe, progress=_progress), as_json)
+
+
+@main.command("stats")
+@store_option
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+def stats_cmd(store: str | None, as_json: bool) -> None:
+    """Count nodes per label and relationships per type.
+
+    Example: kg stats --store .kg/sample.lbdb --json
+    """
+    from kg.store import open_store
+
+    with open_store(store, read_only=True) as s:
+        counts = s.counts()
+        target = s.target
+    if as_json:
+        click.echo(json.dumps({"store": target, **counts}, indent=2))
+        return
+    click.echo(f"store: {target}")
+    for section in ("nodes", "relationships"):
+        click.echo(f"{section}:")
+        for name, n in counts[section].items():
+            click.echo(f"  {name:<16} {n:>8}")
+
+
+def parse_params(pairs: tuple[str, ...]) -> dict:
+    """``k=v`` pairs; a value is JSON when it parses as JSON, else the string itself."""
+    params = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"bad --param {pair!r}: expected NAME=VALUE")
+        try:
+            params[key.strip()] = json.loads(value)
+        except json.JSONDecodeError:
+            params[key.strip()] = value
+    return params
+
+
+@main.command("query")
+@click.argument("cypher", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter ($NAME); VALUE is JSON when it parses, else a string. Repeatable.")
+@click.option("--saved", metavar="NAME", help="Run cypher/queries/NAME.cypher (or its dialect variant).")
+@click.option("--write", is_flag=True, help="Allow writes (the store is opened read-only otherwise).")
+@click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
+@store_option
+def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, write: bool, as_json: bool,
+              store: str | None) -> None:
+    """Run a Cypher statement, read-only unless --write; values go in as parameters.
+
+    Example: kg query 'MATCH (p:Paper) WHERE p.year = $year RETURN p.title' --param year=2023
+    """
+    from kg.store import open_store
+    from kg.store.cypher import load_cypher
+
+    if bool(cypher) == bool(saved):
+        raise ConfigError("give either a CYPHER statement or --saved NAME")
+    values = parse_params(params)
+    with open_store(store, read_only=not write) as s:
+        text = load_cypher(f"queries/{saved}", s.dialect) if saved else cypher
+        rows = s.execute(text, values) if write else s.query(text, values)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
+        return
+    _render_rows(rows)
+
+
+def _render_rows(rows: list[dict]) -> None:
+    if not rows:
+        click.echo("(no rows)")
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False)
+    columns = list(rows[0])
+    for c in columns:
+        table.add_column(c, overflow="fold")
+    for row in rows:
+        table.add_row(*(_cell(row.get(c)) for c in columns))
+    Console().print(table)
+    click.echo(f"{len(rows)} row(s)")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)

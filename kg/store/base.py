@@ -118,7 +118,8 @@ class GraphStore(ABC):
         paths: set[str] = set()
 
         # 1. shared nodes
-        for label, wanted in R.shared_node_rows(graph).items():
+        shared = R.shared_node_rows(graph)
+        for label, wanted in shared.items():
             stored = self._stored_rows(label)
             new = [r for r in wanted if r["id"] not in stored]
             changed = [r for r in wanted if r["id"] in stored and not _same(stored[r["id"]], r)]
@@ -172,6 +173,7 @@ class GraphStore(ABC):
                 for name in ("load/remove_orphan_authors", "load/remove_orphan_affiliations", "load/remove_orphan_concepts"):
                     out = tx.run(self.named(name))
                     stats.orphans_removed += int(out[0]["removed"]) if out else 0
+        stats.graph_hash = R.graph_fingerprint(bundles, shared)
         stats.path = "copy" if "copy" in paths else "merge"
         stats.seconds = round(time.perf_counter() - t0, 3)
         return stats

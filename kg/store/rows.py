@@ -187,6 +187,17 @@ def fingerprint(b: PaperRows) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
 
+def graph_fingerprint(bundles: list[PaperRows], shared: dict[str, list[dict]]) -> str:
+    """Hash of everything a load writes: equal fingerprints mean the loaded graphs are equal."""
+    h = hashlib.sha256()
+    for b in bundles:
+        h.update(f"{b.paper_id}={b.load_hash}\n".encode("utf-8"))
+    for label in sorted(shared):
+        for row in shared[label]:
+            h.update(f"{label}:{_canon(row)}\n".encode("utf-8"))
+    return h.hexdigest()[:16]
+
+
 def _canon(row: dict) -> str:
     return json.dumps({k: v for k, v in row.items() if k != "load_hash"}, sort_keys=True, ensure_ascii=False)
 
