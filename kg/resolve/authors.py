@@ -105,7 +105,8 @@ def resolve_authors(bylines: Iterable[Sequence[str]]) -> AuthorResolution:
     >>> r.author_of("David W. Zhang") == r.author_of("David Zhang")
     True
     """
-    bylines = [[clean_name(n) for n in b if n and n.strip()] for b in bylines]
+    raw = [[n for n in b if n and n.strip()] for b in bylines]
+    bylines = [[clean_name(n) for n in b] for b in raw]
     # 1. exact keys
     forms: dict[str, Counter[str]] = defaultdict(Counter)
     for byline in bylines:
@@ -171,7 +172,7 @@ def resolve_authors(bylines: Iterable[Sequence[str]]) -> AuthorResolution:
                     rule, ev = "compatible-name+shared-coauthor", evidence[k]
                 result.merges.append(MergeDecision(entity="author", kept=name, merged=s, rule=rule, evidence=ev))
     # raw spellings map too, so callers can look up the name as the listing gave it
-    for byline in bylines:
+    for byline in raw:
         for n in byline:
             result.lookup.setdefault(n, result.lookup[clean_name(n)])
     return result
