@@ -30,7 +30,14 @@ GROUP_WORDS = frozenset(
     "team group lab laboratory consortium collaboration project community committee".split()
 )
 
+#: longer than any real title plus byline; the search is quadratic, so hostile lines are refused
+MAX_BYLINE_CHARS = 4000
+
 _UP = r"[^\W\d_a-z]"  # an uppercase letter (any script), written so \w stays Unicode-aware
+_INITIALS_RE = re.compile(rf"(?:{_UP}\.){{1,3}}|{_UP}\.-{_UP}\.")  # "K.", "J.R.", "J.-P."
+_ASCII_GLUE_RE = re.compile(r"(?<=\S)[A-Z]")
+_PLAIN_WORD_RE = re.compile(r"[A-Z][a-z]+")
+_GROUP_TOKEN_RE = re.compile(r"[\w&+.\-]+")
 _SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
 _ET_AL_RE = re.compile(r",?\s+et\s+al\.?$")
 
@@ -64,6 +71,8 @@ def _has_cut_acronym(token: str) -> bool:
 
 def _name_part_ok(part: str) -> bool:
     """One hyphen-free piece of a name token: ``Joshi``, ``Löwe``, ``O'Neil``, ``McDonald``, ``LeCun``."""
+    if _PLAIN_WORD_RE.fullmatch(part):
+        return True  # the common case, decided without the letter-by-letter checks below
     if not part or not _is_upper(part[0]):
         return False
     letters = part.replace("'", "").replace("’", "")
@@ -79,8 +88,8 @@ def _name_part_ok(part: str) -> bool:
 
 def is_name_token(token: str) -> bool:
     """A word of a person's name: a capitalised word (hyphenated parts too) or an initial."""
-    if re.fullmatch(rf"(?:{_UP}\.){{1,3}}|{_UP}\.-{_UP}\.", token):
-        return True  # "K.", "J.R.", "J.-P."
+    if _INITIALS_RE.fullmatch(token):
+        return True
     if token in ("Jr.", "Sr.", "II", "III", "IV"):
         return True
     return all(_name_part_ok(piece) for piece in token.split("-"))
@@ -100,7 +109,7 @@ def is_person_name(text: str) -> bool:
 
 def _is_group_token(token: str) -> bool:
     """A word of a group author: ``FAIR``, ``CodeGen``, ``DeepSeek-AI``, ``Qwen``, ``3D``."""
-    if not re.fullmatch(r"[\w&+.\-]+", token):
+    if not _GROUP_TOKEN_RE.fullmatch(token):
         return False
     return (_is_upper(token[0]) or token[0].isdigit()) and not _has_cut_acronym(token)
 
@@ -140,7 +149,9 @@ def split_orgs(line: str) -> tuple[str, list[str]]:
 
 def _glue_points(text: str) -> list[int]:
     """Positions where an author list could start: a capital right after a non-space."""
-    return [i for i in range(1, len(text)) if _is_upper(text[i]) and not text[i - 1].isspace()]
+    if text.isascii():
+        return [m.start() for m in _ASCII_GLUE_RE.finditer(text)]
+    return [i for i, ch in enumerate(text) if i and ch.isupper() and not text[i - 1].isspace()]
 
 
 def _authors_if_valid(rest: str) -> list[str] | None:
@@ -159,6 +170,8 @@ def split_byline(line: str, *, known_titles: Container[str] = frozenset()) -> By
     >>> split_byline("Natural Graph NetworksPim de Haan, Taco Cohen, Max Welling").title
     'Natural Graph Networks'
     """
+    if len(line) > MAX_BYLINE_CHARS:
+        return None
     body, orgs = split_orgs(line.strip())
     et_al = False
     match = _ET_AL_RE.search(body)
@@ -174,7 +187,7 @@ def split_byline(line: str, *, known_titles: Container[str] = frozenset()) -> By
             candidates.append((title, authors))
     if not candidates:
         return None
-    chosen = next(
-        (c for c in candidates if normalise_title(c[0]) in known_titles), candidates[0]
-    )
+    chosen = candidates[0]
+    if len(candidates) > 1 and known_titles:
+        chosen = next((c for c in candidates if normalise_title(c[0]) in known_titles), chosen)
     return Byline(title=chosen[0], authors=chosen[1], et_al=et_al, orgs=orgs)
