@@ -308,3 +308,35 @@ def test_top_concepts(graph):
     methods = run(graph, "top_concepts", kind="METHOD")
     assert methods[0]["concept"] == "reinforcement learning"
     assert {r["concept"]: r["proposed"] for r in methods}["A-GRAE"] == 1
+
+
+def test_papers_per_year(graph):
+    rows = run(graph, "papers_per_year")
+    assert [(r["year"], r["papers"]) for r in rows] == [(2021, 1), (2022, 1), (2023, 2), (2024, 3), (2025, 3)]
+
+
+def test_mentions_by_year(graph):
+    rows = run(graph, "mentions_by_year", min_papers=3)
+    grpo = [(r["year"], r["papers"]) for r in rows if r["concept"] == "Group Relative Policy Optimization"]
+    assert grpo == [(2024, 1), (2025, 2)]
+    assert "LASER" not in col(rows, "concept")  # two papers only
+
+
+def test_lineage_edges(graph):
+    rows = run(graph, "lineage_edges")
+    assert [(r["child"], r["parent"], r["evidence"]) for r in rows] == [
+        ("Geometric Graph Neural Networks", "Graph Neural Networks", "stated"),
+        ("A-GRAE", "Group Relative Policy Optimization", "stated"),
+        ("LASER-D", "LASER", "morphology"),
+        ("Group Relative Policy Optimization", "Proximal Policy Optimization", "stated"),
+    ]
+    assert (rows[1]["child_year"], rows[1]["parent_year"]) == (2025, 2024)
+
+
+def test_community_concepts(graph):
+    rows = run(graph, "community_concepts", per_community=2)
+    assert [(r["community"], r["concept"], r["rank"]) for r in rows] == [
+        (0, "Graph Neural Networks", 1), (0, "QM9", 2),
+        (1, "Code World Model", 1), (1, "SWE-bench Verified", 2),
+        (2, "mathematical reasoning", 1), (2, "reinforcement learning", 2),
+    ]
