@@ -1,0 +1,266 @@
+"""Analytics on small fixtures: communities, lineage, trends as plain functions, then through the real store."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from kg.analytics.communities import coauthorship_graph, detect_communities
+from kg.analytics.lineage import ancestors_with_depth, descendants_with_depth, lineage_graph, lineage_path, morphology_links
+from kg.analytics.trends import adoption_order, burst_scores, kleinberg_bursts, mention_counts, period_of
+from kg.errors import InputError
+from kg.models import AcronymPair, Concept, Derivation, Evidence, Mention, Paper, PaperDate, PaperExtraction, Proposal
+from kg.resolve.graph import assemble_graph
+
+# Two groups that never co-author (the geometric-GNN authors and the FAIR CodeGen authors),
+# a third that repeatedly does, and a bridge-free solo author.
+BYLINES = {
+    "g1": ["Chaitanya K. Joshi", "Cristian Bodnar", "Simon V. Mathis"],
+    "g2": ["Alexandre Duval", "Simon V. Mathis", "Chaitanya K. Joshi"],
+    "f1": ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"],
+    "f2": ["Jade Copet", "Quentin Carbonneaux", "Gabriel Synnaeve"],
+    "q1": ["Pim de Haan", "Johann Brehmer", "Taco Cohen"],
+    "q2": ["Johann Brehmer", "Pim de Haan"],
+    "q3": ["Risto Vuorio", "Pim de Haan", "Johann Brehmer"],
+    "s1": ["Solo Author"],
+}
+
+
+def _authorships():
+    return [(a, p) for p, names in BYLINES.items() for a in names]
+
+
+def test_repeated_coauthors_share_a_community_and_disconnected_groups_never_do():
+    G = coauthorship_graph(_authorships())
+    assert G["Pim de Haan"]["Johann Brehmer"]["weight"] == 3
+    for method in ("leiden", "louvain"):
+        part = detect_communities(G, seed=42, method=method)
+        of = part.membership()
+        assert of["Pim de Haan"] == of["Johann Brehmer"]
+        assert of["Jade Copet"] == of["Quentin Carbonneaux"]
+        assert of["Chaitanya K. Joshi"] == of["Simon V. Mathis"]
+        cambridge = {of[a] for a in BYLINES["g1"] + BYLINES["g2"]}
+        fair = {of[a] for a in BYLINES["f1"] + BYLINES["f2"]}
+        assert not cambridge & fair
+        assert 0.0 < part.modularity < 1.0
+
+
+def test_communities_are_deterministic_and_numbered_by_size():
+    G = coauthorship_graph(_authorships())
+    a = detect_communities(G, seed=7)
+    b = detect_communities(nx.relabel_nodes(G, {}, copy=True), seed=7)
+    assert a == b
+    sizes = [len(c) for c in a.communities]
+    assert sizes == sorted(sizes, reverse=True)
+    assert a.algorithm == "leiden"
+
+
+def _concepts(*names: str, kind: str = "METHOD") -> list[Concept]:
+    return [Concept(id=n, name=n, kind=kind) for n in names]
+
+
+def test_lineage_morphology_and_stated_evidence_with_years():
+    concepts = _concepts("LASER", "LASER-D", "GRAE", "A-GRAE", "GRPO", "PFGM", "PFGM++")
+    stated = [
+        ("A-GRAE", "GRPO", "pA", "A-GRAE consistently improves GRPO and its variants."),
+        ("PFGM++", "PFGM", "pP", "PFGM++ generalises PFGM."),
+    ]
+    years = {"LASER": 2024, "LASER-D": 2025, "GRAE": 2024, "A-GRAE": 2025, "GRPO": 2024, "PFGM": 2022, "PFGM++": 2023}
+    G = lineage_graph(concepts, stated, first_year=years)
+    assert G["LASER-D"]["LASER"]["evidence"] == "morphology"
+    assert G["A-GRAE"]["GRAE"]["evidence"] == "morphology"
+    assert G["A-GRAE"]["GRPO"]["evidence"] == "stated"
+    assert G["A-GRAE"]["GRPO"]["sentences"] == ["A-GRAE consistently improves GRPO and its variants."]
+    edge = G["PFGM++"]["PFGM"]
+    assert edge["evidence"] == "stated+morphology" and edge["papers"] == ["pP"]
+    assert (edge["child_year"], edge["parent_year"]) == (2023, 2022)
+    assert nx.is_directed_acyclic_graph(G)
+
+
+def test_lineage_breaks_cycles_by_the_stated_rule():
+    concepts = _concepts("X", "Y", "Z")
+    stated = [("X", "Y", "p1", "X builds on Y."), ("Y", "X", "p2", "Y extends X."), ("Y", "X", "p3", "Y is a variant of X."), ("Z", "Y", "p1", "")]
+    G = lineage_graph(concepts, stated)
+    assert nx.is_directed_acyclic_graph(G)
+    # stated by two papers beats stated by one
+    assert G.has_edge("Y", "X") and not G.has_edge("X", "Y")
+    assert G.graph["dropped"] == [
+        {"child": "X", "parent": "Y", "evidence": "stated", "reason": "would close a cycle with stronger or earlier-added lineage edges"}
+    ]
+
+
+def test_morphology_respects_kind_and_acronym_case():
+    concepts = [
+        Concept(id="m", name="Math", kind="TASK"),
+        Concept(id="m500", name="Math-500", kind="BENCHMARK"),
+        Concept(id="palm", name="PrototypicAl Learning with a Mixture of prototypes", kind="METHOD", acronym="PALM"),
+        Concept(id="palm2", name="PaLM 2", kind="METHOD"),
+        Concept(id="c", name="CIFAR", kind="DATASET"),
+        Concept(id="c10", name="CIFAR-10", kind="BENCHMARK"),
+    ]
+    assert morphology_links(concepts) == [("c10", "c", "CIFAR-10: suffix -10")]
+
+
+def test_ancestors_descendants_and_path():
+    stated = [("PFGM++", "PFGM", "p2", ""), ("PFGM-X", "PFGM++", "p3", "")]
+    G = lineage_graph(_concepts("PFGM", "PFGM++", "PFGM-X"), stated, first_year={"PFGM": 2022, "PFGM++": 2023, "PFGM-X": 2024}, morphology=False)
+    assert ancestors_with_depth(G, "PFGM-X") == [("PFGM++", 1), ("PFGM", 2)]
+    assert descendants_with_depth(G, "PFGM") == [("PFGM++", 1), ("PFGM-X", 2)]
+    assert lineage_path(G, "PFGM", "PFGM-X") == ["PFGM", "PFGM++", "PFGM-X"]
+    assert lineage_path(G, "PFGM++", "nothing") == []
+
+
+def test_periods_keep_date_precision_and_bursts_need_dated_papers():
+    assert period_of(None, 3) == "undated" and period_of(2023, 3, granularity="month") == "2023-03"
+    counts = mention_counts([("hot", "p%d" % i, "2025") for i in range(6)] + [("hot", "u1", "undated"), ("old", "p0", "2021")])
+    assert counts["hot"] == {"2025": 6, "undated": 1}
+    scores = burst_scores(counts, {"2021": 10, "2022": 10, "2023": 10, "2024": 10, "2025": 10, "undated": 50})
+    assert scores["hot"][0] > 0 and scores["hot"][1] is True
+    assert scores["old"] == (0.0, False)
+    assert kleinberg_bursts([1, 1, 1, 1], [10, 10, 10, 10]) == []
+
+
+def test_adoption_order():
+    assert adoption_order({5: (2024, 1), 2: (2022, 3), 9: (2022, 3)}) == (2, [9, 5])
+    assert adoption_order({}) == (None, [])
+
+
+# --------------------------------------------------------------------------- through the real store
+
+
+def _ev(pid: str, sentence: str) -> Evidence:
+    return Evidence(paper_id=pid, sentence=sentence, start=0, end=len(sentence), extractor="test", version="0", confidence=1.0)
+
+
+def _fixture_graph():
+    abstracts = {
+        "g1": ("On the Expressive Power of Geometric Graph Neural Networks", "Graph Neural Networks (GNNs) are studied.", 2023),
+        "g2": ("A Hitchhiker's Guide to Geometric GNNs", "We survey GNNs for atomic systems.", 2023),
+        "f1": ("CWM", "We release Code World Model (CWM) trained with RL.", 2025),
+        "f2": ("Scaling RL for code", "Reinforcement learning (RL) for code generation with LASER.", None),
+        "q1": ("LASER-D", "We propose LASER-D, which extends LASER with difficulty-aware budgets.", 2025),
+        "q2": ("PFGM++", "PFGM++ generalises Poisson Flow Generative Models (PFGM).", 2023),
+        "q3": ("A-GRAE", "We propose Asymmetric GRAE (A-GRAE). A-GRAE consistently improves GRPO.", 2025),
+        "s1": ("Graph neural networks, alone", "graph neural network theory.", 2024),
+    }
+    concepts = {
+        "g1": [("Graph Neural Networks", "METHOD"), ("GNNs", "METHOD")],
+        "g2": [("GNNs", "METHOD")],
+        "f1": [("Code World Model", "METHOD"), ("CWM", "METHOD"), ("RL", "METHOD")],
+        "f2": [("Reinforcement learning", "METHOD"), ("RL", "METHOD"), ("LASER", "METHOD")],
+        "q1": [("LASER-D", "METHOD"), ("LASER", "METHOD")],
+        "q2": [("PFGM++", "METHOD"), ("Poisson Flow Generative Models", "METHOD"), ("PFGM", "METHOD")],
+        "q3": [("Asymmetric GRAE", "METHOD"), ("A-GRAE", "METHOD"), ("GRPO", "METHOD")],
+        "s1": [("graph neural network", "METHOD")],
+    }
+    acronyms = {
+        "g1": [("Graph Neural Networks", "GNNs")],
+        "f1": [("Code World Model", "CWM")],
+        "f2": [("Reinforcement learning", "RL")],
+        "q2": [("Poisson Flow Generative Models", "PFGM")],
+        "q3": [("Asymmetric GRAE", "A-GRAE")],
+    }
+    derived = {"q1": [("LASER-D", "LASER")], "q2": [("PFGM++", "PFGM")], "q3": [("A-GRAE", "GRPO")]}
+    papers, exs = [], []
+    for pid, (title, abstract, year) in abstracts.items():
+        date = PaperDate(year=year, month=5, day=1, precision="day") if year else PaperDate(month=5, day=1, precision="month-day")
+        p = Paper(id=pid, title=title, abstract=abstract, authors=BYLINES[pid], date=date, orgs=["cambridge"] if pid.startswith("g") else ["meta-ai"])
+        papers.append(p)
+        text = p.text
+        ents = []
+        for name, kind in concepts[pid]:
+            i = text.find(name)
+            assert i >= 0, (pid, name)
+            ents.append(Mention(text=name, type=kind, start=i, end=i + len(name), sentence=abstract))
+        exs.append(
+            PaperExtraction(
+                paper_id=pid,
+                extractor="test",
+                version="0",
+                content_hash=p.content_hash,
+                entities=ents,
+                acronyms=[AcronymPair(long=l, short=s, evidence=_ev(pid, abstract)) for l, s in acronyms.get(pid, [])],
+                proposes=[Proposal(name=a, evidence=_ev(pid, abstract)) for a, _ in derived.get(pid, [])],
+                derived_from=[Derivation(new=a, base=b, evidence=_ev(pid, abstract)) for a, b in derived.get(pid, [])],
+            )
+        )
+    return assemble_graph(papers, exs)
+
+
+@pytest.fixture
+def analysed(store):
+    from kg.analytics.run import run_analytics
+
+    store.load(_fixture_graph())
+    summary = run_analytics(store, seed=42)
+    return store, summary
+
+
+def test_run_analytics_writes_communities_back(analysed):
+    store, summary = analysed
+    assert summary.algorithm == "leiden" and summary.communities >= 3 and summary.modularity > 0
+    rows = store.query("MATCH (a:Author)-[:IN_COMMUNITY]->(c:Community) RETURN a.name AS name, c.id AS c, a.community AS prop")
+    of = {r["name"]: r["c"] for r in rows}
+    assert all(r["c"] == r["prop"] for r in rows)
+    assert len(of) == summary.authors == 13
+    assert of["Pim de Haan"] == of["Johann Brehmer"]
+    assert of["Jade Copet"] == of["Quentin Carbonneaux"] == of["FAIR CodeGen team"]
+    assert of["Chaitanya K. Joshi"] == of["Simon V. Mathis"]
+    assert of["Chaitanya K. Joshi"] != of["Jade Copet"]
+
+
+def test_run_analytics_writes_lineage_with_evidence(analysed):
+    store, summary = analysed
+    rows = store.query(
+        "MATCH (c:Concept)-[l:LINEAGE]->(p:Concept) RETURN c.name AS child, p.name AS parent, l.evidence AS evidence, "
+        "l.sentences AS sentences, l.child_year AS cy, l.parent_year AS py"
+    )
+    edges = {(r["child"], r["parent"]): r for r in rows}
+    assert edges[("LASER-D", "LASER")]["evidence"] == "stated+morphology"
+    assert edges[("LASER-D", "LASER")]["sentences"] == ["We propose LASER-D, which extends LASER with difficulty-aware budgets."]
+    assert edges[("Asymmetric GRAE", "group relative policy optimization")]["evidence"] == "stated"  # GRPO by the curated alias
+    pfgm = edges[("PFGM++", "Poisson Flow Generative Models")]
+    assert pfgm["evidence"] == "stated+morphology" and (pfgm["cy"], pfgm["py"]) == (2023, 2023)
+    assert summary.lineage_edges == len(rows)
+    assert sum(summary.lineage_by_evidence.values()) == len(rows)
+
+
+def test_run_analytics_is_idempotent(analysed):
+    from kg.analytics.run import run_analytics
+    from kg.store import canonical_dump
+
+    store, first = analysed
+    before = canonical_dump(store)
+    again = run_analytics(store, seed=42)
+    assert canonical_dump(store) == before
+    assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
+
+
+def test_reports_for_the_report_engineer(analysed):
+    from kg.analytics.reports import community_report, concept_report, lineage_path_report, lineage_report, trends_report
+
+    store, _ = analysed
+    communities = community_report(store)
+    assert communities.algorithm == "leiden"
+    pim = next(c for c in communities.communities if "Pim de Haan" in c.members)
+    assert "Johann Brehmer" in pim.members and pim.papers == 3 and pim.affiliations == ["Meta AI"]
+    assert {c.name for c in pim.top_proposed} == {"LASER-D", "PFGM++", "Asymmetric GRAE"}
+
+    lineage = lineage_report(store, "PFGM")
+    assert lineage.concept == "Poisson Flow Generative Models"
+    assert [(s.name, s.depth, s.first_year) for s in lineage.descendants] == [("PFGM++", 1, 2023)]
+    path = lineage_path_report(store, "PFGM++", "Poisson Flow Generative Models")
+    assert [s.name for s in path.steps] == ["PFGM++", "Poisson Flow Generative Models"]
+    assert path.edges[0].evidence == "stated+morphology"
+
+    gnn = concept_report(store, "GNNs")
+    assert gnn.name == "Graph Neural Networks" and {"GNNs", "graph neural network"} <= set(gnn.aliases)
+    assert "acronym-definition" in gnn.merge_rules and gnn.papers == 3 and gnn.first_year == 2023
+    assert len(gnn.communities) == 2  # introduced by the geometric-GNN authors, adopted by a solo author later
+
+    trends = trends_report(store)
+    assert "undated" in trends.periods and trends.papers_per_period["undated"] == 1
+    rl = next(t for t in trends.top if t.name == "Reinforcement learning")
+    assert rl.counts == {"2025": 1, "undated": 1}
+    with pytest.raises(InputError):
+        concept_report(store, "no such concept")
