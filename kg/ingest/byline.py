@@ -25,6 +25,10 @@ from kg.models import normalise_title
 PARTICLES = frozenset(
     "de del della der den di da das do dos du la le van von ter ten zu bin ibn al el y".split()
 )
+#: surname prefixes after which a name carries an inner capital ("McDonald", "LeCun", "O'Neil")
+NAME_PREFIXES = frozenset(
+    "Mc Mac O' D' O’ D’ De Di Da Du Le La Van Von Fitz St".split()
+)
 #: last word of a group author ("FAIR CodeGen team", "Gemini Team")
 GROUP_WORDS = frozenset(
     "team group lab laboratory consortium collaboration project community committee".split()
@@ -78,12 +82,12 @@ def _name_part_ok(part: str) -> bool:
     letters = part.replace("'", "").replace("’", "")
     if not letters.isalpha():
         return False
-    # an inner capital is allowed after a short prefix (Mc, Mac, Le, De, O'), not after a
-    # whole word: "WorldYann" is a title word glued to a first name
+    # an inner capital belongs to a name only after a surname prefix (McDonald, LeCun,
+    # O'Neil); after anything else it is a title word glued to a name ("WorldYann", "GenHugo")
     for i in range(1, len(part)):
-        if _is_upper(part[i]) and _is_lower(part[i - 1]) and i > 3:
+        if _is_upper(part[i]) and part[:i] not in NAME_PREFIXES:
             return False
-    return not _has_cut_acronym(part)
+    return True
 
 
 def is_name_token(token: str) -> bool:
