@@ -84,7 +84,7 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
             for i, c in enumerate(partition.communities)
         ],
     )
-    write(store, "write_memberships", [{"author": a, "community": membership[a]} for a in sorted(membership)])
+    write(store, "write_memberships", [{"id": a, "community": membership[a]} for a in sorted(membership)])
     summary.authors = G.number_of_nodes()
     summary.coauthor_edges = G.number_of_edges()
     summary.communities = len(partition.communities)
@@ -136,8 +136,8 @@ def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int | 
     G = lineage_graph(concepts, stated, first_year=first_year)
     rows = [
         {
-            "child": u,
-            "parent": v,
+            "src": u,
+            "dst": v,
             "evidence": d["evidence"],
             "sentences": list(d["sentences"]) or list(d["patterns"]),
             "papers": list(d["papers"]),
