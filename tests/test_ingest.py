@@ -193,9 +193,10 @@ def test_jsonl_records_and_bad_lines():
     papers = [e for e in got if isinstance(e, Paper)]
     skipped = [e for e in got if isinstance(e, SkippedRecord)]
     priors, by_year = papers
-    assert priors.arxiv_id == "2401.01234" and priors.id == "arxiv:2401.01234"
+    # a given id is kept verbatim (output joins back to the input); arXiv-shaped ids also set arxiv_id
+    assert priors.arxiv_id == "2401.01234" and priors.id == "2401.01234v2"
     assert priors.authors == ["Rosa Diaz", "Tom Brandt"] and priors.orgs == ["uni-x"]
-    assert by_year.date.precision == "year" and by_year.id == paper_id("A Paper Known Only By Year")
+    assert by_year.date.precision == "year" and by_year.id == "p-2"
     assert [(s.line, s.reason.split(":")[0]) for s in skipped] == [
         (4, "bad JSON"), (5, "bad record"), (6, "bad record"), (7, "bad record"), (8, "bad record")]
     assert "'date' is not a date" in skipped[3].reason
@@ -216,6 +217,20 @@ def test_jsonl_ids_that_look_like_arxiv_ids_set_arxiv_id(tmp_path, value):
     assert paper.arxiv_id == "2301.12345" and paper.orgs == ["a", "b"]
 
 
+def test_jsonl_without_id_gets_the_deterministic_id(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text(json.dumps({"title": "Untitled Work", "abstract": "x"}) + "\n", encoding="utf-8")
+    (paper,) = entries_of(path)
+    assert paper.id == paper_id("Untitled Work")
+
+
+def test_a_given_id_survives_merging_with_a_listing_entry(tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "eval-7", "title": "Graph Priors for Molecule Generation"}) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"title": "Graph Priors for Molecule Generation", "abstract": "Longer."}) + "\n")
+    (paper,) = read_paths([tmp_path]).papers
+    assert paper.id == "eval-7" and paper.abstract == "Longer." and len(paper.sources) == 2
+
+
 def entries_of(path: Path, **kwargs):
     return list(iter_entries(path, **kwargs))
 
@@ -230,7 +245,7 @@ def test_duplicates_across_layouts_merge_into_one_paper_with_every_source():
         ("alternating.txt", 3, "alternating"), ("blocks_meta.txt", 17, "blocks-meta"),
         ("papers.jsonl", 1, "jsonl")]
     # arXiv id from JSON Lines, day date beats month-day, counts and upvotes from (c)
-    assert priors.id == "arxiv:2401.01234" and priors.date.iso == "2024-01-03"
+    assert priors.id == "2401.01234v2" and priors.date.iso == "2024-01-03"  # the JSON Lines id wins
     assert (priors.author_count, priors.upvotes, priors.authors) == (4, 2, ["Rosa Diaz", "Tom Brandt"])
     routers = next(p for p in result.papers if p.title.startswith("Sparse Routers"))
     assert routers.has_code is True and routers.category == "CL" and routers.orgs == ["acme-ai", "uni-x"]

@@ -2,7 +2,7 @@
 
 Two entries are the same paper when they share an arXiv id, or share a normalised title
 (kg.models.normalise_title) without carrying two different arXiv ids. The merged paper has
-the id kg.models.paper_id(title, arxiv_id) and:
+the id a source gave explicitly (a JSON Lines ``id``), else kg.models.paper_id(title, arxiv_id), and:
 title of the first source (sources in file, line order); the longest abstract; the longest
 author list (with its ``et al.`` flag); the largest stated author count; the union of org
 slugs in order of appearance; the most informative date (day > month > year > month-day,
@@ -37,8 +37,9 @@ def merge_papers(entries: list[Paper]) -> Paper:
     upvotes = [p.upvotes for p in entries if p.upvotes is not None]
     sources = sorted({(s.source, s.line, s.layout): s for p in entries for s in p.sources}.values(),
                      key=lambda s: (s.source, s.line))
+    given = next((p.id for p in entries if p.id != paper_id(p.title, p.arxiv_id)), None)
     return Paper(
-        id=paper_id(first.title, arxiv),
+        id=given or paper_id(first.title, arxiv),
         title=first.title,
         abstract=max((p.abstract for p in entries), key=len),
         arxiv_id=arxiv,
