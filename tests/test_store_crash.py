@@ -1,0 +1,71 @@
+"""Crash safety: a load killed with SIGKILL at any point, then run again, equals a clean build."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from fixtures.graph import FIXTURE
+from kg.store import canonical_dump, open_store
+from test_store import changed
+
+TESTS = Path(__file__).parent
+
+#: the child loads ``before`` fully, then loads ``after`` and SIGKILLs itself after N statements
+CHILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {tests!r})
+    from fixtures.graph import FIXTURE
+    from test_store import changed
+    import kg.store.base as base
+    from kg.store import open_store
+    from kg.store.ladybug_store import _LadybugTx
+
+    base.PAPER_BATCH = 3          # several transactions, so kills land between and inside them
+    store = open_store({path!r}, fast={fast})
+    store.apply_schema()
+    if {preload}:
+        store.load(FIXTURE)
+    calls = 0
+    run = _LadybugTx.run
+    def counting(self, cypher, params=None):
+        global calls
+        calls += 1
+        if calls == {kill_at}:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return run(self, cypher, params)
+    _LadybugTx.run = counting
+    store.load(changed(FIXTURE) if {preload} else FIXTURE, prune=True)
+    print("finished")
+    """
+)
+
+
+def _clean_dump(tmp_path: Path, graph) -> str:
+    with open_store(str(tmp_path / "clean.lbdb")) as s:
+        s.apply_schema()
+        s.load(graph, prune=True)
+        return canonical_dump(s)
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["copy", "merge"])
+@pytest.mark.parametrize("preload", [False, True], ids=["first-build", "rebuild-changed"])
+@pytest.mark.parametrize("kill_at", [1, 3, 6, 10])
+def test_a_killed_load_run_again_equals_a_clean_build(tmp_path, fast, preload, kill_at):
+    path = str(tmp_path / "graph.lbdb")
+    code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    if "finished" in proc.stdout:
+        pytest.fail(f"the load ended before statement {kill_at}: pick an earlier kill point")
+    assert proc.returncode == -9, proc.stderr
+    target = changed(FIXTURE) if preload else FIXTURE
+    with open_store(path, fast=fast) as s:
+        s.apply_schema()
+        s.load(target, prune=True)
+        repaired = canonical_dump(s)
+    assert repaired == _clean_dump(tmp_path, target)
