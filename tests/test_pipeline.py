@@ -1,0 +1,180 @@
+"""Pipelines: checked when wired, incremental, and the store CLI on top of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.errors import ConfigError
+from kg.pipeline import load_pipeline_file, run_pipeline
+from kg.store import canonical_dump, open_store
+
+#: stages that need no trained model, so the tests run before the extraction model ships
+STAGES = '["ingest", "resolve", "load", "analytics"]'
+
+PAPERS = [
+    {"id": "2301.00001", "title": "Graph Neural Networks for Molecules", "abstract": "We study GNNs.",
+     "authors": ["Ada Park", "Ben Ortiz"], "date": "2023-01-05", "orgs": ["cmu"]},
+    {"id": "2302.00002", "title": "Scaling Code Models", "abstract": "We scale code models.",
+     "authors": ["Jade Copet", "Ben Ortiz"], "date": "2023-02", "orgs": ["meta-ai"]},
+    {"id": "2303.00003", "title": "A Third Paper", "abstract": "",
+     "authors": ["Dana Wu"], "date": "2023", "orgs": []},
+]
+
+
+def write_corpus(directory: Path, papers=PAPERS) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "papers.jsonl"
+    path.write_text("".join(json.dumps(p) + "\n" for p in papers), encoding="utf-8")
+    return path
+
+
+def write_pipeline(tmp_path: Path, *, stages: str = STAGES, extra: str = "", inputs: str = '["corpus"]') -> Path:
+    path = tmp_path / "pipe.toml"
+    path.write_text(
+        f'[pipeline]\nname = "t"\n[inputs]\npaths = {inputs}\n[stages]\nrun = {stages}\n'
+        f'[store]\ntarget = "graph.lbdb"\n[cache]\ndir = "cache"\n{extra}',
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def pipe_file(tmp_path, monkeypatch):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    write_corpus(tmp_path / "corpus")
+    return write_pipeline(tmp_path)
+
+
+# --------------------------------------------------------------------------- wiring
+
+
+@pytest.mark.parametrize(
+    "kwargs, key",
+    [
+        ({"stages": '["ingest", "transmogrify"]'}, "stages.run"),
+        ({"stages": '["load"]'}, "stages.run"),
+        ({"inputs": '["no/such/dir"]'}, "inputs.paths"),
+        ({"extra": "colour = 3\n"}, "cache.colour"),
+        ({"extra": "[extract]\nn_process = 0\n"}, "extract.n_process"),
+    ],
+)
+def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs, key):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    write_corpus(tmp_path / "corpus")
+    path = write_pipeline(tmp_path, **kwargs)
+    with pytest.raises(ConfigError) as err:
+        load_pipeline_file(path)
+    assert str(path) in str(err.value) and key in str(err.value)
+    assert not (tmp_path / "graph.lbdb").exists()
+
+
+def test_a_bad_store_target_names_the_key(pipe_file):
+    with pytest.raises(ConfigError, match=r"store.target.*unsupported store target"):
+        load_pipeline_file(pipe_file, store="http://example.org")
+
+
+def test_the_sample_pipeline_is_wired(monkeypatch):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    sample = Path(__file__).parents[1] / "pipelines" / "sample.toml"
+    if not (Path(__file__).parents[2] / "shared" / "corpus").is_dir() and "KG_SHARED" not in __import__("os").environ:
+        pytest.skip("../shared/corpus is absent")
+    pipe = load_pipeline_file(sample)
+    assert pipe.stages == ("ingest", "extract", "resolve", "load", "analytics")
+    assert pipe.inputs[0].name == "corpus" and pipe.inputs[0].is_dir()
+    assert pipe.store.endswith("sample.lbdb")
+
+
+# --------------------------------------------------------------------------- running
+
+
+def test_a_second_run_does_no_work_and_a_change_is_replaced(pipe_file, tmp_path):
+    first = run_pipeline(load_pipeline_file(pipe_file))
+    assert first.load.papers_new == 3 and first.analytics_ran
+    second = run_pipeline(load_pipeline_file(pipe_file))
+    assert second.load.papers_unchanged == 3 and second.papers_unchanged == 3
+    assert second.load.nodes_written == second.load.rels_written == 0
+    assert not second.analytics_ran
+
+    edited = [dict(PAPERS[0], authors=["Ada Park"]), *PAPERS[1:2]]  # Ben Ortiz leaves paper 1, paper 3 is gone
+    write_corpus(tmp_path / "corpus", edited)
+    third = run_pipeline(load_pipeline_file(pipe_file))
+    assert third.load.papers_replaced == 1 and third.load.papers_removed == 1
+    with open_store(str(tmp_path / "graph.lbdb"), read_only=True) as s:
+        incremental = canonical_dump(s, exclude=("Community", "IN_COMMUNITY", "LINEAGE"))
+        names = {r["n"] for r in s.query("MATCH (a:Author) RETURN a.name AS n")}
+    assert names == {"Ada Park", "Ben Ortiz", "Jade Copet"}
+
+    clean = str(tmp_path / "clean.lbdb")
+    run_pipeline(load_pipeline_file(pipe_file, store=clean))
+    with open_store(clean, read_only=True) as s:
+        assert canonical_dump(s, exclude=("Community", "IN_COMMUNITY", "LINEAGE")) == incremental
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_run_stats_query(pipe_file, tmp_path):
+    runner = CliRunner()
+    store = str(tmp_path / "graph.lbdb")
+    out = runner.invoke(main, ["run", str(pipe_file), "--store", store, "--json"])
+    assert out.exit_code == 0, out.output
+    stats = runner.invoke(main, ["stats", "--store", store, "--json"])
+    assert stats.exit_code == 0
+    assert json.loads(stats.stdout)["nodes"]["Paper"] == 3
+    q = runner.invoke(main, ["query", "MATCH (p:Paper) WHERE p.year = $y RETURN count(p) AS n",
+                             "--param", "y=2023", "--store", store, "--json"])
+    assert q.exit_code == 0, q.output
+    assert json.loads(q.stdout) == [{"n": 3}]
+    # a string that does not parse as JSON stays a string, and never becomes Cypher
+    hostile = runner.invoke(main, ["query", "MATCH (p:Paper {title: $t}) RETURN p.id AS id",
+                                   "--param", "t=x'}) DETACH DELETE p //", "--store", store, "--json"])
+    assert hostile.exit_code == 0 and json.loads(hostile.stdout) == []
+
+
+def test_cli_query_is_read_only_without_write(pipe_file, tmp_path):
+    runner = CliRunner()
+    store = str(tmp_path / "graph.lbdb")
+    assert runner.invoke(main, ["run", str(pipe_file), "--store", store]).exit_code == 0
+    refused = runner.invoke(main, ["query", "MATCH (p:Paper) DETACH DELETE p", "--store", store])
+    assert refused.exit_code == 3
+    assert "Traceback" not in refused.output and len(refused.stderr.strip().splitlines()) == 1
+    ok = runner.invoke(main, ["query", "MATCH (p:Paper {title: $t}) SET p.upvotes = 5 RETURN p.upvotes AS u",
+                              "--param", "t=Scaling Code Models", "--write", "--store", store, "--json"])
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout) == [{"u": 5}]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["query", "MATCH (p:Paper RETURN p"],
+        ["query", "--saved", "no_such_query"],
+        ["query"],
+        ["stats"],
+    ],
+)
+def test_cli_errors_are_one_line(tmp_path, args):
+    store = str(tmp_path / "missing.lbdb")
+    if args[0] == "query" and len(args) > 1 and not args[1].startswith("--"):
+        with open_store(str(tmp_path / "g.lbdb")) as s:
+            s.apply_schema()
+        store = str(tmp_path / "g.lbdb")
+    elif args[:2] == ["query", "--saved"]:
+        with open_store(str(tmp_path / "g.lbdb")) as s:
+            s.apply_schema()
+        store = str(tmp_path / "g.lbdb")
+    out = CliRunner().invoke(main, [*args, "--store", store])
+    assert out.exit_code != 0
+    assert "Traceback" not in out.output
+    assert out.stderr.strip().startswith("Error:") and len(out.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["run", "build", "stats", "query"])
+def test_every_store_command_has_help_with_an_example(command):
+    out = CliRunner().invoke(main, [command, "--help"])
+    assert out.exit_code == 0 and "Example:" in out.output and "--store" in out.output
