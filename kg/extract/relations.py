@@ -1,0 +1,593 @@
+"""Contextual rules over concept mentions: proposes, derived-from, results, and BENCHMARK vs DATASET.
+
+Everything here is a plain function of the document text (``kg.models.document_text``: title,
+newline, abstract), its sentences as ``(start, end)`` offsets, the concept mentions and the acronym
+pairs. Each fact carries Evidence: the sentence, the offsets of the matched stretch, this
+extractor's name and version, and a confidence that depends on the rule that fired.
+
+Rules, explicit statements only:
+
+- proposes: "we propose/introduce/present/release/develop X", "namely/called/named/termed/dubbed X",
+  "X, a new ...", "a novel X", and the title's leading "X:" when X is a name the paper is about;
+- derived-from: "X extends/generalizes/improves (on)/modifies/unifies/builds on/follows/is based on Y",
+  "we extend/generalize/build on Y" (X: the paper's contribution), "X, a version/variant/extension of Y";
+- results: "VALUE [METRIC] on BENCHMARK" (the metric may precede: "pass@1 scores of 65.8% on ...",
+  lists share it), and "V1 and V2 on B1 and B2, respectively".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from kg.models import AcronymPair, Derivation, Evidence, Mention, Proposal, ResultRecord
+
+EXTRACTOR = "kg.relations"
+VERSION = "1"
+
+NAMED_KINDS = ("METHOD", "DATASET", "BENCHMARK")
+DATA_KINDS = ("DATASET", "BENCHMARK")
+
+_PROPOSE_SUBJECT = re.compile(r"\b(?:we|this (?:paper|work|study|article)|here|our (?:work|paper))\b", re.I)
+_PROPOSE_VERB = re.compile(
+    r"(?<!previously )(?<!recently )(?<!originally )(?<!been )(?<!was )(?<!were )(?<!-)"
+    r"\b(?:propos(?:e[sd]?|ing)|introduc(?:e[sd]?|ing)|present(?:s|ed|ing)?|releas(?:e[sd]?|ing)|develop(?:s|ed|ing)?|"
+    r"design(?:s|ed|ing)?|devis(?:e[sd]?|ing)|formali[sz](?:e[sd]?|ing)|contribute[sd]?|construct(?:s|ed|ing)?|"
+    r"curat(?:e[sd]?|ing)|collect(?:s|ed|ing)?|creat(?:e[sd]?|ing)|build|built|offer(?:s|ed)?)\b",
+    re.I,
+)
+#: generic heads a name may follow or stand in apposition to ("a novel algorithm (AGRO", "our framework, DGN")
+_HEADS = (
+    r"(?:method|approach|framework|model|algorithm|architecture|technique|objective|loss|benchmark|dataset|corpus|"
+    r"module|network|system|strategy|scheme|paradigm|procedure|pipeline|tool|library|suite|family|metric|regularizer|"
+    r"estimator|policy|agent|optimizer|attack|mechanism|layer|operator)e?s?"
+)
+_HEAD_BEFORE = re.compile(r"\b" + _HEADS + r"\s*(?:,|\(|:)\s*$", re.I)
+_OUR_BEFORE = re.compile(r"\bour\s+(?:(?:new|novel|proposed|final|resulting)\s+)*$", re.I)
+_NAME_FOLLOWS = re.compile(r"^\s*(?:[\w\-]+\s+){0,2}?" + _HEADS + r",?\s+(?:namely|called|named|termed|dubbed|coined)\b", re.I)
+_NAMING = re.compile(r"(?<!so-)\b(?:called|named|namely|termed|dubbed|coined|referred to as)\s+(?:the\s+)?$", re.I)
+_FIRST_PERSON_NAMING = re.compile(r"\b(?:we|which we|that we)\s+(?:call|name|term|dub|refer to (?:it|this|them) as)\s+(?:(?:a|an|the|it|this|them)\s+)?$", re.I)
+# what may stand between a proposing verb and the name: determiners, evaluative adjectives, generic heads
+_GAP_WORDS = (
+    "a an the our its their this these new novel simple first general generic unified efficient effective scalable "
+    "lightweight principled powerful flexible large-scale open open-source large family set class suite collection "
+    "method approach framework model algorithm technique benchmark dataset corpus architecture system pipeline "
+    "further then also here therefore thus finally solution remedy"
+)
+_GAP = re.compile(
+    r"^(?:[\s,:\"'\u201c]|\b(?:concept|notion|idea|use) of\b|\band\b(?=\s+\w+\s*,)|\b(?:"
+    + "|".join(re.escape(w) for w in _GAP_WORDS.split())
+    + r")\b)*$",
+    re.I,
+)
+_NOVEL_BEFORE = re.compile(r"\b(?:a|an)\s+(?:new|novel)\s+$", re.I)
+_APPOSITIVE_AFTER = re.compile(r"^\s*(?:\([^()]*\))?\s*(?:,|\bis)\s+(?:a|an)\s+(?:new|novel)\b", re.I)
+_CITATION_AFTER = re.compile(r"^\s*[(\[](?:[^()\[\]]*\bet al\b|[^()\[\]]*\d{4}[a-z]?[)\]]|\d+(?:,\s*\d+)*[)\]])")
+
+# derived-from: verbs with the new thing as subject and the base as object
+_DERIVE_VERB = re.compile(
+    r"(?<!-)\b(?:extend(?:s|ed|ing)?|generali[sz](?:es|ed|ing|e)|improv(?:es|ed|ing|e)(?:\s+(?:up)?on)?|modif(?:ies|ied|y)|"
+    r"unif(?:ies|ied|y)|builds?\s+(?:up)?on|(?:is|are)\s+built\s+(?:up)?on|(?:is|are)\s+based\s+on|follows|"
+    r"adapts|(?:is|are)\s+(?:a|an)\s+(?:\w+\s+)?(?:variant|extension|generali[sz]ation|version|modification)\s+of|"
+    r"augments|refines)\s+$",
+    re.I,
+)
+_DERIVE_OF = re.compile(
+    r"\b(?:version|variant|extension|generali[sz]ation|modification|adaptation)s?\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.I
+)
+_OUR_THING = re.compile(
+    r"\b(?:we|our\s+(?:\w+\s+)?(?:method|model|framework|approach|architecture|algorithm|system|technique)|"
+    r"the\s+proposed\s+(?:\w+\s+)?(?:method|model|framework|approach|architecture|algorithm)|"
+    r"this\s+(?:method|model|framework|approach|architecture|algorithm))\b[^.;]*$",
+    re.I,
+)
+_BASE_GAP_WORDS = (
+    "the a an this that these those its their our well known well-known popular standard existing original classic "
+    "classical widely used widely-used prior previous vanilla recent conventional seminal "
+    "both all two method methods approach approaches framework frameworks model models algorithm algorithms "
+    "architecture technique operator"
+)
+_BASE_GAP = re.compile(
+    r"^(?:[\s(,]|\b(?:" + "|".join(re.escape(w) for w in _BASE_GAP_WORDS.split()) + r")\b)*$", re.I
+)
+_CONJ = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as well as\s+)(?:the\s+)?$", re.I)
+
+# results
+# a number, with a percent sign (then anything may follow: "34.2%uparrow") or standing alone
+_VALUE = re.compile(r"(?<![\w.@/\-])([+\-\u2212]?\d+(?:\.\d+)?(?:\s?\\?%|(?![\w@/%]|\.\d|-\w|\s?\\?%)))")
+_VALUE_TO_BENCH = re.compile(
+    r"^\s*(?:[^\s,;%]+\s+){0,6}?(?:on|in|at|for|of)\s+(?:the\s+)?(?:challenging\s+|popular\s+|standard\s+)?$", re.I
+)
+_BASELINE_BEFORE = re.compile(
+    r"\b(?:baselines?|counterparts?|compared (?:to|with)|versus|vs\.?|than|from)\b(?:\s+\S+){0,5}?\s*\(?\s*$", re.I
+)
+# "On CIFAR-10 itself, NASNet achieves 2.4% ...", "for the challenging COCO dataset, our method ..."
+_SCOPE_BEFORE = re.compile(r"(?:^|[,;:]\s+|--\s*)(?:on|for)\s+(?:the\s+)?(?:challenging\s+|popular\s+|standard\s+)?$", re.I)
+_SCOPE_AFTER = re.compile(r"^(?:\s+(?:dataset|benchmark|data\s?set|test\s?set|split|itself))?\s*,", re.I)
+
+
+# --------------------------------------------------------------------------- context
+
+
+class _Doc:
+    """Offsets, sentences, mentions and aliases of one document, with small lookups."""
+
+    def __init__(self, paper_id: str, text: str, sentences: Sequence[tuple[int, int]], mentions: Iterable[Mention],
+                 acronyms: Iterable[AcronymPair], extractor: str, version: str):
+        self.paper_id, self.text, self.extractor, self.version = paper_id, text, extractor, version
+        self.sentences = sorted(sentences) or sentence_spans(text)
+        self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self.title_end = text.find("\n") if "\n" in text else len(text)
+        self.alias: dict[str, str] = {}
+        self.acronym_names: set[str] = set()
+        for pair in acronyms:
+            long, short = pair.long.casefold(), pair.short.casefold()
+            self.acronym_names.update((long, short))
+            self.alias[self._root(long)] = self._root(short)
+
+    def _root(self, key: str) -> str:
+        while key in self.alias:
+            key = self.alias[key]
+        return key
+
+    def key(self, name: str) -> str:
+        """Alias-resolved key: a name and its acronym share one."""
+        return self._root(name.casefold())
+
+    def sentence_at(self, offset: int) -> tuple[int, int]:
+        for start, end in self.sentences:
+            if start <= offset < end:
+                return start, end
+        return 0, len(self.text)
+
+    def acronym_of_previous(self, m: Mention) -> bool:
+        """Whether ``m`` is the "(GNNs)" right after another mention ("Graph Neural Networks (GNNs)")."""
+        head = self.text[max(0, m.start - 3):m.start]
+        if "(" not in head:
+            return False
+        cut = m.start - len(head) + head.index("(")
+        return any(o.end == len(self.text[:cut].rstrip()) for o in self.mentions)
+
+    def seen_before(self, m: Mention, before: int) -> bool:
+        """Whether ``m``'s string occurs in the abstract before offset ``before`` (the title does not count)."""
+        return m.text.casefold() in self.text[self.title_end:before].casefold()
+
+    def maximal(self) -> list[Mention]:
+        """Mentions not inside a longer one ("PFGM" inside "PFGM++" is dropped)."""
+        return [m for m in self.mentions
+                if not any(o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
+                           for o in self.mentions)]
+
+    def mentions_in(self, start: int, end: int, kinds: Sequence[str] = NAMED_KINDS) -> list[Mention]:
+        return [m for m in self.mentions if start <= m.start and m.end <= end and m.type in kinds]
+
+    def mention_at(self, offset: int, end: int, kinds: Sequence[str] = NAMED_KINDS) -> Mention | None:
+        """The longest mention starting at ``offset`` (ending before ``end``)."""
+        for m in self.mentions:
+            if m.start == offset and m.end <= end and m.type in kinds:
+                return m
+        return None
+
+    def evidence(self, start: int, end: int, confidence: float) -> Evidence:
+        s_start, s_end = self.sentence_at(start)
+        return Evidence(paper_id=self.paper_id, sentence=self.text[s_start:s_end].strip(), start=start, end=end,
+                        extractor=self.extractor, version=self.version, confidence=confidence)
+
+    def name_like(self, m: Mention) -> bool:
+        """A name, not a common phrase: inner capitals or digits, a capital mid-sentence, or an acronym pair."""
+        text = m.text
+        if m.text.casefold() in self.acronym_names:
+            return True
+        if any(ch.isupper() for ch in text[1:]) or any(ch.isdigit() for ch in text):
+            return True
+        s_start, _ = self.sentence_at(m.start)
+        return text[:1].isupper() and m.start != s_start
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """A plain sentence splitter (newline, or . ! ? before a capital) for callers without one."""
+    spans, start = [], 0
+    for m in re.finditer(r"\n|(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)[.!?](?=\s+[\"'(\[]?[A-Z0-9])", text):
+        end = m.end()
+        if text[start:end].strip():
+            spans.append((start, end))
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
+
+
+# --------------------------------------------------------------------------- proposes
+
+
+def find_proposals(doc: _Doc) -> list[Proposal]:
+    """Names the paper introduces, deduplicated by alias key, in order of appearance."""
+    found: list[tuple[Mention, float, int, int]] = []
+    text = doc.text
+    named = [m for m in doc.maximal() if m.type in NAMED_KINDS]
+
+    # the title's leading "X:" when X is a whole mention that names something
+    colon = text.find(":", 0, doc.title_end)
+    if colon > 0:
+        lead = doc.mention_at(0, colon)
+        if lead is not None and lead.end == len(text[:colon].rstrip()) and _title_name(lead):
+            found.append((lead, 0.75, 0, colon))
+
+    for m in named:
+        s_start, s_end = doc.sentence_at(m.start)
+        before = text[s_start:m.start]
+        after = text[m.end:s_end]
+        if _CITATION_AFTER.match(after):
+            continue
+        verb = None
+        for v in _PROPOSE_VERB.finditer(before):
+            verb = v
+        subject_ok = verb is not None and _PROPOSE_SUBJECT.search(before[max(0, verb.start() - 40): verb.start()])
+        if subject_ok and _GAP.match(before[verb.end():]):
+            # "a new self-supervised learning framework, namely Alice": the name comes later; a common
+            # phrase already used before this sentence ("language models") is not new
+            if not _NAME_FOLLOWS.match(after) and (doc.name_like(m) or not doc.seen_before(m, s_start)):
+                found.append((m, 0.9, s_start + verb.start(), m.end))
+            continue
+        if subject_ok and _HEAD_BEFORE.search(before[verb.end():]) and re.search(r"[(:,]\s*$", before) \
+                and "(" not in before[verb.end():].rstrip()[:-1] and doc.name_like(m) \
+                and not doc.acronym_of_previous(m):
+            found.append((m, 0.8, s_start + verb.start(), m.end))
+            continue
+        naming = _NAMING.search(before)
+        if naming is not None and doc.name_like(m):
+            found.append((m, 0.85, s_start + naming.start(), m.end))
+            continue
+        naming = _FIRST_PERSON_NAMING.search(before)
+        if naming is not None:
+            found.append((m, 0.8, s_start + naming.start(), m.end))
+            continue
+        if not doc.name_like(m) or after.startswith("-") or doc.acronym_of_previous(m):
+            continue
+        novel = _NOVEL_BEFORE.search(before) or re.search(
+            r"\b(?:a|an)\s+(?:new|novel)\b[^.;()]{0,60}?\b" + _HEADS + r"\s*(?:,|\(|:)\s*$", before, re.I)
+        if novel is not None:
+            found.append((m, 0.7, s_start + novel.start(), m.end))
+            continue
+        our = _OUR_BEFORE.search(before) or re.search(r"\bour\s+" + _HEADS + r"\s*,\s*$", before, re.I)
+        if our is not None:
+            found.append((m, 0.7, s_start + our.start(), m.end))
+            continue
+        appositive = _APPOSITIVE_AFTER.match(after)
+        if appositive is not None:
+            found.append((m, 0.75, m.start, m.end + appositive.end()))
+
+    # "SGDP and AdamP": a name joined to a proposed one shares its cue
+    proposed_ends = {f[0].end: f for f in found}
+    for m in named:
+        for end, (first, confidence, start, _) in list(proposed_ends.items()):
+            if m.start > end and re.fullmatch(r"\s+and\s+", text[end:m.start]) and doc.name_like(m):
+                found.append((m, confidence, start, m.end))
+
+    proposals, seen = [], set()
+    for m, confidence, start, end in sorted(found, key=lambda f: f[0].start):
+        key = doc.key(m.text)
+        if key in seen:
+            continue
+        seen.add(key)
+        proposals.append(Proposal(name=m.text, type=m.type, evidence=doc.evidence(start, end, confidence)))
+    return proposals
+
+
+def _title_name(m: Mention) -> bool:
+    """A title lead that names a contribution ("CWM", "PooDLe", "Learn-by-interact"), not a phrase."""
+    words = m.text.split()
+    return len(words) <= 4 and (any(ch.isupper() for ch in m.text[1:]) or "-" in m.text or len(words) <= 3)
+
+
+# --------------------------------------------------------------------------- derived-from
+
+
+def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivation]:
+    """Explicit "new extends / improves on / is a variant of base" statements."""
+    text = doc.text
+    proposal_keys = {doc.key(p.name) for p in proposals}
+    found: list[Derivation] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(new: str, base: Mention, start: int, end: int, confidence: float, relation: str) -> None:
+        pair = (doc.key(new), doc.key(base.text))
+        if pair[0] == pair[1] or pair in seen or pair[1] in proposal_keys and pair[0] not in proposal_keys:
+            return
+        seen.add(pair)
+        found.append(Derivation(new=new, base=base.text, relation=relation,
+                                evidence=doc.evidence(start, end, confidence)))
+
+    # "a geometric version of the WL test (GWL)": the base nested inside the proposed name
+    for outer in doc.maximal():
+        if doc.key(outer.text) not in proposal_keys:
+            continue
+        for of in re.finditer(_DERIVE_OF.pattern.rstrip("$"), outer.text, re.I):
+            inner = doc.mention_at(outer.start + of.end(), outer.end)
+            if inner is not None:
+                add(outer.text, inner, outer.start, outer.end, 0.75, _relation(of.group(0)))
+
+    for base in doc.maximal():
+        if base.type not in NAMED_KINDS:
+            continue
+        s_start, s_end = doc.sentence_at(base.start)
+        before = text[s_start:base.start]
+        # the base may be the second of a conjunction: "unifies diffusion models and PFGM"
+        head = _conjunction_head(doc, base, s_start)
+        anchor = head.start if head is not None else base.start
+        before = text[s_start:anchor]
+        gap_start = _gap_start(before)
+        verb_zone = before[:gap_start]
+        of = _DERIVE_OF.search(verb_zone)
+        verb = _DERIVE_VERB.search(verb_zone)
+        if of is not None:
+            new = _new_near(doc, proposals, s_start, s_end, base, s_start + of.start())
+            if new is not None:
+                add(new, base, min(s_start + of.start(), _proposal_start(doc, new, s_start, s_end)), base.end, 0.75,
+                    _relation(of.group(0)))
+            continue
+        if verb is None:
+            continue
+        verb_at = s_start + verb.start()
+        subject = _subject_before(doc, proposals, s_start, verb_at)
+        if subject is not None:
+            add(subject.text, base, subject.start, base.end, 0.8, _relation(verb.group(0)))
+            continue
+        lead = text[s_start:verb_at]
+        if _OUR_THING.search(lead + " ") or re.match(r"\s*$", lead):
+            # "our framework builds on Y" describes a contribution already named; "we extend Y" one to come
+            described = re.search(r"\b(?:our|the proposed|this)\s", lead, re.I) is not None
+            new = _main_proposal(doc, proposals, verb_at, exclude=doc.key(base.text), prefer_before=described)
+            if new is not None:
+                add(new, base, verb_at, base.end, 0.65, _relation(verb.group(0)))
+    return found
+
+
+def _relation(cue: str) -> str:
+    cue = cue.casefold()
+    for word, relation in (("extend", "extends"), ("extension", "extends"), ("generali", "generalizes"),
+                           ("improv", "improves"), ("modif", "modifies"), ("unif", "unifies"),
+                           ("variant", "variant_of"), ("version", "variant_of"), ("build", "builds_on"),
+                           ("built", "builds_on"), ("based", "based_on"), ("follow", "builds_on")):
+        if word in cue:
+            return relation
+    return "derived_from"
+
+
+def _gap_start(before: str) -> int:
+    """Where the determiners and generic words right before a base begin."""
+    index = len(before)
+    for m in reversed(list(re.finditer(r"\S+", before))):
+        if not _BASE_GAP.match(before[m.start():]):
+            break
+        index = m.start()
+    return index
+
+
+def _conjunction_head(doc: _Doc, base: Mention, s_start: int) -> Mention | None:
+    """The first member of "A, B and C" ending right before ``base``'s conjunction, if any."""
+    head = None
+    current = base
+    while True:
+        prev = [m for m in doc.mentions_in(s_start, current.start) if _CONJ.match(doc.text[m.end:current.start])]
+        if not prev:
+            return head
+        head = current = prev[-1]
+
+
+def _subject_before(doc: _Doc, proposals: Sequence[Proposal], s_start: int, verb_at: int) -> Mention | None:
+    """The nearest mention of a proposal before the verb, with only adverbs or a clause between."""
+    keys = {doc.key(p.name) for p in proposals}
+    candidates = [m for m in doc.mentions_in(s_start, verb_at) if doc.key(m.text) in keys]
+    if not candidates:
+        return None
+    subject = candidates[-1]
+    between = doc.text[subject.end:verb_at]
+    if len(between.split()) > 8 or re.search(r"\b(?:not|than|unlike|whereas|while)\b", between, re.I):
+        return None
+    return subject
+
+
+def _main_proposal(doc: _Doc, proposals: Sequence[Proposal], at: int, *, exclude: str,
+                   prefer_before: bool = False) -> str | None:
+    """The contribution a "we extend Y" sentence refers to: the next proposal after it, else the last
+    before (with ``prefer_before``, the other way round)."""
+    after = [p.name for p in proposals if p.evidence.start >= at and doc.key(p.name) != exclude]
+    before = [p.name for p in proposals if p.evidence.start < at and doc.key(p.name) != exclude]
+    order = (before[::-1] + after) if prefer_before else (after + before[::-1])
+    return order[0] if order else None
+
+
+def _new_near(doc: _Doc, proposals: Sequence[Proposal], s_start: int, s_end: int, base: Mention, cue_at: int) -> str | None:
+    """For "X, a version of Y": a proposal in the same sentence (or the mention spanning the cue)."""
+    keys = {doc.key(p.name) for p in proposals}
+    for m in doc.mentions_in(s_start, s_end):
+        if m.start < cue_at < m.end and doc.key(m.text) in keys:
+            return m.text
+    for m in doc.mentions_in(s_start, s_end):
+        if doc.key(m.text) in keys and doc.key(m.text) != doc.key(base.text):
+            return m.text
+    return None
+
+
+def _proposal_start(doc: _Doc, name: str, s_start: int, s_end: int) -> int:
+    for m in doc.mentions_in(s_start, s_end):
+        if m.text == name:
+            return m.start
+    return s_start
+
+
+# --------------------------------------------------------------------------- results
+
+
+def find_results(doc: _Doc) -> list[ResultRecord]:
+    """Values reported on a named benchmark or data set, with the metric when the sentence states it."""
+    text = doc.text
+    results: list[ResultRecord] = []
+    seen: set[tuple[str, str, str]] = set()
+    for s_start, s_end in doc.sentences:
+        sentence = text[s_start:s_end]
+        values = [v for v in _VALUE.finditer(sentence) if _is_reported_value(v.group(1))]
+        benches = doc.mentions_in(s_start, s_end, DATA_KINDS)
+        if not values or not benches:
+            continue
+        metrics = doc.mentions_in(s_start, s_end, ("METRIC",))
+        attached: dict[int, Mention] = {}
+        if re.search(r"\brespectively\b", sentence, re.I):
+            last_value = values[-1].end() + s_start
+            after = [b for b in benches if b.start >= last_value]
+            if len(after) == len(values) and len(values) > 1:
+                attached = {i: b for i, b in enumerate(after)}
+        scope = next((b for b in benches if _SCOPE_BEFORE.search(text[s_start:b.start])
+                      and _SCOPE_AFTER.match(text[b.end:s_end])), None)
+        if scope is None and len({doc.key(b.text) for b in benches}) == 1 and not text[s_start:benches[0].start].strip():
+            # "ScienceQA demonstrates ... by 1.20% in few-shot GPT-3": the benchmark is the subject
+            scope = benches[0]
+        for i, v in enumerate(values):
+            if i in attached:
+                continue
+            v_start, v_end = s_start + v.start(), s_start + v.end()
+            lead = text[s_start + (values[i - 1].end() if i else 0):v_start]
+            if _BASELINE_BEFORE.search(lead):
+                continue  # "close (23.5%) to the supervised counterpart (24.4%)": a baseline's number
+            following = next((b for b in benches if b.start >= v_end and _VALUE_TO_BENCH.match(text[v_end:b.start])), None)
+            preceding = None
+            if re.search(r"\bby\s+$", text[s_start:v_start]):
+                # "improve pass@250 on LCB/hard by 3.3%"
+                near = [b for b in benches if b.end <= v_start and len(text[b.end:v_start].split()) <= 4
+                        and not _VALUE.search(text[b.end:v_start])]
+                preceding = near[-1] if near else None
+            bench = following or preceding or (scope if scope is not None and scope.end <= v_start else None)
+            if bench is not None:
+                attached[i] = bench
+        previous_metric: tuple[int, str] | None = None
+        for i, v in enumerate(values):
+            if i not in attached:
+                continue
+            bench = attached[i]
+            v_start, v_end = s_start + v.start(), s_start + v.end()
+            metric = _metric_for(doc, metrics, v_start, v_end, bench)
+            if metric is None and previous_metric is not None and not any(
+                    previous_metric[0] <= m.start < v_start for m in metrics):
+                metric = previous_metric[1]
+            if metric is not None:
+                previous_metric = (v_end, metric)
+            value = v.group(1).strip()
+            key = (doc.key(bench.text), metric.casefold() if metric else "", value)
+            if key in seen:
+                continue
+            seen.add(key)
+            results.append(ResultRecord(benchmark=bench.text, metric=metric, value=value,
+                                        evidence=doc.evidence(min(v_start, bench.start), max(v_end, bench.end), 0.8)))
+    return results
+
+
+def _is_reported_value(value: str) -> bool:
+    """A score, not a count, year or list index: a percentage, a decimal or a signed number."""
+    number = value.strip().lstrip("+-\u2212")
+    if "%" in value:
+        return True
+    if value[:1] in "+-\u2212":
+        return True
+    return "." in number
+
+
+def _metric_for(doc: _Doc, metrics: list[Mention], v_start: int, v_end: int, bench: Mention) -> str | None:
+    """The metric right after the value or between it and the benchmark, else the nearest one before."""
+    between = [m for m in metrics if v_end <= m.start and m.end <= bench.start]
+    if between:
+        return between[0].text
+    right_after = [m for m in metrics if v_end <= m.start and len(doc.text[v_end:m.start].split()) <= 2
+                   and not re.search(r"[,;]", doc.text[v_end:m.start])]
+    if right_after:
+        return right_after[0].text
+    before = [m for m in metrics if m.end <= v_start]
+    if before:
+        gap = doc.text[before[-1].end:v_start]
+        # "pass@1 scores of 65.8%": only a short connective, or a list the metric distributes over
+        if len(gap) <= 25 or re.match(r"^[\s\w@]*?(?:of|=|:|at|reaching|reaches)\s", gap, re.I):
+            return before[-1].text
+    return None
+
+
+# --------------------------------------------------------------------------- benchmark vs dataset
+
+_BENCH_CUES = re.compile(
+    r"\b(?:benchmarks?|test[- ]?beds?|leaderboards?|suites?|evaluat\w*|outperform\w*|state[- ]of[- ]the[- ]art|"
+    r"sota|accuracy|scores?|performance|results?|achiev\w*|surpass\w*|pass@\d+)\b",
+    re.I,
+)
+_DATA_CUES = re.compile(
+    r"\b(?:datasets?|data sets?|corpus|corpora|collections?|train(?:ed|ing)?\s+on|pre-?train(?:ed|ing)?\s+on|"
+    r"release[sd]?|collect(?:ed)?|curate[sd]?|construct(?:ed)?|annotat\w*|videos?|images?|recordings?)\b",
+    re.I,
+)
+
+
+def classify_data_mentions(
+    text: str, sentences: Sequence[tuple[int, int]], mentions: Iterable[Mention]
+) -> list[Mention]:
+    """Retype DATASET / BENCHMARK mentions by their use in this abstract, one type per string.
+
+    A data set the abstract reports scores on (a value on it, "benchmark", "evaluate", "outperform",
+    "accuracy" ... near it) is a BENCHMARK; one it trains on, releases or describes as data is a
+    DATASET. Ties keep the type the mentions came with (the majority, then the first).
+    """
+    mentions = list(mentions)
+    doc = _Doc("", text, sentences, mentions, (), EXTRACTOR, VERSION)
+    scored_on = {doc.key(r.benchmark) for r in find_results(doc)}
+    votes: dict[str, float] = {}
+    original: dict[str, list[str]] = {}
+    for m in mentions:
+        if m.type not in DATA_KINDS:
+            continue
+        key = m.text.casefold()
+        original.setdefault(key, []).append(m.type)
+        s_start, s_end = doc.sentence_at(m.start)
+        sentence = text[s_start:s_end]
+        tail = text[m.end:min(s_end, m.end + 40)]
+        score = 3.0 if doc.key(m.text) in scored_on else 0.0
+        score += min(2, len(_BENCH_CUES.findall(sentence)))
+        score -= min(2, len(_DATA_CUES.findall(sentence)))
+        # "the BDD100K driving video dataset": the head noun right after the name decides most
+        if re.match(r"^[\w\s\-]{0,30}?\b(?:datasets?|corpus|corpora|data)\b", tail, re.I):
+            score -= 1.5
+        if re.match(r"^[\w\s\-]{0,30}?\bbenchmarks?\b", tail, re.I):
+            score += 1.5
+        votes[key] = votes.get(key, 0.0) + score
+    decided = {}
+    for key, kinds in original.items():
+        if votes[key] > 0:
+            decided[key] = "BENCHMARK"
+        elif votes[key] < 0:
+            decided[key] = "DATASET"
+        else:
+            decided[key] = max(set(kinds), key=lambda k: (kinds.count(k), -kinds.index(k)))
+    return [m.model_copy(update={"type": decided[m.text.casefold()]}) if m.type in DATA_KINDS else m for m in mentions]
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def extract_relations(
+    paper_id: str,
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    mentions: Iterable[Mention],
+    acronyms: Iterable[AcronymPair],
+    *,
+    extractor: str = EXTRACTOR,
+    version: str = VERSION,
+) -> tuple[list[Proposal], list[Derivation], list[ResultRecord]]:
+    """Proposes, derived-from and results of one paper, each with evidence.
+
+    ``text`` is ``document_text(title, abstract)``; ``sentences`` are ``(start, end)`` offsets into it
+    (empty: a plain splitter is used); ``mentions`` are the concept mentions (nested ones allowed).
+    """
+    doc = _Doc(paper_id, text, sentences, mentions, acronyms, extractor, version)
+    proposals = find_proposals(doc)
+    derivations = find_derivations(doc, proposals)
+    results = find_results(doc)
+    return proposals, derivations, results

@@ -1,0 +1,180 @@
+"""Proposes, derived-from, results and BENCHMARK/DATASET rules on small texts written for these tests."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.abbreviations import acronym_pairs, find_abbreviations
+from kg.extract.relations import classify_data_mentions, extract_relations, sentence_spans
+from kg.models import Mention
+
+
+def mentions(text: str, entities: dict[str, str]) -> list[Mention]:
+    """Every occurrence of each entity string, typed: oracle mentions for rule tests."""
+    spans = sentence_spans(text)
+    out = []
+    for string, kind in entities.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(string) + r"(?!\w)", text):
+            start, end = next((a, b) for a, b in spans if a <= m.start() < b)
+            out.append(Mention(text=string, type=kind, start=m.start(), end=m.end(), sentence=text[start:end]))
+    return out
+
+
+def run(text: str, entities: dict[str, str]):
+    ms = mentions(text, entities)
+    spans = sentence_spans(text)
+    acronyms = acronym_pairs("p", text, find_abbreviations(text), ms, spans)
+    return extract_relations("p", text, spans, ms, acronyms, extractor="test", version="9")
+
+
+def names(proposals) -> list[str]:
+    return [p.name for p in proposals]
+
+
+def test_we_propose_a_name_with_evidence():
+    text = "A Title\nExisting methods are slow. In this paper, we propose PooDLe, a method for video."
+    proposals, _, _ = run(text, {"PooDLe": "METHOD"})
+    assert names(proposals) == ["PooDLe"]
+    evidence = proposals[0].evidence
+    assert evidence.sentence == "In this paper, we propose PooDLe, a method for video."
+    assert text[evidence.start : evidence.end] == "propose PooDLe"
+    assert (evidence.paper_id, evidence.extractor, evidence.version) == ("p", "test", "9")
+    assert 0 < evidence.confidence <= 1
+
+
+def test_naming_cues_and_the_name_that_follows_a_generic_head():
+    text = (
+        "Title\nWe propose a new self-supervised learning framework, namely Alice, for images. "
+        "The resulting method is termed LASER-D. A mechanism termed induction-head (Olsson et al., 2022) exists."
+    )
+    proposals, _, _ = run(
+        text, {"self-supervised learning": "METHOD", "Alice": "METHOD", "LASER-D": "METHOD", "induction-head": "METHOD"}
+    )
+    assert names(proposals) == ["Alice", "LASER-D"]
+
+
+def test_novel_acronym_appositive_and_title_lead():
+    text = (
+        "CWM: An Open-Weights LLM\nWe release Code World Model (CWM), a new model. "
+        "This is achieved by a novel SubEquivariant Transformer (SET). "
+        "We introduce a novel algorithm (AGRO, for Any-Generation Reward Optimization) for tuning."
+    )
+    proposals, _, _ = run(
+        text,
+        {"CWM": "METHOD", "LLM": "METHOD", "Code World Model": "METHOD", "SubEquivariant Transformer": "METHOD",
+         "SET": "METHOD", "AGRO": "METHOD", "Any-Generation Reward Optimization": "METHOD"},
+    )
+    # CWM (title) and Code World Model are one name through their acronym pair: listed once
+    assert names(proposals) == ["CWM", "SubEquivariant Transformer", "AGRO"]
+
+
+def test_tasks_cited_and_previously_proposed_things_are_not_proposed():
+    text = (
+        "Title\nWe study a DA paradigm, namely Source-Free Adaptation, here. "
+        "We combine the previously proposed JdCov with our losses. We use GRPO to train."
+    )
+    proposals, _, _ = run(text, {"Source-Free Adaptation": "TASK", "JdCov": "METHOD", "GRPO": "METHOD"})
+    assert proposals == []
+
+
+def test_derived_from_subject_verb_object_and_conjunctions():
+    text = (
+        "PFGM++: Physics-Inspired Models\nWe introduce models termed PFGM++ that unifies diffusion models and "
+        "Poisson Flow Generative Models (PFGM). Experiments show that A-GRAE consistently improves GRPO."
+    )
+    _, derived, _ = run(
+        text,
+        {"PFGM++": "METHOD", "diffusion models": "METHOD", "Poisson Flow Generative Models": "METHOD",
+         "PFGM": "METHOD", "A-GRAE": "METHOD", "GRPO": "METHOD"},
+    )
+    pairs = {(d.new, d.base) for d in derived}
+    assert ("PFGM++", "diffusion models") in pairs and ("PFGM++", "Poisson Flow Generative Models") in pairs
+    # A-GRAE is not a proposal of this text: "improves" alone is no derivation
+    assert not any(d.base == "GRPO" for d in derived)
+    assert all(d.evidence.sentence.startswith("We introduce") for d in derived)
+
+
+def test_we_extend_points_to_the_contribution_named_next():
+    text = (
+        "Title\nWe propose a novel reward shaping method (LASER). Next, we further extend LASER with two ideas. "
+        "The resulting method is termed LASER-D. Our framework builds on the well known group averaging operator."
+    )
+    _, derived, _ = run(text, {"LASER": "METHOD", "LASER-D": "METHOD", "group averaging": "METHOD"})
+    pairs = [(d.new, d.base, d.relation) for d in derived]
+    assert ("LASER-D", "LASER", "extends") in pairs
+    # "our framework" describes the contribution named before it
+    assert ("LASER-D", "group averaging", "builds_on") in pairs
+
+
+def test_version_of_inside_a_proposed_name():
+    text = "Title\nWe propose a geometric version of the WL test (GWL) for graphs."
+    _, derived, _ = run(text, {"geometric version of the WL test": "METHOD", "WL test": "METHOD", "GWL": "METHOD"})
+    assert [(d.new, d.base) for d in derived] == [("geometric version of the WL test", "WL test")]
+
+
+def test_no_derivation_without_an_explicit_cue():
+    text = "Title\nWe propose SIE. SIE outperforms PPO and uses a predictor based on hypernetworks."
+    _, derived, _ = run(text, {"SIE": "METHOD", "PPO": "METHOD", "hypernetworks": "METHOD"})
+    assert derived == []
+
+
+def test_results_list_shares_the_metric():
+    text = (
+        "Title\nIt reaches pass@1 scores of 65.8% on SWE-bench Verified (with test-time scaling), 68.6% on "
+        "LiveCodeBench, and 76.0% on AIME 2024 with 131k tokens."
+    )
+    _, _, results = run(
+        text, {"pass@1": "METRIC", "SWE-bench Verified": "BENCHMARK", "LiveCodeBench": "BENCHMARK", "AIME 2024": "BENCHMARK"}
+    )
+    assert [(r.benchmark, r.metric, r.value) for r in results] == [
+        ("SWE-bench Verified", "pass@1", "65.8%"),
+        ("LiveCodeBench", "pass@1", "68.6%"),
+        ("AIME 2024", "pass@1", "76.0%"),
+    ]
+    assert text[results[0].evidence.start : results[0].evidence.end] == "65.8% on SWE-bench Verified"
+
+
+def test_results_improvements_scopes_respectively_and_baselines():
+    text = (
+        "Title\nLASER-D achieves a +6.1 improvement on AIME2024 while reducing token usage by 63%. "
+        "On CIFAR-10 itself, NASNet achieves 2.4% error rate. "
+        "We reach 80.1% and 75.2% on MNIST and SVHN, respectively. "
+        "For the COCO dataset, ours is close (23.5%) to the supervised counterpart (24.4%). "
+        "It improves pass@250 on LCB/hard by 3.3% over others."
+    )
+    _, _, results = run(
+        text,
+        {"AIME2024": "BENCHMARK", "token usage": "METRIC", "CIFAR-10": "BENCHMARK", "error rate": "METRIC",
+         "MNIST": "BENCHMARK", "SVHN": "BENCHMARK", "COCO": "BENCHMARK", "pass@250": "METRIC", "LCB/hard": "BENCHMARK"},
+    )
+    assert [(r.benchmark, r.metric, r.value) for r in results] == [
+        ("AIME2024", None, "+6.1"),
+        ("CIFAR-10", "error rate", "2.4%"),
+        ("MNIST", None, "80.1%"),
+        ("SVHN", None, "75.2%"),
+        ("COCO", None, "23.5%"),
+        ("LCB/hard", "pass@250", "3.3%"),
+    ]
+
+
+def test_numbers_that_are_not_scores_are_ignored():
+    text = "Title\nWe train Qwen2.5-32B for 3 epochs in 2024 on 8 GPUs and test on ImageNet."
+    _, _, results = run(text, {"Qwen2.5-32B": "METHOD", "ImageNet": "BENCHMARK"})
+    assert results == []
+
+
+def test_benchmark_versus_dataset_by_use():
+    text = (
+        "Title\nWe validate our method with experiments on the BDD100K driving video dataset. "
+        "We report 81.2% accuracy on FAUST, outperforming prior work on this benchmark. "
+        "Experiments on DomainBed, an extensive test bed, confirm it."
+    )
+    ms = mentions(text, {"BDD100K": "BENCHMARK", "FAUST": "DATASET", "DomainBed": "DATASET", "accuracy": "METRIC"})
+    typed = {m.text: m.type for m in classify_data_mentions(text, sentence_spans(text), ms)}
+    assert typed == {"BDD100K": "DATASET", "FAUST": "BENCHMARK", "DomainBed": "BENCHMARK", "accuracy": "METRIC"}
+
+
+def test_sentence_spans_split_on_newline_and_sentence_ends_only():
+    text = "A Title\nFirst one, e.g. this. Second (i.e. that) one! Third."
+    spans = sentence_spans(text)
+    assert [text[a:b].strip() for a, b in spans] == ["A Title", "First one, e.g. this.", "Second (i.e. that) one!", "Third."]
