@@ -153,6 +153,8 @@ def extract_paper_relations(paper, text, mentions, acronyms, evidence):
 
 
 def _call_relations(fn, paper, text, mentions, acronyms, evidence):
-    # interface not fixed yet: adapt once kg/extract/relations.py lands
-    out = fn(paper=paper, text=text, mentions=mentions, acronyms=acronyms)
-    return out.proposes, out.derived_from, out.results
+    from kg.extract.pipeline import sentence_starts
+
+    starts = sentence_starts(text)
+    sentences = [(s, e) for s, e in zip(starts, starts[1:] + [len(text)])]
+    return fn(paper.id, text, sentences, mentions, acronyms)

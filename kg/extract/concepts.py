@@ -13,7 +13,7 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from kg.extract.adapters import AbbrevPair
-from kg.extract.shapes import GENERIC, LEADING_DROP, dataset_or_benchmark, type_from_head
+from kg.extract.shapes import GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, looks_like_benchmark, type_from_head
 
 
 class Candidate(NamedTuple):
@@ -46,6 +46,12 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         m = re.match(r"(\w+)\s+", text[start:end])
         if m and m.group(1).lower() in LEADING_DROP:
             start += m.end()
+        else:
+            break
+    while True:
+        m = re.search(r"\s+(\w+)$", text[start:end])
+        if m and m.group(1) in TRAILING_DROP and m.start() > 0:
+            end = start + m.start()
         else:
             break
     if end <= start:
@@ -128,17 +134,31 @@ def combine_candidates(
             surface = text[c.start : c.end]
             kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
             if kind is None:
-                continue
+                k = bisect_right(sentence_starts, c.start) - 1
+                s_start = sentence_starts[k] if k >= 0 else 0
+                s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+                if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
+                    continue
+                # a benchmark name often goes on with a capitalised qualifier or a year: "SWE-bench Verified"
+                tail = re.match(r"(?: (?:[A-Z][\w-]*|\d{4}))+", text[c.end : s_end])
+                if tail and not _overlaps(taken, c.end, c.end + tail.end()):
+                    c = c._replace(end=c.end + tail.end())
+                kind = "BENCHMARK"
             chosen.append(c._replace(type=kind))
             for i in range(c.start, c.end):
                 taken[i] = True
 
     out = []
     for c in chosen:
-        if c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
-            k = bisect_right(sentence_starts, c.start) - 1
-            s_start = sentence_starts[k] if k >= 0 else 0
-            s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+        k = bisect_right(sentence_starts, c.start) - 1
+        s_start = sentence_starts[k] if k >= 0 else 0
+        s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+        name = text[c.start : c.end]
+        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and looks_like_benchmark(
+            name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
+        ):
+            c = c._replace(type="BENCHMARK")
+        elif c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
             decided = known_types.get(text[c.start : c.end].lower())
             if decided not in ("DATASET", "BENCHMARK"):
                 decided = dataset_or_benchmark(text[c.start : c.end], text[s_start:s_end])

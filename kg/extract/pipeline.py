@@ -70,18 +70,32 @@ class SentenceSetter:
 
 @Language.factory(
     "kg_concepts_v1",
-    default_config={"use_shapes": True, "min_precision": 0.6, "min_count": 2.0, "use_ner": True},
+    default_config={"use_shapes": True, "min_precision": 0.6, "min_count": 2.0, "use_ner": True, "ner_max_lower_words": 1},
 )
 def make_concepts(
-    nlp: Language, name: str, use_shapes: bool, min_precision: float, min_count: float, use_ner: bool
+    nlp: Language,
+    name: str,
+    use_shapes: bool,
+    min_precision: float,
+    min_count: float,
+    use_ner: bool,
+    ner_max_lower_words: int,
 ) -> "ConceptTagger":
-    return ConceptTagger(nlp, name, use_shapes=use_shapes, min_precision=min_precision, min_count=min_count, use_ner=use_ner)
+    return ConceptTagger(
+        nlp, name, use_shapes=use_shapes, min_precision=min_precision, min_count=min_count, use_ner=use_ner,
+        ner_max_lower_words=ner_max_lower_words,
+    )
 
 
 class ConceptTagger:
     """Gazetteer matching, name shapes and acronym pairs, combined with the NER's entities."""
 
-    def __init__(self, nlp, name, *, use_shapes=True, min_precision=0.6, min_count=2.0, use_ner=True):
+    def __init__(
+        self, nlp, name, *, use_shapes=True, min_precision=0.6, min_count=2.0, use_ner=True, ner_max_lower_words=1
+    ):
+        # the shared sets annotate long descriptive phrases; our guidelines want names, so an
+        # all-lowercase NER span longer than this many words is dropped
+        self.ner_max_lower_words = ner_max_lower_words
         self.nlp = nlp
         self.name = name
         self.use_shapes = use_shapes
@@ -120,6 +134,8 @@ class ConceptTagger:
         cands: list[Candidate] = []
         if self.use_ner:
             for ent in doc.ents:
+                if ent.text.islower() and len(ent.text.split()) > self.ner_max_lower_words:
+                    continue
                 cands.append(Candidate(ent.start_char, ent.end_char, ent.label_, "ner", 1, 0.8))
         strings = self.nlp.vocab.strings
         for match_id, s, e in self.matcher(doc):

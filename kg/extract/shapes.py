@@ -13,6 +13,13 @@ LEADING_DROP = frozenset(
     "recent several various such both each any all".split()
 )
 
+#: lowercase heads that follow a name without being part of it ("X framework" -> "X")
+TRAILING_DROP = frozenset(
+    """framework frameworks method methods module modules task tasks problem problems setup setting settings
+    approach approaches strategy strategies technique techniques process scenario scenarios ability abilities
+    design designs paradigm paradigms capabilities capability performance variant variants family""".split()
+)
+
 #: spans that name nothing specific on their own
 GENERIC = frozenset(
     """model models method methods approach approaches framework frameworks algorithm algorithms system systems
@@ -108,6 +115,19 @@ _RESULT_CUE = re.compile(
     re.I,
 )
 _DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|construct|dataset of|corpus of)\w*", re.I)
+
+
+_ON_BEFORE = re.compile(r"\b(?:on|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*$", re.I)
+_BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
+
+
+def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> bool:
+    """A named thing that results are reported on: "68.6% on LiveCodeBench", "the X benchmark"."""
+    if re.search(r"bench|arena|leaderboard", name, re.I) or _BENCH_AFTER.match(after):
+        return True
+    if not any(ch.isupper() or ch.isdigit() for ch in name):
+        return False
+    return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
 
 def dataset_or_benchmark(name: str, sentence: str) -> str:

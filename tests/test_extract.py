@@ -1,0 +1,123 @@
+"""Extraction: rules on strings, the rule components on a blank pipeline, the shipped pipeline end to end."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from kg.errors import ExtractionError
+from kg.extract.adapters import fallback_find_abbreviations
+from kg.extract.concepts import Candidate, combine_candidates, trim_span
+from kg.extract.datasets import SpanLabel, align_strings, detokenize, tdmsci_split
+from kg.extract.gazetteer import GazetteerEntry
+from kg.extract.pipeline import MODEL_DIR, blank_pipeline, extract_papers, load_pipeline, sentence_starts
+from kg.extract.shapes import dataset_or_benchmark, name_shapes
+from kg.models import Paper
+
+CWM_TITLE = "CWM: An Open-Weights LLM for Research on Code Generation with World Models"
+CWM_ABSTRACT = (
+    "We release Code World Model (CWM), a 32-billion-parameter open-weights LLM, to advance research on code "
+    "generation with world models. CWM offers strong performance on general coding and math tasks: it reaches "
+    "pass@1 scores of 65.8% on SWE-bench Verified, 68.6% on LiveCodeBench, and 76.0% on AIME 2024."
+)
+
+
+def test_name_shapes_find_camelcase_acronyms_and_digit_names():
+    text = "Qwen2.5-7B and LASER-D beat GRPO on LiveCodeBench; PFGM++ too, in 2024 with 65.8% and I."
+    found = [text[s:e] for s, e in name_shapes(text)]
+    assert found == ["Qwen2.5-7B", "LASER-D", "GRPO", "LiveCodeBench", "PFGM++"]
+
+
+def test_fallback_abbreviations_pair_long_and_short_forms():
+    text = "we propose Asymmetric GRAE (A-GRAE), and Large Reasoning Models (LRMs) use chains of thought (CoT)."
+    pairs = [(text[a:b], text[c:d]) for a, b, c, d in fallback_find_abbreviations(text)]
+    assert pairs == [("Asymmetric GRAE", "A-GRAE"), ("Large Reasoning Models", "LRMs"), ("chains of thought", "CoT")]
+
+
+def test_trim_span_drops_determiners_parenthesised_acronyms_and_generic_heads():
+    text = "the Weisfeiler-Leman (WL) test and the LASER framework"
+    assert text[slice(*trim_span(text, 0, 20))] == "Weisfeiler-Leman"
+    start = text.index("the LASER")
+    assert text[slice(*trim_span(text, start, len(text)))] == "LASER"
+    assert trim_span(text, text.index("framework"), len(text)) is None
+
+
+def test_combine_carries_acronym_type_and_marks_benchmarks():
+    text = "We release Code World Model (CWM). It scores 65.8% on SWE-bench Verified and CWM wins."
+    long_end = text.index(" (CWM)")
+    cands = [
+        Candidate(text.index("Code"), long_end, "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("SWE"), text.index(" and"), "METHOD", "ner", 1, 0.8),
+    ]
+    pairs = fallback_find_abbreviations(text)
+    out = combine_candidates(text, cands, pairs, sentence_starts(text))
+    got = {(text[c.start : c.end], c.type) for c in out}
+    assert got == {("Code World Model", "METHOD"), ("CWM", "METHOD"), ("SWE-bench Verified", "BENCHMARK")}
+    assert sum(text[c.start : c.end] == "CWM" for c in out) == 2
+
+
+def test_dataset_or_benchmark_by_use():
+    assert dataset_or_benchmark("BDD100K", "We train on BDD100K driving videos.") == "DATASET"
+    assert dataset_or_benchmark("ImageNet", "It reaches 81.2% accuracy on ImageNet.") == "BENCHMARK"
+
+
+def test_sentence_starts_respect_title_newline_and_abbreviations():
+    text = "A Title\nFirst sentence, e.g. this. Second one (et al. too)! Third."
+    starts = sentence_starts(text)
+    assert [text[s : s + 5] for s in starts] == ["A Tit", "First", "Secon", "Third"]
+
+
+def test_align_strings_and_detokenize():
+    spans = align_strings("GNNs and graph neural networks (GNNs).", [("GNNs", "METHOD"), ("graph neural networks", "METHOD")])
+    assert [(s.start, s.end) for s in spans] == [(0, 4), (9, 30), (32, 36)]
+    text, remapped = detokenize("V - Net ( CNNs ) works .", [SpanLabel(start=0, end=7, type="METHOD")])
+    assert text == "V-Net (CNNs) works." and text[remapped[0].start : remapped[0].end] == "V-Net"
+
+
+def test_tdmsci_split_is_a_fixed_fifth():
+    dev = [i for i in range(100) if tdmsci_split(f"tdmsci:{i}") == "dev"]
+    assert len(dev) == 20 and dev[:2] == [4, 9]
+
+
+def test_blank_pipeline_with_tiny_gazetteer_extracts_offsets_that_match_text():
+    nlp = blank_pipeline()
+    nlp.get_pipe("kg_concepts_v1").set_gazetteer(
+        [
+            GazetteerEntry(term="code generation", type="TASK", count=5, in_domain=True),
+            GazetteerEntry(term="pass@1", type="METRIC", count=5, in_domain=True),
+            GazetteerEntry(term="LLM", type="METHOD", count=5, cased=True, in_domain=True),
+        ]
+    )
+    paper = Paper(id="t:1", title=CWM_TITLE, abstract=CWM_ABSTRACT)
+    (ext,) = list(extract_papers([paper], nlp=nlp))
+    text = paper.text
+    assert all(text[m.start : m.end] == m.text and m.sentence for m in ext.entities)
+    got = {(m.text, m.type) for m in ext.entities}
+    assert {("Code World Model", "METHOD"), ("CWM", "METHOD"), ("pass@1", "METRIC"), ("LLM", "METHOD")} <= got
+    assert ("SWE-bench Verified", "BENCHMARK") in got and ("LiveCodeBench", "BENCHMARK") in got
+    assert [(a.long, a.short, a.type) for a in ext.acronyms] == [("Code World Model", "CWM", "METHOD")]
+    assert ext.paper_id == "t:1" and ext.content_hash == paper.content_hash
+
+
+def test_load_pipeline_bad_name_raises_extraction_error():
+    with pytest.raises(ExtractionError):
+        load_pipeline("/nonexistent/pipeline/dir")
+
+
+def test_load_pipeline_accepts_a_foreign_pipeline_path(tmp_path):
+    spacy.blank("en").to_disk(tmp_path / "p")
+    nlp = load_pipeline(tmp_path / "p")
+    assert nlp.pipe_names[0] == "kg_sentences" and nlp.pipe_names[-1] == "kg_concepts"
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_shipped_pipeline_extracts_the_cwm_abstract():
+    paper = Paper(id="t:2", title=CWM_TITLE, abstract=CWM_ABSTRACT)
+    (ext,) = list(extract_papers([paper]))
+    got = {(m.text.lower(), m.type) for m in ext.entities}
+    assert ("cwm", "METHOD") in got and ("code world model", "METHOD") in got
+    assert ("swe-bench verified", "BENCHMARK") in got
+    card = json.loads((MODEL_DIR / "scores.json").read_text())
+    assert card["dev"]["corpus"]["documents"] >= 30
