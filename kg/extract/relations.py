@@ -514,36 +514,43 @@ def _metric_for(doc: _Doc, metrics: list[Mention], v_start: int, v_end: int, ben
 
 # --------------------------------------------------------------------------- benchmark vs dataset
 
+# scores reported on it make a data set a BENCHMARK; experiments on it alone do not (ANNOTATION.md: BDD100K
+# "used" in experiments stays a DATASET, FAUST with "improved performance on these benchmarks" is one)
 _BENCH_CUES = re.compile(
-    r"\b(?:benchmarks?|test[- ]?beds?|leaderboards?|suites?|evaluat\w*|outperform\w*|state[- ]of[- ]the[- ]art|"
-    r"sota|accuracy|scores?|performance|results?|achiev\w*|surpass\w*|pass@\d+)\b",
+    r"\b(?:benchmarks?|test[- ]?beds?|leaderboards?|suites?|outperform\w*|state[- ]of[- ]the[- ]art|sota|"
+    r"accuracy|scores?|performance|results?|achiev\w*|surpass\w*|effectiveness|superior\w*|improv\w*|"
+    r"pass@\d+|error|mAP|F1|BLEU|evaluat\w*|test(?:ed|ing)?\s+(?:\w+\s+){0,2}on)\b",
     re.I,
 )
 _DATA_CUES = re.compile(
-    r"\b(?:datasets?|data sets?|corpus|corpora|collections?|train(?:ed|ing)?\s+on|pre-?train(?:ed|ing)?\s+on|"
-    r"release[sd]?|collect(?:ed)?|curate[sd]?|construct(?:ed)?|annotat\w*|videos?|images?|recordings?)\b",
+    r"\b(?:train(?:ed|ing)?\s+(?:\w+\s+)?on|pre-?train(?:ed|ing)?|release[sd]?|collect(?:ed|ing)?|curat(?:e[sd]?|ing)|"
+    r"construct(?:ed|ing)?|annotat\w*|we\s+(?:build|create|introduce|present)\w*)\b",
     re.I,
 )
 
 
 def classify_data_mentions(
-    text: str, sentences: Sequence[tuple[int, int]], mentions: Iterable[Mention]
+    text: str,
+    sentences: Sequence[tuple[int, int]],
+    mentions: Iterable[Mention],
+    acronyms: Iterable[AcronymPair] = (),
 ) -> list[Mention]:
     """Retype DATASET / BENCHMARK mentions by their use in this abstract, one type per string.
 
     A data set the abstract reports scores on (a value on it, "benchmark", "evaluate", "outperform",
     "accuracy" ... near it) is a BENCHMARK; one it trains on, releases or describes as data is a
-    DATASET. Ties keep the type the mentions came with (the majority, then the first).
+    DATASET. Ties keep the type the mentions came with (the majority, then the first). A long form
+    and its acronym (``acronyms``) vote together and get one type.
     """
     mentions = list(mentions)
-    doc = _Doc("", text, sentences, mentions, (), EXTRACTOR, VERSION)
+    doc = _Doc("", text, sentences, mentions, acronyms, EXTRACTOR, VERSION)
     scored_on = {doc.key(r.benchmark) for r in find_results(doc)}
     votes: dict[str, float] = {}
     original: dict[str, list[str]] = {}
     for m in mentions:
         if m.type not in DATA_KINDS:
             continue
-        key = m.text.casefold()
+        key = doc.key(m.text)
         original.setdefault(key, []).append(m.type)
         s_start, s_end = doc.sentence_at(m.start)
         sentence = text[s_start:s_end]
@@ -551,9 +558,11 @@ def classify_data_mentions(
         score = 3.0 if doc.key(m.text) in scored_on else 0.0
         score += min(2, len(_BENCH_CUES.findall(sentence)))
         score -= min(2, len(_DATA_CUES.findall(sentence)))
-        # "the BDD100K driving video dataset": the head noun right after the name decides most
+        # "the BDD100K driving video dataset", "ImageNet-trained": the words right after the name
+        if re.match(r"^(?:-trained|-pretrained|\s+pre-?train)", tail, re.I):
+            score -= 2
         if re.match(r"^[\w\s\-]{0,30}?\b(?:datasets?|corpus|corpora|data)\b", tail, re.I):
-            score -= 1.5
+            score -= 1
         if re.match(r"^[\w\s\-]{0,30}?\bbenchmarks?\b", tail, re.I):
             score += 1.5
         votes[key] = votes.get(key, 0.0) + score
@@ -565,7 +574,7 @@ def classify_data_mentions(
             decided[key] = "DATASET"
         else:
             decided[key] = max(set(kinds), key=lambda k: (kinds.count(k), -kinds.index(k)))
-    return [m.model_copy(update={"type": decided[m.text.casefold()]}) if m.type in DATA_KINDS else m for m in mentions]
+    return [m.model_copy(update={"type": decided[doc.key(m.text)]}) if m.type in DATA_KINDS else m for m in mentions]
 
 
 # --------------------------------------------------------------------------- entry point
