@@ -324,6 +324,16 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
         verb = _DERIVE_VERB.search(verb_zone)
         if of is not None:
             new = _new_near(doc, proposals, s_start, s_end, base, s_start + of.start())
+            lead = text[s_start:s_start + of.start()]
+            stated = re.search(r"(?:\bis|\bare|\bbe|\bas)\s+(?:a|an)\s+(?:\w+\s+)?$", lead, re.I)
+            if new is None and stated is not None:
+                # "MORL is a generalization of RL": any named subject; "it can be viewed as a variant of MoCo"
+                subjects = [m for m in doc.mentions_in(s_start, s_start + of.start()) if m.type in NAMED_KINDS
+                            and len(text[m.end:s_start + of.start()].split()) <= 8]
+                if subjects:
+                    new = subjects[-1].text
+                elif re.search(r"\b(?:it|our (?:\w+\s+)?(?:method|model|approach|framework))\b", lead, re.I):
+                    new = _main_proposal(doc, proposals, s_start, exclude=doc.key(base.text), prefer_before=True)
             if new is not None:
                 add(new, base, min(s_start + of.start(), _proposal_start(doc, new, s_start, s_end)), base.end, 0.75,
                     _relation(of.group(0)))
