@@ -110,7 +110,7 @@ def author_report(store, name: str) -> Report:
     """An author's papers, co-authors and community."""
     papers = run_saved(store, "author_papers", {"name": name})
     if not papers:
-        raise InputError(f"no author named {name!r} in the graph (try `kg query --saved search_concepts` for concepts)")
+        raise InputError(f"no author named {name!r} in the graph (names match whole, in any case)")
     coauthors = run_saved(store, "coauthors", {"name": name})
     community = run_saved(store, "author_community", {"name": name})
     members = sorted(community[0]["members"]) if community else []

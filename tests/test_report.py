@@ -1,0 +1,145 @@
+"""Reports: the data builders on the fixture graph, each renderer, and the `kg report` commands."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.errors import InputError
+from kg.report import data as D
+from kg.report.render import render, to_markdown, to_text
+from kg.store import open_store
+from tests.fixtures.graph import fixture_store
+
+
+@pytest.fixture(scope="module")
+def store_path(tmp_path_factory):
+    return fixture_store(tmp_path_factory.mktemp("report") / "graph.lbdb")
+
+
+@pytest.fixture(scope="module")
+def store(store_path):
+    with open_store(store_path, read_only=True) as s:
+        yield s
+
+
+def test_overview_report(store):
+    r = D.overview_report(store)
+    assert r.data["counts"]["nodes"]["Paper"] == 10
+    assert [row["year"] for row in r.data["papers_per_year"]] == [2021, 2022, 2023, 2024, 2025]
+    assert r.data["top_concepts"]["METHOD"][0]["concept"] == "reinforcement learning"
+    by_id = {c["community"]: c for c in r.data["communities"]}
+    assert by_id[1]["top_concepts"] == ["Code World Model", "SWE-bench Verified", "code generation"]
+    assert len(r.data["lineage"]) == 4
+    assert r.data["trending_year"] == 2025
+    assert {t.title for t in r.tables} >= {"Nodes", "Co-authorship communities", "Concept lineage"}
+
+
+def test_author_report(store):
+    r = D.author_report(store, "Dana Wu")
+    assert [p["year"] for p in r.data["papers"]] == [2025, 2024, 2023]
+    assert {c["coauthor"] for c in r.data["coauthors"]} == {"Ada Park", "Ben Ortiz", "Simon V. Mathis", "Pietro Liò"}
+    assert "community 2" in r.tables[2].note
+    with pytest.raises(InputError, match="no author named"):
+        D.author_report(store, "Nobody Here")
+
+
+def test_concept_report_shows_aliases_and_lineage(store):
+    r = D.concept_report(store, "GRPO")
+    assert r.title == "Concept: Group Relative Policy Optimization"
+    facts = dict(r.tables[0].rows)
+    assert facts["acronym"] == "GRPO"
+    assert facts["first year"] == 2024
+    assert [a["ancestor"] for a in r.data["ancestors"]] == ["Proximal Policy Optimization"]
+    assert [d["descendant"] for d in r.data["descendants"]] == ["A-GRAE"]
+    assert [x["value"] for x in r.data["results"]] == ["45.0%", "43.3%"]
+    bench = D.concept_report(store, "qm9")
+    assert [x["value"] for x in bench.data["results"]] == ["0.009", "0.012"]  # a leaderboard for benchmarks
+    gnn = D.concept_report(store, "GNNs")
+    assert "GNNs, graph neural network" in dict(gnn.tables[0].rows)["aliases"]
+
+
+def test_communities_report(store):
+    r = D.communities_report(store)
+    assert [c["community"] for c in r.data["communities"]] == [2, 0, 1]
+    assert r.data["communities"][1]["members"] == ["Chaitanya K. Joshi", "Pietro Liò", "Simon V. Mathis"]
+    assert "modularity 0.520" in r.subtitle
+
+
+def test_lineage_report(store):
+    r = D.lineage_report(store, "GRPO")
+    assert {(e["child"], e["parent"]) for e in r.data["lineage"]} == {
+        ("A-GRAE", "Group Relative Policy Optimization"),
+        ("Group Relative Policy Optimization", "Proximal Policy Optimization"),
+    }
+    with pytest.raises(InputError):
+        D.lineage_report(store, "no such concept")
+
+
+def test_trends_report(store):
+    r = D.trends_report(store, start=2024, end=2025)
+    names = [t["concept"] for t in r.data["trending"]]
+    # growth 6/(1+1) = 3.0 and 3/(0+1) = 3.0; ties go to the more mentioned, then by name
+    assert names[:4] == ["reinforcement learning", "AIME 2024", "Group Relative Policy Optimization", "accuracy"]
+    assert "Graph Neural Networks" not in names
+    assert D.trends_report(store).data["from"] == 2025  # default: the latest year
+    with pytest.raises(InputError, match="starts after"):
+        D.trends_report(store, start=2025, end=2021)
+
+
+def test_renderers(store):
+    r = D.concept_report(store, "GRPO")
+    md = to_markdown(r)
+    assert md.startswith("# Concept: Group Relative Policy Optimization")
+    assert "| ancestor | kind | year | depth |" in md
+    text = to_text(r)
+    assert "Builds on" in text and "Proximal Policy Optimization" in text
+    payload = json.loads(render(r, "json"))
+    assert payload["report"] == "concept" and payload["profile"]["acronym"] == "GRPO"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["overview"],
+        ["author", "Ada Park"],
+        ["concept", "GNNs"],
+        ["communities"],
+        ["lineage", "PPO"],
+        ["trends", "--from", "2024", "--to", "2025"],
+    ],
+)
+@pytest.mark.parametrize("fmt", ["text", "markdown", "json", "html"])
+def test_report_commands(store_path, args, fmt):
+    result = CliRunner().invoke(main, ["report", *args, "--store", store_path, "--format", fmt])
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.output)["report"] == args[0]
+    elif fmt == "html":
+        assert result.output.startswith("<!DOCTYPE html>")
+    else:
+        assert result.output.strip()
+
+
+def test_report_json_shorthand_and_output_file(store_path, tmp_path):
+    out = tmp_path / "communities.json"
+    result = CliRunner().invoke(main, ["report", "communities", "--store", store_path, "--json", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(out.read_text())["communities"]) == 3
+
+
+def test_report_unknown_name_is_one_clean_line(store_path):
+    result = CliRunner().invoke(main, ["report", "concept", "no such thing", "--store", store_path])
+    assert result.exit_code == 2
+    assert "no concept named" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_saved_queries_listing():
+    result = CliRunner().invoke(main, ["queries", "--json"])
+    assert result.exit_code == 0
+    names = {q["name"] for q in json.loads(result.output)}
+    assert {"concept_authors", "lineage_path", "bridge_authors"} <= names
