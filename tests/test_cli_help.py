@@ -1,0 +1,68 @@
+"""Every registered `kg` command (all modules) has help text with an `Example:` line, and
+commands that print data offer --json (or --format json)."""
+
+from __future__ import annotations
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import EXIT_CODES, main
+
+
+def walk(group: click.Group, prefix: tuple[str, ...] = ()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        cmd = group.get_command(ctx, name)
+        path = (*prefix, name)
+        yield path, cmd
+        if isinstance(cmd, click.Group):
+            yield from walk(cmd, path)
+
+
+COMMANDS = list(walk(main))
+
+#: commands that write a file or data in a format of their own rather than printing rows
+NO_JSON = {("viz",), ("export",)}
+
+
+def test_commands_are_registered():
+    names = {" ".join(p) for p, _ in COMMANDS}
+    assert {"report overview", "report author", "report concept", "report communities", "report lineage",
+            "report trends", "viz", "export", "queries"} <= names
+
+
+@pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_command_has_help_with_example(path, cmd):
+    assert cmd.help and cmd.help.strip(), f"`kg {' '.join(path)}` has no help"
+    assert "Example:" in cmd.help, f"`kg {' '.join(path)}` help has no `Example:` line"
+    example = next(line for line in cmd.help.splitlines() if "Example:" in line)
+    assert example.split("Example:", 1)[1].strip().startswith("kg "), example
+    result = CliRunner().invoke(main, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Example:" in result.output
+    for param in cmd.params:
+        if isinstance(param, click.Option) and not param.hidden:
+            assert param.help, f"`kg {' '.join(path)}` option {param.opts} has no help"
+
+
+@pytest.mark.parametrize(
+    "path,cmd",
+    [(p, c) for p, c in COMMANDS if not isinstance(c, click.Group)],
+    ids=[" ".join(p) for p, c in COMMANDS if not isinstance(c, click.Group)],
+)
+def test_data_commands_offer_json(path, cmd):
+    if path in NO_JSON:
+        pytest.skip("writes a file in its own format")
+    opts = {o for p in cmd.params if isinstance(p, click.Option) for o in p.opts}
+    fmt = next((p for p in cmd.params if isinstance(p, click.Option) and "--format" in p.opts), None)
+    has_json_format = fmt is not None and isinstance(fmt.type, click.Choice) and "json" in fmt.type.choices
+    has_jsonl_format = fmt is not None and isinstance(fmt.type, click.Choice) and "jsonl" in fmt.type.choices
+    assert "--json" in opts or has_json_format or has_jsonl_format, f"`kg {' '.join(path)}` has no JSON output"
+
+
+def test_exit_codes_are_documented():
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    for code, meaning in EXIT_CODES.items():
+        assert f"{code} {meaning}" in " ".join(result.output.split())
