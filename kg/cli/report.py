@@ -180,6 +180,32 @@ def export_cmd(fmt, selector, output, store) -> None:
     _emit(export_graph(sub, fmt), output)
 
 
+@main.command("guide")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+def guide_cmd(host, port) -> None:
+    """Serve the Neo4j Browser guide and style file (cypher/browser/) until Ctrl+C.
+
+    Then, in the Browser of the compose.yaml Neo4j (http://localhost:7474), run
+    `:guide http://localhost:8001/kg-guide.html`.
+
+    Example: kg guide --port 8001
+    """
+    from kg.report.guide import GUIDE_FILE, STYLE_FILE, make_server
+
+    server = make_server(host, port)
+    shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
+    click.echo(f"In Neo4j Browser run:  :guide http://{shown}:{server.server_port}/{GUIDE_FILE}", err=True)
+    click.echo(f"Style file:            http://{shown}:{server.server_port}/{STYLE_FILE} (drop it on the `:style` frame)",
+               err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 @main.command("queries")
 @click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
 def queries_cmd(as_json) -> None:
