@@ -141,10 +141,12 @@ def _columns(kind: str, name: str) -> list[tuple[str, str]]:
 
 def _csv_safe(row: dict, columns: list[tuple[str, str]]) -> bool:
     for col, typ in columns:
+        if typ == "STRING" or typ == "INT64" or typ == "BOOL" or typ == "INT64[]":
+            if typ == "STRING" and row.get(col) in ("", "NULL", "null"):  # would read back as null
+                return False
+            continue
         value = row.get(col)
         if typ == "STRING[]" and value and not all(_SAFE_ELEMENT.match(v) for v in value):
-            return False
-        if typ == "STRING" and value in ("", "NULL", "null"):  # would read back as null
             return False
         if typ == "DOUBLE" and value is not None and not math.isfinite(value):
             return False

@@ -7,10 +7,12 @@ bulk (CSV) path and the MERGE path write the same graph.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 from kg.models import Author, Affiliation, Concept, Evidence, Paper, ResolvedGraph
 from kg.store.schema import EVIDENCE, node, relationship
@@ -27,6 +29,7 @@ REL_IDENTITY = {"DERIVED_FROM": ("paper_id",)}
 _MODELS = {"Author": Author, "Affiliation": Affiliation, "Concept": Concept}
 
 
+@cache
 def owned_properties(label: str) -> tuple[str, ...]:
     """Properties the loader writes on ``label``; the rest (community, burst, ...) belong to analytics."""
     props = tuple(node(label).properties)
@@ -36,6 +39,7 @@ def owned_properties(label: str) -> tuple[str, ...]:
     return props
 
 
+@cache
 def rel_properties(rel_type: str) -> tuple[str, ...]:
     return tuple(relationship(rel_type).properties)
 
@@ -62,15 +66,24 @@ class PaperRows:
 
 def shared_node_rows(graph: ResolvedGraph) -> dict[str, list[dict]]:
     """Author, Affiliation and Concept rows, one per id (the last record wins, as MERGE ... SET would)."""
+    # a node no edge refers to would be removed as an orphan at the end of every load: skip it
+    used = {a.author_id for a in graph.authorships} | {a.affiliation_id for a in graph.paper_affiliations}
+    used |= {m.concept_id for m in graph.mentions} | {p.concept_id for p in graph.proposals}
+    used |= {d.new_id for d in graph.derivations} | {d.base_id for d in graph.derivations}
+    used |= {c for r in graph.results for c in (r.benchmark_id, r.metric_id, r.method_id) if c}
     out: dict[str, list[dict]] = {}
     for label, records in (("Author", graph.authors), ("Affiliation", graph.affiliations), ("Concept", graph.concepts)):
         props = owned_properties(label)
         by_id: dict[str, dict] = {}
         for rec in records:
-            data = rec.model_dump()
-            by_id[rec.id] = {p: clean(data.get(p)) for p in props}
+            if rec.id in used:
+                by_id[rec.id] = {p: clean(_listcopy(getattr(rec, p))) for p in props}
         out[label] = [by_id[k] for k in sorted(by_id)]
     return out
+
+
+def _listcopy(value):
+    return list(value) if isinstance(value, list) else value
 
 
 def paper_row(paper: Paper) -> dict:
@@ -97,14 +110,14 @@ def paper_row(paper: Paper) -> dict:
 
 
 def _evidence(ev: Evidence) -> dict:
-    data = ev.model_dump()
-    return {k: clean(data[k]) for k in EVIDENCE}
+    return {k: clean(getattr(ev, k)) for k in EVIDENCE}
 
 
 def _rel(rel_type: str, src: str, dst: str, **props) -> dict:
     row = {"src": src, "dst": dst}
     for p in rel_properties(rel_type):
-        row[p] = clean(props.get(p))
+        v = props.get(p)
+        row[p] = None if v == "" else v
     return row
 
 
@@ -118,6 +131,17 @@ def paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
     DERIVED_FROM edges belong to the paper named in their evidence; an edge whose paper is not in
     the graph is grouped under that id all the same (it has no Paper node, only its edge).
     """
+    # many small dicts and no cycles: the cyclic collector would only slow this down
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _paper_rows(graph)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
     names = {c.id: c.name for c in graph.concepts}
     bundles: dict[str, PaperRows] = {}
 
@@ -180,11 +204,14 @@ def _dedupe(b: PaperRows) -> None:
 
 def fingerprint(b: PaperRows) -> str:
     """Hash of every row derived from the paper: equal hashes mean nothing to write."""
-    payload = {
-        "nodes": {k: sorted((_canon(r) for r in v)) for k, v in sorted(b.nodes.items())},
-        "rels": {k: sorted((_canon(r) for r in v)) for k, v in sorted(b.rels.items())},
-    }
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode("utf-8")).hexdigest()[:16]
+    h = hashlib.sha256()
+    for group in (b.nodes, b.rels):
+        for name in sorted(group):
+            # rows of one label or type share their key order, so repr of the values is canonical
+            lines = sorted(repr(tuple(v for k, v in r.items() if k != "load_hash")) for r in group[name])
+            h.update(f"{name}:{len(lines)}\n".encode("utf-8"))
+            h.update("\n".join(lines).encode("utf-8"))
+    return h.hexdigest()[:16]
 
 
 def graph_fingerprint(bundles: list[PaperRows], shared: dict[str, list[dict]]) -> str:
