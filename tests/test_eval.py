@@ -44,3 +44,16 @@ def test_kg_extract_bad_model_is_one_clean_error(tmp_path):
     f.write_text(json.dumps({"id": "x1", "title": "A title", "abstract": "We propose GRPO."}) + "\n")
     res = CliRunner().invoke(main, ["extract", str(f), "--model", str(tmp_path / "none")])
     assert res.exit_code != 0 and "Traceback" not in res.output
+
+
+@pytest.mark.skipif(not (shared_dir() / "corpus").exists(), reason="../shared/corpus absent")
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_eval_corpus_uses_the_annotation_scorer_end_to_end():
+    res = CliRunner().invoke(main, ["eval", "--dataset", "corpus", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.output)
+    assert report["documents"] == 32
+    for fact in ("acronyms", "proposes", "derived_from", "results"):
+        assert 0.0 <= report[fact]["f1"] <= 1.0
+    # every gold acronym pair of the dev set is a plain "long (SHORT)" definition
+    assert report["acronyms"]["tp"] > 0

@@ -64,18 +64,23 @@ def extract_command(inputs, fmt, model, n_process):
               help="A gold JSON Lines file in the ANNOTATION.md format (with --dataset corpus).")
 @click.option("--model", default=None, help="A spaCy pipeline name or path (default: the shipped pipeline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-def eval_command(dataset, gold, model, as_json):
+@click.option("--errors", is_flag=True, help="With the corpus gold: list each paper's missed and spurious facts.")
+def eval_command(dataset, gold, model, as_json, errors):
     """Strict span+type precision, recall and F1 per type and micro on the dev sets.
+
+    The corpus gold is scored end to end by the ANNOTATION.md scorer (kg.extract.scoring):
+    entities, acronyms, proposes, derived-from and results.
 
     Example: kg eval --dataset corpus --json
     """
-    from kg.extract.evaluate import DATASETS, evaluate_dataset
+    from kg.extract.evaluate import DATASETS, evaluate_summary
     from kg.extract.pipeline import load_pipeline
 
     nlp = load_pipeline(model)
     names = DATASETS if dataset == "all" else (dataset,)
     try:
-        reports = [evaluate_dataset(nlp, name, gold=Path(gold) if gold else None).summary() for name in names]
+        reports = [evaluate_summary(nlp, name, gold=Path(gold) if gold else None, with_errors=errors)
+                   for name in names]
     except FileNotFoundError as exc:
         raise InputError(f"dev data missing: {exc.filename} (set KG_SHARED)") from exc
     if as_json:
@@ -87,3 +92,9 @@ def eval_command(dataset, gold, model, as_json):
                    f"  (DATA merged F1={r['micro_data_merged']['f1']:.3f})")
         for kind, s in r["per_type"].items():
             click.echo(f"    {kind:10s} P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}  tp={s['tp']} fp={s['fp']} fn={s['fn']}")
+        for fact in ("acronyms", "proposes", "derived_from", "results"):
+            if fact in r:
+                s = r[fact]
+                click.echo(f"  {fact:12s} P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}  tp={s['tp']} fp={s['fp']} fn={s['fn']}")
+        for e in r.get("errors", []):
+            click.echo(f"  {e['id']} {e['category']}: missed {e['missed']} spurious {e['spurious']}")

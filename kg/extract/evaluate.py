@@ -1,14 +1,14 @@
-"""Strict span+type evaluation on the dev sets: ``evaluate_dataset`` behind ``kg eval``.
+"""Evaluation on the dev sets behind ``kg eval``.
 
 Dev sets (never trained on): SciERC dev, SciREX dev (title + abstract), the fixed TDMSci dev
 slice (sentence index % 5 == 4, see ``datasets.tdmsci_split``) and tests/gold/corpus_dev.jsonl.
-The corpus gold lists each distinct string once per paper (ANNOTATION.md), so it is scored on
-case-insensitive (string, type) sets per paper; the shared sets are scored on character offsets.
+The corpus gold follows ANNOTATION.md and is scored end to end (entities, acronyms, proposes,
+derived-from, results) by the one ANNOTATION.md scorer, ``kg.extract.scoring.score``; the shared
+sets are scored here on character offsets.
 """
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,7 +17,6 @@ from pydantic import Field
 
 from kg.extract.datasets import (
     Example,
-    read_corpus_annotations,
     read_scierc,
     read_scirex,
     read_tdmsci,
@@ -28,6 +27,7 @@ from kg.models import Record
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DEV = REPO_ROOT / "tests" / "gold" / "corpus_dev.jsonl"
 DATASETS = ("corpus", "scierc", "scirex", "tdmsci")
+OFFSET_DATASETS = ("scierc", "scirex", "tdmsci")
 
 
 class TypeScore(Record):
@@ -95,11 +95,6 @@ def score_sets(gold: Iterable[set[tuple]], pred: Iterable[set[tuple]], *, name: 
 
 
 def dev_examples(dataset: str, gold: Path | None = None) -> list[Example]:
-    if dataset == "corpus":
-        path = gold or CORPUS_DEV
-        if not Path(path).exists():
-            return []
-        return list(read_corpus_annotations(Path(path)))
     if dataset == "scierc":
         return list(read_scierc("dev"))
     if dataset == "scirex":
@@ -117,15 +112,11 @@ def predict_mentions(nlp, texts: list[str]) -> list[list[tuple[int, int, str]]]:
 
 
 def evaluate_dataset(nlp, dataset: str, *, gold: Path | None = None) -> EvalReport:
-    """Strict span+type scores of ``nlp`` on one dev set."""
+    """Strict span+type scores of ``nlp`` on one offset-annotated dev set (SciERC, SciREX, TDMSci)."""
     examples = dev_examples(dataset, gold)
     preds = predict_mentions(nlp, [e.text for e in examples])
     gold_sets, pred_sets = [], []
     for ex, pred in zip(examples, preds):
-        if dataset == "corpus":
-            gold_sets.append({(ex.text[s.start : s.end].lower(), s.type) for s in ex.spans})
-            pred_sets.append({(ex.text[s:e].lower(), t) for s, e, t in pred})
-            continue
         kinds = {"TASK", "DATASET", "METRIC"} if dataset == "tdmsci" else {"TASK", "DATASET", "METRIC", "METHOD"}
         norm = lambda t: "DATASET" if t == "BENCHMARK" else t
         gold_sets.append({(s.start, s.end, s.type) for s in ex.spans if s.type in kinds})
@@ -133,11 +124,50 @@ def evaluate_dataset(nlp, dataset: str, *, gold: Path | None = None) -> EvalRepo
     return score_sets(gold_sets, pred_sets, name=dataset, documents=len(examples))
 
 
-def corpus_gold_strings(path: Path) -> dict[str, set[tuple[str, str]]]:
-    """Gold (string, type) sets per paper id straight from an ANNOTATION.md file."""
-    out = {}
-    for line in Path(path).read_text("utf-8").splitlines():
-        if line.strip():
-            rec = json.loads(line)
-            out[rec["id"]] = {(e["text"].lower(), e["type"]) for e in rec.get("entities", [])}
-    return out
+def corpus_dev_papers(gold: Path | None = None):
+    """The gold papers (ANNOTATION.md) and the sample-corpus Papers they annotate, matched by id."""
+    from kg.extract.datasets import shared_dir
+    from kg.extract.scoring import load_gold
+    from kg.ingest import read_paths
+
+    path = Path(gold or CORPUS_DEV)
+    gold_papers = load_gold(path)
+    corpus = shared_dir() / "corpus"
+    papers = read_paths(sorted(str(p) for p in corpus.iterdir())).papers if corpus.exists() else []
+    wanted = {g.id for g in gold_papers}
+    return gold_papers, [p for p in papers if p.id in wanted]
+
+
+def evaluate_corpus(nlp, *, gold: Path | None = None, with_errors: bool = False):
+    """End-to-end ANNOTATION.md scores (``kg.extract.scoring.Scores``) of ``nlp`` on the corpus gold."""
+    from kg.extract.pipeline import extract_papers
+    from kg.extract.scoring import score
+
+    gold_papers, papers = corpus_dev_papers(gold)
+    return score(gold_papers, extract_papers(papers, nlp=nlp), with_errors=with_errors)
+
+
+def corpus_summary(scores) -> dict:
+    """``kg eval --json`` shape of corpus scores: entities per type and micro, merged DATA, facts."""
+    short = lambda s: {"p": s.precision, "r": s.recall, "f1": s.f1, "tp": s.tp, "fp": s.fp, "fn": s.fn}
+    ents = {k: v for k, v in scores.entities.items() if k != "micro" and v.tp + v.fp + v.fn}
+    return {
+        "dataset": "corpus",
+        "documents": scores.papers,
+        "micro": short(scores.entities["micro"]),
+        "micro_data_merged": short(scores.entities_merged["micro"]),
+        "per_type": {k: short(v) for k, v in sorted(ents.items())},
+        **{name: short(getattr(scores, name)) for name in ("acronyms", "proposes", "derived_from", "results",
+                                                            "results_loose")},
+    }
+
+
+def evaluate_summary(nlp, dataset: str, *, gold: Path | None = None, with_errors: bool = False) -> dict:
+    """The JSON summary of one dev set, whichever scorer it takes."""
+    if dataset == "corpus":
+        scores = evaluate_corpus(nlp, gold=gold, with_errors=with_errors)
+        out = corpus_summary(scores)
+        if with_errors:
+            out["errors"] = [e.model_dump() for e in scores.errors]
+        return out
+    return evaluate_dataset(nlp, dataset, gold=gold).summary()
