@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 from kg.errors import ExtractionError
 from kg.extract.adapters import AbbrevPair, find_abbreviation_pairs
 from kg.extract.concepts import Candidate, combine_candidates
+from kg.extract.relations import classify_data_mentions
 from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
 from kg.extract.shapes import name_shapes
 from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
@@ -238,6 +239,11 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     acronyms = []
     for ls, le, ss, se, kind in doc._.kg_acronyms or []:
         acronyms.append(AcronymPair(long=text[ls:le], short=text[ss:se], type=kind, evidence=evidence(ls, se, 0.95)))
+    # DATASET vs BENCHMARK by use in this abstract (scores reported on it or not), one type per string
+    sentences = list(zip(starts, starts[1:] + [len(text)]))
+    mentions = classify_data_mentions(text, sentences, mentions, acronyms)
+    kinds = {m.text.casefold(): m.type for m in mentions}
+    acronyms = [a.model_copy(update={"type": kinds.get(a.short.casefold(), a.type)}) for a in acronyms]
     proposes, derived, results = extract_paper_relations(paper, text, mentions, acronyms, evidence)
     return PaperExtraction(
         paper_id=paper.id, extractor=EXTRACTOR, version=version, content_hash=paper.content_hash,
