@@ -77,14 +77,23 @@ def to_spacy(nlp, examples: list[Example]) -> list[SpacyExample]:
     return out
 
 
-def train(*, seconds: float = 240.0, max_epochs: int = 8, seed: int = 0, out: Path = MODEL_DIR, log=print) -> dict:
+def ner_model(*, width: int = 64, depth: int = 2, hidden: int = 64, pieces: int = 2, rows: int = 2000) -> dict:
+    """The NER architecture config with the given sizes (the speed/accuracy knobs)."""
+    model = json.loads(json.dumps(NER_MODEL))
+    model.update({"hidden_width": hidden, "maxout_pieces": pieces})
+    model["tok2vec"].update({"width": width, "depth": depth, "embed_size": rows, "maxout_pieces": min(pieces, 3)})
+    return model
+
+
+def train(*, seconds: float = 240.0, max_epochs: int = 8, seed: int = 0, out: Path = MODEL_DIR, log=print,
+          model: dict | None = None) -> dict:
     """Train and write the pipeline; return the model card figures."""
     fix_random_seed(seed)
     rng = random.Random(seed)
     examples, counts = training_examples()
     nlp = spacy.blank("en")
     nlp.add_pipe("kg_sentences_v1", name="kg_sentences")
-    ner = nlp.add_pipe("ner", config={"model": NER_MODEL})
+    ner = nlp.add_pipe("ner", config={"model": model or NER_MODEL})
     for label in NER_LABELS:
         ner.add_label(label)
     concepts = nlp.add_pipe("kg_concepts_v1", name="kg_concepts")
@@ -125,9 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--epochs", type=int, default=8, help="maximum epochs (default 8)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
+    parser.add_argument("--width", type=int, default=64, help="token vector width (default 64)")
+    parser.add_argument("--depth", type=int, default=2, help="CNN depth (default 2)")
+    parser.add_argument("--hidden", type=int, default=64, help="NER hidden width (default 64)")
+    parser.add_argument("--pieces", type=int, default=2, help="maxout pieces (default 2)")
+    parser.add_argument("--rows", type=int, default=2000, help="hash-embedding rows (default 2000)")
     parser.add_argument("--no-card", action="store_true", help="skip dev scoring and the model card")
     args = parser.parse_args(argv)
-    info = train(seconds=args.seconds, max_epochs=args.epochs, seed=args.seed, out=args.out)
+    model = ner_model(width=args.width, depth=args.depth, hidden=args.hidden, pieces=args.pieces, rows=args.rows)
+    info = train(seconds=args.seconds, max_epochs=args.epochs, seed=args.seed, out=args.out, model=model)
     if not args.no_card:
         from kg.extract.card import write_model_card
 
