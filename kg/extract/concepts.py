@@ -16,6 +16,36 @@ from kg.extract.adapters import AbbrevPair
 from kg.extract.shapes import GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, looks_like_benchmark, type_from_head
 
 
+#: heads that make a lowercase descriptive phrase a research problem ("motion prediction")
+_TASK_HEAD = re.compile(
+    r"(?:generation|detection|segmentation|recognition|classification|translation|answering|summarization|parsing|"
+    r"retrieval|tracking|forecasting|completion|captioning|localization|prediction|estimation|adaptation)$",
+    re.I,
+)
+#: measured quantities ("pass@1", "pass@k") that the gazetteer's tokens miss
+_METRIC_PATTERN = re.compile(r"(?<![\w@])pass@(?:\d+|k)\b", re.I)
+
+
+def _descriptive(phrase: str) -> bool:
+    """A phrase written as words, not as a name: every word after the first is lowercase."""
+    words = phrase.split()
+    return len(words) >= 2 and all(w.islower() or not any(ch.isalpha() for ch in w) for w in words[1:])
+
+
+def task_by_head(phrase: str, kind: str | None) -> str | None:
+    """METHOD -> TASK for a descriptive phrase with a task head ("domain adaptation", not "Low-Rank Adaptation")."""
+    # "retrieval-augmented generation", "diffusion-based generation" name a method, not a problem
+    if kind == "METHOD" and _descriptive(phrase) and _TASK_HEAD.search(phrase) and not re.search(
+        r"-(?:augmented|based|guided|conditioned)\s", phrase
+    ):
+        return "TASK"
+    return kind
+
+
+def metric_candidates(text: str) -> list["Candidate"]:
+    return [Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _METRIC_PATTERN.finditer(text)]
+
+
 class Candidate(NamedTuple):
     start: int
     end: int
@@ -94,10 +124,21 @@ def combine_candidates(
     """Resolve candidates into non-overlapping mentions with their final kinds."""
     known_types = known_types or {}
     trimmed: list[Candidate] = []
-    for c in candidates:
+    for c in list(candidates) + metric_candidates(text):
         t = trim_span(text, c.start, c.end)
-        if t:
-            trimmed.append(c._replace(start=t[0], end=t[1]))
+        if not t:
+            continue
+        # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
+        if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
+            continue
+        if c.type in ("DATASET", "BENCHMARK"):
+            # "AIME 2024": a year after a data set's name belongs to it
+            year = re.match(r" (?:19|20)\d\d\b", text[t[1] : t[1] + 6])
+            if year:
+                t = (t[0], t[1] + year.end())
+        kind = c.type if text[t[0] : t[1]].lower() in known_types or c.source == "gazetteer-domain" else (
+            task_by_head(text[t[0] : t[1]], c.type))
+        trimmed.append(c._replace(start=t[0], end=t[1], type=kind))
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     for pair in abbreviations:
@@ -115,6 +156,7 @@ def combine_candidates(
                     if best is None or inside > best[0]:
                         best = (inside, c.type)
             kind = best[1] if best else type_from_head(long_text)
+            kind = task_by_head(long_text, kind)
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
