@@ -121,3 +121,25 @@ def test_shipped_pipeline_extracts_the_cwm_abstract():
     assert ("swe-bench verified", "BENCHMARK") in got
     card = json.loads((MODEL_DIR / "scores.json").read_text())
     assert card["dev"]["corpus"]["documents"] >= 30
+
+
+def test_metric_pattern_year_tail_and_task_heads():
+    text = "We reach 76.0% pass@1 on AIME 2024 and study domain adaptation with Low-Rank Adaptation (LoRA)."
+    cands = [
+        Candidate(text.index("AIME"), text.index("AIME") + 4, "DATASET", "ner", 1, 0.8),
+        Candidate(text.index("domain"), text.index("domain") + 17, "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("Low-Rank"), text.index("Low-Rank") + 19, "METHOD", "ner", 1, 0.8),
+    ]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], [0])}
+    assert ("pass@1", "METRIC") in got
+    assert any(name == "AIME 2024" for name, _ in got)
+    assert ("domain adaptation", "TASK") in got and ("Low-Rank Adaptation", "METHOD") in got
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_extract_papers_in_two_processes_equals_one():
+    papers = [Paper(id=f"t:{i}", title=CWM_TITLE, abstract=CWM_ABSTRACT) for i in range(4)]
+    nlp = load_pipeline()
+    one = [e.model_dump() for e in extract_papers(papers, nlp=nlp)]
+    two = [e.model_dump() for e in extract_papers(papers, nlp=nlp, n_process=2, batch_size=2)]
+    assert one == two and len(two) == 4
