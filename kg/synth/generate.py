@@ -361,9 +361,9 @@ def generate(config: SynthConfig) -> Iterator[SynthPaper]:
         yield make_paper(config, i)
 
 
-def entries(config: SynthConfig) -> Iterator[tuple[SynthPaper, bool]]:
-    """Listing entries: every paper once, plus re-listings of recent papers (``True`` marks one)."""
-    for i in range(config.n):
+def entries(config: SynthConfig, start: int = 0, stop: int | None = None) -> Iterator[tuple[SynthPaper, bool]]:
+    """Listing entries of papers start..stop-1: each once, plus re-listings of recent papers (``True`` marks one)."""
+    for i in range(start, config.n if stop is None else min(stop, config.n)):
         paper = make_paper(config, i)
         yield paper, False
         roll = _rng(config.seed, "dup", i)

@@ -126,8 +126,14 @@ def write_corpus(
     formats: tuple[str, ...] = FORMATS,
     per_file: int = 1000,
     progress=None,
+    start: int = 0,
+    stop: int | None = None,
 ) -> SynthReport:
-    """Write ``config.n`` papers to ``out``; ``progress(done)`` is called every 1000 papers if given."""
+    """Write papers ``start..stop-1`` (default: all ``config.n``) to ``out``.
+
+    A slice lets a benchmark write a corpus and, apart, the next 1 % of the same corpus.
+    ``progress(done)`` is called every 1000 papers if given.
+    """
     if config.n < 0:
         raise ConfigError("the number of papers must be >= 0")
     if per_file < 1:
@@ -146,7 +152,7 @@ def write_corpus(
     }
     jsonl = _Rotating(out, report, per_file * 10, ".jsonl")
     try:
-        for synth, duplicate in entries(config):
+        for synth, duplicate in entries(config, start, stop):
             _write_one(synth, duplicate, config, formats, streams, jsonl, report)
             if progress is not None and not duplicate and report.papers % 1000 == 0:
                 progress(report.papers)
