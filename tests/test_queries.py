@@ -340,3 +340,27 @@ def test_community_concepts(graph):
         (1, "Code World Model", 1), (1, "SWE-bench Verified", 2),
         (2, "mathematical reasoning", 1), (2, "reinforcement learning", 2),
     ]
+
+
+def test_ego_network(graph):
+    rows = run(graph, "ego_network", name="Dana Wu")
+    authored = [r for r in rows if r["type"] == "AUTHORED"]
+    assert {r["dst"] for r in authored} == {"arxiv:2303.00003", "arxiv:2402.00005", "arxiv:2503.00009"}
+    assert len(authored) == 8  # Dana's three papers have 3 + 3 + 2 authors
+    proposes = [r for r in rows if r["type"] == "PROPOSES"]
+    assert {(r["src"], r["dst_label"]) for r in proposes} == {("arxiv:2402.00005", "Concept"), ("arxiv:2503.00009", "Concept")}
+
+
+def test_community_network(graph):
+    rows = run(graph, "community_network", community=1)
+    members = [r for r in rows if r["type"] == "IN_COMMUNITY"]
+    assert len(members) == 3 and {r["dst"] for r in members} == {"1"}  # ids as text in both dialects
+    assert {r["dst"] for r in rows if r["type"] == "AUTHORED"} == {"arxiv:2409.00007", "arxiv:2506.00010"}
+
+
+def test_lineage_network(graph):
+    from tests.fixtures.graph import cid
+
+    rows = run(graph, "lineage_network", name="GRPO")
+    assert {(r["src"], r["dst"]) for r in rows} == {(cid("AGRAE"), cid("GRPO")), (cid("GRPO"), cid("PPO"))}
+    assert {(r["src"], r["dst"]) for r in run(graph, "lineage_network", name="LASER-D")} == {(cid("LASERD"), cid("LASER"))}

@@ -35,8 +35,11 @@ def mentions_plot(mentions_by_year: list[dict], *, top: int = 6) -> str | None:
     years = sorted({y for n in names for y in series[n]})
     fig = Figure(figsize=(7.5, 3.6))
     ax = fig.add_subplot()
+    # distinct markers and dashes, so series that coincide stay visible
+    markers, dashes = "osD^vP", ["-", "--", "-.", ":"]
     for i, name in enumerate(names):
-        ax.plot(years, [series[name].get(y, 0) for y in years], marker="o", color=PALETTE[i % len(PALETTE)], label=name)
+        ax.plot(years, [series[name].get(y, 0) for y in years], marker=markers[i % len(markers)],
+                linestyle=dashes[i % len(dashes)], markersize=7 - i % 3, color=PALETTE[i % len(PALETTE)], label=name)
     ax.set_xticks(years, [str(y) for y in years])
     ax.set_xlabel("year")
     ax.set_ylabel("papers mentioning it")
