@@ -1,0 +1,229 @@
+"""Security: read-only queries unless --write, user values only as parameters, credentials only
+from the environment and never printed, no password committed.
+
+Every check runs the real CLI on a real embedded store and compares canonical dumps before and
+after, so "changed nothing" is checked on the graph itself.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import ladybug
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.resolve.graph import assemble_graph
+from kg.store import canonical_dump, open_store
+from kg.synth import SynthConfig, make_paper
+
+ROOT = Path(__file__).resolve().parents[1]
+MARK = "kgINJ"
+#: each carries MARK, so we can tell whether a user value ever reached the text of a statement
+INJECTIONS = [
+    f"{MARK}'",
+    f'{MARK}"',
+    f"{MARK}') DETACH DELETE n //",
+    f"{MARK}}}) DETACH DELETE n //",
+    f"{MARK}` DETACH DELETE n //",
+    f"{MARK}$x",
+    f"{MARK}'; MATCH (n) DETACH DELETE n; //",
+    f"{MARK}\" OR 1=1 //",
+    f"{MARK}\\' }}]) CALL db.clearQueryCaches() //",
+    f"{MARK}${{NEO4J_PASSWORD}}",
+]
+WRITES = [
+    "CREATE (p:Paper {id: 'intruder', title: 'x'})",
+    "MATCH (n) DETACH DELETE n",
+    "MATCH (p:Paper) SET p.title = 'owned'",
+    "MERGE (a:Author {id: 'intruder', name: 'x'})",
+    "MATCH (p:Paper) WITH p LIMIT 1 DETACH DELETE p",
+]
+SECRET = "S3NT1NEL-not-a-real-password"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("sec") / "graph.lbdb")
+    config = SynthConfig(n=40, seed=3)
+    papers = [make_paper(config, i).paper for i in range(40)]
+    with open_store(path) as s:
+        s.apply_schema()
+        s.load(assemble_graph(papers, []))
+    return path
+
+
+def _dump(path: str) -> str:
+    with open_store(path, read_only=True) as s:
+        return canonical_dump(s)
+
+
+@pytest.fixture()
+def cypher_log(monkeypatch) -> list[str]:
+    """Every statement text the embedded engine receives during the test."""
+    seen: list[str] = []
+    original = ladybug.Connection.execute
+
+    def recording(self, query, *args, **kwargs):
+        seen.append(query if isinstance(query, str) else repr(query))
+        return original(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(ladybug.Connection, "execute", recording)
+    return seen
+
+
+def _invoke(args: list[str], env: dict | None = None):
+    return CliRunner().invoke(main, args, env=env, catch_exceptions=True)
+
+
+@pytest.mark.parametrize("cypher", WRITES)
+def test_query_without_write_refuses_and_changes_nothing(store, cypher):
+    before = _dump(store)
+    result = _invoke(["query", cypher, "--store", store])
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert _dump(store) == before
+
+
+def test_query_with_write_is_the_only_way_to_write(tmp_path, store):
+    copy = str(tmp_path / "copy.lbdb")
+    with open_store(copy) as s:
+        s.apply_schema()
+    result = _invoke(["query", "CREATE (p:Paper {id: $id, title: $t})", "-p", "id=p1", "-p", "t=T", "--store", copy, "--write"])
+    assert result.exit_code == 0, result.output
+    with open_store(copy, read_only=True) as s:
+        assert s.query("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == 1
+
+
+def test_read_only_store_refuses_execute(store):
+    from kg.errors import KGError
+
+    before = _dump(store)
+    with open_store(store, read_only=True) as s, pytest.raises(KGError):
+        s.execute("CREATE (p:Paper {id: 'intruder'})")
+    assert _dump(store) == before
+
+
+def _saved_query_params() -> list[tuple[str, str]]:
+    """(saved query name, parameter) for every parameter of every saved query."""
+    pairs = []
+    for path in sorted((ROOT / "cypher" / "queries").glob("*.cypher")):
+        name = path.name.split(".")[0]
+        text = "\n".join(li for li in path.read_text().splitlines() if not li.lstrip().startswith("//"))
+        for param in sorted(set(re.findall(r"\$([A-Za-z_]\w*)", text))):
+            pairs.append((name, param))
+    return sorted(set(pairs))
+
+
+def _invocations(store: str, value: str) -> list[list[str]]:
+    """``value`` as every user argument of every command that reads or writes the graph."""
+    calls = [
+        ["query", "MATCH (p:Paper) WHERE p.title = $t RETURN p.id AS id", "-p", f"t={value}", "--store", store],
+        ["query", "MATCH (p:Paper) RETURN count(p) AS n", "-p", f"{value}=1", "--store", store],
+        ["query", "--saved", value, "--store", store],
+        ["report", "author", value, "--store", store, "--json"],
+        ["report", "concept", value, "--store", store, "--json"],
+        ["report", "lineage", value, "--store", store, "--json"],
+        ["report", "author", value, "--store", store],
+        ["export", "--subgraph", f"author:{value}", "--store", store, "--format", "json"],
+        ["export", "--subgraph", f"lineage:{value}", "--store", store, "--format", "json"],
+        ["export", "--subgraph", f"community:{value}", "--store", store, "--format", "json"],
+        ["export", "--subgraph", value, "--store", store],
+        ["ingest", value],
+        ["extract", value],
+        ["build", value, "--store", store],
+        ["run", value, "--store", store],
+    ]
+    if value in INJECTIONS[2:5]:  # every saved query's every parameter, with the three sharpest strings
+        calls += [
+            ["query", "--saved", name, "-p", f"{param}={value}", "--store", store, "--json"]
+            for name, param in _saved_query_params()
+        ]
+    return calls
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_injection_strings_change_nothing_and_never_reach_cypher_text(store, value, cypher_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # relative paths an injection might create land here
+    before = _dump(store)
+    for args in _invocations(store, value):
+        cypher_log.clear()
+        result = _invoke(args)
+        assert "Traceback" not in result.output, (args, result.output)
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(f"kg {' '.join(args)} raised {result.exception!r}")
+        leaked = [c for c in cypher_log if MARK in c]
+        assert not leaked, f"kg {' '.join(args)} put a user value into Cypher text: {leaked[0][:200]}"
+    assert _dump(store) == before
+
+
+def test_a_named_store_path_with_injection_is_just_a_directory(tmp_path, monkeypatch, cypher_log):
+    monkeypatch.chdir(tmp_path)
+    result = _invoke(["stats", "--store", INJECTIONS[2], "--json"])
+    assert "Traceback" not in result.output
+    assert not [c for c in cypher_log if MARK in c]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["stats", "--store", "neo4j://127.0.0.1:1"],
+        ["query", "MATCH (n) RETURN count(n)", "--store", "bolt://127.0.0.1:1"],
+        ["report", "overview", "--store", "neo4j://127.0.0.1:1"],
+    ],
+)
+def test_credentials_come_from_the_environment_and_are_never_printed(args):
+    env = {"NEO4J_USER": "neo4j", "NEO4J_PASSWORD": SECRET}
+    proc = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "kg"), *args] if (ROOT / ".venv" / "bin" / "kg").exists() else ["kg", *args],
+        capture_output=True, text=True, timeout=60, env={**_base_env(), **env},
+    )
+    assert proc.returncode != 0  # nothing listens on port 1
+    assert SECRET not in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    # without the variable: a clear error naming it, never a prompt or a default password
+    proc = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "kg"), *args] if (ROOT / ".venv" / "bin" / "kg").exists() else ["kg", *args],
+        capture_output=True, text=True, timeout=60, env=_base_env(), stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode != 0 and "NEO4J_PASSWORD" in proc.stderr
+
+
+def _base_env() -> dict:
+    import os
+
+    return {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_") and k != "KG_STORE"}
+
+
+def test_no_command_takes_a_password_option():
+    def walk(cmd, path=()):
+        yield path, cmd
+        for name, sub in getattr(cmd, "commands", {}).items():
+            yield from walk(sub, (*path, name))
+
+    for path, cmd in walk(main):
+        for param in cmd.params:
+            names = " ".join(getattr(param, "opts", []) + [param.name or ""]).lower()
+            assert "password" not in names and "secret" not in names, f"kg {' '.join(path)} takes {names}"
+
+
+def test_compose_commits_no_password():
+    compose = (ROOT / "compose.yaml").read_text()
+    auth = [li for li in compose.splitlines() if "NEO4J_AUTH" in li]
+    assert auth, "compose.yaml sets NEO4J_AUTH"
+    for line in auth:
+        value = line.split(":", 1)[1]
+        # the password part is a required variable, not a literal
+        assert re.search(r"\$\{NEO4J_PASSWORD(:\?[^}]*)?\}", value), line
+        assert "NEO4J_PASSWORD:-" not in value, "no default password"
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
+    if tracked:
+        assert ".env" not in tracked, ".env (real credentials) must not be committed"
+        for name in tracked:
+            if name.endswith((".py", ".toml", ".yaml", ".yml", ".cypher")) and (ROOT / name).is_file():
+                text = (ROOT / name).read_text(errors="replace")
+                assert not re.search(r"NEO4J_PASSWORD\s*=\s*['\"]?\w{6,}", text), f"{name} sets a password"
