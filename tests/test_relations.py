@@ -178,3 +178,17 @@ def test_sentence_spans_split_on_newline_and_sentence_ends_only():
     text = "A Title\nFirst one, e.g. this. Second (i.e. that) one! Third."
     spans = sentence_spans(text)
     assert [text[a:b].strip() for a, b in spans] == ["A Title", "First one, e.g. this.", "Second (i.e. that) one!", "Third."]
+
+
+def test_acronym_pairs_that_link_a_name_to_itself_or_repeat_reversed_terminate():
+    """A pair whose two sides are one key, or a pair seen both ways, must not loop (GRAPE paper)."""
+    from kg.models import AcronymPair, Evidence
+
+    ev = Evidence(paper_id="p", sentence="s", start=0, end=1, extractor="t", version="1", confidence=1.0)
+    pairs = [
+        AcronymPair(long="GRAPE", short="GRAPE", evidence=ev),
+        AcronymPair(long="Graph Reward", short="GR", evidence=ev),
+        AcronymPair(long="GR", short="Graph Reward", evidence=ev),
+    ]
+    proposals, derivations, results = extract_relations("p", "GRAPE: Graph Reward\nWe propose GRAPE.", [], [], pairs)
+    assert (derivations, results) == ([], [])

@@ -123,7 +123,9 @@ class _Doc:
         for pair in acronyms:
             long, short = pair.long.casefold(), pair.short.casefold()
             self.acronym_names.update((long, short))
-            self.alias[self._root(long)] = self._root(short)
+            long_root, short_root = self._root(long), self._root(short)
+            if long_root != short_root:  # union distinct roots only: a self-link would loop forever
+                self.alias[long_root] = short_root
 
     def _root(self, key: str) -> str:
         while key in self.alias:
