@@ -88,7 +88,7 @@ def bench_read(corpus: Path) -> tuple[list, dict]:
 def bench_extract(papers: list, n_process: int, naive_sample: int) -> tuple[list, dict]:
     """kg.extract.extract_papers with every core; reference: one process on a sample."""
     try:
-        from kg.extract import extract_papers, load_pipeline
+        from kg.extract.pipeline import extract_papers, load_pipeline
     except ImportError as exc:
         return [], _unavailable(exc)
     model = extraction_model(Path(".kg/bench"))
@@ -359,7 +359,7 @@ def bench_size(n: int, *, seed: int, work: Path, n_process: int, naive_sample: i
 
 
 def extract_sample(papers: list):
-    from kg.extract import extract_papers
+    from kg.extract.pipeline import extract_papers
 
     return extract_papers(papers, n_process=1)
 
