@@ -1,0 +1,54 @@
+"""Helpers for the build-level tests: a synthetic corpus, a pipeline file, `kg run` in a child."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from kg.synth import SynthConfig, write_corpus
+
+STAGES = ("ingest", "extract", "resolve", "load")
+
+
+def corpus(folder: Path, n: int, *, seed: int = 21, start: int = 0, total: int | None = None) -> Path:
+    """Papers start..n-1 of a synthetic corpus of ``total`` papers, as listings of every layout."""
+    write_corpus(SynthConfig(n=total or n, seed=seed), folder, formats=("listings",), per_file=8, start=start, stop=n)
+    return folder
+
+
+def pipeline(folder: Path, inputs: list[Path], store: Path, *, stages=STAGES, name: str = "p.toml") -> Path:
+    toml = folder / name
+    toml.write_text(
+        textwrap.dedent(
+            f"""
+            [pipeline]
+            name = "synth"
+            [inputs]
+            paths = {json.dumps([str(p) for p in inputs])}
+            [stages]
+            run = {json.dumps(list(stages))}
+            [extract]
+            n_process = 1
+            [store]
+            target = {json.dumps(str(store))}
+            prune = true
+            [cache]
+            dir = {json.dumps(str(store) + ".cache")}
+            """
+        )
+    )
+    return toml
+
+
+def kg_run(toml: Path, *, timeout: float = 240) -> dict:
+    """`kg run TOML --json` in a child process; returns the BuildSummary as a dict."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "kg", "run", str(toml), "--json"],
+        capture_output=True, text=True, timeout=timeout, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout[proc.stdout.index("{"):])
