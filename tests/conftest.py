@@ -47,19 +47,25 @@ def neo4j_uri():
         yield container.get_connection_url()
 
 
+def open_empty_store(request, backend: str, path: Path, monkeypatch):
+    """An empty store on ``backend``: a LadybugDB directory at ``path``, or the session's Neo4j
+    testcontainer (credentials set in the environment, as users set them), wiped."""
+    from kg.store import open_store
+
+    if backend == "ladybug":
+        return open_store(str(path))
+    uri = request.getfixturevalue("neo4j_uri")
+    monkeypatch.setenv("NEO4J_USER", "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", NEO4J_TEST_PASSWORD)
+    s = open_store(uri)
+    s.execute("MATCH (n) DETACH DELETE n")
+    return s
+
+
 @pytest.fixture(params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request, tmp_path, monkeypatch):
     """An empty store with the schema applied, on each backend."""
-    from kg.store import open_store
-
-    if request.param == "ladybug":
-        s = open_store(str(tmp_path / "graph.lbdb"))
-    else:
-        uri = request.getfixturevalue("neo4j_uri")
-        monkeypatch.setenv("NEO4J_USER", "neo4j")
-        monkeypatch.setenv("NEO4J_PASSWORD", NEO4J_TEST_PASSWORD)
-        s = open_store(uri)
-        s.execute("MATCH (n) DETACH DELETE n")
+    s = open_empty_store(request, request.param, tmp_path / "graph.lbdb", monkeypatch)
     s.apply_schema()
     yield s
     s.close()

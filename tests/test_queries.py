@@ -17,25 +17,15 @@ import pytest
 
 from kg.report.library import QUERY_DIR, get_query, list_queries, parse_header, run_saved
 from kg.store.schema import NODES, RELATIONSHIPS
+from tests.conftest import open_empty_store
 from tests.fixtures.graph import load_fixture
 
 
 @pytest.fixture(scope="module", params=["ladybug", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def graph(request, tmp_path_factory):
     """A store holding the fixture graph and its analytics, on each backend."""
-    from kg.store import open_store
-
     with pytest.MonkeyPatch.context() as mp:
-        if request.param == "ladybug":
-            store = open_store(str(tmp_path_factory.mktemp("queries") / "graph.lbdb"))
-        else:
-            from tests.conftest import NEO4J_TEST_PASSWORD
-
-            uri = request.getfixturevalue("neo4j_uri")
-            mp.setenv("NEO4J_USER", "neo4j")
-            mp.setenv("NEO4J_PASSWORD", NEO4J_TEST_PASSWORD)
-            store = open_store(uri)
-            store.execute("MATCH (n) DETACH DELETE n")
+        store = open_empty_store(request, request.param, tmp_path_factory.mktemp("queries") / "graph.lbdb", mp)
         load_fixture(store)
         yield store
         store.close()
