@@ -108,6 +108,13 @@ def _occurrences(lower_text: str, needle: str):
         at = lower_text.find(needle, at + 1)
 
 
+def _inside_hyphenated(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is one part of a hyphenated name ("LASER" in "LASER-D", "GRAE" in "A-GRAE")."""
+    before = start >= 2 and text[start - 1] == "-" and _word_char(text[start - 2])
+    after = end + 1 < len(text) and text[end] == "-" and _word_char(text[end + 1])
+    return before or after
+
+
 def _overlaps(taken: list[bool], start: int, end: int) -> bool:
     return any(taken[start:end])
 
@@ -162,7 +169,11 @@ def combine_candidates(
         t = trim_span(text, pair.long_start, pair.long_end)
         if t:
             trimmed.append(Candidate(t[0], t[1], kind, "acronym", 2, 0.95))
-        trimmed.append(Candidate(pair.short_start, pair.short_end, kind, "acronym", 2, 0.95))
+        # every later use of a defined short form is that concept too, and outranks a shorter span
+        # inside it ("GRAE" within "A-GRAE"); case-sensitive, so "ARC" never claims the word "arc"
+        for start, end in _occurrences(text, short_text):
+            if not _inside_hyphenated(text, start, end):
+                trimmed.append(Candidate(start, end, kind, "acronym", 2, 0.95))
 
     trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source != "gazetteer", c.start))
     taken = [False] * (len(text) + 1)
