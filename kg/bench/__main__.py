@@ -79,10 +79,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-sample", type=int, default=1000, help="papers given to the naive references")
     parser.add_argument("--work", default=".kg/bench", help="scratch directory (corpora, stores)")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--table", action="store_true", help="only print the README table of the saved results")
     args = parser.parse_args(argv)
 
     out = Path(args.out)
     results = json.loads(out.read_text()) if out.exists() else {}
+    if args.table:
+        from kg.bench.table import markdown_table
+
+        print(markdown_table(results))
+        return 0
     results["machine"] = machine()
     results["targets"] = TARGETS
     results.setdefault("sizes", {})
