@@ -119,3 +119,15 @@ def test_dates_grow_over_years_and_ids_are_stable():
     assert min(years) == config.start_year and max(years) == config.end_year
     assert years[config.end_year] > years[config.start_year]
     assert make_paper(config, 17).paper == make_paper(config, 17).paper
+
+
+def test_memory_is_flat_in_the_number_of_papers(tmp_path):
+    import tracemalloc
+
+    peaks = []
+    for n in (300, 3000):
+        tracemalloc.start()
+        write_corpus(SynthConfig(n=n, seed=1), tmp_path / str(n), per_file=100)
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+    assert peaks[1] < peaks[0] * 1.5, peaks  # ten times the papers, about the same peak
