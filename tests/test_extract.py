@@ -143,3 +143,16 @@ def test_extract_papers_in_two_processes_equals_one():
     one = [e.model_dump() for e in extract_papers(papers, nlp=nlp)]
     two = [e.model_dump() for e in extract_papers(papers, nlp=nlp, n_process=2, batch_size=2)]
     assert one == two and len(two) == 4
+
+
+def test_later_uses_of_a_defined_acronym_keep_longer_names_whole():
+    """'A-GRAE' is one mention (not 'GRAE' inside it), and 'LASER-D' / 'PFGM++' are not cut to their bases."""
+    from kg.extract.concepts import _inside_hyphenated
+
+    text = "A-GRAE improves GRAE; LASER-D extends LASER; PFGM++ unifies PFGM."
+    at = lambda s, n=0: text.index(s, n)  # noqa: E731
+    assert _inside_hyphenated(text, at("GRAE"), at("GRAE") + 4)
+    assert not _inside_hyphenated(text, at("GRAE", 7), at("GRAE", 7) + 4)
+    assert _inside_hyphenated(text, at("LASER"), at("LASER") + 5)
+    assert _inside_hyphenated(text, at("PFGM"), at("PFGM") + 4)
+    assert not _inside_hyphenated(text, at("PFGM", 50), at("PFGM", 50) + 4)

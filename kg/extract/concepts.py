@@ -109,9 +109,11 @@ def _occurrences(lower_text: str, needle: str):
 
 
 def _inside_hyphenated(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] is one part of a hyphenated name ("LASER" in "LASER-D", "GRAE" in "A-GRAE")."""
+    """Whether text[start:end] is one part of a longer name: "LASER" in "LASER-D", "GRAE" in "A-GRAE",
+    "PFGM" in "PFGM++"."""
     before = start >= 2 and text[start - 1] == "-" and _word_char(text[start - 2])
-    after = end + 1 < len(text) and text[end] == "-" and _word_char(text[end + 1])
+    after = end < len(text) and (text[end] == "+" or (
+        end + 1 < len(text) and text[end] == "-" and _word_char(text[end + 1])))
     return before or after
 
 
