@@ -325,7 +325,10 @@ def _extract(pipe: Pipeline, papers, cache: ExtractionCache | None, summary: Bui
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
     nlp = load_model(pipe.model)
     meta = getattr(nlp, "meta", {}) or {}
-    version = f"{meta.get('name', 'pipeline')}-{meta.get('version', '0')}|{pipe.model or 'default'}"
+    from kg.extract.pipeline import code_fingerprint
+
+    # the model, which model, and the rule code: a change to any of them re-extracts
+    version = f"{meta.get('name', 'pipeline')}-{meta.get('version', '0')}|{pipe.model or 'default'}|{code_fingerprint()}"
     out: dict[str, PaperExtraction] = {}
     todo = []
     for p in papers:

@@ -215,6 +215,18 @@ def model_version(nlp: Language) -> str:
     return f"{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
 
 
+def code_fingerprint() -> str:
+    """A hash of the extraction code (kg/extract/*.py): rules change without a new model version,
+    and cached extractions made by other code must not be served as if they were current."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtraction:
     """Read the components' annotations off a Doc into the records contract."""
     from kg.extract.adapters import extract_paper_relations
