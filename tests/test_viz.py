@@ -53,9 +53,10 @@ def test_viz_renders_in_headless_chromium(store_path, tmp_path):
     result = CliRunner().invoke(main, ["viz", "author", "Dana Wu", "--store", store_path, "-o", str(out)])
     assert result.exit_code == 0, result.output
     # the page lays the graph out with an animation: give slow machines more virtual time
-    for attempt, wait_ms in enumerate((6000, 12000, 20000)):
+    # retry until everything asserted below is drawn (Author and Paper nodes), not just the first
+    for attempt, wait_ms in enumerate((6000, 12000, 20000, 30000)):
         shown = render(out, tmp_path / f"try{attempt}", size="1200,800", wait_ms=wait_ms)
-        if _has_colour(shown.screenshot, (0xF7, 0x97, 0x67)):  # an Author node is drawn
+        if _has_colour(shown.screenshot, (0xF7, 0x97, 0x67)) and _has_colour(shown.screenshot, (0x4C, 0x8E, 0xDA)):
             break
     assert shown.page_errors == []
     assert "<canvas" in shown.dom  # the graph component mounted
