@@ -32,6 +32,9 @@ def markdown_table(results: dict) -> str:
         if r.get("status") == "failed" or _get(r, "build", "status") == "unavailable":
             rows.append((f"{n} papers: build", "failed: see results.json", "", ""))
             continue
+        if r.get("status") == "incomplete":
+            rows.append((f"**{n} papers: end to end**", f"incomplete: {r.get('note', '')}", "", ""))
+            continue
         build = r["build"]
         target = targets.get("end_to_end_papers_per_s_at_100k")
         rows.append((f"**{n} papers: end to end** (kg build, {r.get('n_process', '?')} processes)",
