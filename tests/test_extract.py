@@ -156,3 +156,17 @@ def test_later_uses_of_a_defined_acronym_keep_longer_names_whole():
     assert _inside_hyphenated(text, at("LASER"), at("LASER") + 5)
     assert _inside_hyphenated(text, at("PFGM"), at("PFGM") + 4)
     assert not _inside_hyphenated(text, at("PFGM", 50), at("PFGM", 50) + 4)
+
+
+def test_loading_a_saved_pipeline_adds_no_second_copy_of_the_rule_components(tmp_path):
+    """A saved pipeline whose components carry other names still gets each rule component once."""
+    import spacy
+
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("kg_sentences_v1")
+    nlp.add_pipe("kg_concepts_v1")
+    nlp.to_disk(tmp_path / "p")
+    factories = list(load_pipeline(tmp_path / "p").pipe_factories.values())
+    assert sorted(factories) == ["kg_concepts_v1", "kg_sentences_v1"]

@@ -204,9 +204,11 @@ def load_pipeline(name_or_path: str | Path | None = None) -> Language:
         nlp = spacy.load(target)
     except (OSError, IOError, ValueError, KeyError) as exc:
         raise ExtractionError(f"cannot load spaCy pipeline {str(target)!r}: {exc}") from exc
-    if "kg_sentences_v1" not in nlp.pipe_names and not nlp.has_pipe("kg_sentences"):
+    # decide by factory, not by component name: a saved pipeline may name its components otherwise
+    factories = set(nlp.pipe_factories.values())
+    if "kg_sentences_v1" not in factories:
         nlp.add_pipe("kg_sentences_v1", name="kg_sentences", first=True)
-    if "kg_concepts" not in nlp.pipe_names:
+    if "kg_concepts_v1" not in factories:
         nlp.add_pipe("kg_concepts_v1", name="kg_concepts", last=True)
     return nlp
 
