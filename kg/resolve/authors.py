@@ -105,19 +105,25 @@ def resolve_authors(bylines: Iterable[Sequence[str]]) -> AuthorResolution:
     >>> r.author_of("David W. Zhang") == r.author_of("David Zhang")
     True
     """
-    raw = [[n for n in b if n and n.strip()] for b in bylines]
-    bylines = [[clean_name(n) for n in b] for b in raw]
+    # one pass over the bylines, keeping only per-name statistics: callers may stream a corpus
     # 1. exact keys
     forms: dict[str, Counter[str]] = defaultdict(Counter)
-    for byline in bylines:
+    coauthors: dict[str, set[str]] = defaultdict(set)
+    #: each distinct spelling as listed -> its cleaned form
+    raw_names: dict[str, str] = {}
+    for listed in bylines:
+        byline = []
+        for n in listed:
+            if n and n.strip():
+                if n not in raw_names:
+                    raw_names[n] = clean_name(n)
+                byline.append(raw_names[n])
         for name in byline:
             forms[name_key(name)][name] += 1
-    groups = {k for k, f in forms.items() if is_group_name(next(iter(f)))}
-    coauthors: dict[str, set[str]] = defaultdict(set)
-    for byline in bylines:
         keys = {name_key(n) for n in byline}
         for k in keys:
             coauthors[k] |= keys - {k}
+    groups = {k for k, f in forms.items() if is_group_name(next(iter(f)))}
 
     # 2. compatible names with a shared co-author: merge the shorter form into the fuller one
     parent: dict[str, str] = {k: k for k in forms}
@@ -172,9 +178,8 @@ def resolve_authors(bylines: Iterable[Sequence[str]]) -> AuthorResolution:
                     rule, ev = "compatible-name+shared-coauthor", evidence[k]
                 result.merges.append(MergeDecision(entity="author", kept=name, merged=s, rule=rule, evidence=ev))
     # raw spellings map too, so callers can look up the name as the listing gave it
-    for byline in raw:
-        for n in byline:
-            result.lookup.setdefault(n, result.lookup[clean_name(n)])
+    for n, cleaned in raw_names.items():
+        result.lookup.setdefault(n, result.lookup[cleaned])
     return result
 
 

@@ -33,7 +33,7 @@ from kg.resolve.names import concept_key, initials, is_acronym
 SENSE = "|"
 
 MentionLike = Mention | tuple[str, str | None]
-AcronymLike = AcronymPair | tuple[str, str]
+AcronymLike = AcronymPair | tuple[str, str] | tuple[str, str, str | None, str]
 
 
 @dataclass
@@ -128,9 +128,10 @@ def resolve_concepts(
             if text and text.strip():
                 uses[pid][concept_key(text)].append((text.strip(), kind))
         for a in acronyms_by_paper.get(pid, ()):
-            long, short, kind, sentence = (
-                (a.long, a.short, a.type, a.evidence.sentence) if isinstance(a, AcronymPair) else (a[0], a[1], None, "")
-            )
+            if isinstance(a, AcronymPair):
+                long, short, kind, sentence = a.long, a.short, a.type, a.evidence.sentence
+            else:  # (long, short) or the compact (long, short, kind, sentence) of a streamed corpus
+                long, short, kind, sentence = (a[0], a[1], None, "") if len(a) == 2 else tuple(a)
             lk, sk = concept_key(long), concept_key(short)
             if not lk or not sk or lk == sk:
                 continue

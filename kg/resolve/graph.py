@@ -2,18 +2,26 @@
 
 Every node is resolved here: authors (kg.resolve.authors), affiliations (kg.resolve.affiliations)
 and concepts (kg.resolve.concepts); every merge is kept in ``ResolvedGraph.merges``.
+
+Two passes, so a corpus can stream through in bounded memory: :func:`resolve_corpus` reads every
+paper and extraction once and keeps the corpus-wide decisions; :func:`resolved_chunk` then turns
+a few papers at a time into a ResolvedGraph the loader takes. :func:`assemble_graph` is both
+passes over the whole corpus as one chunk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from kg.models import (
     Authorship,
     DerivationEdge,
     MentionEdge,
+    MergeDecision,
     Paper,
     PaperAffiliation,
     PaperExtraction,
@@ -21,16 +29,144 @@ from kg.models import (
     ResolvedGraph,
     ResultNode,
 )
-from kg.resolve.affiliations import load_org_table, resolve_affiliations
+from kg.resolve.affiliations import AffiliationResolution, load_org_table, resolve_affiliations
 from kg.resolve.aliases import AliasTable, load_aliases
-from kg.resolve.authors import resolve_authors
-from kg.resolve.concepts import resolve_concepts
+from kg.resolve.authors import AuthorResolution, resolve_authors
+from kg.resolve.concepts import ConceptResolution, resolve_concepts
 from kg.resolve.names import concept_key
 
 
 def surface_key(text: str) -> str:
     """The variant-insensitive key of a surface form (see kg.resolve.names.concept_key)."""
     return concept_key(text)
+
+
+@dataclass
+class CorpusResolution:
+    """The corpus-wide decisions (authors, affiliations, concepts) that every chunk of the graph uses.
+
+    Its size grows with the distinct names and surface forms of the corpus, not with its papers'
+    text: this is what the first pass of a streamed build keeps in memory.
+    """
+
+    people: AuthorResolution
+    orgs: AffiliationResolution
+    concepts: ConceptResolution
+
+    @property
+    def merges(self) -> list[MergeDecision]:
+        return self.people.merges + self.orgs.merges + self.concepts.merges
+
+
+def concept_uses(ex: PaperExtraction) -> list[tuple[str, str | None]]:
+    """Every surface one extraction names, with the kind it is used as: what concept resolution sees."""
+    kinds = {surface_key(m.text): m.type for m in ex.entities}
+    uses: list[tuple[str, str | None]] = [(m.text, m.type) for m in ex.entities]
+    uses += [(p.name, p.type or kinds.get(surface_key(p.name))) for p in ex.proposes]
+    for d in ex.derived_from:
+        new_kind = kinds.get(surface_key(d.new))
+        uses += [(d.new, new_kind), (d.base, kinds.get(surface_key(d.base), new_kind))]
+    for r in ex.results:
+        uses.append((r.benchmark, kinds.get(surface_key(r.benchmark), "BENCHMARK")))
+        if r.metric:
+            uses.append((r.metric, "METRIC"))
+        if r.method:
+            uses.append((r.method, kinds.get(surface_key(r.method), "METHOD")))
+    return uses
+
+
+def resolve_corpus(
+    papers: Iterable[Paper],
+    extractions: Iterable[PaperExtraction] = (),
+    *,
+    aliases: AliasTable | str | os.PathLike[str] | None = None,
+    org_table: dict[str, str] | str | os.PathLike[str] | None = None,
+) -> CorpusResolution:
+    """First pass: resolve authors, affiliations and concepts over the whole corpus.
+
+    Both arguments are read once, in order, and may be streams: only names, slugs and compact
+    (surface, kind) uses are kept, never Paper or PaperExtraction records.
+    """
+    if not isinstance(aliases, AliasTable):
+        aliases = load_aliases(aliases)
+    if not isinstance(org_table, dict):
+        org_table = load_org_table(org_table)
+    slugs: dict[str, None] = {}  # distinct, in first-seen order (all resolve_affiliations looks at)
+
+    def bylines() -> Iterator[list[str]]:
+        for paper in papers:
+            slugs.update(dict.fromkeys(paper.orgs))
+            yield paper.authors
+
+    people = resolve_authors(bylines())
+    orgs = resolve_affiliations(slugs, org_table)
+
+    intern = sys.intern
+    mentions_by_paper: dict[str, list[tuple[str, str | None]]] = {}
+    acronyms_by_paper: dict[str, list[tuple[str, str, str | None, str]]] = {}
+    for ex in extractions:
+        uses = [(intern(text), kind and intern(kind)) for text, kind in concept_uses(ex)]
+        mentions_by_paper.setdefault(ex.paper_id, []).extend(uses)
+        acronyms_by_paper.setdefault(ex.paper_id, []).extend(
+            (intern(a.long), intern(a.short), a.type, a.evidence.sentence) for a in ex.acronyms
+        )
+    concepts = resolve_concepts(mentions_by_paper, acronyms_by_paper, aliases=aliases)
+    del mentions_by_paper, acronyms_by_paper
+    # a (paper, key) entry that says what the corpus-wide lookup says anyway is not needed
+    glob = concepts.global_lookup
+    concepts.lookup = {k: v for k, v in concepts.lookup.items() if glob.get(k[1]) != v}
+    return CorpusResolution(people=people, orgs=orgs, concepts=concepts)
+
+
+def resolved_chunk(
+    papers: Iterable[Paper],
+    extractions: Iterable[PaperExtraction],
+    resolution: CorpusResolution,
+    *,
+    whole: bool = False,
+) -> ResolvedGraph:
+    """Second pass: the graph of some papers, with the nodes their edges refer to.
+
+    A chunk holds every record derived from its papers (a derivation belongs to the paper of its
+    evidence). ``whole=True`` also carries every resolved node and merge decision (one chunk for the
+    whole corpus, as :func:`assemble_graph` returns it).
+    """
+    people, orgs, res = resolution.people, resolution.orgs, resolution.concepts
+    papers = list(papers)
+    graph = ResolvedGraph(papers=papers)
+    for paper in papers:
+        seen: set[str] = set()
+        for position, name in enumerate(paper.authors):
+            aid = people.lookup.get(name)
+            if aid is None or aid in seen:
+                continue
+            seen.add(aid)
+            graph.authorships.append(Authorship(author_id=aid, paper_id=paper.id, position=position))
+        for oid in dict.fromkeys(orgs.lookup[s] for s in paper.orgs if s in orgs.lookup):
+            graph.paper_affiliations.append(PaperAffiliation(paper_id=paper.id, affiliation_id=oid))
+
+    result_ids: set[str] = set()
+    for ex in extractions:
+        _add_extraction(graph, ex, res, result_ids)
+
+    if whole:
+        graph.authors = list(people.authors.values())
+        graph.affiliations = list(orgs.affiliations.values())
+        graph.concepts = list(res.concepts.values())
+        graph.merges = resolution.merges
+    else:
+        used_authors = dict.fromkeys(a.author_id for a in graph.authorships)
+        used_orgs = dict.fromkeys(a.affiliation_id for a in graph.paper_affiliations)
+        used = dict.fromkeys(m.concept_id for m in graph.mentions)
+        used.update(dict.fromkeys(p.concept_id for p in graph.proposals))
+        for d in graph.derivations:
+            used.update(dict.fromkeys((d.new_id, d.base_id)))
+        for r in graph.results:
+            used.update(dict.fromkeys(c for c in (r.benchmark_id, r.metric_id, r.method_id) if c))
+        graph.authors = [people.authors[i] for i in used_authors]
+        graph.affiliations = [orgs.affiliations[i] for i in used_orgs]
+        graph.concepts = [res.concepts[i] for i in used]
+    return graph
 
 
 def assemble_graph(
@@ -44,106 +180,67 @@ def assemble_graph(
 
     ``aliases`` is an AliasTable or the path of a curated alias TSV (added to the shipped one;
     default: env KG_CONCEPT_ALIASES); ``org_table`` a slug -> name dict or a TSV path (env KG_ORGS).
+    The whole corpus in one chunk: :func:`resolve_corpus` then :func:`resolved_chunk`.
     """
     papers = list(papers)
     extractions = list(extractions)
-    if not isinstance(aliases, AliasTable):
-        aliases = load_aliases(aliases)
-    if not isinstance(org_table, dict):
-        org_table = load_org_table(org_table)
-    graph = ResolvedGraph(papers=papers)
+    resolution = resolve_corpus(papers, extractions, aliases=aliases, org_table=org_table)
+    return resolved_chunk(papers, extractions, resolution, whole=True)
 
-    people = resolve_authors(p.authors for p in papers)
-    orgs = resolve_affiliations((s for p in papers for s in p.orgs), org_table)
-    for paper in papers:
-        seen: set[str] = set()
-        for position, name in enumerate(paper.authors):
-            aid = people.lookup.get(name)
-            if aid is None or aid in seen:
-                continue
-            seen.add(aid)
-            graph.authorships.append(Authorship(author_id=aid, paper_id=paper.id, position=position))
-        for oid in dict.fromkeys(orgs.lookup[s] for s in paper.orgs if s in orgs.lookup):
-            graph.paper_affiliations.append(PaperAffiliation(paper_id=paper.id, affiliation_id=oid))
-    graph.authors = list(people.authors.values())
-    graph.affiliations = list(orgs.affiliations.values())
 
-    # every surface a paper names, with the kind it is used as, goes through resolution together
-    mentions_by_paper: dict[str, list[tuple[str, str | None]]] = {}
-    acronyms_by_paper = {}
-    for ex in extractions:
-        kinds = {surface_key(m.text): m.type for m in ex.entities}
-        uses: list[tuple[str, str | None]] = [(m.text, m.type) for m in ex.entities]
-        uses += [(p.name, p.type or kinds.get(surface_key(p.name))) for p in ex.proposes]
-        for d in ex.derived_from:
-            new_kind = kinds.get(surface_key(d.new))
-            uses += [(d.new, new_kind), (d.base, kinds.get(surface_key(d.base), new_kind))]
-        for r in ex.results:
-            uses.append((r.benchmark, kinds.get(surface_key(r.benchmark), "BENCHMARK")))
-            if r.metric:
-                uses.append((r.metric, "METRIC"))
-            if r.method:
-                uses.append((r.method, kinds.get(surface_key(r.method), "METHOD")))
-        mentions_by_paper.setdefault(ex.paper_id, []).extend(uses)
-        acronyms_by_paper.setdefault(ex.paper_id, []).extend(ex.acronyms)
-    resolution = resolve_concepts(mentions_by_paper, acronyms_by_paper, aliases=aliases)
-    graph.concepts = list(resolution.concepts.values())
-
-    result_ids: set[str] = set()
-    for ex in extractions:
-        pid = ex.paper_id
-        by_concept: dict[str, MentionEdge] = {}
-        for m in ex.entities:
-            cid = resolution.concept_of(pid, m.text)
-            if cid in by_concept:
-                edge = by_concept[cid]
-                edge.count += 1
-                edge.starts.append(m.start)
-            else:
-                by_concept[cid] = MentionEdge(
-                    paper_id=pid,
-                    concept_id=cid,
-                    surface=m.text,
-                    count=1,
-                    starts=[m.start],
-                    evidence=_evidence(ex, m.sentence, m.start, m.end, m.confidence),
-                )
-        graph.mentions.extend(by_concept.values())
-        proposed: set[str] = set()
-        for p in ex.proposes:
-            cid = resolution.concept_of(pid, p.name)
-            if cid not in proposed:
-                proposed.add(cid)
-                graph.proposals.append(ProposalEdge(paper_id=pid, concept_id=cid, surface=p.name, evidence=p.evidence))
-        derived: set[tuple[str, str]] = set()
-        for d in ex.derived_from:
-            new_id, base_id = resolution.concept_of(pid, d.new), resolution.concept_of(pid, d.base)
-            if new_id == base_id or (new_id, base_id) in derived:
-                continue  # "X extends X" after resolution says nothing
-            derived.add((new_id, base_id))
-            graph.derivations.append(DerivationEdge(new_id=new_id, base_id=base_id, relation=d.relation, evidence=d.evidence))
-        for r in ex.results:
-            bench = resolution.concept_of(pid, r.benchmark)
-            metric = resolution.concept_of(pid, r.metric) if r.metric else None
-            method = resolution.concept_of(pid, r.method) if r.method else None
-            rid = "r:" + hashlib.sha256(f"{pid}|{r.benchmark}|{r.metric}|{r.value}|{r.method}".encode("utf-8")).hexdigest()[:16]
-            if rid in result_ids:
-                continue
-            result_ids.add(rid)
-            graph.results.append(
-                ResultNode(
-                    id=rid,
-                    paper_id=pid,
-                    value=r.value,
-                    number=_number(r.value),
-                    benchmark_id=bench,
-                    metric_id=metric,
-                    method_id=method,
-                    evidence=r.evidence,
-                )
+def _add_extraction(graph: ResolvedGraph, ex: PaperExtraction, resolution: ConceptResolution, result_ids: set[str]) -> None:
+    """The edges and Result nodes of one paper's extraction."""
+    pid = ex.paper_id
+    by_concept: dict[str, MentionEdge] = {}
+    for m in ex.entities:
+        cid = resolution.concept_of(pid, m.text)
+        if cid in by_concept:
+            edge = by_concept[cid]
+            edge.count += 1
+            edge.starts.append(m.start)
+        else:
+            by_concept[cid] = MentionEdge(
+                paper_id=pid,
+                concept_id=cid,
+                surface=m.text,
+                count=1,
+                starts=[m.start],
+                evidence=_evidence(ex, m.sentence, m.start, m.end, m.confidence),
             )
-    graph.merges = people.merges + orgs.merges + resolution.merges
-    return graph
+    graph.mentions.extend(by_concept.values())
+    proposed: set[str] = set()
+    for p in ex.proposes:
+        cid = resolution.concept_of(pid, p.name)
+        if cid not in proposed:
+            proposed.add(cid)
+            graph.proposals.append(ProposalEdge(paper_id=pid, concept_id=cid, surface=p.name, evidence=p.evidence))
+    derived: set[tuple[str, str]] = set()
+    for d in ex.derived_from:
+        new_id, base_id = resolution.concept_of(pid, d.new), resolution.concept_of(pid, d.base)
+        if new_id == base_id or (new_id, base_id) in derived:
+            continue  # "X extends X" after resolution says nothing
+        derived.add((new_id, base_id))
+        graph.derivations.append(DerivationEdge(new_id=new_id, base_id=base_id, relation=d.relation, evidence=d.evidence))
+    for r in ex.results:
+        bench = resolution.concept_of(pid, r.benchmark)
+        metric = resolution.concept_of(pid, r.metric) if r.metric else None
+        method = resolution.concept_of(pid, r.method) if r.method else None
+        rid = "r:" + hashlib.sha256(f"{pid}|{r.benchmark}|{r.metric}|{r.value}|{r.method}".encode("utf-8")).hexdigest()[:16]
+        if rid in result_ids:
+            continue
+        result_ids.add(rid)
+        graph.results.append(
+            ResultNode(
+                id=rid,
+                paper_id=pid,
+                value=r.value,
+                number=_number(r.value),
+                benchmark_id=bench,
+                metric_id=metric,
+                method_id=method,
+                evidence=r.evidence,
+            )
+        )
 
 
 def _evidence(ex: PaperExtraction, sentence: str, start: int, end: int, confidence: float):
