@@ -13,7 +13,10 @@ from bisect import bisect_right
 from typing import NamedTuple
 
 from kg.extract.adapters import AbbrevPair
-from kg.extract.shapes import GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, looks_like_benchmark, type_from_head
+from kg.extract.shapes import (
+    CAPS_STOP, GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, is_name_shape, looks_like_benchmark,
+    type_from_head,
+)
 
 
 #: heads that make a lowercase descriptive phrase a research problem ("motion prediction")
@@ -44,6 +47,78 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
 
 def metric_candidates(text: str) -> list["Candidate"]:
     return [Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _METRIC_PATTERN.finditer(text)]
+
+
+# --------------------------------------------------------------------------- contextual name rules
+
+_NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
+#: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
+_COINED = re.compile(
+    r"(?:\bwe\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+    r"(?:\s+(?:it|this|them))?|\b(?:method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
+    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
+    r"(?:namely|called|named|termed|dubbed|coined))\s+"
+    r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))"
+)
+#: a lowercase name the authors coin themselves: "what we call equivariance regularizer for ..."
+_COINED_LOWER = re.compile(
+    r"\bwe\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
+)
+#: "a geometric version of the WL test": the base named inside a derived name
+_VERSION_OF = re.compile(
+    r"\b(?:version|variant|extension|generali[sz]ation|modification|adaptation)s?\s+of\s+(?:the\s+|a\s+|an\s+)?", re.I
+)
+#: capitalised words that start a sentence or a clause, not a name
+_NOT_A_NAME = frozenset("A An The This These That Those Our Its It In We Each Several Such Some Both".split())
+#: "the Diffuser framework", "the Walking Tours first-person video dataset": a name before its generic head
+_NAME_BEFORE_HEAD = re.compile(
+    r"\bthe\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})\s+"
+    r"(?:(framework|model|algorithm|architecture|optimizer|method)|((?:[a-z][\w-]*\s+){0,3}?)(dataset|corpus|benchmark|suite)s?)\b"
+)
+_APPOSITION_KIND = re.compile(
+    r"^\s*(?:\([^()]*\)\s*)?,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(benchmark|suite|dataset|corpus)\b", re.I
+)
+
+
+def _kind_by_apposition(after: str) -> str:
+    m = _APPOSITION_KIND.match(after)
+    if m is None:
+        return "METHOD"
+    return "BENCHMARK" if m.group(1).lower() in ("benchmark", "suite") else "DATASET"
+
+
+def name_rule_candidates(text: str) -> list["Candidate"]:
+    """Names the context introduces: coined names after a proposing cue, the title's one-word lead
+    before a colon, and a capitalised name before a generic head ("the Diffuser framework")."""
+    out: list[Candidate] = []
+    for m in _COINED.finditer(text):
+        name = m.group(1)
+        if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP:
+            continue
+        out.append(Candidate(m.start(1), m.end(1), _kind_by_apposition(text[m.end(1) : m.end(1) + 80]), "rule", 1, 0.85))
+    for m in _COINED_LOWER.finditer(text):
+        # "a phenomenon we call trajectory invariance" names an observation, not a method
+        if m.group(1).split()[0] not in LEADING_DROP and m.group(1) not in GENERIC and not re.search(
+            r"\b(?:phenomenon|phenomena|issue|problem|effect|property|behaviou?r)\s+(?:that\s+|which\s+)?$",
+            text[max(0, m.start() - 40) : m.start()],
+        ):
+            out.append(Candidate(m.start(1), m.end(1), "METHOD", "rule", 1, 0.8))
+    title_end = text.find("\n")
+    colon = text.find(":", 0, title_end if title_end >= 0 else len(text))
+    if colon > 0:
+        lead = text[:colon].strip()
+        # one word that looks coined ("PooDLe", "EqMotion", "Learn-by-interact"), not a topic ("Diffusion")
+        if " " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-")):
+            start = text.index(lead)
+            out.append(Candidate(start, start + len(lead), _kind_by_apposition(text[colon + 1 : colon + 80]), "rule", 1, 0.75))
+    for m in _NAME_BEFORE_HEAD.finditer(text):
+        name = m.group(1)
+        if name.split()[0] in _NOT_A_NAME:
+            continue
+        head = m.group(2) or m.group(4)
+        kind = "METHOD" if m.group(2) else ("BENCHMARK" if head in ("benchmark", "suite") else "DATASET")
+        out.append(Candidate(m.start(1), m.end(1), kind, "rule", 1, 0.8))
+    return out
 
 
 class Candidate(NamedTuple):
@@ -133,7 +208,7 @@ def combine_candidates(
     """Resolve candidates into non-overlapping mentions with their final kinds."""
     known_types = known_types or {}
     trimmed: list[Candidate] = []
-    for c in list(candidates) + metric_candidates(text):
+    for c in list(candidates) + metric_candidates(text) + name_rule_candidates(text):
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
@@ -166,6 +241,11 @@ def combine_candidates(
                         best = (inside, c.type)
             kind = best[1] if best else type_from_head(long_text)
             kind = task_by_head(long_text, kind)
+            version = _VERSION_OF.search(long_text)
+            if version is not None:
+                # a version of a thing is a thing of the same kind; a version of a test is a method
+                inner = type_from_head(long_text[version.end() :])
+                kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
@@ -239,8 +319,23 @@ def combine_candidates(
                 decided = dataset_or_benchmark(text[c.start : c.end], text[s_start:s_end])
             c = c._replace(type=decided)
         out.append(c)
+    out.extend(_nested_bases(text, out))
     out.sort(key=lambda c: c.start)
     return _consistent_types(text, out)
+
+
+def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The base inside "a geometric version of the WL test" is a mention of its own ("WL test")."""
+    nested = []
+    for c in mentions:
+        name = text[c.start : c.end]
+        version = _VERSION_OF.search(name)
+        if version is None or c.type is None:
+            continue
+        t = trim_span(text, c.start + version.end(), c.end)
+        if t and t[1] - t[0] >= 2:
+            nested.append(Candidate(t[0], t[1], c.type, "nested", c.tier, c.confidence))
+    return nested
 
 
 def _consistent_types(text: str, mentions: list[Candidate]) -> list[Candidate]:

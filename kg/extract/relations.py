@@ -62,6 +62,8 @@ _GAP = re.compile(
 )
 _NOVEL_BEFORE = re.compile(r"\b(?:a|an)\s+(?:new|novel)\s+$", re.I)
 _APPOSITIVE_AFTER = re.compile(r"^\s*(?:\([^()]*\))?\s*(?:,|\bis)\s+(?:a|an)\s+(?:new|novel)\b", re.I)
+#: "a regularizer-based method": a name used as a modifier is not what is proposed
+_MODIFIER_AFTER = re.compile(r"^-(?:based|like|style|free|guided|driven|aware|inspired|specific)\b", re.I)
 _CITATION_AFTER = re.compile(r"^\s*[(\[](?:[^()\[\]]*\bet al\b|[^()\[\]]*\d{4}[a-z]?[)\]]|\d+(?:,\s*\d+)*[)\]])")
 
 # derived-from: verbs with the new thing as subject and the base as object
@@ -221,7 +223,7 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         s_start, s_end = doc.sentence_at(m.start)
         before = text[s_start:m.start]
         after = text[m.end:s_end]
-        if _CITATION_AFTER.match(after):
+        if _CITATION_AFTER.match(after) or _MODIFIER_AFTER.match(after):
             continue
         verb = None
         for v in _PROPOSE_VERB.finditer(before):
