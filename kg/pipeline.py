@@ -5,26 +5,34 @@ target are ConfigErrors naming the file and the key), before any work. Stages ru
 order ingest -> extract -> resolve -> load -> analytics; a file may list fewer of them. Stage
 modules are imported when their stage runs.
 
-Incremental: extractions are cached by (paper id, content hash, model version) in a SQLite file,
-so an unchanged paper is never extracted twice; the loader skips papers whose stored fingerprint
-is unchanged; analytics is skipped when the loaded graph is the one it last ran on.
+Streaming: ingest spools the deduplicated papers to a scratch SQLite file, extraction streams
+them through the cache, resolution makes two passes (corpus-wide decisions, then graph chunks of
+``chunk_papers`` papers) and the store loads chunk by chunk, so memory does not grow with the corpus.
+
+Incremental: a build whose fingerprint (input file contents, settings, curated tables, model, code)
+and store are those of the last successful build does nothing. Otherwise extractions are cached by
+(paper id, content hash, model version) in a SQLite file, so an unchanged paper is never extracted
+twice; the loader skips papers whose stored fingerprint is unchanged; analytics is skipped when the
+loaded graph is the one it last ran on.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import os
 import re
 import sqlite3
+import tempfile
 import time
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ConfigError, KGError
-from kg.models import BuildSummary, PaperExtraction, StageTiming
+from kg.models import BuildSummary, Paper, PaperExtraction, SkippedRecord, StageTiming
 
 STAGES = ("ingest", "extract", "resolve", "load", "analytics")
 #: what each stage needs earlier in the same run
@@ -35,7 +43,7 @@ _KEYS = {
     "inputs": {"paths", "strict"},
     "stages": {"run"},
     "extract": {"model", "n_process", "batch_size"},
-    "resolve": {"aliases", "orgs"},
+    "resolve": {"aliases", "orgs", "chunk_papers"},
     "analytics": {"seed"},
     "store": {"target", "prune"},
     "cache": {"dir"},
@@ -62,6 +70,8 @@ class Pipeline:
     aliases: str | None = None
     orgs: str | None = None
     cache_dir: Path | None = None
+    #: papers per resolved chunk handed to the loader: bounds the memory of resolve and load
+    chunk_papers: int = 2000
 
 
 def repo_root() -> Path:
@@ -160,6 +170,9 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None) -> Pipelin
     model = get("extract", "model", str, None)
     aliases = get("resolve", "aliases", str, None)
     orgs = get("resolve", "orgs", str, None)
+    chunk_papers = get("resolve", "chunk_papers", int, 2000)
+    if chunk_papers < 1:
+        raise bad("resolve.chunk_papers", "must be at least 1")
     return Pipeline(
         source=src,
         name=get("pipeline", "name", str, path.stem),
@@ -174,6 +187,7 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None) -> Pipelin
         seed=get("analytics", "seed", int, 42),
         aliases=str(local("resolve", "aliases", aliases)) if aliases else None,
         orgs=str(local("resolve", "orgs", orgs)) if orgs else None,
+        chunk_papers=chunk_papers,
         cache_dir=local("cache", "dir", cache) if cache else Path(os.environ.get("KG_CACHE") or root / ".kg" / "cache"),
     )
 
@@ -212,7 +226,11 @@ def _stage_function(stage: str, module: str, name: str, fallback: str):
 
 
 class ExtractionCache:
-    """Extractions by (paper id, content hash, model version) in SQLite: crash-safe, shared by stores."""
+    """Extractions by (paper id, content hash, model version) in SQLite: crash-safe, shared by stores.
+
+    Also remembers, per store, the fingerprint of the last successful build (see build_fingerprint)
+    and the graph analytics last ran on.
+    """
 
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
@@ -222,6 +240,7 @@ class ExtractionCache:
             " PRIMARY KEY (paper_id, content_hash, version))"
         )
         self.db.execute("CREATE TABLE IF NOT EXISTS analytics (store TEXT PRIMARY KEY, graph_hash TEXT)")
+        self.db.execute("CREATE TABLE IF NOT EXISTS build (store TEXT PRIMARY KEY, fingerprint TEXT, summary TEXT)")
         self.db.commit()
 
     def get(self, paper_id: str, content_hash: str, version: str) -> PaperExtraction | None:
@@ -230,6 +249,12 @@ class ExtractionCache:
             (paper_id, content_hash, version),
         ).fetchone()
         return PaperExtraction.model_validate_json(row[0]) if row else None
+
+    def has(self, paper_id: str, content_hash: str, version: str) -> bool:
+        return self.db.execute(
+            "SELECT 1 FROM extraction WHERE paper_id=? AND content_hash=? AND version=?",
+            (paper_id, content_hash, version),
+        ).fetchone() is not None
 
     def put(self, extractions: list[PaperExtraction], version: str) -> None:
         self.db.executemany(
@@ -246,17 +271,224 @@ class ExtractionCache:
         self.db.execute("INSERT OR REPLACE INTO analytics VALUES (?, ?)", (store, graph_hash))
         self.db.commit()
 
+    def last_build(self, store: str) -> tuple[str, BuildSummary] | None:
+        row = self.db.execute("SELECT fingerprint, summary FROM build WHERE store=?", (store,)).fetchone()
+        return (row[0], BuildSummary.model_validate_json(row[1])) if row else None
+
+    def set_last_build(self, store: str, fingerprint: str | None, summary: BuildSummary | None = None) -> None:
+        """Record a successful build of ``store``; None forgets it (before anything is written)."""
+        if fingerprint is None:
+            self.db.execute("DELETE FROM build WHERE store=?", (store,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO build VALUES (?, ?, ?)", (store, fingerprint, summary.model_dump_json()))
+        self.db.commit()
+
     def close(self) -> None:
         self.db.close()
 
 
+class Spool:
+    """The deduplicated corpus of one run on disk (SQLite scratch file), read back in order.
+
+    Stages after ingest stream papers from here instead of holding them: memory does not grow
+    with the corpus. The file is removed when the run ends; one left by a killed run is removed
+    by the next run that uses the same directory.
+    """
+
+    def __init__(self, directory: Path):
+        directory.mkdir(parents=True, exist_ok=True)
+        for stale in directory.glob("spool-*.sqlite"):
+            if not _alive(stale.stem.split("-", 1)[1]):
+                stale.unlink(missing_ok=True)
+        self.path = directory / f"spool-{os.getpid()}.sqlite"
+        self.path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT)")
+        self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT)")
+        self.count = 0
+
+    def ingest(self, entries: Iterable[tuple[Path, Paper | SkippedRecord]]) -> tuple[int, list[SkippedRecord]]:
+        """Group the entries as they stream (kg.ingest.DedupIndex), then merge each group in
+        the order read_paths returns them. Returns (entries read, skipped records)."""
+        from kg.ingest.dedup import DedupIndex, merge_papers
+
+        index = DedupIndex()
+        skipped: list[SkippedRecord] = []
+        batch: list[tuple[int, str]] = []
+        read = 0
+        for _path, entry in entries:
+            read += 1
+            if isinstance(entry, SkippedRecord):
+                skipped.append(entry)
+                continue
+            batch.append((index.add(entry), entry.model_dump_json()))
+            if len(batch) >= 2000:
+                self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
+                batch = []
+        self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
+        self.db.execute("CREATE TABLE grp (grp INTEGER PRIMARY KEY, source TEXT, line INTEGER)")
+        self.db.executemany("INSERT INTO grp VALUES (?, ?, ?)", ((i, s, ln) for i, (s, ln) in enumerate(index.first)))
+        del index
+        rows = self.db.execute(
+            "SELECT e.grp, e.body FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
+        )
+        out: list[tuple[str, str, str]] = []
+
+        def flush(group: list[Paper]) -> None:
+            paper = merge_papers(group)
+            out.append((paper.id, paper.content_hash, paper.model_dump_json()))
+            if len(out) >= 2000:
+                self._write(out)
+
+        group: list[Paper] = []
+        current = None
+        for grp, body in rows:
+            if grp != current and group:
+                flush(group)
+                group = []
+            current = grp
+            group.append(Paper.model_validate_json(body))
+        if group:
+            flush(group)
+        self._write(out)
+        self.db.execute("DROP TABLE entry")
+        self.db.execute("DROP TABLE grp")
+        self.db.commit()
+        skipped.sort(key=lambda s: (s.source, s.line))
+        return read, skipped
+
+    def _write(self, out: list[tuple[str, str, str]]) -> None:
+        self.db.executemany(
+            "INSERT INTO paper (seq, id, content_hash, body) VALUES (?, ?, ?, ?)",
+            [(self.count + i, *row) for i, row in enumerate(out)],
+        )
+        self.count += len(out)
+        out.clear()
+
+    def keys(self) -> Iterator[tuple[str, str]]:
+        """(paper id, content hash) of every paper, in corpus order."""
+        yield from self.db.execute("SELECT id, content_hash FROM paper ORDER BY seq")
+
+    def papers(self) -> Iterator[Paper]:
+        for (body,) in self.db.execute("SELECT body FROM paper ORDER BY seq"):
+            yield Paper.model_validate_json(body)
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def chunked(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+# --------------------------------------------------------------------------- the unchanged-build fast path
+
+
+def build_fingerprint(pipe: Pipeline, files: list[Path]) -> str:
+    """Everything a build's result depends on: input file contents, settings, curated tables,
+    the model and the code. Equal fingerprints (and an untouched store) mean an equal graph."""
+    h = hashlib.sha256()
+
+    def add(label: str, value: str | bytes) -> None:
+        h.update(label.encode() + b"\0")
+        h.update(value if isinstance(value, bytes) else value.encode("utf-8", "surrogatepass"))
+        h.update(b"\0")
+
+    settings = {
+        "stages": list(pipe.stages), "strict": pipe.strict, "prune": pipe.prune, "model": pipe.model,
+        "seed": pipe.seed, "aliases": pipe.aliases, "orgs": pipe.orgs, "store": pipe.store,
+        "env": {k: os.environ.get(k) for k in ("KG_CONCEPT_ALIASES", "KG_ORGS")},
+    }
+    add("settings", json.dumps(settings, sort_keys=True))
+    for f in files:
+        with open(f, "rb") as fh:
+            add(f"input:{f}", hashlib.file_digest(fh, "sha256").digest())
+    for extra in (pipe.aliases, pipe.orgs, *settings["env"].values()):
+        if extra and Path(extra).is_file():
+            add(f"table:{extra}", Path(extra).read_bytes())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        # the code and its data (model, curated tables, Cypher); not caches or bytecode
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+            add(f"code:{path.relative_to(root)}", path.read_bytes())
+    for path in sorted((root.parent / "cypher").rglob("*.cypher")):
+        add(f"cypher:{path.name}", path.read_bytes())
+    if pipe.model:
+        model = Path(pipe.model)
+        if model.exists():  # a model directory: its files' sizes and times (weights can be large)
+            for path in sorted(model.rglob("*")):
+                if path.is_file():
+                    st = path.stat()
+                    add(f"model:{path.relative_to(model)}", f"{st.st_size}:{st.st_mtime_ns}")
+        else:
+            try:
+                from importlib.metadata import version as dist_version
+
+                add("model-package", dist_version(pipe.model))
+            except Exception:  # noqa: BLE001 - not an installed distribution: its name alone
+                add("model-package", pipe.model)
+    return h.hexdigest()[:32]
+
+
+def store_signature(target: str | None) -> str | None:
+    """Size and modification time of an embedded store's files; None when it cannot be told
+    (a server store, which other clients may change behind our back: no fast path there)."""
+    if not target or "://" in target:
+        return None
+    path = Path(target)
+    if not path.exists():
+        return None
+    files = [p for p in path.rglob("*") if p.is_file()] if path.is_dir() else [path]
+    files += [p for p in path.parent.glob(path.name + ".*") if p.is_file()]  # WAL and lock files beside it
+    parts = []
+    for f in sorted(files):
+        st = f.stat()
+        parts.append(f"{f}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+# --------------------------------------------------------------------------- running
+
+
 def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSummary:
-    """Run the stages of ``pipe``; returns counts and timings per stage."""
+    """Run the stages of ``pipe``; returns counts and timings per stage.
+
+    The corpus streams: ingest writes the deduplicated papers to a scratch spool, extraction reads
+    them back and caches its results, resolution reads both twice (corpus-wide decisions, then
+    chunks of ``pipe.chunk_papers`` papers) and the store loads each chunk as it comes. A build
+    whose fingerprint (inputs, settings, code, store) equals the last successful one does nothing.
+    """
     say = progress or (lambda _m: None)
     summary = BuildSummary(pipeline=pipe.source, store=pipe.store or "")
     t_start = time.perf_counter()
-    papers, extractions, graph = [], [], None
-    cache = ExtractionCache(pipe.cache_dir) if pipe.cache_dir and {"extract", "analytics"} & set(pipe.stages) else None
+    stages = set(pipe.stages)
+    scratch = None
+    cache_dir = pipe.cache_dir
+    if cache_dir is None:
+        scratch = tempfile.TemporaryDirectory(prefix="kg-build-")
+        cache_dir = Path(scratch.name)
+    cache = ExtractionCache(cache_dir)
+    spool = store = None
 
     def timed(stage: str, count_fn, fn):
         say(f"{stage}: started")
@@ -267,93 +499,192 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         say(f"{stage}: done in {seconds:.2f}s")
         return out
 
-    store = None
     try:
-        if "ingest" in pipe.stages:
-            read_paths = _stage_function("ingest", "kg.ingest", "read_paths", "kg.ingest.reader")
-            result = timed("ingest", lambda r: len(r.papers), lambda: read_paths(pipe.inputs, strict=pipe.strict))
-            papers = result.papers
-            summary.papers = len(papers)
-            summary.skipped_records = len(result.skipped)
-        if {"load", "analytics"} & set(pipe.stages):
+        fingerprint = None
+        if "load" in stages and "ingest" in stages and pipe.cache_dir is not None:
+            from kg.ingest.reader import expand_paths
+
+            files = expand_paths(pipe.inputs)
+            fingerprint = build_fingerprint(pipe, files)
+            signature = store_signature(pipe.store)
+            last = cache.last_build(pipe.store)
+            if signature is not None and last is not None and last[0] == f"{fingerprint}|{signature}":
+                done = last[1]
+                summary.papers = summary.papers_unchanged = done.papers
+                summary.skipped_records = done.skipped_records
+                summary.up_to_date = True
+                summary.seconds = round(time.perf_counter() - t_start, 3)
+                say(f"build: up to date ({done.papers} papers; inputs, settings, code and store unchanged"
+                    " since the last build): nothing to do")
+                return summary
+            # from here on the store may change: forget the last build until this one completes
+            cache.set_last_build(pipe.store, None)
+
+        if "ingest" in stages:
+            from kg.ingest.reader import iter_corpus
+
+            spool = Spool(cache_dir)
+
+            def ingest() -> int:
+                entries, skipped = spool.ingest(iter_corpus(pipe.inputs, strict=pipe.strict))
+                summary.skipped_records = len(skipped)
+                for s in skipped[:20]:
+                    say(f"ingest: skipped {s.source}:{s.line}: {s.reason}")
+                return spool.count
+
+            summary.papers = timed("ingest", lambda n: n, ingest)
+        if {"load", "analytics"} & stages:
             from kg.store import open_store
 
             store = open_store(pipe.store)
             store.apply_schema()
-            stored = store.paper_hashes()
-            summary.papers_unchanged = sum(1 for p in papers if stored.get(p.id, (None, None))[1] == p.content_hash)
-        if "extract" in pipe.stages:
-            extractions = timed("extract", len, lambda: _extract(pipe, papers, cache, summary, say))
-        if "resolve" in pipe.stages:
-            assemble = _stage_function("resolve", "kg.resolve.graph", "assemble_graph", "kg.resolve")
-            kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
-            graph = timed("resolve", lambda g: len(g.papers), lambda: assemble(papers, extractions, **kwargs))
-        if "load" in pipe.stages:
-            summary.load = timed(
-                "load",
-                lambda s: s.nodes_written + s.rels_written,
-                lambda: store.load(graph, prune=pipe.prune, progress=say),
-            )
-        if "analytics" in pipe.stages:
+            if spool is not None:
+                stored = store.paper_hashes()
+                summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
+                del stored
+        version = None
+        if "extract" in stages:
+            version = timed("extract", lambda _v: summary.extracted + summary.extraction_cached,
+                            lambda: _extract(pipe, spool, cache, summary, say))
+        if "resolve" in stages:
+            _resolve_and_load(pipe, spool, cache, version, store, summary, say)
+        if "analytics" in stages:
             load = summary.load
             unchanged = (
                 load is not None
-                and cache is not None
                 and load.nodes_written == load.rels_written == load.orphans_removed == load.papers_removed == 0
-                and cache.analytics_hash(pipe.store) == load.graph_hash
+                and cache.analytics_hash(pipe.store) == f"{load.graph_hash}|seed={pipe.seed}"
             )
             if unchanged:
-                say("analytics: skipped, the graph is the one it last ran on")
+                say("analytics: skipped, the graph and seed are the ones it last ran on")
             else:
                 run_analytics = _stage_function("analytics", "kg.analytics", "run_analytics", "kg.analytics.run")
                 timed("analytics", lambda _s: 1, lambda: run_analytics(store, seed=pipe.seed))
                 summary.analytics_ran = True
-                if cache is not None and load is not None:
-                    cache.set_analytics_hash(pipe.store, load.graph_hash)
+                if load is not None:
+                    cache.set_analytics_hash(pipe.store, f"{load.graph_hash}|seed={pipe.seed}")
+        if store is not None:
+            store.close()
+            store = None
+        summary.seconds = round(time.perf_counter() - t_start, 3)
+        if fingerprint is not None:
+            signature = store_signature(pipe.store)
+            if signature is not None:
+                cache.set_last_build(pipe.store, f"{fingerprint}|{signature}", summary)
     finally:
         if store is not None:
             store.close()
-        if cache is not None:
-            cache.close()
-    summary.seconds = round(time.perf_counter() - t_start, 3)
+        if spool is not None:
+            spool.close()
+        cache.close()
+        if scratch is not None:
+            scratch.cleanup()
     return summary
 
 
-def _extract(pipe: Pipeline, papers, cache: ExtractionCache | None, summary: BuildSummary, say: Progress):
-    """Extractions for every paper: cached ones read back, the others computed and cached."""
-    extract_papers = _stage_function("extract", "kg.extract", "extract_papers", "kg.extract.pipeline")
-    load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
-    nlp = load_model(pipe.model)
+def _extraction_version(pipe: Pipeline, nlp) -> str:
     meta = getattr(nlp, "meta", {}) or {}
     from kg.extract.pipeline import code_fingerprint
 
     # the model, which model, and the rule code: a change to any of them re-extracts
-    version = f"{meta.get('name', 'pipeline')}-{meta.get('version', '0')}|{pipe.model or 'default'}|{code_fingerprint()}"
-    out: dict[str, PaperExtraction] = {}
-    todo = []
-    for p in papers:
-        hit = cache.get(p.id, p.content_hash, version) if cache else None
-        if hit is not None:
-            out[p.id] = hit
-        else:
-            todo.append(p)
-    summary.extraction_cached = len(papers) - len(todo)
-    say(f"extract: {len(todo)} to extract, {summary.extraction_cached} cached")
-    batch: list[PaperExtraction] = []
+    return f"{meta.get('name', 'pipeline')}-{meta.get('version', '0')}|{pipe.model or 'default'}|{code_fingerprint()}"
+
+
+def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: BuildSummary, say: Progress) -> str:
+    """Extract every paper not in the cache and cache it; nothing is kept in memory. Returns the
+    extraction version (the cache key the later stages read with)."""
+    extract_papers = _stage_function("extract", "kg.extract", "extract_papers", "kg.extract.pipeline")
+    load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
+    nlp = load_model(pipe.model)
+    version = _extraction_version(pipe, nlp)
+    todo = sum(1 for pid, ch in spool.keys() if not cache.has(pid, ch, version))
+    summary.extraction_cached = spool.count - todo
+    say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
+    if not todo:
+        return version
+    missing = ((p, cache.has(p.id, p.content_hash, version)) for p in spool.papers())
+    stream = (p for p, hit in missing if not hit)
     done = 0
-    for ex in extract_papers(todo, nlp=nlp, n_process=pipe.n_process, batch_size=pipe.batch_size):
-        out[ex.paper_id] = ex
-        batch.append(ex)
-        done += 1
-        if len(batch) >= 1000:
-            if cache:
-                cache.put(batch, version)
-            batch = []
-            say(f"extract: {done}/{len(todo)}")
-    if cache and batch:
+    for batch in chunked(extract_papers(stream, nlp=nlp, n_process=pipe.n_process, batch_size=pipe.batch_size), 500):
         cache.put(batch, version)
-    summary.extracted = len(todo)
-    return [out[p.id] for p in papers if p.id in out]
+        done += len(batch)
+        say(f"extract: {done}/{todo}")
+    summary.extracted = done
+    return version
+
+
+def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary, say: Progress) -> None:
+    """Resolution in two passes over the spool, the second one feeding the loader chunk by chunk."""
+    from kg.models import ResolvedGraph
+    from kg.resolve.graph import resolve_corpus, resolved_chunk
+
+    def extractions(papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+        if version is None:
+            return
+        for p in papers:
+            ex = cache.get(p.id, p.content_hash, version)
+            if ex is not None:
+                yield ex
+
+    kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
+    say("resolve: started")
+    t0 = time.perf_counter()
+    resolution = resolve_corpus(spool.papers(), extractions(spool.papers()), **kwargs)
+    first_pass = time.perf_counter() - t0
+    say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
+    building = [first_pass]
+
+    def chunks() -> Iterator[ResolvedGraph]:
+        for papers in chunked(spool.papers(), pipe.chunk_papers):
+            t = time.perf_counter()
+            chunk = resolved_chunk(papers, list(extractions(papers)), resolution)
+            building[0] += time.perf_counter() - t
+            yield chunk
+
+    if "load" not in pipe.stages:
+        count = sum(len(c.papers) for c in chunks())
+        summary.stages.append(StageTiming(stage="resolve", seconds=round(building[0], 3), count=count))
+        say(f"resolve: done in {building[0]:.2f}s")
+        return
+    say("load: started")
+    t1 = time.perf_counter()
+    if hasattr(store, "load_chunks"):
+        stats = store.load_chunks(chunks(), prune=pipe.prune, progress=say)
+    else:  # a store without the streaming API: one load per chunk, then the prune
+        stats = _load_each(store, chunks(), prune=pipe.prune, progress=say)
+    total = time.perf_counter() - t1
+    resolve_seconds = round(building[0], 3)
+    summary.stages.append(StageTiming(stage="resolve", seconds=resolve_seconds, count=spool.count))
+    summary.stages.append(StageTiming(stage="load", seconds=round(total - (building[0] - first_pass), 3),
+                                      count=stats.nodes_written + stats.rels_written))
+    say(f"resolve: done in {resolve_seconds:.2f}s")
+    say(f"load: done in {total - (building[0] - first_pass):.2f}s")
+    summary.load = stats
+
+
+def _load_each(store, chunks, *, prune: bool, progress: Progress):
+    from kg.models import LoadStats, ResolvedGraph
+
+    total = LoadStats()
+    seen: set[str] = set()
+    hashes = []
+    for chunk in chunks:
+        seen.update(p.id for p in chunk.papers)
+        stats = store.load(chunk, prune=False, progress=progress)
+        hashes.append(stats.graph_hash)
+        for name in ("papers_new", "papers_replaced", "papers_unchanged", "nodes_written", "rels_written",
+                     "nodes_unchanged", "orphans_removed", "seconds"):
+            setattr(total, name, getattr(total, name) + getattr(stats, name))
+        total.path = "copy" if "copy" in (total.path, stats.path) else stats.path
+    if prune:
+        gone = sorted(set(store.paper_hashes()) - seen)
+        if gone:
+            with store.transaction() as tx:
+                store._delete_papers(tx, gone)
+            total.papers_removed = len(gone)
+            total.orphans_removed += store.load(ResolvedGraph(), prune=False).orphans_removed
+    total.graph_hash = hashlib.sha256("|".join(sorted(hashes)).encode()).hexdigest()[:16]
+    return total
 
 
 def summary_json(summary: BuildSummary) -> str:

@@ -20,26 +20,42 @@ def corpus(folder: Path, n: int, *, seed: int = 21, start: int = 0, total: int |
     return folder
 
 
-def pipeline(folder: Path, inputs: list[Path], store: Path, *, stages=STAGES, name: str = "p.toml") -> Path:
+def pipeline(
+    folder: Path,
+    inputs: list[Path],
+    store: Path,
+    *,
+    stages=STAGES,
+    name: str = "p.toml",
+    strict: bool = False,
+    prune: bool = True,
+    cache: Path | None = None,
+    chunk_papers: int | None = None,
+) -> Path:
+    """Write a pipeline file under ``folder``: ``inputs`` into ``store``, one extraction process,
+    the cache beside the store unless ``cache`` is given."""
+    resolve = f"[resolve]\nchunk_papers = {chunk_papers}\n" if chunk_papers else ""
     toml = folder / name
     toml.write_text(
         textwrap.dedent(
             f"""
             [pipeline]
-            name = "synth"
+            name = "{Path(name).stem}"
             [inputs]
             paths = {json.dumps([str(p) for p in inputs])}
+            strict = {str(strict).lower()}
             [stages]
             run = {json.dumps(list(stages))}
             [extract]
             n_process = 1
             [store]
             target = {json.dumps(str(store))}
-            prune = true
+            prune = {str(prune).lower()}
             [cache]
-            dir = {json.dumps(str(store) + ".cache")}
+            dir = {json.dumps(str(cache or str(store) + ".cache"))}
             """
         )
+        + resolve
     )
     return toml
 

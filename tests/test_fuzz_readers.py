@@ -7,7 +7,6 @@ line; a strict build that meets a bad file loads nothing.
 from __future__ import annotations
 
 import json
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from kg.pipeline import load_pipeline_file, run_pipeline
 from kg.store import canonical_dump, open_store
 from kg.synth import LAYOUTS, SynthConfig, format_entry, jsonl_record, make_paper
 from kg.synth.write import _FOOTERS, _HEADERS
+from synth_build import pipeline
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CONFIG = SynthConfig(n=30, seed=5)
@@ -134,26 +134,8 @@ def test_pathological_files(tmp_path, data):
 
 
 def _pipeline(tmp_path: Path, inputs: list[Path], store: Path, *, strict: bool) -> Path:
-    toml = tmp_path / "fuzz.toml"
-    toml.write_text(
-        textwrap.dedent(
-            f"""
-            [pipeline]
-            name = "fuzz"
-            [inputs]
-            paths = {json.dumps([str(p) for p in inputs])}
-            strict = {str(strict).lower()}
-            [stages]
-            run = ["ingest", "resolve", "load"]
-            [store]
-            target = {json.dumps(str(store))}
-            prune = false
-            [cache]
-            dir = {json.dumps(str(tmp_path / "cache"))}
-            """
-        )
-    )
-    return toml
+    return pipeline(tmp_path, inputs, store, stages=("ingest", "resolve", "load"), name="fuzz.toml",
+                    strict=strict, prune=False, cache=tmp_path / "cache")
 
 
 def test_strict_build_with_a_bad_file_loads_nothing(tmp_path):

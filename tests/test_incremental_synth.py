@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.pipeline import ExtractionCache
 from kg.store import canonical_dump, open_store
 from synth_build import corpus, kg_run, pipeline
 
@@ -46,6 +47,20 @@ def test_unchanged_rebuild_does_no_work(built):
     tmp, base, store, first = built
     before = _dump(store)
     again = kg_run(pipeline(tmp, [base], store, name="again.toml"))
+    assert again["up_to_date"] and again["papers"] == first["papers"]
+    assert again["extracted"] == 0 and again["load"] is None and again["stages"] == []
+    assert _dump(store) == before
+
+
+def test_unchanged_rebuild_without_the_fast_path_writes_nothing(built):
+    """The full path on an unchanged corpus (e.g. the build record was lost) is a no-op too."""
+    tmp, base, store, first = built
+    before = _dump(store)
+    cache = ExtractionCache(Path(str(store) + ".cache"))
+    cache.set_last_build(str(store), None)
+    cache.close()
+    again = kg_run(pipeline(tmp, [base], store, name="again.toml"))
+    assert not again["up_to_date"]
     assert again["extracted"] == 0 and again["extraction_cached"] == first["papers"]
     load = again["load"]
     assert load["papers_new"] == load["papers_replaced"] == load["papers_removed"] == 0

@@ -96,9 +96,10 @@ def test_a_second_run_does_no_work_and_a_change_is_replaced(pipe_file, tmp_path)
     first = run_pipeline(load_pipeline_file(pipe_file))
     assert first.load.papers_new == 3 and first.analytics_ran
     second = run_pipeline(load_pipeline_file(pipe_file))
-    assert second.load.papers_unchanged == 3 and second.papers_unchanged == 3
-    assert second.load.nodes_written == second.load.rels_written == 0
-    assert not second.analytics_ran
+    # nothing changed: the fast path says so and does nothing
+    assert second.up_to_date and second.papers == second.papers_unchanged == 3
+    assert second.load is None and second.extracted == 0 and not second.analytics_ran
+    assert [s.stage for s in second.stages] == []
 
     edited = [dict(PAPERS[0], authors=["Ada Park"]), *PAPERS[1:2]]  # Ben Ortiz leaves paper 1, paper 3 is gone
     write_corpus(tmp_path / "corpus", edited)
@@ -113,6 +114,23 @@ def test_a_second_run_does_no_work_and_a_change_is_replaced(pipe_file, tmp_path)
     run_pipeline(load_pipeline_file(pipe_file, store=clean))
     with open_store(clean, read_only=True) as s:
         assert canonical_dump(s, exclude=("Community", "IN_COMMUNITY", "LINEAGE")) == incremental
+
+
+def test_a_store_written_since_the_last_build_is_not_trusted_as_up_to_date(pipe_file, tmp_path):
+    run_pipeline(load_pipeline_file(pipe_file))
+    with open_store(str(tmp_path / "graph.lbdb")) as s:  # e.g. `kg query --write`
+        s.execute("MATCH (p:Paper) SET p.upvotes = 99")
+    again = run_pipeline(load_pipeline_file(pipe_file))
+    assert not again.up_to_date and again.load is not None  # the full path ran
+    assert run_pipeline(load_pipeline_file(pipe_file)).up_to_date
+
+
+def test_a_changed_setting_is_not_up_to_date(pipe_file, tmp_path):
+    run_pipeline(load_pipeline_file(pipe_file))
+    pipe = load_pipeline_file(pipe_file)
+    pipe.seed = 7  # analytics settings change the graph too
+    again = run_pipeline(pipe)
+    assert not again.up_to_date and again.analytics_ran
 
 
 # --------------------------------------------------------------------------- CLI

@@ -6,13 +6,15 @@ Library API: ``read_paths(paths, *, strict=False) -> IngestResult`` and
 
 from kg.ingest.byline import split_byline
 from kg.ingest.dates import parse_iso_date, parse_listing_date
-from kg.ingest.dedup import deduplicate, merge_papers
-from kg.ingest.reader import expand_paths, file_layout, iter_entries, iter_papers, read_paths
+from kg.ingest.dedup import DedupIndex, deduplicate, merge_papers
+from kg.ingest.reader import expand_paths, file_layout, iter_corpus, iter_entries, iter_papers, read_paths
 
 __all__ = [
+    "DedupIndex",
     "deduplicate",
     "expand_paths",
     "file_layout",
+    "iter_corpus",
     "iter_entries",
     "iter_papers",
     "merge_papers",

@@ -55,32 +55,59 @@ def merge_papers(entries: list[Paper]) -> Paper:
     )
 
 
-def deduplicate(entries: Iterable[Paper]) -> list[Paper]:
-    """Group entries that are the same paper and merge each group; sorted by first source."""
-    groups: list[list[Paper]] = []
-    group_arxiv: list[str | None] = []
-    by_arxiv: dict[str, int] = {}
-    by_title: dict[str, list[int]] = {}
-    for paper in entries:
+class DedupIndex:
+    """Which group (real paper) each entry belongs to, decided as entries arrive.
+
+    Holds only keys (arXiv ids and normalised titles) and one small record per group, never the
+    entries, so a corpus can be grouped while it streams; an entry's group never changes later.
+    """
+
+    def __init__(self) -> None:
+        self.group_arxiv: list[str | None] = []
+        #: (source, line) of each group's first entry: the order deduplicate() sorts by
+        self.first: list[tuple[str, int]] = []
+        self.by_arxiv: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.group_arxiv)
+
+    def add(self, paper: Paper) -> int:
+        """The group index of ``paper`` (a new group when it matches none)."""
         key = normalise_title(paper.title)
-        index = by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
+        index = self.by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
         if index is None:
             # same title, unless both sides carry different arXiv ids
             index = next(
-                (i for i in by_title.get(key, [])
-                 if not (paper.arxiv_id and group_arxiv[i] and group_arxiv[i] != paper.arxiv_id)),
+                (i for i in self.by_title.get(key, [])
+                 if not (paper.arxiv_id and self.group_arxiv[i] and self.group_arxiv[i] != paper.arxiv_id)),
                 None,
             )
+        where = min((s.source, s.line) for s in paper.sources) if paper.sources else ("", 0)
         if index is None:
-            index = len(groups)
+            index = len(self.group_arxiv)
+            self.group_arxiv.append(None)
+            self.first.append(where)
+        elif where < self.first[index]:
+            self.first[index] = where
+        if paper.arxiv_id and self.group_arxiv[index] is None:
+            self.group_arxiv[index] = paper.arxiv_id
+            self.by_arxiv[paper.arxiv_id] = index
+        titles = self.by_title.setdefault(key, [])
+        if index not in titles:
+            titles.append(index)
+        return index
+
+
+def deduplicate(entries: Iterable[Paper]) -> list[Paper]:
+    """Group entries that are the same paper and merge each group; sorted by first source."""
+    index = DedupIndex()
+    groups: list[list[Paper]] = []
+    for paper in entries:
+        i = index.add(paper)
+        if i == len(groups):
             groups.append([])
-            group_arxiv.append(None)
-        groups[index].append(paper)
-        if paper.arxiv_id and group_arxiv[index] is None:
-            group_arxiv[index] = paper.arxiv_id
-            by_arxiv[paper.arxiv_id] = index
-        if index not in by_title.setdefault(key, []):
-            by_title[key].append(index)
+        groups[i].append(paper)
     merged = [merge_papers(group) for group in groups]
     merged.sort(key=lambda p: (p.sources[0].source, p.sources[0].line))
     return merged

@@ -122,25 +122,30 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return files
 
 
+def iter_corpus(
+    paths: Iterable[str | Path], *, strict: bool = False
+) -> Iterator[tuple[Path, Paper | SkippedRecord]]:
+    """Every entry of files and directories, with its file, in the order read_paths reads them
+    (not deduplicated). Layout (a) files come last so that titles from the other listings can
+    settle an ambiguous byline split; only those titles are kept in memory."""
+    files = expand_paths(paths)
+    byline_files = {f for f in files if file_layout(f) == "header-byline"}
+    known: set[str] = set()
+    for path in [f for f in files if f not in byline_files] + [f for f in files if f in byline_files]:
+        for entry in iter_entries(path, strict=strict, known_titles=known if path in byline_files else frozenset()):
+            if isinstance(entry, Paper) and path not in byline_files:
+                known.add(normalise_title(entry.title))
+            yield path, entry
+
+
 def read_paths(paths: Iterable[str | Path], *, strict: bool = False) -> IngestResult:
     """Read files and directories, deduplicate, and report what was skipped.
 
     ``entries`` counts every entry read: papers before deduplication plus skipped records.
-    Layout (a) files are read last so that titles from the other listings can settle an
-    ambiguous byline split.
     """
-    files = expand_paths(paths)
-    byline_files = {f for f in files if file_layout(f) == "header-byline"}
     papers: list[Paper] = []
     skipped: list[SkippedRecord] = []
-    known: set[str] = set()
-    for path in [f for f in files if f not in byline_files] + [f for f in files if f in byline_files]:
-        for entry in iter_entries(path, strict=strict, known_titles=known if path in byline_files else frozenset()):
-            if isinstance(entry, Paper):
-                papers.append(entry)
-                if path not in byline_files:
-                    known.add(normalise_title(entry.title))
-            else:
-                skipped.append(entry)
+    for _path, entry in iter_corpus(paths, strict=strict):
+        (papers if isinstance(entry, Paper) else skipped).append(entry)
     skipped.sort(key=lambda s: (s.source, s.line))
     return IngestResult(papers=deduplicate(papers), skipped=skipped, entries=len(papers) + len(skipped))
