@@ -503,3 +503,6 @@ class BuildSummary(Record):
     analytics_ran: bool = False
     stages: list[StageTiming] = Field(default_factory=list)
     seconds: float = 0.0
+    #: True when the inputs, settings, code and store were those of the last successful build:
+    #: nothing was extracted, resolved or loaded, and ``papers`` is that build's count
+    up_to_date: bool = False
