@@ -170,3 +170,37 @@ def test_loading_a_saved_pipeline_adds_no_second_copy_of_the_rule_components(tmp
     nlp.to_disk(tmp_path / "p")
     factories = list(load_pipeline(tmp_path / "p").pipe_factories.values())
     assert sorted(factories) == ["kg_concepts_v1", "kg_sentences_v1"]
+
+
+def test_names_introduced_by_their_context():
+    text = (
+        "FooNet: Faster Ranking for Search\nWe propose ZebraNorm, a layer for images. We release Bar Corpus, "
+        "a new dataset of tables. Our model follows the Diffuser framework and is tested on the Walking Tours "
+        "first-person video dataset. We also use what we call spectral glue for alignment."
+    )
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, [], [], sentence_starts(text))}
+    assert {("FooNet", "METHOD"), ("ZebraNorm", "METHOD"), ("Bar Corpus", "DATASET"), ("Diffuser", "METHOD"),
+            ("Walking Tours", "DATASET"), ("spectral glue", "METHOD")} <= got
+
+
+def test_names_are_not_taken_from_lists_plural_heads_or_phenomena():
+    text = (
+        "A Study of Ranking\nFour sensors are supported, namely IMU, radar and camera. The Teacher algorithms "
+        "choose tasks. We identify a phenomenon we call trajectory invariance, which matters."
+    )
+    got = {text[c.start : c.end] for c in combine_candidates(text, [], [], sentence_starts(text))}
+    assert not got & {"IMU", "Teacher", "trajectory invariance", "A Study of Ranking"}
+
+
+def test_version_of_long_form_is_a_method_with_its_base_nested():
+    text = "We propose a geometric version of the WL test (GWL) for graphs."
+    long_start = text.index("a geometric")
+    cands = [Candidate(long_start, text.index(" (GWL"), "DATASET", "ner", 1, 0.8)]
+    pairs = fallback_find_abbreviations(text)
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
+    assert {("geometric version of the WL test", "METHOD"), ("GWL", "METHOD"), ("WL test", "METHOD")} <= got
+
+
+def test_name_shapes_skip_plain_words_but_keep_every_shape():
+    text = "plain words, BERT-base, Qwen2.5-7B, iCITRIS, 3D and GPUs; e.g. x-ray but also PooDLe's."
+    assert [text[s:e] for s, e in name_shapes(text)] == ["BERT-base", "Qwen2.5-7B", "iCITRIS", "3D", "PooDLe"]

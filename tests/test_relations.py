@@ -192,3 +192,46 @@ def test_acronym_pairs_that_link_a_name_to_itself_or_repeat_reversed_terminate()
     ]
     proposals, derivations, results = extract_relations("p", "GRAPE: Graph Reward\nWe propose GRAPE.", [], [], pairs)
     assert (derivations, results) == ([], [])
+
+
+def test_hyphenated_variant_combination_and_special_case():
+    text = (
+        "Title\nWe apply dropout to the PPO algorithm to obtain the D-PPO variant. "
+        "The method combines TAXONS and SERENE into a single approach: STAX. "
+        "The classic Kalman filter is a special case of the proposed graph Kalman filter."
+    )
+    _, derivations, _ = run(text, {"PPO": "METHOD", "D-PPO": "METHOD", "TAXONS": "METHOD", "SERENE": "METHOD",
+                                   "STAX": "METHOD", "Kalman filter": "METHOD", "graph Kalman filter": "METHOD"})
+    pairs = {(d.new, d.base) for d in derivations}
+    assert {("D-PPO", "PPO"), ("STAX", "TAXONS"), ("STAX", "SERENE"), ("graph Kalman filter", "Kalman filter")} <= pairs
+
+
+def test_a_variant_cue_without_the_base_in_its_sentence_is_no_derivation():
+    text = "Title\nWe propose A-GRAE for reasoning. Experiments show that A-GRAE improves GRPO and its variants."
+    _, derivations, _ = run(text, {"A-GRAE": "METHOD", "GRAE": "METHOD", "GRPO": "METHOD"})
+    assert ("A-GRAE", "GRAE") not in {(d.new, d.base) for d in derivations}
+
+
+def test_generalization_of_a_traditional_base():
+    text = "Title\nMulti-Objective RL (MORL) is a generalization of traditional Reinforcement Learning."
+    _, derivations, _ = run(text, {"Multi-Objective RL": "METHOD", "MORL": "METHOD", "Reinforcement Learning": "METHOD"})
+    assert [(d.new, d.base) for d in derivations] in ([("MORL", "Reinforcement Learning")],
+                                                      [("Multi-Objective RL", "Reinforcement Learning")])
+
+
+def test_a_modifier_before_based_is_not_proposed():
+    text = "Title\nWe present a regularizer-based method for symmetry."
+    proposals, _, _ = run(text, {"regularizer": "METHOD"})
+    assert names(proposals) == []
+
+
+def test_results_carry_the_method_they_are_reported_for():
+    text = (
+        "Title\nWe propose FooNet for ranking. FooNet outperforms BarNet and achieves 71.3% accuracy on ImageNet. "
+        "With a ResNet-50 backbone, our method reaches 60.1% accuracy on COCO. "
+        "BarNet is strong; it obtains 50.2% accuracy on VOC."
+    )
+    _, _, results = run(text, {"FooNet": "METHOD", "BarNet": "METHOD", "ResNet-50": "METHOD", "ImageNet": "BENCHMARK",
+                               "COCO": "BENCHMARK", "VOC": "BENCHMARK", "accuracy": "METRIC"})
+    assert {(r.benchmark, r.value, r.method) for r in results} == {
+        ("ImageNet", "71.3%", "FooNet"), ("COCO", "60.1%", "FooNet"), ("VOC", "50.2%", "BarNet")}

@@ -54,7 +54,7 @@ def metric_candidates(text: str) -> list["Candidate"]:
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
-    r"(?:\bwe\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+    r"(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
     r"(?:\s+(?:it|this|them))?|\b(?:method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
     r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
     r"(?:namely|called|named|termed|dubbed|coined))\s+"
@@ -62,7 +62,7 @@ _COINED = re.compile(
 )
 #: a lowercase name the authors coin themselves: "what we call equivariance regularizer for ..."
 _COINED_LOWER = re.compile(
-    r"\bwe\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
+    r"\b[Ww]e\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
 )
 #: "a geometric version of the WL test": the base named inside a derived name
 _VERSION_OF = re.compile(

@@ -85,13 +85,17 @@ _OUR_THING = re.compile(
 )
 _BASE_GAP_WORDS = (
     "the a an this that these those its their our well known well-known popular standard existing original classic "
-    "classical widely used widely-used prior previous vanilla recent conventional seminal "
+    "classical widely used widely-used prior previous vanilla recent conventional seminal traditional ordinary plain "
+    "celebrated famous so-called commonly "
     "both all two method methods approach approaches framework frameworks model models algorithm algorithms "
     "architecture technique operator"
 )
 _BASE_GAP = re.compile(
     r"^(?:[\s(,]|\b(?:" + "|".join(re.escape(w) for w in _BASE_GAP_WORDS.split()) + r")\b)*$", re.I
 )
+_VARIANT_CUE = re.compile(r"\b(?:variants?|versions?|extensions?|extend\w*|modif\w*|based on|builds? (?:up)?on)\b", re.I)
+_COMBINE = re.compile(r"\bcombin(?:es|ed|ing|e)\s+((?:the\s+)?[^\s,.;]+(?:\s+[^\s,.;]+){0,4}?\s+and\s+[^\s,.;]+(?:\s+[^\s,.;]+){0,4}?)\s+into\b", re.I)
+_SPECIAL_CASE = re.compile(r"\b(?:is|are)\s+(?:a|an)\s+(?:special|particular|limiting)\s+cases?\s+of\s+(?:the\s+|our\s+)?(?:proposed\s+|new\s+)?", re.I)
 _CONJ = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as well as\s+)(?:the\s+)?$", re.I)
 
 # results
@@ -296,9 +300,11 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
     found: list[Derivation] = []
     seen: set[tuple[str, str]] = set()
 
-    def add(new: str, base: Mention, start: int, end: int, confidence: float, relation: str) -> None:
+    def add(new: str, base: Mention, start: int, end: int, confidence: float, relation: str, *,
+            stated: bool = False) -> None:
+        # a proposal is rarely the base of a name that is not one, unless the sentence says so outright
         pair = (doc.key(new), doc.key(base.text))
-        if pair[0] == pair[1] or pair in seen or pair[1] in proposal_keys and pair[0] not in proposal_keys:
+        if pair[0] == pair[1] or pair in seen or (not stated and pair[1] in proposal_keys and pair[0] not in proposal_keys):
             return
         seen.add(pair)
         found.append(Derivation(new=new, base=base.text, relation=relation,
@@ -312,6 +318,40 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
             inner = doc.mention_at(outer.start + of.end(), outer.end)
             if inner is not None:
                 add(outer.text, inner, outer.start, outer.end, 0.75, _relation(of.group(0)))
+
+    # "two variants of our FST framework (FST-D) and (FST-W)", "to obtain the D-PPO variant": a hyphenated
+    # name built on another name of the paper, in a sentence that calls it a variant or extension
+    names = {m.text: m for m in doc.mentions if m.type in NAMED_KINDS}
+    for new in doc.maximal():
+        if new.type not in NAMED_KINDS or "-" not in new.text:
+            continue
+        s_start, s_end = doc.sentence_at(new.start)
+        if not _VARIANT_CUE.search(text[s_start:s_end]):
+            continue
+        for part in new.text.split("-"):
+            base = names.get(part)
+            # the base is named in the same sentence, on its own: "the PPO algorithm to obtain the D-PPO variant"
+            if base is not None and len(part) >= 2 and any(ch.isupper() for ch in part) and any(
+                    b.text == part for b in doc.mentions_in(s_start, s_end)):
+                add(new.text, base, new.start, new.end, 0.6, "variant_of", stated=True)
+
+    # "combines TAXONS and SERENE into a single approach: STAX"
+    for m in _COMBINE.finditer(text):
+        s_start, s_end = doc.sentence_at(m.start())
+        parts = doc.mentions_in(m.start(1), m.end(1))
+        into = m.end() - len("into")
+        targets = doc.mentions_in(into, s_end) if into >= 0 else []
+        for base in parts:
+            for target in targets[:1]:
+                add(target.text, base, m.start(), target.end, 0.65, "unifies", stated=True)
+
+    # "the conventional Kalman filter is a special case of the proposed structured Kalman filter"
+    for m in _SPECIAL_CASE.finditer(text):
+        s_start, s_end = doc.sentence_at(m.start())
+        before = [b for b in doc.mentions_in(s_start, m.start()) if len(text[b.end:m.start()].split()) <= 2]
+        after = [n for n in doc.mentions_in(m.end(), s_end) if len(text[m.end():n.start].split()) <= 3]
+        if before and after:
+            add(after[0].text, before[-1], before[-1].start, after[0].end, 0.65, "generalizes")
 
     for base in doc.maximal():
         if base.type not in NAMED_KINDS:
@@ -436,8 +476,9 @@ def _proposal_start(doc: _Doc, name: str, s_start: int, s_end: int) -> int:
 # --------------------------------------------------------------------------- results
 
 
-def find_results(doc: _Doc) -> list[ResultRecord]:
-    """Values reported on a named benchmark or data set, with the metric when the sentence states it."""
+def find_results(doc: _Doc, proposals: Sequence[Proposal] = ()) -> list[ResultRecord]:
+    """Values reported on a named benchmark or data set, with the metric when the sentence states it,
+    and the method they are reported for when the sentence names it (its subject, or "our method")."""
     text = doc.text
     results: list[ResultRecord] = []
     seen: set[tuple[str, str, str]] = set()
@@ -493,9 +534,36 @@ def find_results(doc: _Doc) -> list[ResultRecord]:
             if key in seen:
                 continue
             seen.add(key)
-            results.append(ResultRecord(benchmark=bench.text, metric=metric, value=value,
+            method = _method_for(doc, proposals, s_start, v_start)
+            results.append(ResultRecord(benchmark=bench.text, metric=metric, value=value, method=method,
                                         evidence=doc.evidence(min(v_start, bench.start), max(v_end, bench.end), 0.8)))
     return results
+
+
+def _method_for(doc: _Doc, proposals: Sequence[Proposal], s_start: int, v_start: int) -> str | None:
+    """The subject of the verb that reports a value: "LASER-D achieves 65.8% on ..." -> "LASER-D";
+    "our method reaches ..." -> the paper's first proposal. An object ("outperforms PPO by 3%") is a baseline."""
+    lead = doc.text[s_start:v_start]
+    for verb in _REPORT_VERB.finditer(lead):
+        verb_at = s_start + verb.start()
+        before = doc.mentions_in(s_start, verb_at, ("METHOD",))
+        gap_from = before[-1].end if before else s_start
+        if proposals and _OUR_SUBJECT.search(doc.text[gap_from:verb_at]):
+            return proposals[0].name
+        if re.search(r"\b(?:it|this model|this method)\s+(?:\w+\s+)?$", doc.text[gap_from:verb_at], re.I):
+            return before[0].text if before else (proposals[0].name if proposals else None)
+        subjects = [m for m in before if len(doc.text[m.end:verb_at].split()) <= 6
+                    and not _BASELINE_BEFORE.search(doc.text[s_start:m.start])]
+        if subjects:
+            return subjects[-1].text
+    return None
+
+
+_REPORT_VERB = re.compile(
+    r"\b(?:achiev|reach|obtain|attain|scor|improv|outperform|surpass|set|yield|boost|deliver|record|exceed)\w*", re.I
+)
+_OUR_SUBJECT = re.compile(r"\b(?:our\s+(?:\w+\s+)?(?:method|model|approach|framework|system|agent|algorithm)s?|we|"
+                          r"the\s+proposed\s+(?:\w+\s+)?\w+)\b", re.I)
 
 
 def _is_reported_value(value: str) -> bool:
@@ -612,5 +680,5 @@ def extract_relations(
     doc = _Doc(paper_id, text, sentences, mentions, acronyms, extractor, version)
     proposals = find_proposals(doc)
     derivations = find_derivations(doc, proposals)
-    results = find_results(doc)
+    results = find_results(doc, proposals)
     return proposals, derivations, results
