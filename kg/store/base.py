@@ -1,15 +1,20 @@
 """GraphStore: the interface both backends implement, and the loader, written once for both.
 
-The loader (``GraphStore.load``) is one design:
+The loader (``GraphStore.load`` / ``load_chunks``, a ``Loader`` session underneath) is one design:
 
-1. shared nodes (Author, Affiliation, Concept): stored values are read once; new ids are
-   inserted, changed ones updated with ``UNWIND $rows ... MERGE ... SET``, equal ones skipped;
-2. papers: every row derived from a paper is fingerprinted (``load_hash``); a paper whose stored
-   fingerprint is equal is skipped, a changed one is removed with everything derived from it
-   (Results, edges, DERIVED_FROM edges it supports) and written again, a new one is written;
-   each batch of papers is ONE transaction, fingerprint included, so a build killed at any point
-   leaves every paper either as it was or fully written, and the next run repairs the rest;
-3. shared nodes that nothing refers to any more are removed, as a clean build would not have them.
+1. the graph arrives in chunks of papers (``load`` cuts a whole graph into ``PAPER_BATCH``-paper
+   chunks; a streaming pipeline hands its own); each chunk is turned into rows and written in ONE
+   transaction, so memory and transaction size stay bounded;
+2. papers: every row derived from a paper is fingerprinted (``load_hash``, written on the Paper
+   node in the transaction that writes its rows); a paper whose stored fingerprint is equal is
+   skipped, a changed one is removed with everything derived from it (Results, edges,
+   DERIVED_FROM edges it supports) and written again, a new one is written; a build killed at any
+   point leaves every paper either as it was or fully written, and the next run repairs the rest;
+3. shared nodes (Author, Affiliation, Concept) of a chunk are looked up by id: new ones are
+   inserted, changed ones updated with ``UNWIND $rows ... MERGE ... SET``, equal ones skipped, in
+   the chunk's transaction; one seen in an earlier chunk of the same load is not looked up again;
+4. at the end, papers no chunk carried are removed when pruning, and shared nodes that nothing
+   refers to any more are removed, as a clean build would not have them.
 
 Backends differ only in how rows that are known to be new are inserted: Neo4j (and LadybugDB with
 ``fast=False``) with ``UNWIND $rows ... MERGE``; LadybugDB by default with a file-based ``COPY FROM``.
@@ -20,7 +25,7 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -31,8 +36,8 @@ from kg.store import statements as S
 from kg.store.cypher import load_cypher, strip_comments
 from kg.store.schema import NODES, RELATIONSHIPS
 
-#: papers per transaction, and rows per UNWIND statement
-PAPER_BATCH = 20_000
+#: papers per chunk (one transaction each) when a whole graph is loaded, and rows per UNWIND statement
+PAPER_BATCH = 5_000
 UNWIND_BATCH = 5_000
 
 Progress = Callable[[str], None]
@@ -68,8 +73,8 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def insert_new(self, tx: Tx, kind: str, name: str, rows: list[dict]) -> str:
-        """Insert rows known to be absent (``kind`` is "node" or "rel"); returns the path used."""
+    def insert_new(self, tx: Tx, kind: str, name: str, rows: list[tuple]) -> str:
+        """Insert rows (tuples in ``R.columns(name)`` order) known to be absent (``kind`` is "node" or "rel"); returns the path used."""
         self.merge(tx, kind, name, rows)
         return "merge"
 
@@ -88,10 +93,12 @@ class GraphStore(ABC):
     def named(self, name: str) -> str:
         return strip_comments(load_cypher(name, self.dialect))
 
-    def merge(self, tx: Tx, kind: str, name: str, rows: list[dict]) -> None:
+    def merge(self, tx: Tx, kind: str, name: str, rows: list[tuple]) -> None:
+        """Upsert rows (tuples in ``R.columns(name)`` order) with ``UNWIND $rows ... MERGE``."""
         stmt = S.merge_node(name, self.dialect) if kind == "node" else S.merge_rel(name, self.dialect)
+        props = S.node_properties(name) if kind == "node" else None
         for chunk in R.chunks(rows, UNWIND_BATCH):
-            tx.run(stmt, {"rows": chunk})
+            tx.run(stmt, {"rows": R.as_dicts(name, chunk, props)})
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Nodes per label and relationships per type."""
@@ -110,83 +117,55 @@ class GraphStore(ABC):
         prune: bool = False,
         progress: Progress | None = None,
     ) -> LoadStats:
-        """Write ``graph``: idempotent, replaces changed papers; ``prune`` also removes papers not in it."""
+        """Write ``graph``: idempotent, replaces changed papers; ``prune`` also removes papers not in it.
+
+        The graph is written in chunks of ``PAPER_BATCH`` papers, each chunk one transaction.
+        """
         self._require_writable()
-        say = progress or (lambda _msg: None)
-        t0 = time.perf_counter()
-        stats = LoadStats()
-        paths: set[str] = set()
+        return self.load_chunks(R.split_graph(graph, PAPER_BATCH), prune=prune, progress=progress)
 
-        # 1. shared nodes
-        shared = R.shared_node_rows(graph)
-        for label, wanted in shared.items():
-            stored = self._stored_rows(label)
-            new = [r for r in wanted if r["id"] not in stored]
-            changed = [r for r in wanted if r["id"] in stored and not _same(stored[r["id"]], r)]
-            stats.nodes_unchanged += len(wanted) - len(new) - len(changed)
-            if new or changed:
-                with self.transaction() as tx:
-                    if new:
-                        paths.add(self.insert_new(tx, "node", label, new))
-                    if changed:
-                        self.merge(tx, "node", label, changed)
-                stats.nodes_written += len(new) + len(changed)
-            say(f"load: {label}: {len(new)} new, {len(changed)} changed")
+    def load_chunks(
+        self,
+        chunks: Iterable[ResolvedGraph],
+        *,
+        prune: bool = False,
+        keep: Collection[str] | None = None,
+        progress: Progress | None = None,
+    ) -> LoadStats:
+        """Write a graph given as chunks of papers, each chunk read lazily and committed on its own.
 
-        # 2. papers
-        bundles = R.paper_rows(graph)
-        stored = self.paper_hashes()
-        in_graph = {b.paper_id for b in bundles}
-        todo = [b for b in bundles if stored.get(b.paper_id, (None,))[0] != b.load_hash or not b.nodes["Paper"]]
-        stats.papers_unchanged = len(bundles) - len(todo)
-        removed = sorted(set(stored) - in_graph) if prune else []
-        stats.papers_removed = len(removed)
-        if removed:
-            for ids in R.chunks(removed, PAPER_BATCH):
-                with self.transaction() as tx:
-                    self._delete_papers(tx, ids)
-        done = 0
-        for batch in R.chunks(todo, PAPER_BATCH):
-            existing = [b.paper_id for b in batch if b.paper_id in stored or not b.nodes["Paper"]]
-            stats.papers_replaced += sum(1 for b in batch if b.paper_id in stored)
-            stats.papers_new += sum(1 for b in batch if b.paper_id not in stored and b.nodes["Paper"])
-            with self.transaction() as tx:
-                if existing:
-                    self._delete_papers(tx, existing)
-                for label in R.PAPER_LABELS:
-                    rows = [r for b in batch for r in b.nodes[label]]
-                    if rows:
-                        paths.add(self.insert_new(tx, "node", label, rows))
-                        stats.nodes_written += len(rows)
-                for rel_type in R.LOADED_TYPES:
-                    rows = [r for b in batch for r in b.rels[rel_type]]
-                    if rows:
-                        paths.add(self.insert_new(tx, "rel", rel_type, rows))
-                        stats.rels_written += len(rows)
-            done += len(batch)
-            say(f"load: papers {done}/{len(todo)} written ({stats.papers_unchanged} unchanged)")
-
-        # 3. shared nodes nothing refers to any more
-        # always: a run killed before this step leaves orphans that only this step removes
-        if True:
-            with self.transaction() as tx:
-                for name in ("load/remove_orphan_authors", "load/remove_orphan_affiliations", "load/remove_orphan_concepts"):
-                    out = tx.run(self.named(name))
-                    stats.orphans_removed += int(out[0]["removed"]) if out else 0
-        stats.graph_hash = R.graph_fingerprint(bundles, shared)
-        stats.path = "copy" if "copy" in paths else "merge"
-        stats.seconds = round(time.perf_counter() - t0, 3)
-        return stats
+        Every record derived from a paper must be in that paper's chunk; shared nodes (Author,
+        Affiliation, Concept) may repeat across chunks and are merged by id (the last values win).
+        ``prune`` removes stored papers that no chunk carries and ``keep`` does not list.
+        """
+        self._require_writable()
+        loader = Loader(self, progress=progress)
+        for chunk in chunks:
+            loader.add(chunk)
+        return loader.finish(prune=prune, keep=keep)
 
     # ----------------------------------------------------------------- helpers
     def _delete_papers(self, tx: Tx, ids: list[str]) -> None:
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
-    def _stored_rows(self, label: str) -> dict[str, dict]:
+    def stored_load_hashes(self, ids: list[str]) -> dict[str, str | None]:
+        """{paper id: stored load_hash} for those of ``ids`` that have a Paper node."""
+        out: dict[str, str | None] = {}
+        stmt = self.named("load/paper_hashes_of")
+        for part in R.chunks(ids, UNWIND_BATCH):
+            out.update((r["id"], r["load_hash"]) for r in self.query(stmt, {"ids": part}))
+        return out
+
+    def stored_shared(self, label: str, ids: list[str]) -> dict[str, tuple]:
+        """{id: normalised owned values} of the stored ``label`` nodes among ``ids``."""
         props = S.node_properties(label)
-        cols = ", ".join(f"n.{S.q(p)} AS {S.q(p)}" for p in props)
-        return {r["id"]: r for r in self.query(f"MATCH (n:{S.q(label)}) RETURN {cols}")}
+        stmt = S.lookup_nodes(label)
+        out: dict[str, tuple] = {}
+        for part in R.chunks(ids, UNWIND_BATCH):
+            for r in self.query(stmt, {"ids": part}):
+                out[r["id"]] = tuple(_norm(r[p]) for p in props)
+        return out
 
     def _require_writable(self) -> None:
         if self.read_only:
@@ -199,10 +178,6 @@ class GraphStore(ABC):
         self.close()
 
 
-def _same(stored: dict, wanted: dict) -> bool:
-    return all(_norm(stored.get(k)) == _norm(v) for k, v in wanted.items())
-
-
 def _norm(value):
     if value == "":
         return None
@@ -211,3 +186,128 @@ def _norm(value):
     if isinstance(value, tuple):
         return list(value)
     return value
+
+
+class Loader:
+    """One load: chunks added one at a time (each written in its own transaction), then ``finish``.
+
+        >>> loader = Loader(store)                     # doctest: +SKIP
+        >>> for chunk in chunks: loader.add(chunk)
+        >>> stats = loader.finish(prune=True)
+    """
+
+    def __init__(self, store: GraphStore, *, progress: Progress | None = None):
+        store._require_writable()
+        self.store = store
+        self.say = progress or (lambda _msg: None)
+        self.stats = LoadStats()
+        self._t0 = time.perf_counter()
+        self._paths: set[str] = set()
+        self._seen: set[str] = set()
+        self._paper_sum = 0
+        #: digest of each shared node as this load left it, so later chunks skip the lookup
+        self._shared: dict[str, dict[str, int]] = {label: {} for label in R.SHARED_LABELS}
+
+    def add(self, chunk: ResolvedGraph) -> None:
+        """Write one chunk of papers (with the shared nodes it refers to) in one transaction."""
+        rows = R.chunk_rows(chunk)
+        ids = [b.paper_id for b in rows.papers]
+        twice = self._seen.intersection(ids)
+        if twice:
+            raise StoreError(f"paper {min(twice)} is in two chunks of one load: every record of a paper belongs in one chunk")
+        self._seen.update(ids)
+        stats = self.stats
+        stored = self.store.stored_load_hashes(ids)
+        todo = [b for b in rows.papers if not b.has_paper or stored.get(b.paper_id) != b.load_hash]
+        for b in rows.papers:
+            self._paper_sum += R.digest(f"{b.paper_id}={b.load_hash}")
+        stats.papers_unchanged += len(rows.papers) - len(todo)
+        shared, digests = self._shared_todo(rows.shared)
+        if todo or any(new or changed for new, changed in shared.values()):
+            self._write(todo, stored, shared)
+        for label, values in digests.items():
+            self._shared[label].update(values)
+        self.say(
+            f"load: papers {len(self._seen)} read, {stats.papers_new + stats.papers_replaced} written "
+            f"({stats.papers_unchanged} unchanged)"
+        )
+
+    def finish(self, *, prune: bool = False, keep: Collection[str] | None = None) -> LoadStats:
+        """Remove papers no chunk carried (when ``prune``) and orphaned shared nodes; the load's stats."""
+        store, stats = self.store, self.stats
+        if prune:
+            kept = set(keep or ())
+            removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
+            for ids in R.chunks(removed, PAPER_BATCH):
+                with store.transaction() as tx:
+                    store._delete_papers(tx, ids)
+            stats.papers_removed = len(removed)
+            if removed:
+                self.say(f"load: {len(removed)} papers removed")
+        # always: a run killed before this step leaves orphans that only this step removes
+        with store.transaction() as tx:
+            for name in ("load/remove_orphan_authors", "load/remove_orphan_affiliations", "load/remove_orphan_concepts"):
+                out = tx.run(store.named(name))
+                stats.orphans_removed += int(out[0]["removed"]) if out else 0
+        total = self._paper_sum + sum(sum(d.values()) for d in self._shared.values())
+        stats.graph_hash = f"{total % (1 << 64):016x}"
+        stats.path = "copy" if "copy" in self._paths else "merge"
+        stats.seconds = round(time.perf_counter() - self._t0, 3)
+        return stats
+
+    # ----------------------------------------------------------------- steps
+    def _shared_todo(self, shared: dict[str, list[tuple]]) -> tuple[dict, dict]:
+        """Per label: (new rows, changed rows), and the digest of every row of the chunk."""
+        todo: dict[str, tuple[list, list]] = {}
+        digests: dict[str, dict[str, int]] = {}
+        for label, rows in shared.items():
+            known = self._shared[label]
+            mine = digests[label] = {}
+            new: list[tuple] = []
+            changed: list[tuple] = []
+            unknown: list[tuple] = []
+            for row in rows:
+                d = mine[row[0]] = R.digest(f"{label}:{row!r}")
+                before = known.get(row[0])
+                if before is None:
+                    unknown.append(row)
+                elif before != d:  # written earlier in this load with other values: the last wins
+                    changed.append(row)
+            if unknown:
+                stored = self.store.stored_shared(label, [r[0] for r in unknown])
+                at = [R.columns(label).index(p) for p in S.node_properties(label)]
+                for row in unknown:
+                    was = stored.get(row[0])
+                    if was is None:
+                        new.append(row)
+                    elif was != tuple(_norm(row[i]) for i in at):
+                        changed.append(row)
+                    else:
+                        self.stats.nodes_unchanged += 1
+            todo[label] = (new, changed)
+        return todo, digests
+
+    def _write(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
+        store, stats, paths = self.store, self.stats, self._paths
+        existing = [b.paper_id for b in todo if b.paper_id in stored or not b.has_paper]
+        with store.transaction() as tx:
+            if existing:
+                store._delete_papers(tx, existing)
+            for label, (new, changed) in shared.items():
+                if new:
+                    paths.add(store.insert_new(tx, "node", label, new))
+                if changed:
+                    store.merge(tx, "node", label, changed)
+                stats.nodes_written += len(new) + len(changed)
+            for label in R.PAPER_LABELS:
+                rows = [r for b in todo for r in b.tables.get(label, ())]
+                if rows:
+                    paths.add(store.insert_new(tx, "node", label, rows))
+                    stats.nodes_written += len(rows)
+            for rel_type in R.LOADED_TYPES:
+                rows = [r for b in todo for r in b.tables.get(rel_type, ())]
+                if rows:
+                    paths.add(store.insert_new(tx, "rel", rel_type, rows))
+                    stats.rels_written += len(rows)
+        stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
+        stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)

@@ -49,10 +49,10 @@ def synthetic_graph(n_papers: int, *, seed: int = 7) -> ResolvedGraph:
 
 def bench_load(graph: ResolvedGraph, *, fast: bool) -> dict:
     """Rows/s of a first load into an empty store (nodes and relationships separately timed by phase)."""
-    bundles = R.paper_rows(graph)
-    shared = R.shared_node_rows(graph)
-    n_nodes = sum(map(len, shared.values())) + sum(len(v) for b in bundles for v in b.nodes.values())
-    n_rels = sum(len(v) for b in bundles for v in b.rels.values())
+    rows = R.chunk_rows(graph)
+    n_nodes = sum(map(len, rows.shared.values())) + sum(len(b.tables.get(label, ())) for b in rows.papers for label in R.PAPER_LABELS)
+    n_rels = sum(len(b.tables.get(t, ())) for b in rows.papers for t in R.LOADED_TYPES)
+    del rows
     with tempfile.TemporaryDirectory() as d:
         store = LadybugStore(f"{d}/bench.lbdb", fast=fast)
         store.apply_schema()

@@ -9,13 +9,13 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 from kg.errors import StoreError
 from kg.store import rows as R
 from kg.store import statements as S
 from kg.store.base import GraphStore, Tx
-from kg.store.schema import node, relationship
 
 #: a list element the CSV reader takes back verbatim: no separators, quotes, brackets or edge spaces
 _SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\]*[^\s,\[\]{}'\"\\])?$")
@@ -100,29 +100,29 @@ class LadybugStore(GraphStore):
             self._conn = None
 
     # ----------------------------------------------------------------- bulk path
-    def insert_new(self, tx: Tx, kind: str, name: str, rows: list[dict]) -> str:
+    def insert_new(self, tx: Tx, kind: str, name: str, rows: list[tuple]) -> str:
         if not self.fast:
             return super().insert_new(tx, kind, name, rows)
-        columns = _columns(kind, name)
-        copyable, rest = [], []
-        for row in rows:
-            (copyable if _csv_safe(row, columns) else rest).append(row)
+        plan = _plan(name)
+        copyable, unsafe = rows, [row for row in rows if not plan.safe(row)]
+        if unsafe:
+            bad = set(map(id, unsafe))
+            copyable = [row for row in rows if id(row) not in bad]
         if copyable:
-            path = self._csv(name, columns, copyable)
+            path = self._csv(name, plan, copyable)
             tx.run(f"COPY {S.q(name)} FROM '{path}' (HEADER=true, PARALLEL=false)")
-        if rest:
-            self.merge(tx, kind, name, rest)
+        if unsafe:
+            self.merge(tx, kind, name, unsafe)
         return "copy" if copyable else "merge"
 
-    def _csv(self, name: str, columns: list[tuple[str, str]], rows: list[dict]) -> str:
+    def _csv(self, name: str, plan: _Plan, rows: list[tuple]) -> str:
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="kg-load-"))
         path = self._tmp / f"{name}-{len(list(self._tmp.iterdir()))}.csv"
         with path.open("w", newline="", encoding="utf-8") as f:
             w = csv.writer(f)
-            w.writerow([c for c, _ in columns])
-            for row in rows:
-                w.writerow([_cell(row.get(c), t) for c, t in columns])
+            w.writerow(R.columns(name))
+            w.writerows(map(plan.cells, rows) if plan.convert else rows)
         return path.as_posix()
 
     def _drop_tmp(self) -> None:
@@ -131,38 +131,53 @@ class LadybugStore(GraphStore):
             self._tmp = None
 
 
-def _columns(kind: str, name: str) -> list[tuple[str, str]]:
-    """CSV columns in table order: every property for nodes; from, to, properties for rels."""
-    if kind == "node":
-        return list(node(name).properties.items())
-    r = relationship(name)
-    return [("src", "STRING"), ("dst", "STRING"), *r.properties.items()]
+class _Plan:
+    """How rows of one table go to CSV: which cells need converting, which rows need checking.
 
+    The csv module writes None as an empty cell (read back as null), ints with str and floats
+    with repr, as the CSV reader wants; lists and booleans are converted here. A row the CSV
+    reader would not take back verbatim (a "NULL" string, an unsafe list element, a non-finite
+    float) goes through MERGE instead.
+    """
 
-def _csv_safe(row: dict, columns: list[tuple[str, str]]) -> bool:
-    for col, typ in columns:
-        if typ == "STRING" or typ == "INT64" or typ == "BOOL" or typ == "INT64[]":
-            if typ == "STRING" and row.get(col) in ("", "NULL", "null"):  # would read back as null
+    def __init__(self, name: str):
+        types = R.column_types(name)
+        self.lists = [i for i, t in enumerate(types) if t.endswith("[]")]
+        self.bools = [i for i, t in enumerate(types) if t == "BOOL"]
+        self.string_lists = [i for i, t in enumerate(types) if t == "STRING[]"]
+        self.doubles = [i for i, t in enumerate(types) if t == "DOUBLE"]
+        self.convert = bool(self.lists or self.bools)
+
+    def cells(self, row: tuple) -> list:
+        out = list(row)
+        for i in self.lists:
+            v = out[i]
+            if v is not None:
+                out[i] = "[" + ",".join(map(str, v)) + "]"
+        for i in self.bools:
+            v = out[i]
+            if v is not None:
+                out[i] = "true" if v else "false"
+        return out
+
+    def safe(self, row: tuple) -> bool:
+        # strings the CSV reader turns into null ("" never gets here: rows carry None instead)
+        if "NULL" in row or "null" in row or "" in row:
+            return False
+        for i in self.string_lists:
+            v = row[i]
+            if v and not all(_SAFE_ELEMENT.match(e) for e in v):
                 return False
-            continue
-        value = row.get(col)
-        if typ == "STRING[]" and value and not all(_SAFE_ELEMENT.match(v) for v in value):
-            return False
-        if typ == "DOUBLE" and value is not None and not math.isfinite(value):
-            return False
-    return True
+        for i in self.doubles:
+            v = row[i]
+            if v is not None and not math.isfinite(v):
+                return False
+        return True
 
 
-def _cell(value, typ: str) -> str:
-    if value is None:
-        return ""
-    if typ == "BOOL":
-        return "true" if value else "false"
-    if typ.endswith("[]"):
-        return "[" + ",".join(str(v) for v in value) + "]"
-    if typ == "DOUBLE":
-        return repr(float(value))
-    return str(value)
+@cache
+def _plan(name: str) -> _Plan:
+    return _Plan(name)
 
 
 def _first_line(exc: BaseException) -> str:

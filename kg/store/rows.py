@@ -1,20 +1,25 @@
 """ResolvedGraph -> the rows the loader writes: plain functions, no database.
 
-Rows are plain dicts keyed by schema property names, every row of one label or type with the
-same keys (LadybugDB's UNWIND needs that). Empty strings become null on both stores, so the
-bulk (CSV) path and the MERGE path write the same graph.
+A row is a tuple in its table's column order (``columns(name)``: every property of a node
+label; ``src``, ``dst`` and the properties of a relationship type), so the bulk path writes it
+as it is and the MERGE path zips it with the column names. Empty strings become null on both
+stores, so the bulk (CSV) path and the MERGE path write the same graph.
+
+The loader works on bounded chunks of papers: ``split_graph`` cuts a whole graph into chunks,
+``chunk_rows`` turns one chunk into its shared-node rows and its per-paper rows, each paper
+fingerprinted (``load_hash``) over every row derived from it.
 """
 
 from __future__ import annotations
 
 import gc
 import hashlib
-import json
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from kg.models import Author, Affiliation, Concept, Evidence, Paper, ResolvedGraph
+from kg.models import Author, Affiliation, Concept, Paper, ResolvedGraph
 from kg.store.schema import EVIDENCE, node, relationship
 
 #: nodes shared between papers: upserted, and removed once no paper refers to them
@@ -27,6 +32,9 @@ LOADED_TYPES = ("AUTHORED", "AFFILIATED_WITH", "MENTIONS", "PROPOSES", "DERIVED_
 REL_IDENTITY = {"DERIVED_FROM": ("paper_id",)}
 
 _MODELS = {"Author": Author, "Affiliation": Affiliation, "Concept": Concept}
+
+
+# --------------------------------------------------------------------------- columns
 
 
 @cache
@@ -44,6 +52,38 @@ def rel_properties(rel_type: str) -> tuple[str, ...]:
     return tuple(relationship(rel_type).properties)
 
 
+@cache
+def columns(name: str) -> tuple[str, ...]:
+    """Column order of a row of node label or relationship type ``name``."""
+    if name in LOADED_TYPES:
+        return ("src", "dst", *rel_properties(name))
+    return tuple(node(name).properties)
+
+
+@cache
+def column_types(name: str) -> tuple[str, ...]:
+    if name in LOADED_TYPES:
+        r = relationship(name)
+        return ("STRING", "STRING", *r.properties.values())
+    return tuple(node(name).properties.values())
+
+
+@cache
+def key_of(name: str) -> tuple[int, ...]:
+    """Positions of a row's identity: the node key, or both ends (+ identity properties) of an edge."""
+    cols = columns(name)
+    if name in LOADED_TYPES:
+        return (0, 1, *(cols.index(p) for p in REL_IDENTITY.get(name, ())))
+    return (cols.index(node(name).key),)
+
+
+def as_dicts(name: str, rows: list[tuple], props: tuple[str, ...] | None = None) -> list[dict]:
+    """Rows as dicts (for ``UNWIND $rows``), keeping only ``props`` (default: every column)."""
+    cols = columns(name)
+    keep = [(c, i) for i, c in enumerate(cols) if props is None or c in props or c in ("src", "dst")]
+    return [{c: row[i] for c, i in keep} for row in rows]
+
+
 def clean(value):
     """Normalise a value for both stores: empty string -> null."""
     if isinstance(value, str) and value == "":
@@ -51,91 +91,184 @@ def clean(value):
     return value
 
 
+# --------------------------------------------------------------------------- row builders
+
+
+def _sources(paper: Paper) -> list[str]:
+    return [f"{s.source}:{s.line}:{s.layout}" for s in paper.sources]
+
+
+def _builder(name: str, args: str, exprs: dict[str, str]):
+    """A function ``args -> row tuple`` for table ``name``, built once from the schema.
+
+    Columns come from kg/store/schema.py, so a property added there is written (as null until
+    ``exprs`` says where its value comes from); STRING values pass through ``or None`` so an
+    empty string becomes null. Generated once per table: per-row work stays one tuple display.
+    """
+    parts = []
+    for col, typ in zip(columns(name), column_types(name)):
+        expr = exprs.get(col)
+        if expr is None:
+            parts.append("None")
+        elif typ == "STRING":
+            parts.append(f"({expr} or None)")
+        else:
+            parts.append(expr)
+    code = f"lambda {args}: ({', '.join(parts)},)"
+    return eval(code, {"_sources": _sources})  # noqa: S307 - text built from the schema above
+
+
+def _evidence(prefix: str) -> dict[str, str]:
+    return {k: f"{prefix}.{k}" for k in EVIDENCE}
+
+
+_PAPER = _builder(
+    "Paper",
+    "p, d",
+    {
+        "id": "p.id",
+        "title": "p.title",
+        "abstract": "p.abstract",
+        "arxiv_id": "p.arxiv_id",
+        "date": "(d.iso if d is not None else None)",
+        "year": "(d.year if d is not None else None)",
+        "month": "(d.month if d is not None else None)",
+        "date_precision": "(d.precision if d is not None else None)",
+        "category": "p.category",
+        "has_code": "p.has_code",
+        "upvotes": "p.upvotes",
+        "et_al": "p.et_al",
+        "author_count": "p.author_count",
+        "sources": "_sources(p)",
+        "content_hash": "p.content_hash",
+    },
+)
+_SHARED = {label: _builder(label, "n", {p: f"n.{p}" for p in owned_properties(label)}) for label in SHARED_LABELS}
+_RESULT = _builder(
+    "Result",
+    "r, metric, benchmark",
+    {"id": "r.id", "value": "r.value", "number": "r.number", "metric": "metric", "benchmark": "benchmark"},
+)
+_AUTHORED = _builder("AUTHORED", "a", {"src": "a.author_id", "dst": "a.paper_id", "position": "a.position"})
+_AFFILIATED = _builder("AFFILIATED_WITH", "a", {"src": "a.paper_id", "dst": "a.affiliation_id"})
+_MENTIONS = _builder(
+    "MENTIONS",
+    "m, e",
+    {"src": "m.paper_id", "dst": "m.concept_id", "surface": "m.surface", "count": "m.count", "starts": "list(m.starts)", **_evidence("e")},
+)
+_PROPOSES = _builder("PROPOSES", "p, e", {"src": "p.paper_id", "dst": "p.concept_id", "surface": "p.surface", **_evidence("e")})
+_DERIVED = _builder("DERIVED_FROM", "d, e", {"src": "d.new_id", "dst": "d.base_id", "relation": "d.relation", **_evidence("e")})
+_REPORTS = _builder("REPORTS", "r, e", {"src": "r.paper_id", "dst": "r.id", **_evidence("e")})
+_ON = _builder("ON", "r", {"src": "r.id", "dst": "r.benchmark_id"})
+_MEASURED = _builder("MEASURED_BY", "r", {"src": "r.id", "dst": "r.metric_id"})
+_FOR_METHOD = _builder("FOR_METHOD", "r", {"src": "r.id", "dst": "r.method_id"})
+
+#: position of load_hash in a Paper row (written after the paper's rows are fingerprinted)
+LOAD_HASH_AT = columns("Paper").index("load_hash")
+
+
+# --------------------------------------------------------------------------- chunks
+
+
 @dataclass
 class PaperRows:
     """Every row derived from one paper: replaced together, fingerprinted by ``load_hash``."""
 
     paper_id: str
-    nodes: dict[str, list[dict]] = field(default_factory=dict)
-    rels: dict[str, list[dict]] = field(default_factory=dict)
+    tables: dict[str, list[tuple]] = field(default_factory=dict)
     load_hash: str = ""
+    has_paper: bool = False
 
     def count(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
+        return sum(map(len, self.tables.values()))
 
 
-def shared_node_rows(graph: ResolvedGraph) -> dict[str, list[dict]]:
-    """Author, Affiliation and Concept rows, one per id (the last record wins, as MERGE ... SET would)."""
+@dataclass
+class ChunkRows:
+    """The rows of one chunk: shared nodes by label (one per id), and per-paper bundles sorted by id."""
+
+    shared: dict[str, list[tuple]]
+    papers: list[PaperRows]
+
+
+def split_graph(graph: ResolvedGraph, papers_per_chunk: int) -> Iterator[ResolvedGraph]:
+    """Cut ``graph`` into chunks of at most ``papers_per_chunk`` papers, each with its own records.
+
+    Every record derived from a paper goes to that paper's chunk (derivations by the paper of
+    their evidence; one whose paper is not in the graph still gets a chunk slot under that id),
+    and each chunk carries the shared nodes its edges refer to. A graph that fits in one chunk is
+    returned as it is.
+    """
+    ids = {p.id for p in graph.papers} | {d.evidence.paper_id for d in graph.derivations}
+    if len(ids) <= papers_per_chunk:
+        yield graph
+        return
+    order = sorted(ids)
+    slot = {pid: i // papers_per_chunk for i, pid in enumerate(order)}
+    n = (len(order) + papers_per_chunk - 1) // papers_per_chunk
+    parts: list[dict[str, list]] = [defaultdict(list) for _ in range(n)]
+    for attr, key in (
+        ("papers", lambda r: r.id),
+        ("authorships", lambda r: r.paper_id),
+        ("paper_affiliations", lambda r: r.paper_id),
+        ("mentions", lambda r: r.paper_id),
+        ("proposals", lambda r: r.paper_id),
+        ("derivations", lambda r: r.evidence.paper_id),
+        ("results", lambda r: r.paper_id),
+    ):
+        for rec in getattr(graph, attr):
+            parts[slot[key(rec)]][attr].append(rec)
+    authors = {a.id: a for a in graph.authors}
+    affiliations = {a.id: a for a in graph.affiliations}
+    concepts = {c.id: c for c in graph.concepts}
+    for i in range(n):
+        part = parts[i]
+        parts[i] = None  # type: ignore[call-overload] - let the chunk's lists go once it is built
+        used = _used_ids(part)
+        yield ResolvedGraph.model_construct(
+            papers=part["papers"],
+            authors=[authors[k] for k in sorted(used & authors.keys())],
+            affiliations=[affiliations[k] for k in sorted(used & affiliations.keys())],
+            concepts=[concepts[k] for k in sorted(used & concepts.keys())],
+            authorships=part["authorships"],
+            paper_affiliations=part["paper_affiliations"],
+            mentions=part["mentions"],
+            proposals=part["proposals"],
+            derivations=part["derivations"],
+            results=part["results"],
+            merges=[],
+        )
+
+
+def _used_ids(g) -> set[str]:
+    """Ids of the shared nodes the edges of ``g`` (a graph or a dict of record lists) refer to."""
+    get = g.__getitem__ if isinstance(g, dict) else lambda attr: getattr(g, attr)
+    used = {a.author_id for a in get("authorships")} | {a.affiliation_id for a in get("paper_affiliations")}
+    used |= {m.concept_id for m in get("mentions")} | {p.concept_id for p in get("proposals")}
+    used |= {d.new_id for d in get("derivations")} | {d.base_id for d in get("derivations")}
+    used |= {c for r in get("results") for c in (r.benchmark_id, r.metric_id, r.method_id) if c}
+    return used
+
+
+def shared_rows(graph: ResolvedGraph) -> dict[str, list[tuple]]:
+    """Author, Affiliation and Concept rows of ``graph`` that some edge uses, one per id (the last wins)."""
     # a node no edge refers to would be removed as an orphan at the end of every load: skip it
-    used = {a.author_id for a in graph.authorships} | {a.affiliation_id for a in graph.paper_affiliations}
-    used |= {m.concept_id for m in graph.mentions} | {p.concept_id for p in graph.proposals}
-    used |= {d.new_id for d in graph.derivations} | {d.base_id for d in graph.derivations}
-    used |= {c for r in graph.results for c in (r.benchmark_id, r.metric_id, r.method_id) if c}
-    out: dict[str, list[dict]] = {}
+    used = _used_ids(graph)
+    out: dict[str, list[tuple]] = {}
     for label, records in (("Author", graph.authors), ("Affiliation", graph.affiliations), ("Concept", graph.concepts)):
-        props = owned_properties(label)
-        by_id: dict[str, dict] = {}
-        for rec in records:
-            if rec.id in used:
-                by_id[rec.id] = {p: clean(_listcopy(getattr(rec, p))) for p in props}
+        build = _SHARED[label]
+        by_id = {rec.id: build(rec) for rec in records if rec.id in used}
         out[label] = [by_id[k] for k in sorted(by_id)]
     return out
 
 
-def _listcopy(value):
-    return list(value) if isinstance(value, list) else value
-
-
-def paper_row(paper: Paper) -> dict:
-    date = paper.date
-    row = {
-        "id": paper.id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "arxiv_id": paper.arxiv_id,
-        "date": date.iso if date else None,
-        "year": date.year if date else None,
-        "month": date.month if date else None,
-        "date_precision": date.precision if date else None,
-        "category": paper.category,
-        "has_code": paper.has_code,
-        "upvotes": paper.upvotes,
-        "et_al": paper.et_al,
-        "author_count": paper.author_count,
-        "sources": [f"{s.source}:{s.line}:{s.layout}" for s in paper.sources],
-        "content_hash": paper.content_hash,
-        "load_hash": None,
-    }
-    return {p: clean(row.get(p)) for p in node("Paper").properties}
-
-
-def _evidence(ev: Evidence) -> dict:
-    return {k: clean(getattr(ev, k)) for k in EVIDENCE}
-
-
-def _rel(rel_type: str, src: str, dst: str, **props) -> dict:
-    row = {"src": src, "dst": dst}
-    for p in rel_properties(rel_type):
-        v = props.get(p)
-        row[p] = None if v == "" else v
-    return row
-
-
-def rel_key(rel_type: str, row: dict) -> tuple:
-    return (row["src"], row["dst"], *(row[p] for p in REL_IDENTITY.get(rel_type, ())))
-
-
-def paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
-    """Rows grouped by the paper they derive from, sorted by paper id, each with its fingerprint.
-
-    DERIVED_FROM edges belong to the paper named in their evidence; an edge whose paper is not in
-    the graph is grouped under that id all the same (it has no Paper node, only its edge).
-    """
-    # many small dicts and no cycles: the cyclic collector would only slow this down
+def chunk_rows(graph: ResolvedGraph) -> ChunkRows:
+    """Shared-node rows and per-paper rows (fingerprinted) of one chunk."""
+    # many small tuples and no cycles: the cyclic collector would only slow this down
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _paper_rows(graph)
+        return ChunkRows(shared_rows(graph), _paper_rows(graph))
     finally:
         if enabled:
             gc.enable()
@@ -143,90 +276,58 @@ def paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
 
 def _paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
     names = {c.id: c.name for c in graph.concepts}
-    bundles: dict[str, PaperRows] = {}
-
-    def bundle(pid: str) -> PaperRows:
-        if pid not in bundles:
-            bundles[pid] = PaperRows(pid, {label: [] for label in PAPER_LABELS}, {t: [] for t in LOADED_TYPES})
-        return bundles[pid]
-
-    for paper in graph.papers:
-        bundle(paper.id).nodes["Paper"] = [paper_row(paper)]
+    # per paper: (table, row) in record order; grouped into tables once fingerprinted
+    entries: dict[str, list] = defaultdict(list)
+    for p in graph.papers:
+        entries[p.id].append(("Paper", _PAPER(p, p.date)))
     for a in graph.authorships:
-        bundle(a.paper_id).rels["AUTHORED"].append(_rel("AUTHORED", a.author_id, a.paper_id, position=a.position))
-    for pa in graph.paper_affiliations:
-        bundle(pa.paper_id).rels["AFFILIATED_WITH"].append(_rel("AFFILIATED_WITH", pa.paper_id, pa.affiliation_id))
+        entries[a.paper_id].append(("AUTHORED", _AUTHORED(a)))
+    for a in graph.paper_affiliations:
+        entries[a.paper_id].append(("AFFILIATED_WITH", _AFFILIATED(a)))
     for m in graph.mentions:
-        bundle(m.paper_id).rels["MENTIONS"].append(
-            _rel("MENTIONS", m.paper_id, m.concept_id, surface=m.surface, count=m.count, starts=list(m.starts), **_evidence(m.evidence))
-        )
+        entries[m.paper_id].append(("MENTIONS", _MENTIONS(m, m.evidence)))
     for p in graph.proposals:
-        bundle(p.paper_id).rels["PROPOSES"].append(
-            _rel("PROPOSES", p.paper_id, p.concept_id, surface=p.surface, **_evidence(p.evidence))
-        )
+        entries[p.paper_id].append(("PROPOSES", _PROPOSES(p, p.evidence)))
     for d in graph.derivations:
-        bundle(d.evidence.paper_id).rels["DERIVED_FROM"].append(
-            _rel("DERIVED_FROM", d.new_id, d.base_id, relation=d.relation, **_evidence(d.evidence))
-        )
+        entries[d.evidence.paper_id].append(("DERIVED_FROM", _DERIVED(d, d.evidence)))
     for r in graph.results:
-        b = bundle(r.paper_id)
-        b.nodes["Result"].append(
-            {
-                "id": r.id,
-                "value": clean(r.value),
-                "number": r.number,
-                "metric": names.get(r.metric_id) if r.metric_id else None,
-                "benchmark": names.get(r.benchmark_id),
-            }
-        )
-        b.rels["REPORTS"].append(_rel("REPORTS", r.paper_id, r.id, **_evidence(r.evidence)))
-        b.rels["ON"].append(_rel("ON", r.id, r.benchmark_id))
+        out = entries[r.paper_id]
+        metric = names.get(r.metric_id) if r.metric_id else None
+        out.append(("Result", _RESULT(r, metric, names.get(r.benchmark_id))))
+        out.append(("REPORTS", _REPORTS(r, r.evidence)))
+        out.append(("ON", _ON(r)))
         if r.metric_id:
-            b.rels["MEASURED_BY"].append(_rel("MEASURED_BY", r.id, r.metric_id))
+            out.append(("MEASURED_BY", _MEASURED(r)))
         if r.method_id:
-            b.rels["FOR_METHOD"].append(_rel("FOR_METHOD", r.id, r.method_id))
-
-    for b in bundles.values():
-        _dedupe(b)
-        b.load_hash = fingerprint(b)
-        for row in b.nodes["Paper"]:
-            row["load_hash"] = b.load_hash
-    return [bundles[k] for k in sorted(bundles)]
+            out.append(("FOR_METHOD", _FOR_METHOD(r)))
+    return [bundle(pid, entries[pid]) for pid in sorted(entries)]
 
 
-def _dedupe(b: PaperRows) -> None:
-    """One row per node id and per edge identity (the last wins), so COPY and MERGE agree."""
-    for label, rows in b.nodes.items():
-        b.nodes[label] = list({r["id"]: r for r in rows}.values())
-    for rel_type, rows in b.rels.items():
-        b.rels[rel_type] = list({rel_key(rel_type, r): r for r in rows}.values())
+_KEYS = {name: key_of(name) for name in (*PAPER_LABELS, *LOADED_TYPES)}
 
 
-def fingerprint(b: PaperRows) -> str:
-    """Hash of every row derived from the paper: equal hashes mean nothing to write."""
-    h = hashlib.sha256()
-    for group in (b.nodes, b.rels):
-        for name in sorted(group):
-            # rows of one label or type share their key order, so repr of the values is canonical
-            lines = sorted(repr(tuple(v for k, v in r.items() if k != "load_hash")) for r in group[name])
-            h.update(f"{name}:{len(lines)}\n".encode("utf-8"))
-            h.update("\n".join(lines).encode("utf-8"))
-    return h.hexdigest()[:16]
+def bundle(paper_id: str, entries: list[tuple[str, tuple]]) -> PaperRows:
+    """One paper's rows: one per node id and per edge identity (the last wins, so COPY and MERGE
+    agree), in a canonical order, fingerprinted; the Paper row carries the fingerprint."""
+    unique: dict[tuple, tuple] = {}
+    for name, row in entries:
+        unique[(name, *(row[i] for i in _KEYS[name]))] = row
+    ordered = sorted(unique.items())
+    # load_hash is null in the rows hashed here; the repr of tuples of plain values is canonical
+    load_hash = hashlib.sha256(repr(ordered).encode("utf-8")).hexdigest()[:16]
+    tables: dict[str, list[tuple]] = defaultdict(list)
+    has_paper = False
+    for (name, *_), row in ordered:
+        if name == "Paper":
+            row = (*row[:LOAD_HASH_AT], load_hash, *row[LOAD_HASH_AT + 1 :])
+            has_paper = True
+        tables[name].append(row)
+    return PaperRows(paper_id, dict(tables), load_hash, has_paper)
 
 
-def graph_fingerprint(bundles: list[PaperRows], shared: dict[str, list[dict]]) -> str:
-    """Hash of everything a load writes: equal fingerprints mean the loaded graphs are equal."""
-    h = hashlib.sha256()
-    for b in bundles:
-        h.update(f"{b.paper_id}={b.load_hash}\n".encode("utf-8"))
-    for label in sorted(shared):
-        for row in shared[label]:
-            h.update(f"{label}:{_canon(row)}\n".encode("utf-8"))
-    return h.hexdigest()[:16]
-
-
-def _canon(row: dict) -> str:
-    return json.dumps({k: v for k, v in row.items() if k != "load_hash"}, sort_keys=True, ensure_ascii=False)
+def digest(text: str) -> int:
+    """A stable 64-bit digest (Python's hash() differs between processes)."""
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def chunks(rows: list, size: int) -> Iterable[list]:

@@ -14,6 +14,7 @@ from kg.store.schema import NODES, RELATIONSHIPS, node, relationship
 #: named statements in cypher/load/
 LOAD_FILES = (
     "load/paper_hashes",
+    "load/paper_hashes_of",
     "load/delete_paper_results",
     "load/delete_paper_derivations",
     "load/delete_papers",
@@ -101,6 +102,13 @@ def merge_rel(rel_type: str, dialect: str = "neo4j") -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
+def lookup_nodes(label: str) -> str:
+    """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
+    n = node(label)
+    cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node_properties(label))
+    return f"UNWIND $ids AS id MATCH (n:{q(label)} {{{q(n.key)}: id}}) RETURN {cols}"
+
+
 def count_nodes(label: str) -> str:
     return f"MATCH (n:{q(label)}) RETURN count(n) AS n"
 
@@ -127,6 +135,8 @@ def neo4j_statements() -> list[dict]:
     out = [{"name": f"schema:{name}", "cypher": stmt, "parameters": []} for name, stmt in neo4j_ddl()]
     for label in (*SHARED_LABELS, "Paper", "Result"):
         out.append({"name": f"merge:{label}", "cypher": merge_node(label), "parameters": ["rows"]})
+    for label in SHARED_LABELS:
+        out.append({"name": f"lookup:{label}", "cypher": lookup_nodes(label), "parameters": ["ids"]})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
     for name in LOAD_FILES:
