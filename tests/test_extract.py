@@ -204,3 +204,20 @@ def test_version_of_long_form_is_a_method_with_its_base_nested():
 def test_name_shapes_skip_plain_words_but_keep_every_shape():
     text = "plain words, BERT-base, Qwen2.5-7B, iCITRIS, 3D and GPUs; e.g. x-ray but also PooDLe's."
     assert [text[s:e] for s, e in name_shapes(text)] == ["BERT-base", "Qwen2.5-7B", "iCITRIS", "3D", "PooDLe"]
+
+
+def test_task_phrases_by_head_generic_phrases_and_model_variants():
+    text = (
+        "We test on human skeleton motion prediction and simulated robotic manipulation with an efficient motion "
+        "prediction model. A teacher model and deep representations help. We tune Llama3.1-8B Instruct."
+    )
+    cands = [
+        Candidate(text.index("teacher"), text.index(" and deep"), "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("deep"), text.index(" help"), "METHOD", "gazetteer", 1, 0.8),
+        Candidate(text.index("Llama"), text.index(" Instruct"), "METHOD", "ner", 1, 0.8),
+    ]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert ("human skeleton motion prediction", "TASK") in got and ("robotic manipulation", "TASK") in got
+    assert ("Llama3.1-8B Instruct", "METHOD") in got
+    assert not {name for name, _ in got} & {"teacher model", "deep representations", "motion prediction",
+                                             "simulated robotic manipulation"}

@@ -35,6 +35,32 @@ def _descriptive(phrase: str) -> bool:
     return len(words) >= 2 and all(w.islower() or not any(ch.isalpha() for ch in w) for w in words[1:])
 
 
+#: heads that make a phrase generic when nothing specific modifies them ("teacher model", "deep representations")
+_GENERIC_HEADS = frozenset(
+    "model models network networks architecture architectures layer layers system systems representation "
+    "representations framework frameworks module modules component components".split()
+)
+#: modifiers that say nothing about which thing is meant
+_NONSPECIFIC = frozenset(
+    """deep pretrained pre-trained trained learned teacher student base baseline target existing proposed original
+    standard full whole entire single multiple final resulting underlying end-to-end ai large small generic general
+    data-centric our the a an""".split()
+)
+
+
+def generic_phrase(phrase: str) -> bool:
+    """A lowercase phrase of only non-specific words ending in a generic head: not a concept."""
+    words = phrase.split()
+    return (
+        len(words) >= 2 and phrase.islower() and words[-1] in _GENERIC_HEADS
+        and all(w in _NONSPECIFIC or w in GENERIC for w in words[:-1])
+    )
+
+
+#: a model name goes on with its released variant: "Llama3.1-8B Instruct", "Qwen3-8B Base"
+_VARIANT_TAIL = re.compile(r" (?:Instruct|Base|Chat|Coder|Distill|Preview|Turbo|Mini|Pro|Large|Small|XL)\b")
+
+
 def task_by_head(phrase: str, kind: str | None) -> str | None:
     """METHOD -> TASK for a descriptive phrase with a task head ("domain adaptation", not "Low-Rank Adaptation")."""
     # "retrieval-augmented generation", "diffusion-based generation" name a method, not a problem
@@ -85,6 +111,48 @@ def _kind_by_apposition(after: str) -> str:
     if m is None:
         return "METHOD"
     return "BENCHMARK" if m.group(1).lower() in ("benchmark", "suite") else "DATASET"
+
+
+#: a lowercase noun phrase ending in a task head: "human skeleton motion prediction", "mesh processing"
+_TASK_PHRASE = re.compile(
+    r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})(generation|detection|segmentation|recognition|classification|"
+    r"translation|answering|summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|"
+    r"estimation|processing|manipulation|understanding)\b(?![\w-])"
+)
+#: words that end a task phrase on the left: function words, verbs and evaluative adjectives
+_TASK_STOP = frozenset(
+    """the a an of for in on to with and or by from as at is are was were be been being this that these those its
+    their our we it which who via using use used such many multiple various several different other both each all
+    any some more most less new novel efficient effective improved improve improves improving enable enables robust
+    accurate better challenging important existing standard general specific downstream traditional conventional
+    classical typical common complex simple difficult fundamental key core critical crucial can may will also
+    further not only how when where while than then thus into over under across between toward towards within
+    without about among after before during through upon perform performs performing achieve achieves tackle
+    tackles address addresses study studies solve solves including include includes like accurate
+    learning training based end-to-end equivariant invariant state-of-the-art sota art real-world unseen diverse
+    possible aid help helps encourage encourages have has make makes made enable joint high low good poor
+    competitive systematic cyclic accurate inference""".split()
+)
+
+
+def task_candidates(text: str) -> list["Candidate"]:
+    """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
+    a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
+    out: list[Candidate] = []
+    for m in _TASK_PHRASE.finditer(text):
+        words = m.group(1).split()
+        keep = 0
+        for w in reversed(words):
+            # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
+            if w in _TASK_STOP or w.isdigit() or re.search(r"(?:ly|ed|ive|ous|ful|ble|ing|est)$", w):
+                break
+            keep += 1
+        if keep == 0 or re.match(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
+                                 r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b", text[m.end() :]):
+            continue
+        start = m.start(1) + len(m.group(1)) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
+        out.append(Candidate(start, m.end(), "TASK", "rule-task", 1, 0.6))
+    return out
 
 
 def name_rule_candidates(text: str) -> list["Candidate"]:
@@ -208,13 +276,23 @@ def combine_candidates(
     """Resolve candidates into non-overlapping mentions with their final kinds."""
     known_types = known_types or {}
     trimmed: list[Candidate] = []
-    for c in list(candidates) + metric_candidates(text) + name_rule_candidates(text):
+    candidates = list(candidates) + metric_candidates(text) + name_rule_candidates(text)
+    # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
+    typed = [c for c in candidates if c.type is not None]
+    candidates += [t for t in task_candidates(text) if not any(c.start < t.end and t.start < c.end for c in typed)]
+    for c in candidates:
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
             continue
+        if c.tier < 2 and generic_phrase(text[t[0] : t[1]]):
+            continue
+        if c.type == "METHOD" and any(ch.isdigit() for ch in text[t[0] : t[1]]):
+            tail = _VARIANT_TAIL.match(text, t[1])
+            if tail:
+                t = (t[0], tail.end())
         if c.type in ("DATASET", "BENCHMARK"):
             # "AIME 2024": a year after a data set's name belongs to it
             year = re.match(r" (?:19|20)\d\d\b", text[t[1] : t[1] + 6])
