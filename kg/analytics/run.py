@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections import Counter, defaultdict
 
-from kg.analytics.communities import coauthorship_graph, detect_communities
+from kg.analytics.communities import coauthorship_edges, detect_communities
 from kg.analytics.lineage import lineage_graph
 from kg.analytics.trends import burst_scores, mention_counts, period_of
 from kg.models import AnalyticsSummary, Concept
@@ -63,7 +63,8 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     """Co-authorship communities: Community nodes, IN_COMMUNITY edges, Author.community."""
     authorships = [(r["author"], r["paper"]) for r in read(store, "authorships")]
     authors = [r["id"] for r in read(store, "authors")]
-    G = coauthorship_graph(authorships, authors=authors)
+    # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
+    G = coauthorship_edges(authorships, authors=authors)
     partition = detect_communities(G, seed=seed, method=method)
     membership = partition.membership()
     papers: dict[int, set[str]] = defaultdict(set)
