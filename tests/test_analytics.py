@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import networkx as nx
 import pytest
 
-from kg.analytics.communities import coauthorship_graph, detect_communities
+from kg.analytics.communities import WeightedEdges, coauthorship_edges, coauthorship_graph, detect_communities
 from kg.analytics.lineage import ancestors_with_depth, descendants_with_depth, lineage_graph, lineage_path, morphology_links
 from kg.analytics.trends import adoption_order, burst_scores, kleinberg_bursts, mention_counts, period_of
 from kg.errors import InputError
@@ -53,6 +56,71 @@ def test_communities_are_deterministic_and_numbered_by_size():
     sizes = [len(c) for c in a.communities]
     assert sizes == sorted(sizes, reverse=True)
     assert a.algorithm == "leiden"
+
+
+def test_coauthorship_edges_match_the_networkx_graph_whatever_the_row_order():
+    rows = _authorships() + [("Pim de Haan", "q1")]  # a repeated authorship counts once
+    edges = coauthorship_edges(rows, authors=["Lonely Author"])
+    G = coauthorship_graph(_authorships(), authors=["Lonely Author"])
+    assert edges.nodes == sorted(G.nodes) and "Lonely Author" in edges.nodes
+    got = {(edges.nodes[u], edges.nodes[v]): w for u, v, w in zip(edges.source.tolist(), edges.target.tolist(), edges.weight.tolist())}
+    assert got == {(min(u, v), max(u, v)): d["weight"] for u, v, d in G.edges(data=True)}
+    assert all(u < v for u, v in got)
+    shuffled = coauthorship_edges(list(reversed(rows)), authors=["Lonely Author"])
+    assert shuffled.nodes == edges.nodes
+    assert (shuffled.source == edges.source).all() and (shuffled.target == edges.target).all()
+    assert WeightedEdges.from_networkx(G).weight.tolist() == edges.weight.tolist()
+
+
+def test_array_graph_and_networkx_graph_give_the_same_partition():
+    edges = coauthorship_edges(_authorships())
+    for method in ("leiden", "louvain"):
+        a = detect_communities(edges, seed=3, method=method)
+        b = detect_communities(coauthorship_graph(_authorships()), seed=3, method=method)
+        assert a == b and a.algorithm == method
+    assert detect_communities(coauthorship_edges([]), seed=1) == detect_communities(nx.Graph(), seed=1)
+
+
+def test_leiden_is_seeded_privately():
+    import random
+
+    import igraph as ig
+
+    # a graph with many equally good partitions: the seed, not the global random state, decides
+    G = nx.connected_caveman_graph(30, 4)
+    edges = WeightedEdges.from_networkx(nx.relabel_nodes(G, {n: f"n{n:03d}" for n in G}))
+    random.seed(1)
+    a = detect_communities(edges, seed=11)
+    random.seed(2)
+    b = detect_communities(edges, seed=11)
+    assert a == b and len(a.communities) > 1
+    assert detect_communities(edges, seed=11, n_iterations=-1).modularity >= a.modularity - 1e-9
+    # igraph's process-wide generator is handed back to the random module afterwards
+    random.seed(5)
+    x = ig.Graph.Erdos_Renyi(20, 0.3).get_edgelist()
+    random.seed(5)
+    assert ig.Graph.Erdos_Renyi(20, 0.3).get_edgelist() == x
+
+
+CORPUS = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "corpus"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"sample corpus not found at {CORPUS} (set KG_SHARED)")
+def test_sample_corpus_communities():
+    """The sample corpus' co-authorship graph: 64 authors, 13 communities, modularity 0.7175."""
+    from kg.ingest import read_paths
+
+    graph = assemble_graph(read_paths([CORPUS]).papers, [])
+    edges = coauthorship_edges([(a.author_id, a.paper_id) for a in graph.authorships], authors=[a.id for a in graph.authors])
+    part = detect_communities(edges, seed=42)
+    assert (edges.number_of_nodes(), edges.number_of_edges()) == (64, 90)
+    assert len(part.communities) == 13 and round(part.modularity, 4) == 0.7175
+    assert [len(c) for c in part.communities][:4] == [17, 8, 5, 5]
+    name = {a.id: a.name for a in graph.authors}
+    of = {name[a]: c for a, c in part.membership().items()}
+    assert of["Pim de Haan"] == of["Johann Brehmer"]
+    assert of["Efstratios Gavves"] == of["Phillip Lippe"]
+    assert of["Pim de Haan"] != of["Phillip Lippe"]
 
 
 def _concepts(*names: str, kind: str = "METHOD") -> list[Concept]:

@@ -1,1 +1,5 @@
-"""Analytics: co-authorship communities, concept lineage, trends; plain functions on networkx graphs."""
+"""Analytics: co-authorship communities, concept lineage, trends; plain functions on networkx graphs and arrays."""
+
+from kg.analytics.run import run_analytics
+
+__all__ = ["run_analytics"]
