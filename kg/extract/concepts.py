@@ -114,11 +114,13 @@ def _kind_by_apposition(after: str) -> str:
 
 
 #: a lowercase noun phrase ending in a task head: "human skeleton motion prediction", "mesh processing"
-_TASK_PHRASE = re.compile(
-    r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})(generation|detection|segmentation|recognition|classification|"
-    r"translation|answering|summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|"
-    r"estimation|processing|manipulation|understanding)\b(?![\w-])"
+_TASK_HEAD_WORD = re.compile(
+    r"(?<=[a-z0-9] )(?:generation|detection|segmentation|recognition|classification|translation|answering|"
+    r"summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|estimation|processing|"
+    r"manipulation|understanding)\b(?![\w-])"
 )
+#: up to three lowercase words right before a task head (searched backwards from the head: one cheap scan)
+_TASK_MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})$")
 #: words that end a task phrase on the left: function words, verbs and evaluative adjectives
 _TASK_STOP = frozenset(
     """the a an of for in on to with and or by from as at is are was were be been being this that these those its
@@ -139,7 +141,11 @@ def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
     out: list[Candidate] = []
-    for m in _TASK_PHRASE.finditer(text):
+    for h in _TASK_HEAD_WORD.finditer(text):
+        window_start = max(0, h.start() - 60)
+        m = _TASK_MODIFIERS.search(text, window_start, h.start())
+        if m is None:
+            continue
         words = m.group(1).split()
         keep = 0
         for w in reversed(words):
@@ -148,10 +154,10 @@ def task_candidates(text: str) -> list["Candidate"]:
                 break
             keep += 1
         if keep == 0 or re.match(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
-                                 r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b", text[m.end() :]):
+                                 r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b", text[h.end() : h.end() + 15]):
             continue
-        start = m.start(1) + len(m.group(1)) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
-        out.append(Candidate(start, m.end(), "TASK", "rule-task", 1, 0.6))
+        start = m.end(1) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
+        out.append(Candidate(start, h.end(), "TASK", "rule-task", 1, 0.6))
     return out
 
 
