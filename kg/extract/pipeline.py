@@ -24,6 +24,8 @@ from kg.extract.concepts import Candidate, combine_candidates
 from kg.extract.relations import classify_data_mentions
 from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
 from kg.extract.shapes import name_shapes
+from kg.extract import tagger as _tagger  # noqa: F401  registers kg_tagger_v1
+from kg.extract.tokenizer import doc_text
 from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
 
 EXTRACTOR = "kg.extract"
@@ -66,7 +68,7 @@ class SentenceSetter:
             return doc
         # one array write instead of a Python setter per token (the setter dominated the profile)
         idx = doc.to_array([IDX]).ravel()
-        flags = numpy.where(numpy.isin(idx, sentence_starts(doc.text)), 1, -1).astype("uint64")
+        flags = numpy.where(numpy.isin(idx, sentence_starts(doc_text(doc))), 1, -1).astype("uint64")
         flags[0] = 1
         doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
@@ -137,7 +139,7 @@ class ConceptTagger:
             self.matcher.add(key, [doc])
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         cands: list[Candidate] = []
         if self.use_ner:
             for ent in doc.ents:
@@ -233,7 +235,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     """Read the components' annotations off a Doc into the records contract."""
     from kg.extract.adapters import extract_paper_relations
 
-    text = doc.text
+    text = doc_text(doc)
     starts = sentence_starts(text)
 
     def sentence_of(offset: int) -> str:
