@@ -51,6 +51,9 @@ _KEYS = {
 
 Progress = Callable[[str], None]
 
+#: below this many papers per worker, extraction runs in this process alone
+SMALL_EXTRACTION = 200
+
 
 @dataclass
 class Pipeline:
@@ -605,7 +608,9 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     missing = ((p, cache.has(p.id, p.content_hash, version)) for p in spool.papers())
     stream = (p for p, hit in missing if not hit)
     done = 0
-    for batch in chunked(extract_papers(stream, nlp=nlp, n_process=pipe.n_process, batch_size=pipe.batch_size), 500):
+    # worker processes each load the model (seconds): not worth it for the few papers of an update
+    n_process = pipe.n_process if todo >= SMALL_EXTRACTION * pipe.n_process else 1
+    for batch in chunked(extract_papers(stream, nlp=nlp, n_process=n_process, batch_size=pipe.batch_size), 500):
         cache.put(batch, version)
         done += len(batch)
         say(f"extract: {done}/{todo}")
