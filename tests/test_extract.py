@@ -221,3 +221,18 @@ def test_task_phrases_by_head_generic_phrases_and_model_variants():
     assert ("Llama3.1-8B Instruct", "METHOD") in got
     assert not {name for name, _ in got} & {"teacher model", "deep representations", "motion prediction",
                                              "simulated robotic manipulation"}
+
+
+def test_known_metrics_by_name_generic_heads_fragments_and_costs():
+    text = ("Parsing reaches 91.2 UAS and 89.0 LAS; the BLEU score rises, F1-score too, with lower WER. "
+            "We tune the learning rate and cut the computational cost of the EM algorithm.")
+    cands = [
+        Candidate(text.index("BLEU score"), text.index("BLEU score") + 10, "METRIC", "gazetteer", 1, 0.8),
+        Candidate(text.index("F1-"), text.index("F1-") + 3, "METRIC", "ner", 1, 0.8),
+        Candidate(text.index("learning rate"), text.index("learning rate") + 13, "METRIC", "gazetteer", 1, 0.8),
+        Candidate(text.index("computational"), text.index("computational") + 18, "METRIC", "gazetteer", 1, 0.8),
+    ]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert {("UAS", "METRIC"), ("LAS", "METRIC"), ("BLEU", "METRIC"), ("F1-score", "METRIC"), ("WER", "METRIC")} <= got
+    assert not {s for s, _ in got} & {"BLEU score", "F1-", "learning rate", "computational cost"}
+    assert ("EM", "METRIC") not in got  # the EM algorithm is a method

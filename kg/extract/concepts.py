@@ -25,8 +25,25 @@ _TASK_HEAD = re.compile(
     r"retrieval|tracking|forecasting|completion|captioning|localization|prediction|estimation|adaptation)$",
     re.I,
 )
-#: measured quantities ("pass@1", "pass@k") that the gazetteer's tokens miss
-_METRIC_PATTERN = re.compile(r"(?<![\w@])pass@(?:\d+|k)\b", re.I)
+#: measured quantities the gazetteer's tokens miss ("pass@1") or that it keeps only where a training set
+#: annotated them: the standard evaluation measures of NLP, vision and retrieval, written as they are named
+#: (cased acronyms stay cased: "LAS" the metric, never "las" the word)
+_METRIC_PATTERN = re.compile(
+    r"(?<![\w@-])(?:"
+    r"(?i:pass@(?:\d+|k))|(?:BLEU|ROUGE|NDCG|Recall|Hits|MRR|P|R|mAP|AP)@\d+"
+    r"|BLEU(?:-\d)?|ROUGE(?:-(?:\d|L|SU4|W|S))?|METEOR|CIDEr|SPICE|chrF(?:\+\+)?|BERTScore|TER|HTER|WER|CER"
+    r"|UAS|LAS|LAA|EM|F1|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"
+    r"|LPIPS|MAE|MSE|RMSE|BPC|BPB|(?i:perplexity|exact match|word error rates?|character error rates?"
+    r"|top-[15] accuracy|mean reciprocal rank|mean average precision|(?:Pearson|Spearman)(?:'s)? correlation"
+    r"|(?:Pearson|Spearman) correlation coefficients?|Kendall's tau)"
+    r")(?![\w@]|-(?=\w))"
+)
+#: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
+_METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
+#: quantities that are set or paid, not measured as a result: hyperparameters and compute costs
+_NOT_A_METRIC = re.compile(
+    r"(?:learning rates?|batch sizes?|step sizes?|computational (?:cost|costs|efficiency|overhead|expense|burden))$", re.I
+)
 
 
 def _descriptive(phrase: str) -> bool:
@@ -72,7 +89,13 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
 
 
 def metric_candidates(text: str) -> list["Candidate"]:
-    return [Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _METRIC_PATTERN.finditer(text)]
+    """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
+    out = []
+    for m in _METRIC_PATTERN.finditer(text):
+        if m.group(0) == "EM" and re.match(r"\s+(?:algorithm|procedure|step|iterations?|training)", text[m.end() : m.end() + 14]):
+            continue
+        out.append(Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9))
+    return out
 
 
 # --------------------------------------------------------------------------- contextual name rules
@@ -290,6 +313,19 @@ def combine_candidates(
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
+        if text[t[1] - 1] in "-/":
+            # a tagger span cut inside a word ("F1-" of "F1-score"): the whole word, or none of it
+            word = re.match(r"[\w.+-]*\w", text[t[1] : t[1] + 30])
+            if word is None or c.source not in ("ner", "shape"):
+                continue
+            t = (t[0], t[1] + word.end())
+        surface = text[t[0] : t[1]]
+        if c.type == "METRIC":
+            if _NOT_A_METRIC.search(surface):
+                continue
+            head = _METRIC_HEAD.search(surface)
+            if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]):
+                t = (t[0], t[0] + head.start())
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
             continue
