@@ -26,7 +26,9 @@ CHILD = textwrap.dedent(
     from kg.store import open_store
     from kg.store.ladybug_store import _LadybugTx
 
-    base.PAPER_BATCH = 3          # several transactions, so kills land between and inside them
+    import kg.store.ladybug_store as lb
+    base.PAPER_BATCH = 3          # several chunks of papers
+    lb.FLUSH_ROWS = {flush_rows}  # 1: every chunk its own transaction, so kills land between and inside them
     store = open_store({path!r}, fast={fast})
     store.apply_schema()
     if {preload}:
@@ -57,8 +59,19 @@ def _clean_dump(tmp_path: Path, graph) -> str:
 @pytest.mark.parametrize("preload", [False, True], ids=["first-build", "rebuild-changed"])
 @pytest.mark.parametrize("kill_at", [1, 3, 6, 10])
 def test_a_killed_load_run_again_equals_a_clean_build(tmp_path, fast, preload, kill_at):
+    _kill_and_rerun(tmp_path, fast=fast, preload=preload, kill_at=kill_at, flush_rows=1)
+
+
+@pytest.mark.parametrize("preload", [False, True], ids=["first-build", "rebuild-changed"])
+@pytest.mark.parametrize("kill_at", [3, 10])
+def test_a_load_killed_inside_its_one_staged_transaction_leaves_nothing_half_written(tmp_path, preload, kill_at):
+    """The default bulk path stages every chunk of a small graph and commits them together."""
+    _kill_and_rerun(tmp_path, fast=True, preload=preload, kill_at=kill_at, flush_rows=2_000_000)
+
+
+def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, flush_rows: int) -> None:
     path = str(tmp_path / "graph.lbdb")
-    code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at)
+    code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at, flush_rows=flush_rows)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     if "finished" in proc.stdout:
         pytest.fail(f"the load ended before statement {kill_at}: pick an earlier kill point")

@@ -73,6 +73,13 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    #: rows a load stages before it commits them; 0 commits every chunk on its own
+    flush_rows: int = 0
+
+    def new_batch(self) -> Batch:
+        """Where a load stages its writes until they are committed in one transaction."""
+        return Batch(self)
+
     def insert_new(self, tx: Tx, kind: str, name: str, rows: list[tuple]) -> str:
         """Insert rows (tuples in ``R.columns(name)`` order) known to be absent (``kind`` is "node" or "rel"); returns the path used."""
         self.merge(tx, kind, name, rows)
@@ -140,9 +147,12 @@ class GraphStore(ABC):
         """
         self._require_writable()
         loader = Loader(self, progress=progress)
-        for chunk in chunks:
-            loader.add(chunk)
-        return loader.finish(prune=prune, keep=keep)
+        try:
+            for chunk in chunks:
+                loader.add(chunk)
+            return loader.finish(prune=prune, keep=keep)
+        finally:
+            loader.discard()
 
     # ----------------------------------------------------------------- helpers
     def _delete_papers(self, tx: Tx, ids: list[str]) -> None:
@@ -188,6 +198,61 @@ def _norm(value):
     return value
 
 
+#: the order a batch is written in: nodes before the edges that need them
+TABLES = (*R.SHARED_LABELS, *R.PAPER_LABELS, *R.LOADED_TYPES)
+
+
+class Batch:
+    """Writes staged for one transaction: papers to delete, rows to insert, rows to upsert.
+
+    Committed as one transaction (deletes first, then tables in ``TABLES`` order, inserts before
+    upserts), so every paper in it is either fully replaced or untouched.
+    """
+
+    def __init__(self, store: GraphStore):
+        self.store = store
+        self.deletes: list[str] = []
+        self.inserts: dict[str, list[tuple]] = {}
+        self.upserts: dict[str, list[tuple]] = {}
+        self.rows = 0
+
+    def delete(self, ids: list[str]) -> None:
+        self.deletes.extend(ids)
+
+    def insert(self, name: str, rows: list[tuple]) -> None:
+        """Rows known to be absent from the store (and from every other row of this batch)."""
+        self.inserts.setdefault(name, []).extend(rows)
+        self.rows += len(rows)
+
+    def upsert(self, name: str, rows: list[tuple]) -> None:
+        """Rows that may exist: MERGE ... SET, after this batch's inserts (the last one wins)."""
+        self.upserts.setdefault(name, []).extend(rows)
+        self.rows += len(rows)
+
+    def commit(self) -> set[str]:
+        """Write everything in one transaction; the paths used ("copy", "merge")."""
+        store, paths = self.store, set()
+        with store.transaction() as tx:
+            for ids in R.chunks(self.deletes, UNWIND_BATCH):
+                store._delete_papers(tx, ids)
+            for name in TABLES:
+                kind = "rel" if name in R.LOADED_TYPES else "node"
+                paths |= self.write(tx, kind, name)
+        return paths
+
+    def write(self, tx: Tx, kind: str, name: str) -> set[str]:
+        paths = set()
+        if self.inserts.get(name):
+            paths.add(self.store.insert_new(tx, kind, name, self.inserts[name]))
+        if self.upserts.get(name):
+            self.store.merge(tx, kind, name, self.upserts[name])
+            paths.add("merge")
+        return paths
+
+    def discard(self) -> None:
+        """Drop what was staged (nothing of it was written)."""
+
+
 class Loader:
     """One load: chunks added one at a time (each written in its own transaction), then ``finish``.
 
@@ -207,6 +272,8 @@ class Loader:
         self._paper_sum = 0
         #: digest of each shared node as this load left it, so later chunks skip the lookup
         self._shared: dict[str, dict[str, int]] = {label: {} for label in R.SHARED_LABELS}
+        self._batch = store.new_batch()
+        self._staged_papers = 0
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Write one chunk of papers (with the shared nodes it refers to) in one transaction."""
@@ -223,18 +290,40 @@ class Loader:
             self._paper_sum += R.digest(f"{b.paper_id}={b.load_hash}")
         stats.papers_unchanged += len(rows.papers) - len(todo)
         shared, digests = self._shared_todo(rows.shared)
-        if todo or any(new or changed for new, changed in shared.values()):
-            self._write(todo, stored, shared)
+        try:
+            self._stage(todo, stored, shared)
+        except BaseException:
+            self._batch.discard()
+            raise
         for label, values in digests.items():
             self._shared[label].update(values)
         self.say(
-            f"load: papers {len(self._seen)} read, {stats.papers_new + stats.papers_replaced} written "
+            f"load: papers {len(self._seen)} read, {stats.papers_new + stats.papers_replaced} to write "
             f"({stats.papers_unchanged} unchanged)"
         )
+        if self._batch.rows >= self.store.flush_rows:
+            self.flush()
+
+    def flush(self) -> None:
+        """Commit what is staged, in one transaction."""
+        batch = self._batch
+        if batch.rows or batch.deletes:
+            try:
+                self._paths |= batch.commit()
+            finally:
+                batch.discard()
+            self.say(f"load: papers committed ({self._staged_papers} in this transaction)")
+        self._batch = self.store.new_batch()
+        self._staged_papers = 0
+
+    def discard(self) -> None:
+        """Drop what is staged and not committed (after an error; finish() commits it instead)."""
+        self._batch.discard()
 
     def finish(self, *, prune: bool = False, keep: Collection[str] | None = None) -> LoadStats:
         """Remove papers no chunk carried (when ``prune``) and orphaned shared nodes; the load's stats."""
         store, stats = self.store, self.stats
+        self.flush()
         if prune:
             kept = set(keep or ())
             removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
@@ -287,27 +376,23 @@ class Loader:
             todo[label] = (new, changed)
         return todo, digests
 
-    def _write(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
-        store, stats, paths = self.store, self.stats, self._paths
-        existing = [b.paper_id for b in todo if b.paper_id in stored or not b.has_paper]
-        with store.transaction() as tx:
-            if existing:
-                store._delete_papers(tx, existing)
-            for label, (new, changed) in shared.items():
-                if new:
-                    paths.add(store.insert_new(tx, "node", label, new))
-                if changed:
-                    store.merge(tx, "node", label, changed)
-                stats.nodes_written += len(new) + len(changed)
-            for label in R.PAPER_LABELS:
-                rows = [r for b in todo for r in b.tables.get(label, ())]
-                if rows:
-                    paths.add(store.insert_new(tx, "node", label, rows))
-                    stats.nodes_written += len(rows)
-            for rel_type in R.LOADED_TYPES:
-                rows = [r for b in todo for r in b.tables.get(rel_type, ())]
-                if rows:
-                    paths.add(store.insert_new(tx, "rel", rel_type, rows))
+    def _stage(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
+        stats, batch = self.stats, self._batch
+        batch.delete([b.paper_id for b in todo if b.paper_id in stored or not b.has_paper])
+        for label, (new, changed) in shared.items():
+            if new:
+                batch.insert(label, new)
+            if changed:
+                batch.upsert(label, changed)
+            stats.nodes_written += len(new) + len(changed)
+        for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
+            rows = [r for b in todo for r in b.tables.get(name, ())]
+            if rows:
+                batch.insert(name, rows)
+                if name in R.LOADED_TYPES:
                     stats.rels_written += len(rows)
+                else:
+                    stats.nodes_written += len(rows)
         stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
         stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)
+        self._staged_papers += len(todo)

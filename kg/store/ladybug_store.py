@@ -15,7 +15,10 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.store import rows as R
 from kg.store import statements as S
-from kg.store.base import GraphStore, Tx
+from kg.store.base import Batch, GraphStore, Tx
+
+#: rows a load stages in CSV files before one transaction COPYs them (a bound on transaction size)
+FLUSH_ROWS = 2_000_000
 
 #: a list element the CSV reader takes back verbatim: no separators, quotes, brackets or edge spaces
 _SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\]*[^\s,\[\]{}'\"\\])?$")
@@ -32,8 +35,8 @@ class _LadybugTx(Tx):
 class LadybugStore(GraphStore):
     """A LadybugDB database at ``path``. One read-write process at a time; readers may open alongside.
 
-    ``fast=True`` inserts rows known to be new with file-based ``COPY FROM`` (CSV in a temporary
-    directory, inside the load transaction); rows a CSV cannot carry verbatim go through MERGE.
+    ``fast=True`` inserts rows known to be new with file-based ``COPY FROM`` (CSV files in a
+    temporary directory, see ``_CsvBatch``); rows a CSV cannot carry verbatim go through MERGE.
     """
 
     dialect = "ladybug"
@@ -55,7 +58,6 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
             raise StoreError(f"cannot open the LadybugDB store {p}: {_first_line(exc)}") from exc
         self._in_tx = False
-        self._tmp: Path | None = None
 
     # ----------------------------------------------------------------- primitives
     def query(self, cypher: str, params: dict | None = None) -> list[dict]:
@@ -89,46 +91,74 @@ class LadybugStore(GraphStore):
             raise
         finally:
             self._in_tx = False
-            self._drop_tmp()
         self._run("COMMIT", None)
 
     def close(self) -> None:
-        self._drop_tmp()
         if getattr(self, "_conn", None) is not None:
             self._conn.close()
             self._db.close()
             self._conn = None
 
     # ----------------------------------------------------------------- bulk path
-    def insert_new(self, tx: Tx, kind: str, name: str, rows: list[tuple]) -> str:
-        if not self.fast:
-            return super().insert_new(tx, kind, name, rows)
+    @property
+    def flush_rows(self) -> int:
+        return FLUSH_ROWS if self.fast else 0
+
+    def new_batch(self) -> Batch:
+        return _CsvBatch(self) if self.fast else Batch(self)
+
+
+class _CsvBatch(Batch):
+    """A batch whose inserted rows wait in CSV files (one per table), each read by one ``COPY FROM``.
+
+    LadybugDB pays for a commit that appends to a relationship table in proportion to what the
+    table already holds (its adjacency is rewritten), so many small commits cost quadratic time;
+    this batch lets a load stage up to ``FLUSH_ROWS`` rows on disk, outside Python's memory, and
+    commit them at once. Rows the CSV reader would not take back verbatim go through MERGE.
+    """
+
+    def __init__(self, store: LadybugStore):
+        super().__init__(store)
+        self._dir = Path(tempfile.mkdtemp(prefix="kg-load-"))
+        self._files: dict[str, tuple] = {}
+        self._counts: dict[str, int] = {}
+
+    def insert(self, name: str, rows: list[tuple]) -> None:
         plan = _plan(name)
-        copyable, unsafe = rows, [row for row in rows if not plan.safe(row)]
+        unsafe = [row for row in rows if not plan.safe(row)]
         if unsafe:
             bad = set(map(id, unsafe))
-            copyable = [row for row in rows if id(row) not in bad]
-        if copyable:
-            path = self._csv(name, plan, copyable)
-            tx.run(f"COPY {S.q(name)} FROM '{path}' (HEADER=true, PARALLEL=false)")
-        if unsafe:
-            self.merge(tx, kind, name, unsafe)
-        return "copy" if copyable else "merge"
-
-    def _csv(self, name: str, plan: _Plan, rows: list[tuple]) -> str:
-        if self._tmp is None:
-            self._tmp = Path(tempfile.mkdtemp(prefix="kg-load-"))
-        path = self._tmp / f"{name}-{len(list(self._tmp.iterdir()))}.csv"
-        with path.open("w", newline="", encoding="utf-8") as f:
+            rows = [row for row in rows if id(row) not in bad]
+            self.upsert(name, unsafe)
+        if not rows:
+            return
+        if name not in self._files:
+            f = (self._dir / f"{name}.csv").open("w", newline="", encoding="utf-8")
             w = csv.writer(f)
             w.writerow(R.columns(name))
-            w.writerows(map(plan.cells, rows) if plan.convert else rows)
-        return path.as_posix()
+            self._files[name] = (f, w)
+        w = self._files[name][1]
+        w.writerows(map(plan.cells, rows) if plan.convert else rows)
+        self._counts[name] = self._counts.get(name, 0) + len(rows)
+        self.rows += len(rows)
 
-    def _drop_tmp(self) -> None:
-        if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
-            self._tmp = None
+    def write(self, tx: Tx, kind: str, name: str) -> set[str]:
+        paths = set()
+        if self._counts.get(name):
+            f = self._files[name][0]
+            f.close()
+            tx.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false)")
+            paths.add("copy")
+        if self.upserts.get(name):
+            self.store.merge(tx, kind, name, self.upserts[name])
+            paths.add("merge")
+        return paths
+
+    def discard(self) -> None:
+        for f, _ in self._files.values():
+            f.close()
+        self._files.clear()
+        shutil.rmtree(self._dir, ignore_errors=True)
 
 
 class _Plan:
