@@ -236,3 +236,17 @@ def test_known_metrics_by_name_generic_heads_fragments_and_costs():
     assert {("UAS", "METRIC"), ("LAS", "METRIC"), ("BLEU", "METRIC"), ("F1-score", "METRIC"), ("WER", "METRIC")} <= got
     assert not {s for s, _ in got} & {"BLEU score", "F1-", "learning rate", "computational cost"}
     assert ("EM", "METRIC") not in got  # the EM algorithm is a method
+
+
+def test_language_pair_tasks_and_names_typed_data_by_their_head():
+    text = ("Results on Chinese-to-English translation improve. We train on the MUC-7 corpus and the "
+            "British National Corpus; the Chinese-English pair is harder. We address word sense disambiguation.")
+    cands = [
+        Candidate(text.index("MUC-7"), text.index("MUC-7") + 5, "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("British"), text.index("British") + 23, "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("Chinese-English"), text.index("Chinese-English") + 15, "DATASET", "ner", 1, 0.8),
+    ]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert {("Chinese-to-English translation", "TASK"), ("MUC-7", "DATASET"), ("British National Corpus", "DATASET"),
+            ("word sense disambiguation", "TASK")} <= got
+    assert "Chinese-English" not in {s for s, _ in got}

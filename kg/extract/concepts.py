@@ -88,6 +88,28 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
     return kind
 
 
+_LANGUAGE = (
+    r"(?:English|Chinese|Mandarin|Arabic|French|German|Spanish|Japanese|Korean|Czech|Turkish|Urdu|Hindi|Russian|"
+    r"Italian|Portuguese|Dutch|Romanian|Finnish|Estonian|Latvian|Lithuanian|Vietnamese|Persian|Farsi|Hebrew|Greek|"
+    r"Polish|Swedish|Danish|Norwegian|Hungarian|Thai|Indonesian|Malay|Bengali|Tamil|Telugu|Swahili|Ukrainian|Kazakh|"
+    r"Gujarati|Nepali|Sinhala|Pashto|Malagasy|Basque|Catalan|Croatian|Serbian|Slovenian|Bulgarian)"
+)
+#: "Chinese-to-English translation": a language pair with its task word names the task
+_LANGUAGE_PAIR = re.compile(
+    r"\b" + _LANGUAGE + r"(?:-to-|-|/|\s+to\s+)" + _LANGUAGE
+    + r"(\s+(?:(?:machine|speech|patent|document|text)\s+)?(?:translation|transliteration|word alignment))?\b"
+)
+#: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
+_DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
+#: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
+_DATA_HEAD_LAST = re.compile(r"\s(?:Corpus|Corpora|Treebank|Dictionary|Lexicon|Thesaurus|Dataset|Data\s+Set)$")
+
+
+def language_pair_candidates(text: str) -> list["Candidate"]:
+    """Translation tasks named by their language pair ("English-to-Czech translation")."""
+    return [Candidate(m.start(), m.end(), "TASK", "rule", 1, 0.8) for m in _LANGUAGE_PAIR.finditer(text) if m.group(1)]
+
+
 def metric_candidates(text: str) -> list["Candidate"]:
     """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
     out = []
@@ -140,7 +162,8 @@ def _kind_by_apposition(after: str) -> str:
 _TASK_HEAD_WORD = re.compile(
     r"(?<=[a-z0-9] )(?:generation|detection|segmentation|recognition|classification|translation|answering|"
     r"summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|estimation|processing|"
-    r"manipulation|understanding)\b(?![\w-])"
+    r"manipulation|understanding|extraction|alignment|disambiguation|simplification|tagging|labell?ing|linking|"
+    r"correction|adaptation|identification|normalization|transliteration)\b(?![\w-])"
 )
 #: up to three lowercase words right before a task head (searched backwards from the head: one cheap scan)
 _TASK_MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})$")
@@ -156,7 +179,9 @@ _TASK_STOP = frozenset(
     tackles address addresses study studies solve solves including include includes like accurate
     learning training based end-to-end equivariant invariant state-of-the-art sota art real-world unseen diverse
     possible aid help helps encourage encourages have has make makes made enable joint high low good poor
-    competitive systematic cyclic accurate inference""".split()
+    competitive systematic cyclic accurate inference fast domain-specific learn learns consider considers require
+    requires allow allows show shows propose proposes yield yields provide provides support supports obtain obtains
+    outperform outperforms exhibit exhibits lack lacks remain remains benefit benefits""".split()
 )
 
 
@@ -305,7 +330,7 @@ def combine_candidates(
     """Resolve candidates into non-overlapping mentions with their final kinds."""
     known_types = known_types or {}
     trimmed: list[Candidate] = []
-    candidates = list(candidates) + metric_candidates(text) + name_rule_candidates(text)
+    candidates = list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = [c for c in candidates if c.type is not None]
     candidates += [t for t in task_candidates(text) if not any(c.start < t.end and t.start < c.end for c in typed)]
@@ -340,8 +365,17 @@ def combine_candidates(
             year = re.match(r" (?:19|20)\d\d\b", text[t[1] : t[1] + 6])
             if year:
                 t = (t[0], t[1] + year.end())
-        kind = c.type if text[t[0] : t[1]].lower() in known_types or c.source == "gazetteer-domain" else (
-            task_by_head(text[t[0] : t[1]], c.type))
+        surface = text[t[0] : t[1]]
+        if c.tier < 2 and c.type != "TASK" and _LANGUAGE_PAIR.fullmatch(surface):
+            continue  # "Chinese-English" alone is the language pair of some data or task, not a name
+        if surface.lower() in known_types or c.source == "gazetteer-domain":
+            kind = c.type
+        else:
+            kind = task_by_head(surface, c.type)
+            # a name that its data head follows or ends is data: "the MUC-7 corpus", "British National Corpus"
+            if kind in ("METHOD", "TASK") and (_DATA_HEAD_LAST.search(surface) or (
+                    _DATA_HEAD_AFTER.match(text, t[1]) and not surface.islower())):
+                kind = "DATASET"
         trimmed.append(c._replace(start=t[0], end=t[1], type=kind))
 
     # acronym pairs: both forms get one type, from whatever tagged either form
@@ -429,7 +463,7 @@ def combine_candidates(
         s_start = sentence_starts[k] if k >= 0 else 0
         s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
         name = text[c.start : c.end]
-        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and looks_like_benchmark(
+        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and looks_like_benchmark(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
         ):
             c = c._replace(type="BENCHMARK")
