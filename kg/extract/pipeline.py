@@ -2,7 +2,8 @@
 
 Components (thin shells over plain functions in sentences / concepts / gazetteer):
   ``kg_sentences_v1``  rule-based sentence starts (no parser exists here)
-  ``ner``              the statistical NER trained by ``python -m kg.extract.train``
+  ``kg_tagger_v1``     the linear BIO tagger trained by ``python -m kg.extract.train`` (kg/extract/tagger.py;
+                       pipelines from before 0.2 use spaCy's CNN ``ner`` here, and still load)
   ``kg_concepts_v1``   gazetteer + name shapes + acronym pairs + NER -> concept mentions
 """
 
@@ -273,12 +274,51 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     )
 
 
+_WORKER: tuple[Language, str] | None = None
+
+
+def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:
+    """Worker side of ``extract_papers``: the forked pipeline, whole records back (no Doc pickling)."""
+    assert _WORKER is not None
+    nlp, version = _WORKER
+    return [doc_to_extraction(doc, paper, version=version)
+            for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=len(papers))]
+
+
+def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
+    chunk: list[Paper] = []
+    for paper in papers:
+        chunk.append(paper)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def extract_papers(
     papers: Iterable[Paper], *, nlp: Language | None = None, n_process: int = 1, batch_size: int = 64
 ) -> Iterator[PaperExtraction]:
-    """Extract concepts, acronyms, proposals, derivations and results from each paper's text."""
+    """Extract concepts, acronyms, proposals, derivations and results from each paper's text.
+
+    With ``n_process`` > 1, forked workers inherit the loaded pipeline and send back finished
+    records per chunk of ``batch_size`` papers: spaCy's own multiprocessing ships every Doc back
+    as bytes and left the second core mostly idle. Order is kept.
+    """
+    global _WORKER
+    import multiprocessing
+
     nlp = nlp or load_pipeline()
     version = model_version(nlp)
+    if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _WORKER = (nlp, version)
+        try:
+            with multiprocessing.get_context("fork").Pool(n_process) as pool:
+                for chunk in pool.imap(_extract_chunk, _chunks(papers, batch_size)):
+                    yield from chunk
+        finally:
+            _WORKER = None
+        return
     stream = ((p.text, p) for p in papers)
     for doc, paper in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size):
         yield doc_to_extraction(doc, paper, version=version)

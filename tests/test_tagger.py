@@ -1,0 +1,98 @@
+"""The linear BIO tagger (kg_tagger_v1) and the regex tokenizer (kg_tokenizer_v1)."""
+
+from __future__ import annotations
+
+import numpy
+import pytest
+import spacy
+
+import kg.extract.pipeline  # noqa: F401  registers the factories
+from kg.extract.tagger import LABELS, N_TAGS, decode, example_tags, training_matrix
+from kg.extract.tokenizer import doc_text, split_words
+
+
+def blank():
+    return spacy.blank("en", config={"nlp": {"tokenizer": {"@tokenizers": "kg_tokenizer_v1"}}})
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a  b", " lead", "x \n y\n", "\t\tx  ", "", "SWE-bench Verified (65.8% pass@1), GPT-4o's e.g. C++.",
+     "see https://example.org/a.b). ok", "Zoë’s naïve model\u00a0works"],
+)
+def test_tokenizer_keeps_text_exactly(text):
+    doc = blank()(text)
+    assert doc.text == text
+    assert doc_text(doc) == text
+    words, spaces = split_words(text)
+    assert "".join(w + " " * s for w, s in zip(words, spaces)) == text
+
+
+def test_tokenizer_splits_like_a_concept_needs():
+    words = [t.text for t in blank()("On SWE-bench Verified (65.8% pass@1), GPT-4o's multi-turn score.")]
+    assert words == ["On", "SWE-bench", "Verified", "(", "65.8", "%", "pass@1", ")", ",", "GPT-4o", "'s",
+                     "multi-turn", "score", "."]
+
+
+def test_decode_gives_typed_non_overlapping_spans():
+    n = len(LABELS)
+    b = lambda k: 1 + k  # noqa: E731
+    i = lambda k: 1 + n + k  # noqa: E731
+    # B-0 I-0 O | stray I-1 I-1 | B-2 then I-3 (type change starts a new span) | B-0 B-0
+    tags = numpy.array([b(0), i(0), 0, i(1), i(1), b(2), i(3), b(0), b(0)])
+    starts, ends, kinds = decode(tags)
+    assert list(zip(starts.tolist(), ends.tolist(), kinds.tolist())) == [
+        (0, 2, 0), (3, 5, 1), (5, 6, 2), (6, 7, 3), (7, 8, 0), (8, 9, 0)
+    ]
+
+
+def _fixture(nlp):
+    """Sentences where a capitalised name after 'on' is a DATASET and after 'with' a METHOD."""
+    names = ["Alpha", "Bravo", "Cobalt", "Delta", "Ember", "Falcon", "Garnet", "Harbor", "Indigo", "Juniper"]
+    texts, spans = [], []
+    for k, name in enumerate(names):
+        other = names[(k + 3) % len(names)]
+        text = f"We train {other}Net with care and report results on {name}Set today ."
+        texts.append(text)
+        spans.append([(text.index(f"{other}Net"), text.index(f"{other}Net") + len(other) + 3, "METHOD"),
+                      (text.index(f"{name}Set"), text.index(f"{name}Set") + len(name) + 3, "DATASET")])
+    return texts, spans
+
+
+def _trained(nlp):
+    tagger = nlp.add_pipe("kg_tagger_v1", config={"rows": 1 << 12})
+    texts, spans = _fixture(nlp)
+    docs = [nlp.make_doc(t) for t in texts]
+    tags = [example_tags(d, s) for d, s in zip(docs, spans)]
+    feats, gold = training_matrix(docs, tags, tagger.model.rows)
+    assert feats.shape == (sum(len(d) for d in docs), feats.shape[1]) and gold.max() < N_TAGS
+    tagger.model.fit(feats, gold, epochs=30, lr=0.5, seed=0)
+    return tagger
+
+
+def test_tiny_fit_learns_the_pattern_on_unseen_names():
+    nlp = blank()
+    _trained(nlp)
+    doc = nlp("We train KiloNet with care and report results on LimaSet today .")
+    assert [(e.text, e.label_) for e in doc.ents] == [("KiloNet", "METHOD"), ("LimaSet", "DATASET")]
+
+
+def test_batched_pipe_equals_one_by_one():
+    nlp = blank()
+    _trained(nlp)
+    texts = ["", "We train KiloNet with care .", "results on LimaSet today .", "nothing here at all"]
+    piped = [[(e.start, e.end, e.label_) for e in d.ents] for d in nlp.pipe(texts, batch_size=3)]
+    single = [[(e.start, e.end, e.label_) for e in nlp(t).ents] for t in texts]
+    assert piped == single
+    assert all(label in LABELS for doc in piped for _, _, label in doc)
+
+
+def test_save_load_round_trip(tmp_path):
+    nlp = blank()
+    tagger = _trained(nlp)
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m")
+    assert loaded.pipe_names == ["kg_tagger_v1"]
+    numpy.testing.assert_allclose(loaded.get_pipe("kg_tagger_v1").model.W, tagger.model.W, rtol=1e-2, atol=1e-3)
+    text = "We train KiloNet with care and report results on LimaSet today ."
+    assert [(e.text, e.label_) for e in loaded(text).ents] == [(e.text, e.label_) for e in nlp(text).ents]
