@@ -1,7 +1,7 @@
 // Analytics (write): LINEAGE edges child -> parent ($rows: src = child id, dst = parent id, evidence, sentences, papers, child_year, parent_year).
+// CREATE, not MERGE: clear_lineage removed every LINEAGE edge first and each (src, dst) comes once.
 UNWIND $rows AS row
 MATCH (c:Concept {id: row.src})
 MATCH (p:Concept {id: row.dst})
-MERGE (c)-[l:LINEAGE]->(p)
-SET l.evidence = row.evidence, l.sentences = row.sentences, l.papers = row.papers,
-    l.child_year = row.child_year, l.parent_year = row.parent_year
+CREATE (c)-[l:LINEAGE {evidence: row.evidence, sentences: row.sentences, papers: row.papers,
+                       child_year: row.child_year, parent_year: row.parent_year}]->(p)

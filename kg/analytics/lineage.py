@@ -153,7 +153,8 @@ def lineage_graph(
     dropped = []
     for cand in sorted(candidates.values(), key=strength):
         evidence = "+".join(k for k in ("stated", "morphology") if k in cand.kinds)
-        if nx.has_path(G, cand.parent, cand.child):
+        # a path parent -> child needs the parent to have parents and the child children: most candidates have neither
+        if G.out_degree(cand.parent) and G.in_degree(cand.child) and nx.has_path(G, cand.parent, cand.child):
             dropped.append(
                 {
                     "child": G.nodes[cand.child]["name"],

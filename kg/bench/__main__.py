@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         from kg.bench.communities import bench_communities
 
         print(f"bench: communities on {args.edges} edges ...", file=sys.stderr, flush=True)
-        results["communities"] = bench_communities(args.edges, reference_edges=args.reference_edges)
+        results["communities"] = bench_communities(args.edges, reference_edges=args.reference_edges, store_dir=Path(args.work))
         results["communities"]["measured_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
         out.write_text(json.dumps(results, indent=2) + "\n")
     from kg.bench.table import markdown_table
