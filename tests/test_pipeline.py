@@ -95,6 +95,8 @@ def test_the_sample_pipeline_is_wired(monkeypatch):
 def test_a_second_run_does_no_work_and_a_change_is_replaced(pipe_file, tmp_path):
     first = run_pipeline(load_pipeline_file(pipe_file))
     assert first.load.papers_new == 3 and first.analytics_ran
+    with open_store(str(tmp_path / "graph.lbdb"), read_only=True) as s:  # reading (kg query, reports) changes nothing
+        assert s.query("MATCH (p:Paper) RETURN count(p) AS n") == [{"n": 3}]
     second = run_pipeline(load_pipeline_file(pipe_file))
     # nothing changed: the fast path says so and does nothing
     assert second.up_to_date and second.papers == second.papers_unchanged == 3
