@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy
-from spacy.attrs import ENT_IOB, ENT_TYPE, LOWER, PREFIX, SHAPE, SUFFIX
+from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, LENGTH, LOWER, PREFIX, SHAPE, SUFFIX
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -28,8 +28,12 @@ LABELS = ("DATASET", "METHOD", "METRIC", "TASK")
 N_TAGS = 1 + 2 * len(LABELS)
 #: padding between documents in a batch: the widest window reaches this far
 PAD = 3
-_ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX]
-_L, _S, _P, _X = range(4)
+_ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX, LENGTH, IS_SPACE]
+_L, _S, _P, _X, _N, _SPACE = range(6)
+#: derived columns (not spaCy attributes): 1 in a document's first line (the title), else 0;
+#: the first stage's predicted tag (second stage only)
+_TITLE = 6
+_TAG = 7
 _MUL = numpy.uint64(0x9E3779B97F4A7C15)
 _PAD_VALUE = numpy.uint64(0x5BD1E9955BD1E995)
 _SHIFT = numpy.uint64(29)
@@ -58,6 +62,9 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
     ("p0", ((_P, 0),)),
     ("x-1", ((_X, -1),)),
     ("x+1", ((_X, 1),)),
+    ("n0s0", ((_N, 0), (_S, 0))),
+    ("title-s0", ((_TITLE, 0), (_S, 0))),
+    ("title-w0", ((_TITLE, 0), (_L, 0))),
     ("w-1w0", ((_L, -1), (_L, 0))),
     ("w0w+1", ((_L, 0), (_L, 1))),
     ("s-1s0s+1", ((_S, -1), (_S, 0), (_S, 1))),
@@ -68,6 +75,25 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
 )
 
 
+#: second stage: the first stage's tags around the token, alone and with the word (stacking
+#: stands in for a CRF's transition scores at the cost of one more gather)
+CTX_TEMPLATES: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
+    ("t0", ((_TAG, 0),)),
+    ("t-1", ((_TAG, -1),)),
+    ("t+1", ((_TAG, 1),)),
+    ("t-2", ((_TAG, -2),)),
+    ("t+2", ((_TAG, 2),)),
+    ("t-1t0", ((_TAG, -1), (_TAG, 0))),
+    ("t0t+1", ((_TAG, 0), (_TAG, 1))),
+    ("t-1t+1", ((_TAG, -1), (_TAG, 1))),
+    ("t-1w0", ((_TAG, -1), (_L, 0))),
+    ("t+1w0", ((_TAG, 1), (_L, 0))),
+    ("t-1s0", ((_TAG, -1), (_S, 0))),
+    ("t+1s0", ((_TAG, 1), (_S, 0))),
+    ("t0s0", ((_TAG, 0), (_S, 0))),
+)
+
+
 def _salt(name: str) -> numpy.uint64:
     import hashlib
 
@@ -75,6 +101,7 @@ def _salt(name: str) -> numpy.uint64:
 
 
 _SALTS = [_salt(name) for name, _ in TEMPLATES]
+_CTX_SALTS = [_salt(name) for name, _ in CTX_TEMPLATES]
 
 
 def batch_attributes(docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
@@ -92,18 +119,37 @@ def batch_attributes(docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]
     return numpy.concatenate(parts), starts
 
 
+def _title_flags(attrs: numpy.ndarray) -> numpy.ndarray:
+    """1 for the tokens before a document's first whitespace token (its title line), else 0."""
+    is_pad = attrs[:, _L] == _PAD_VALUE
+    spaces = numpy.cumsum((attrs[:, _SPACE] == 1) & ~is_pad)
+    base = numpy.maximum.accumulate(numpy.where(is_pad, spaces, 0))
+    return ((spaces - base) == 0).astype(numpy.uint64)
+
+
 def features(attrs: numpy.ndarray, rows: int) -> numpy.ndarray:
     """Feature row indices in [0, rows) for every position: an int array [templates, positions]
     (template-major, so that scoring gathers from one contiguous index row at a time)."""
+    return _hashed(numpy.concatenate([attrs, _title_flags(attrs)[:, None]], axis=1), rows, TEMPLATES, _SALTS)
+
+
+def context_features(attrs: numpy.ndarray, tags: numpy.ndarray, rows: int) -> numpy.ndarray:
+    """Second-stage feature rows from the first stage's ``tags`` (PAD rows of ``attrs`` stay PAD)."""
+    tag_col = numpy.where(attrs[:, _L] == _PAD_VALUE, _PAD_VALUE, tags.astype(numpy.uint64) + numpy.uint64(1))
+    cols = numpy.concatenate([attrs, _title_flags(attrs)[:, None], tag_col[:, None]], axis=1)
+    return _hashed(cols, rows, CTX_TEMPLATES, _CTX_SALTS)
+
+
+def _hashed(attrs: numpy.ndarray, rows: int, templates, salts) -> numpy.ndarray:
     n = len(attrs)
     # shifted copies, PAD-filled at both ends, so a window never wraps around
     padded = numpy.full((n + 2 * PAD, attrs.shape[1]), _PAD_VALUE, dtype=numpy.uint64)
     padded[PAD : PAD + n] = attrs
-    out = numpy.empty((len(TEMPLATES), n), dtype=numpy.int64)
+    out = numpy.empty((len(templates), n), dtype=numpy.int64)
     mask = numpy.uint64(rows - 1)
     with numpy.errstate(over="ignore"):
-        for t, (_name, parts) in enumerate(TEMPLATES):
-            h = numpy.full(n, _SALTS[t], dtype=numpy.uint64)
+        for t, (_name, parts) in enumerate(templates):
+            h = numpy.full(n, salts[t], dtype=numpy.uint64)
             for column, offset in parts:
                 h ^= padded[PAD + offset : PAD + offset + n, column]
                 h *= _MUL
@@ -137,23 +183,37 @@ class LinearModel:
             raise ValueError(f"rows must be a power of two, not {rows}")
         self.rows = rows
         self.W = numpy.zeros((rows, N_TAGS), dtype=numpy.float32)
+        #: added to the O score at prediction: > 0 trades recall for precision (tuned on dev)
+        self.o_bias = 0.0
+        #: optional second stage over the first stage's tags (see CTX_TEMPLATES)
+        self.W2: numpy.ndarray | None = None
 
-    def scores(self, feats: numpy.ndarray) -> numpy.ndarray:
+    def scores(self, feats: numpy.ndarray, W: numpy.ndarray | None = None) -> numpy.ndarray:
         """[positions, N_TAGS] scores of template-major ``feats``."""
+        W = self.W if W is None else W
         # one take per template: a single 3-d gather was 4x slower (cache misses on a temporary)
-        out = self.W.take(feats[0], axis=0)
+        out = W.take(feats[0], axis=0)
         for row in feats[1:]:
-            out += self.W.take(row, axis=0)
+            out += W.take(row, axis=0)
         return out
+
+    def _argmax(self, scores: numpy.ndarray) -> numpy.ndarray:
+        scores[:, 0] += self.o_bias
+        tags = scores.argmax(axis=1)
+        scores[:, 0] -= self.o_bias
+        return tags
 
     def predict_tags(self, docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Decoded tags of the whole padded batch (PAD rows are O) and each doc's first row."""
         attrs, starts = batch_attributes(docs)
-        tags = self.scores(features(attrs, self.rows)).argmax(axis=1)
-        is_pad = numpy.ones(len(attrs), dtype=bool)
-        for k, doc in enumerate(docs):
-            is_pad[starts[k] : starts[k] + len(doc)] = False
+        scores = self.scores(features(attrs, self.rows))
+        tags = self._argmax(scores)
+        is_pad = attrs[:, _L] == _PAD_VALUE
         tags[is_pad] = 0
+        if self.W2 is not None:
+            scores += self.scores(context_features(attrs, tags, len(self.W2)), self.W2)
+            tags = self._argmax(scores)
+            tags[is_pad] = 0
         return tags, starts
 
     def predict(self, docs: Sequence[Doc]) -> list[list[tuple[int, int, int]]]:
@@ -178,12 +238,14 @@ class LinearModel:
         batch: int = 256,
         seed: int = 0,
         average: bool = True,
+        offset: numpy.ndarray | None = None,
         log=None,
     ) -> None:
         """Softmax regression with AdaGrad on token rows ``feats`` [n, templates] with tags ``gold`` [n].
 
         With ``average`` the final weights are the mean over every update (as in an averaged
-        perceptron): the noisy shared annotations otherwise pull the last weights around."""
+        perceptron): the noisy shared annotations otherwise pull the last weights around.
+        ``offset`` [n, N_TAGS] is added to every token's scores (a fixed first stage)."""
         rng = numpy.random.default_rng(seed)
         n = len(gold)
         weights = numpy.ones(n, dtype=numpy.float32) if weights is None else weights.astype(numpy.float32)
@@ -198,6 +260,8 @@ class LinearModel:
                 idx = order[lo : lo + batch]
                 f = feats[idx]
                 s = self.W[f].sum(axis=1)
+                if offset is not None:
+                    s += offset[idx]
                 s -= s.max(axis=1, keepdims=True)
                 p = numpy.exp(s)
                 p /= p.sum(axis=1, keepdims=True)
@@ -244,6 +308,43 @@ def training_matrix(
         numpy.int64
     )
     return numpy.ascontiguousarray(feats[:, keep].T), numpy.concatenate(list(tags) or [numpy.zeros(0, dtype=numpy.int64)])
+
+
+def fit_stacked(
+    model: LinearModel,
+    docs: Sequence[Doc],
+    tags: Sequence[numpy.ndarray],
+    weights: Sequence[numpy.ndarray],
+    *,
+    ctx_rows: int = 1 << 15,
+    folds: int = 2,
+    log=None,
+    **fit_args,
+) -> None:
+    """Train both stages: the first on every token; the second on out-of-fold first-stage scores and
+    tags (trained on its own predictions the first stage would look surer than it is on new text)."""
+    attrs, starts = batch_attributes(docs)
+    feats = features(attrs, model.rows)
+    rows_of = [numpy.arange(s, s + len(d)) for s, d in zip(starts.tolist(), docs)]
+    keep = numpy.concatenate(rows_of)
+    gold = numpy.concatenate(list(tags))
+    w = numpy.concatenate(list(weights)).astype(numpy.float32)
+    fold = numpy.concatenate([numpy.full(len(d), k % folds) for k, d in enumerate(docs)])
+    oof = numpy.zeros((len(attrs), N_TAGS), dtype=numpy.float32)
+    for k in range(folds):
+        part = LinearModel(model.rows)
+        train_rows, test_rows = keep[fold != k], keep[fold == k]
+        part.fit(numpy.ascontiguousarray(feats[:, train_rows].T), gold[fold != k], w[fold != k], **fit_args)
+        oof[test_rows] = part.scores(feats[:, test_rows])
+        if log:
+            log(f"tagger fold {k + 1}/{folds} done")
+    model.fit(numpy.ascontiguousarray(feats[:, keep].T), gold, w, log=log, **fit_args)
+    first = model._argmax(oof)
+    first[attrs[:, _L] == _PAD_VALUE] = 0
+    ctx = LinearModel(ctx_rows)
+    ctx_feats = context_features(attrs, first, ctx_rows)
+    ctx.fit(numpy.ascontiguousarray(ctx_feats[:, keep].T), gold, w, offset=oof[keep], log=log, **fit_args)
+    model.W2 = ctx.W
 
 
 # --------------------------------------------------------------------------- spaCy component
@@ -300,15 +401,22 @@ class LinearTagger:
         path.mkdir(parents=True, exist_ok=True)
         # float16 halves the shipped size; scores are sums of ~20 weights, far above its precision
         numpy.save(path / "weights.npy", self.model.W.astype(numpy.float16))
-        (path / "cfg.json").write_text(
-            json.dumps({"rows": self.model.rows, "labels": list(LABELS), "templates": [t for t, _ in TEMPLATES]}), "utf-8"
-        )
+        if self.model.W2 is not None:
+            numpy.save(path / "weights2.npy", self.model.W2.astype(numpy.float16))
+        cfg = {"rows": self.model.rows, "o_bias": self.model.o_bias, "labels": list(LABELS),
+               "templates": [t for t, _ in TEMPLATES], "ctx_templates": [t for t, _ in CTX_TEMPLATES],
+               "stages": 1 if self.model.W2 is None else 2}
+        (path / "cfg.json").write_text(json.dumps(cfg), "utf-8")
 
     def from_disk(self, path, *, exclude=()) -> "LinearTagger":
         path = Path(path)
         cfg = json.loads((path / "cfg.json").read_text("utf-8"))
-        if cfg["labels"] != list(LABELS) or cfg["templates"] != [t for t, _ in TEMPLATES]:
+        if (cfg["labels"] != list(LABELS) or cfg["templates"] != [t for t, _ in TEMPLATES]
+                or cfg.get("ctx_templates", []) not in ([], [t for t, _ in CTX_TEMPLATES])):
             raise ValueError(f"{path}: tagger weights were trained with other labels or feature templates")
         self.model = LinearModel(cfg["rows"])
         self.model.W = numpy.load(path / "weights.npy").astype(numpy.float32)
+        self.model.o_bias = float(cfg.get("o_bias", 0.0))
+        if cfg.get("stages", 1) == 2:
+            self.model.W2 = numpy.load(path / "weights2.npy").astype(numpy.float32)
         return self
