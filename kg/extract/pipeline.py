@@ -9,13 +9,14 @@ Components (thin shells over plain functions in sentences / concepts / gazetteer
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy
 import spacy
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -44,6 +45,12 @@ _BREAK = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])|\n")
 
 def sentence_starts(text: str) -> list[int]:
     """Character offsets where sentences start: after a newline, and after . ! ? before a capital."""
+    # four stages ask for the same text's sentences in turn: compute them once
+    return list(_sentence_starts(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _sentence_starts(text: str) -> tuple[int, ...]:
     starts = [0]
     for m in _BREAK.finditer(text):
         if m.group(0) != "\n" and _NO_BREAK_BEFORE.search(text[max(0, m.start() - 8) : m.end()]):
@@ -53,7 +60,7 @@ def sentence_starts(text: str) -> list[int]:
             nxt += 1
         if nxt < len(text) and nxt > starts[-1]:
             starts.append(nxt)
-    return starts
+    return tuple(starts)
 
 
 @Language.factory("kg_sentences_v1", default_config={})
@@ -142,11 +149,14 @@ class ConceptTagger:
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         cands: list[Candidate] = []
+        # token offsets and entities in one array read: Span objects per entity cost more than the rest
+        arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
         if self.use_ner:
-            for ent in doc.ents:
-                if ent.text.islower() and len(ent.text.split()) > self.ner_max_lower_words:
+            for start, end, label in _entity_chars(arr, self.nlp.vocab.strings):
+                phrase = text[start:end]
+                if phrase.islower() and len(phrase.split()) > self.ner_max_lower_words:
                     continue
-                cands.append(Candidate(ent.start_char, ent.end_char, ent.label_, "ner", 1, 0.8))
+                cands.append(Candidate(start, end, label, "ner", 1, 0.8))
         strings = self.nlp.vocab.strings
         for match_id, s, e in self.matcher(doc):
             entry = self.lookup[strings[match_id]]
@@ -170,8 +180,7 @@ class ConceptTagger:
             kind = by_pos.get((p.short_start, p.short_end))
             typed_pairs.append((*p, kind))
         doc._.kg_acronyms = typed_pairs
-        spans = [doc.char_span(m.start, m.end, label=m.type, alignment_mode="contract") for m in mentions]
-        doc.ents = spacy.util.filter_spans([s for s in spans if s is not None])
+        _write_entities(doc, arr, mentions, self.nlp.vocab.strings)
         return doc
 
     def to_disk(self, path, *, exclude=()):
@@ -184,6 +193,39 @@ class ConceptTagger:
         if gz.exists():
             self.set_gazetteer(load_gazetteer(gz))
         return self
+
+
+def _entity_chars(arr: numpy.ndarray, strings) -> list[tuple[int, int, str]]:
+    """(start char, end char, label) of the entities in ``arr`` = to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE])."""
+    iob = arr[:, 2]
+    begins = numpy.flatnonzero(iob == 3)
+    if not len(begins):
+        return []
+    # an entity runs from its B token over the I tokens that follow
+    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(iob))
+    last = not_inside[numpy.searchsorted(not_inside, begins, side="right")] - 1
+    return [(s, e, strings[k]) for s, e, k in zip(
+        arr[begins, 0].tolist(), (arr[last, 0] + arr[last, 1]).tolist(), arr[begins, 3].tolist())]
+
+
+def _write_entities(doc: Doc, arr: numpy.ndarray, mentions, strings) -> None:
+    """Set ``doc.ents`` to the mentions (token spans inside their characters, longest first on overlap)."""
+    n = len(doc)
+    if not n:
+        return
+    starts = arr[:, 0]
+    ends = arr[:, 0] + arr[:, 1]
+    iob = [2] * n
+    kind = [0] * n
+    ordered = sorted(mentions, key=lambda m: (m.start - m.end, m.start))
+    first = numpy.searchsorted(starts, [m.start for m in ordered], side="left").tolist()
+    after = numpy.searchsorted(ends, [m.end for m in ordered], side="right").tolist()
+    for m, a, b in zip(ordered, first, after):
+        if b <= a or any(x != 2 for x in iob[a:b]):
+            continue
+        iob[a : b] = [3] + [1] * (b - a - 1)
+        kind[a:b] = [strings.add(m.type)] * (b - a)
+    doc.from_array([ENT_IOB, ENT_TYPE], numpy.array([iob, kind], dtype=numpy.uint64).T.copy())
 
 
 # --------------------------------------------------------------------------- API
