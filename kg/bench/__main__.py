@@ -6,6 +6,7 @@ into kg/bench/results.json (a run of one size keeps the others' figures).
     python -m kg.bench                       # 10k and 100k papers, communities on 1M edges
     python -m kg.bench --papers 10000        # one size
     python -m kg.bench --papers 1000000 --skip-communities   # the 1M run (about an hour)
+    python -m kg.bench --papers "" --analytics-papers 0      # only communities on 1M edges
     KG_BENCH_NEO4J=bolt://localhost:7687 python -m kg.bench  # also load into Neo4j
 """
 
@@ -74,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reference-edges", type=int, default=200_000,
                         help="edges given to the naive (networkx Louvain) community reference")
     parser.add_argument("--skip-communities", action="store_true")
+    parser.add_argument("--analytics-papers", type=int, default=100_000,
+                        help="papers of the synthetic store run_analytics is timed on (0: skip)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--n-process", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--naive-sample", type=int, default=1000, help="papers given to the naive references")
@@ -107,10 +110,24 @@ def main(argv: list[str] | None = None) -> int:
         results["communities"] = bench_communities(args.edges, reference_edges=args.reference_edges, store_dir=Path(args.work))
         results["communities"]["measured_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
         out.write_text(json.dumps(results, indent=2) + "\n")
+    if args.analytics_papers:
+        print(f"bench: analytics on a {args.analytics_papers}-paper store ...", file=sys.stderr, flush=True)
+        results["analytics_at_scale"] = run_analytics_size(args.analytics_papers, args)
+        results["analytics_at_scale"]["measured_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+        out.write_text(json.dumps(results, indent=2) + "\n")
     from kg.bench.table import markdown_table
 
     print(markdown_table(results))
     return 0
+
+
+def run_analytics_size(n: int, args) -> dict:
+    """``run_analytics`` on an n-paper synthetic store, in a child process (its own peak memory)."""
+    cmd = [sys.executable, "-m", "kg.bench.analytics", str(n), str(args.seed), args.work]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        return {"papers": n, "status": "failed", "stderr_tail": proc.stderr[-3000:]}
+    return {"status": "ok", **json.loads(proc.stdout.strip().splitlines()[-1])}
 
 
 if __name__ == "__main__":

@@ -23,6 +23,8 @@ from typing import Any
 
 from kg.synth.generate import SynthConfig, make_paper
 
+COPY_ROWS = 50_000
+
 
 def graph_tables(papers: int, seed: int) -> dict[str, list[dict]]:
     """Node and relationship rows (by table name) of the synthetic corpus' first ``papers`` papers."""
@@ -68,7 +70,7 @@ def write_store(target: Path, tables: dict[str, list[dict]]) -> dict[str, int]:
     from kg.store import open_store
     from kg.store import rows as R
 
-    shutil.rmtree(target, ignore_errors=True)
+    remove_store(target)
     tmp = target.with_name(target.name + "-csv")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
@@ -78,15 +80,26 @@ def write_store(target: Path, tables: dict[str, list[dict]]) -> dict[str, int]:
         for name in ("Paper", "Author", "Concept", "AUTHORED", "MENTIONS", "PROPOSES", "DERIVED_FROM"):
             rows = tables.get(name, [])
             columns = R.columns(name)
-            path = tmp / f"{name}.csv"
-            with path.open("w", newline="", encoding="utf-8") as f:
-                w = csv.writer(f)
-                w.writerow(columns)
-                w.writerows([_cell(r.get(c)) for c in columns] for r in rows)
-            store.execute(f"COPY {name} FROM '{path.as_posix()}' (HEADER=true, PARALLEL=false)")
+            # bounded CSV files: the rows of one table are written and copied COPY_ROWS at a time
+            for k in range(0, len(rows), COPY_ROWS):
+                path = tmp / f"{name}-{k}.csv"
+                with path.open("w", newline="", encoding="utf-8") as f:
+                    w = csv.writer(f)
+                    w.writerow(columns)
+                    w.writerows([_cell(r.get(c)) for c in columns] for r in rows[k : k + COPY_ROWS])
+                store.execute(f"COPY {name} FROM '{path.as_posix()}' (HEADER=true, PARALLEL=false)")
             counts[name] = len(rows)
     shutil.rmtree(tmp, ignore_errors=True)
     return counts
+
+
+def remove_store(target: Path) -> None:
+    """Delete an embedded store: LadybugDB keeps a file (not a directory) and a .wal beside it."""
+    for path in target.parent.glob(target.name + "*"):
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
 
 
 def _cell(value: Any) -> Any:
@@ -113,7 +126,7 @@ def bench_analytics_store(papers: int, *, seed: int = 1, work: Path = Path(".kg/
         start = time.perf_counter()
         summary = run_analytics(store, seed=42)
         seconds = time.perf_counter() - start
-    shutil.rmtree(target, ignore_errors=True)
+    remove_store(target)
     return {
         "papers": papers,
         "rows": counts,

@@ -12,7 +12,6 @@ on a networkx graph of the first papers, up to ``reference_edges`` edges.
 from __future__ import annotations
 
 import gc
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -111,7 +110,7 @@ def _reference(pairs: list[tuple[str, str]], seed: int) -> dict[str, Any]:
 def _through_store(pairs: list[tuple[str, str]], store_dir: Path, seed: int) -> dict[str, Any]:
     """The communities step of ``run_analytics`` on an embedded store holding only these authorships."""
     from kg.analytics.run import write_communities
-    from kg.bench.analytics import write_store
+    from kg.bench.analytics import remove_store, write_store
     from kg.models import AnalyticsSummary
     from kg.store import open_store
 
@@ -135,7 +134,7 @@ def _through_store(pairs: list[tuple[str, str]], store_dir: Path, seed: int) -> 
             write_communities(store, summary, seed=seed)
             seconds = time.perf_counter() - start
     finally:
-        shutil.rmtree(target, ignore_errors=True)
+        remove_store(target)
     return {
         "function": "kg.analytics.run.write_communities on the embedded store (Cypher read, compute, UNWIND writes)",
         "setup_seconds": round(setup, 1),
