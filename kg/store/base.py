@@ -198,6 +198,14 @@ def _norm(value):
     return value
 
 
+#: statements removing nodes nothing refers to any more; results first, as they refer to concepts
+ORPHANS = (
+    "load/remove_orphan_results",
+    "load/remove_orphan_authors",
+    "load/remove_orphan_affiliations",
+    "load/remove_orphan_concepts",
+)
+
 #: the order a batch is written in: nodes before the edges that need them
 TABLES = (*R.SHARED_LABELS, *R.PAPER_LABELS, *R.LOADED_TYPES)
 
@@ -335,7 +343,7 @@ class Loader:
                 self.say(f"load: {len(removed)} papers removed")
         # always: a run killed before this step leaves orphans that only this step removes
         with store.transaction() as tx:
-            for name in ("load/remove_orphan_authors", "load/remove_orphan_affiliations", "load/remove_orphan_concepts"):
+            for name in ORPHANS:
                 out = tx.run(store.named(name))
                 stats.orphans_removed += int(out[0]["removed"]) if out else 0
         total = self._paper_sum + sum(sum(d.values()) for d in self._shared.values())

@@ -15,7 +15,7 @@ from pathlib import Path
 from kg.errors import StoreError
 from kg.store import rows as R
 from kg.store import statements as S
-from kg.store.base import Batch, GraphStore, Tx
+from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 
 #: rows a load stages in CSV files before one transaction COPYs them (a bound on transaction size)
 FLUSH_ROWS = 2_000_000
@@ -122,9 +122,14 @@ class _CsvBatch(Batch):
         self._dir = Path(tempfile.mkdtemp(prefix="kg-load-"))
         self._files: dict[str, tuple] = {}
         self._counts: dict[str, int] = {}
+        self._hashes: list[dict] = []
 
     def insert(self, name: str, rows: list[tuple]) -> None:
         plan = _plan(name)
+        if name == "Paper":  # written without their fingerprint, set once every row is in (see commit)
+            at = R.LOAD_HASH_AT
+            self._hashes.extend({"id": r[0], "load_hash": r[at]} for r in rows)
+            rows = [(*r[:at], None, *r[at + 1 :]) for r in rows]
         unsafe = [row for row in rows if not plan.safe(row)]
         if unsafe:
             bad = set(map(id, unsafe))
@@ -142,16 +147,35 @@ class _CsvBatch(Batch):
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
 
-    def write(self, tx: Tx, kind: str, name: str) -> set[str]:
-        paths = set()
-        if self._counts.get(name):
-            f = self._files[name][0]
-            f.close()
-            tx.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false)")
-            paths.add("copy")
-        if self.upserts.get(name):
-            self.store.merge(tx, kind, name, self.upserts[name])
-            paths.add("merge")
+    def commit(self) -> set[str]:
+        """Each COPY commits on its own (several times faster than inside one transaction);
+        crash safety comes from the papers' fingerprints, set in one last transaction: a run
+        killed before it leaves papers without one, which the next run deletes and writes again,
+        and shared nodes it leaves unused are removed as orphans."""
+        store, paths = self.store, set()
+        for ids in R.chunks(self.deletes, UNWIND_BATCH):
+            with store.transaction() as tx:
+                store._delete_papers(tx, ids)
+        each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
+        for name in TABLES:
+            kind = "rel" if name in R.LOADED_TYPES else "node"
+            if self._counts.get(name):
+                if name == "Result":  # a killed run may have left results whose paper is rewritten now
+                    with store.transaction() as tx:
+                        tx.run(store.named("load/remove_orphan_results"))
+                f = self._files[name][0]
+                f.close()
+                each.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false)")
+                paths.add("copy")
+            if self.upserts.get(name):
+                with store.transaction() as tx:
+                    store.merge(tx, kind, name, self.upserts[name])
+                paths.add("merge")
+        if self._hashes:
+            with store.transaction() as tx:
+                stmt = store.named("load/set_load_hashes")
+                for part in R.chunks(self._hashes, UNWIND_BATCH):
+                    tx.run(stmt, {"rows": part})
         return paths
 
     def discard(self) -> None:

@@ -15,9 +15,11 @@ from kg.store.schema import NODES, RELATIONSHIPS, node, relationship
 LOAD_FILES = (
     "load/paper_hashes",
     "load/paper_hashes_of",
+    "load/set_load_hashes",
     "load/delete_paper_results",
     "load/delete_paper_derivations",
     "load/delete_papers",
+    "load/remove_orphan_results",
     "load/remove_orphan_authors",
     "load/remove_orphan_affiliations",
     "load/remove_orphan_concepts",
@@ -140,7 +142,8 @@ def neo4j_statements() -> list[dict]:
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
     for name in LOAD_FILES:
-        out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": ["ids"]})
+        params = ["rows"] if name == "load/set_load_hashes" else ["ids"]
+        out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": params})
     for n in NODES:
         out.append({"name": f"count:{n.label}", "cypher": count_nodes(n.label), "parameters": []})
         out.append({"name": f"dump:{n.label}", "cypher": dump_nodes(n.label), "parameters": []})
