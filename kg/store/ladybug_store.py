@@ -188,30 +188,25 @@ class _CsvBatch(Batch):
 class _Plan:
     """How rows of one table go to CSV: which cells need converting, which rows need checking.
 
-    The csv module writes None as an empty cell (read back as null), ints with str and floats
-    with repr, as the CSV reader wants; lists and booleans are converted here. A row the CSV
+    The csv module writes None as an empty cell (read back as null), ints with str, floats with
+    repr, booleans as True/False and lists of ints as "[0, 15]", all as the CSV reader wants;
+    only lists of strings are converted here (str() would quote their elements). A row the
     reader would not take back verbatim (a "NULL" string, an unsafe list element, a non-finite
     float) goes through MERGE instead.
     """
 
     def __init__(self, name: str):
         types = R.column_types(name)
-        self.lists = [i for i, t in enumerate(types) if t.endswith("[]")]
-        self.bools = [i for i, t in enumerate(types) if t == "BOOL"]
         self.string_lists = [i for i, t in enumerate(types) if t == "STRING[]"]
         self.doubles = [i for i, t in enumerate(types) if t == "DOUBLE"]
-        self.convert = bool(self.lists or self.bools)
+        self.convert = bool(self.string_lists)
 
     def cells(self, row: tuple) -> list:
         out = list(row)
-        for i in self.lists:
+        for i in self.string_lists:
             v = out[i]
             if v is not None:
-                out[i] = "[" + ",".join(map(str, v)) + "]"
-        for i in self.bools:
-            v = out[i]
-            if v is not None:
-                out[i] = "true" if v else "false"
+                out[i] = "[" + ",".join(v) + "]"
         return out
 
     def safe(self, row: tuple) -> bool:
