@@ -87,7 +87,8 @@ class SentenceSetter:
 
 @Language.factory(
     "kg_concepts_v1",
-    default_config={"use_shapes": True, "min_precision": 0.6, "min_count": 2.0, "use_ner": True, "ner_max_lower_words": 1},
+    default_config={"use_shapes": True, "min_precision": 0.6, "min_count": 2.0, "use_ner": True, "ner_max_lower_words": 1,
+                    "ner_lower_word_needs_gazetteer": False},
 )
 def make_concepts(
     nlp: Language,
@@ -97,10 +98,11 @@ def make_concepts(
     min_count: float,
     use_ner: bool,
     ner_max_lower_words: int,
+    ner_lower_word_needs_gazetteer: bool,
 ) -> "ConceptTagger":
     return ConceptTagger(
         nlp, name, use_shapes=use_shapes, min_precision=min_precision, min_count=min_count, use_ner=use_ner,
-        ner_max_lower_words=ner_max_lower_words,
+        ner_max_lower_words=ner_max_lower_words, ner_lower_word_needs_gazetteer=ner_lower_word_needs_gazetteer,
     )
 
 
@@ -108,11 +110,15 @@ class ConceptTagger:
     """Gazetteer matching, name shapes and acronym pairs, combined with the NER's entities."""
 
     def __init__(
-        self, nlp, name, *, use_shapes=True, min_precision=0.6, min_count=2.0, use_ner=True, ner_max_lower_words=1
+        self, nlp, name, *, use_shapes=True, min_precision=0.6, min_count=2.0, use_ner=True, ner_max_lower_words=1,
+        ner_lower_word_needs_gazetteer=False,
     ):
         # the shared sets annotate long descriptive phrases; our guidelines want names, so an
         # all-lowercase NER span longer than this many words is dropped
         self.ner_max_lower_words = ner_max_lower_words
+        # the linear tagger labels tokens one by one and leaves lone modifiers ("equivariant",
+        # "contrastive") of longer phrases: a single lowercase word then needs the gazetteer's support
+        self.ner_lower_word_needs_gazetteer = ner_lower_word_needs_gazetteer
         self.nlp = nlp
         self.name = name
         self.use_shapes = use_shapes
@@ -154,8 +160,12 @@ class ConceptTagger:
         if self.use_ner:
             for start, end, label in _entity_chars(arr, self.nlp.vocab.strings):
                 phrase = text[start:end]
-                if phrase.islower() and len(phrase.split()) > self.ner_max_lower_words:
-                    continue
+                if phrase.islower():
+                    words = len(phrase.split())
+                    if words > self.ner_max_lower_words:
+                        continue
+                    if words == 1 and self.ner_lower_word_needs_gazetteer and phrase not in self.lookup:
+                        continue
                 cands.append(Candidate(start, end, label, "ner", 1, 0.8))
         strings = self.nlp.vocab.strings
         for match_id, s, e in self.matcher(doc):

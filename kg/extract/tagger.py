@@ -30,10 +30,14 @@ N_TAGS = 1 + 2 * len(LABELS)
 PAD = 3
 _ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX, LENGTH, IS_SPACE]
 _L, _S, _P, _X, _N, _SPACE = range(6)
-#: derived columns (not spaCy attributes): 1 in a document's first line (the title), else 0;
-#: the first stage's predicted tag (second stage only)
-_TITLE = 6
-_TAG = 7
+#: derived columns (not spaCy attributes): the lowercase word's first three and last four
+#: characters (spaCy's PREFIX and SUFFIX are 1 and 3); 1 in a document's first line (the title),
+#: else 0; the first stage's predicted tag (second stage only)
+_P3 = 6
+_S4 = 7
+_TITLE = 8
+_TAG = 9
+_AFFIXES: dict[int, tuple[int, int]] = {}
 _MUL = numpy.uint64(0x9E3779B97F4A7C15)
 _PAD_VALUE = numpy.uint64(0x5BD1E9955BD1E995)
 _SHIFT = numpy.uint64(29)
@@ -63,6 +67,10 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = (
     ("x-1", ((_X, -1),)),
     ("x+1", ((_X, 1),)),
     ("n0s0", ((_N, 0), (_S, 0))),
+    ("p3", ((_P3, 0),)),
+    ("s4", ((_S4, 0),)),
+    ("s4-1", ((_S4, -1),)),
+    ("s4+1", ((_S4, 1),)),
     ("title-s0", ((_TITLE, 0), (_S, 0))),
     ("title-w0", ((_TITLE, 0), (_L, 0))),
     ("w-1w0", ((_L, -1), (_L, 0))),
@@ -104,16 +112,36 @@ _SALTS = [_salt(name) for name, _ in TEMPLATES]
 _CTX_SALTS = [_salt(name) for name, _ in CTX_TEMPLATES]
 
 
+def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
+    """[n, 2] hashes of each word's 3-character prefix and 4-character suffix, cached per word."""
+    import zlib
+
+    uniq, inverse = numpy.unique(lower, return_inverse=True)
+    values = numpy.empty((len(uniq), 2), dtype=numpy.uint64)
+    cache = _AFFIXES
+    for k, key in enumerate(uniq.tolist()):
+        pair = cache.get(key)
+        if pair is None:
+            word = strings[key] if key in strings else ""
+            # crc32, not hash(): Python's str hash changes from process to process
+            pair = (zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
+            if len(cache) < 2_000_000:
+                cache[key] = pair
+        values[k] = pair
+    return values[inverse.ravel()]
+
+
 def batch_attributes(docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     """The attribute rows of every doc, PAD rows before, between and after; and each doc's first row."""
-    pad = numpy.full((PAD, len(_ATTRS)), _PAD_VALUE, dtype=numpy.uint64)
+    pad = numpy.full((PAD, len(_ATTRS) + 2), _PAD_VALUE, dtype=numpy.uint64)
     parts = [pad]
     starts = numpy.empty(len(docs), dtype=numpy.int64)
     at = PAD
     for k, doc in enumerate(docs):
         starts[k] = at
         if len(doc):
-            parts.append(doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS)))
+            base = doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS))
+            parts.append(numpy.concatenate([base, _affix_columns(base[:, _L], doc.vocab.strings)], axis=1))
         parts.append(pad)
         at += len(doc) + PAD
     return numpy.concatenate(parts), starts

@@ -59,14 +59,14 @@ def tagger_data(nlp: Language, by_source: dict[str, list[Example]], weights: dic
 
 def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, rows: int = 1 << 17,
           lr: float = 0.05, corpus_weight: float = 4.0, tdmsci_weight: float = 3.0, shared_weight: float = 0.2,
-          max_lower_words: int = 3, o_bias: float = 0.75) -> dict:
+          max_lower_words: int = 3, o_bias: float = 0.5) -> dict:
     """Train and write the pipeline; return the model card figures."""
     started = time.time()
     by_source, counts = training_examples()
     nlp = blank_pipeline_with_tokenizer()
     nlp.add_pipe("kg_sentences_v1", name="kg_sentences")
     tagger = nlp.add_pipe("kg_tagger_v1", name="kg_tagger", config={"rows": rows})
-    concepts = nlp.add_pipe("kg_concepts_v1", name="kg_concepts", config={"ner_max_lower_words": max_lower_words})
+    concepts = nlp.add_pipe("kg_concepts_v1", name="kg_concepts", config={"ner_max_lower_words": max_lower_words, "ner_lower_word_needs_gazetteer": True})
     unique = list({e.id: e for examples in by_source.values() for e in examples}.values())
     gaz = build_gazetteer(unique, kb_terms(), tokenizer=nlp.tokenizer)
     concepts.set_gazetteer(gaz)
@@ -107,8 +107,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus-weight", type=float, default=4.0, help="weight of the in-domain annotations (default 4)")
     parser.add_argument("--tdmsci-weight", type=float, default=3.0, help="weight of TDMSci train sentences (default 3)")
     parser.add_argument("--shared-weight", type=float, default=0.2, help="weight of SciERC and SciREX (default 0.2)")
-    parser.add_argument("--o-bias", type=float, default=0.75,
-                        help="added to the tagger's O score: precision over recall (default 0.75, tuned on dev)")
+    parser.add_argument("--o-bias", type=float, default=0.5,
+                        help="added to the tagger's O score: precision over recall (default 0.5, tuned on dev)")
     parser.add_argument("--max-lower-words", type=int, default=3,
                         help="kg_concepts drops all-lowercase tagger spans longer than this (default 3)")
     parser.add_argument("--no-card", action="store_true", help="skip dev scoring and the model card")
