@@ -1,0 +1,104 @@
+"""The loader in chunks: a graph split or streamed in pieces loads like the whole graph at once."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg.store.base as base
+import kg.store.ladybug_store as lb
+from fixtures.graph import FIXTURE
+from kg.errors import StoreError
+from kg.store import canonical_dump, open_store
+from kg.store import rows as R
+from test_store import changed, clean_build, without_paper
+
+
+def chunks_of(graph, size: int) -> list:
+    return list(R.split_graph(graph, size))
+
+
+def test_split_graph_keeps_every_record_once_and_each_chunk_has_its_shared_nodes():
+    parts = chunks_of(FIXTURE, 2)
+    assert len(parts) == -(-len({p.id for p in FIXTURE.papers} | {d.evidence.paper_id for d in FIXTURE.derivations}) // 2)
+    for attr in ("papers", "authorships", "paper_affiliations", "mentions", "proposals", "derivations", "results"):
+        assert sorted(map(repr, (r for p in parts for r in getattr(p, attr)))) == sorted(map(repr, getattr(FIXTURE, attr)))
+    for p in parts:
+        authors = {a.id for a in p.authors}
+        assert {a.author_id for a in p.authorships} <= authors
+        assert {m.concept_id for m in p.mentions} <= {c.id for c in p.concepts}
+    # an author of papers in two chunks is carried by both (and must be loaded once)
+    per_chunk = [{a.id for a in p.authors} for p in parts]
+    assert any(per_chunk[i] & per_chunk[j] for i in range(len(parts)) for j in range(i + 1, len(parts)))
+
+
+def test_fingerprints_do_not_depend_on_chunking_or_record_order():
+    whole = {b.paper_id: b.load_hash for b in R.chunk_rows(FIXTURE).papers}
+    parts = {b.paper_id: b.load_hash for p in chunks_of(FIXTURE, 2) for b in R.chunk_rows(p).papers}
+    shuffled = FIXTURE.model_copy(update={"mentions": FIXTURE.mentions[::-1], "authorships": FIXTURE.authorships[::-1]})
+    assert whole == parts == {b.paper_id: b.load_hash for b in R.chunk_rows(shuffled).papers}
+
+
+@pytest.mark.parametrize("size", [1, 2, 3])
+def test_loading_in_chunks_equals_loading_the_whole_graph(store, size):
+    expected = clean_build(store, FIXTURE)
+    store.execute("MATCH (n) DETACH DELETE n")
+    stats = store.load_chunks(chunks_of(FIXTURE, size))
+    assert canonical_dump(store) == expected
+    # shared nodes repeated across chunks are written once, not duplicated
+    assert store.counts()["nodes"]["Author"] == len({a.author_id for a in FIXTURE.authorships})
+    assert stats.papers_new == len(FIXTURE.papers)
+    assert stats.graph_hash == store.load(FIXTURE).graph_hash
+
+
+def test_a_streamed_rebuild_writes_nothing_and_replaces_a_changed_paper(store):
+    store.load_chunks(iter(chunks_of(FIXTURE, 2)))
+    again = store.load_chunks(iter(chunks_of(FIXTURE, 3)))
+    assert again.nodes_written == again.rels_written == 0
+    assert again.papers_unchanged == len(FIXTURE.papers)
+    v2 = changed(FIXTURE)
+    stats = store.load_chunks(chunks_of(v2, 2), prune=True)
+    assert stats.papers_replaced == 1
+    assert canonical_dump(store) == clean_build(store, v2)
+
+
+def test_a_shared_node_changed_in_a_later_chunk_takes_the_last_values(store):
+    first, *rest = chunks_of(FIXTURE, 2)
+    later = {c.id for p in rest for c in p.concepts}
+    concept = next(c.id for c in first.concepts if c.id in later)  # in the first chunk and a later one
+    renamed = [
+        p.model_copy(update={"concepts": [c.model_copy(update={"aliases": ["late alias"]}) if c.id == concept else c for c in p.concepts]})
+        for p in rest
+    ]
+    store.load_chunks([first, *renamed])
+    got = store.query("MATCH (c:Concept {id: $id}) RETURN c.aliases AS a", {"id": concept})
+    assert got == [{"a": ["late alias"]}]
+    assert store.counts()["nodes"]["Concept"] == len({c.id for p in chunks_of(FIXTURE, 2) for c in p.concepts})
+
+
+def test_a_paper_in_two_chunks_is_refused(store):
+    part = chunks_of(FIXTURE, 2)[0]
+    with pytest.raises(StoreError, match="two chunks"):
+        store.load_chunks([part, part])
+
+
+def test_prune_keeps_the_papers_listed_in_keep(store):
+    store.load(FIXTURE)
+    gone, kept = FIXTURE.papers[0].id, FIXTURE.papers[1].id
+    rest = without_paper(without_paper(FIXTURE, gone), kept)
+    stats = store.load_chunks(chunks_of(rest, 2), prune=True, keep={kept})
+    assert stats.papers_removed == 1
+    assert canonical_dump(store) == clean_build(store, without_paper(FIXTURE, gone))
+
+
+def test_many_small_commits_give_the_graph_of_one(tmp_path, monkeypatch):
+    """LadybugDB bulk path: FLUSH_ROWS bounds the transaction; any bound writes the same graph."""
+    dumps = []
+    for flush in (1, 50, 10_000_000):
+        monkeypatch.setattr(lb, "FLUSH_ROWS", flush)
+        monkeypatch.setattr(base, "PAPER_BATCH", 2)
+        with open_store(str(tmp_path / f"g{flush}.lbdb")) as s:
+            s.apply_schema()
+            s.load(FIXTURE)
+            s.load(changed(FIXTURE), prune=True)
+            dumps.append(canonical_dump(s))
+    assert dumps[0] == dumps[1] == dumps[2]
