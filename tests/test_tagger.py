@@ -96,3 +96,25 @@ def test_save_load_round_trip(tmp_path):
     numpy.testing.assert_allclose(loaded.get_pipe("kg_tagger_v1").model.W, tagger.model.W, rtol=1e-2, atol=1e-3)
     text = "We train KiloNet with care and report results on LimaSet today ."
     assert [(e.text, e.label_) for e in loaded(text).ents] == [(e.text, e.label_) for e in nlp(text).ents]
+
+
+def test_entity_offsets_read_from_arrays_match_doc_ents():
+    from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
+    from spacy.tokens import Span
+
+    from kg.extract.pipeline import _entity_chars, _write_entities
+    from kg.extract.concepts import Candidate
+
+    nlp = blank()
+    doc = nlp("We train Graph Neural Networks (GNNs) on SWE-bench Verified and ImageNet.")
+    doc.ents = [Span(doc, 2, 5, label="METHOD"), Span(doc, 6, 7, label="METHOD"), Span(doc, 9, 11, label="DATASET")]
+    arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+    assert _entity_chars(arr, nlp.vocab.strings) == [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+    text = doc.text
+    # overlapping mentions: the longer wins; a span cut inside a token keeps the whole tokens inside it
+    mentions = [Candidate(text.index("Graph"), text.index(" (GNNs"), "METHOD", "ner", 1, 0.8),
+                Candidate(text.index("Neural"), text.index(" (GNNs"), "TASK", "ner", 1, 0.8),
+                Candidate(text.index("ImageNet"), text.index("ImageNet") + 5, "DATASET", "ner", 1, 0.8),
+                Candidate(text.index("SWE"), text.index(" and"), "BENCHMARK", "ner", 1, 0.8)]
+    _write_entities(doc, arr, mentions, nlp.vocab.strings)
+    assert [(e.text, e.label_) for e in doc.ents] == [("Graph Neural Networks", "METHOD"), ("SWE-bench Verified", "BENCHMARK")]
