@@ -160,6 +160,10 @@ class GraphStore(ABC):
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
+    def is_empty(self, label: str) -> bool:
+        """True when no ``label`` node is stored."""
+        return not self.query(S.any_node(label))
+
     def stored_load_hashes(self, ids: list[str]) -> dict[str, str | None]:
         """{paper id: stored load_hash} for those of ``ids`` that have a Paper node."""
         out: dict[str, str | None] = {}
@@ -295,6 +299,8 @@ class Loader:
         #: digest of each shared node as this load left it, so later chunks skip the lookup
         self._shared: dict[str, dict[str, int]] = {label: {} for label in R.SHARED_LABELS}
         self._batch = store.new_batch()
+        #: labels with no node when the load began: nothing to look up in them (a first build)
+        self._empty = {label for label in ("Paper", *R.SHARED_LABELS) if store.is_empty(label)}
         self._staged_papers = 0
 
     def add(self, chunk: ResolvedGraph) -> None:
@@ -310,7 +316,7 @@ class Loader:
             raise StoreError(f"paper {min(twice)} is in two chunks of one load: every record of a paper belongs in one chunk")
         self._seen.update(ids)
         stats = self.stats
-        stored = self.store.stored_load_hashes(ids)
+        stored = {} if "Paper" in self._empty else self.store.stored_load_hashes(ids)
         todo = [b for b in rows.papers if not b.has_paper or stored.get(b.paper_id) != b.load_hash]
         for b in rows.papers:
             self._paper_sum += R.digest(f"{b.paper_id}={b.load_hash}")
@@ -390,7 +396,7 @@ class Loader:
                 elif before != d:  # written earlier in this load with other values: the last wins
                     changed.append(row)
             if unknown:
-                stored = self.store.stored_shared(label, [r[0] for r in unknown])
+                stored = {} if label in self._empty else self.store.stored_shared(label, [r[0] for r in unknown])
                 at = [R.columns(label).index(p) for p in S.node_properties(label)]
                 for row in unknown:
                     was = stored.get(row[0])

@@ -111,6 +111,12 @@ def lookup_nodes(label: str) -> str:
     return f"UNWIND $ids AS id MATCH (n:{q(label)} {{{q(n.key)}: id}}) RETURN {cols}"
 
 
+def any_node(label: str) -> str:
+    """One key of a ``label`` node, if there is any."""
+    n = node(label)
+    return f"MATCH (n:{q(label)}) RETURN n.{q(n.key)} AS id LIMIT 1"
+
+
 def count_nodes(label: str) -> str:
     return f"MATCH (n:{q(label)}) RETURN count(n) AS n"
 
@@ -139,6 +145,8 @@ def neo4j_statements() -> list[dict]:
         out.append({"name": f"merge:{label}", "cypher": merge_node(label), "parameters": ["rows"]})
     for label in SHARED_LABELS:
         out.append({"name": f"lookup:{label}", "cypher": lookup_nodes(label), "parameters": ["ids"]})
+    for label in ("Paper", *SHARED_LABELS):
+        out.append({"name": f"any:{label}", "cypher": any_node(label), "parameters": []})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
     for name in LOAD_FILES:
