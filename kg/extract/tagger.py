@@ -133,18 +133,23 @@ def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
 
 def batch_attributes(docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
     """The attribute rows of every doc, PAD rows before, between and after; and each doc's first row."""
-    pad = numpy.full((PAD, len(_ATTRS) + 2), _PAD_VALUE, dtype=numpy.uint64)
+    pad = numpy.full((PAD, len(_ATTRS)), _PAD_VALUE, dtype=numpy.uint64)
     parts = [pad]
     starts = numpy.empty(len(docs), dtype=numpy.int64)
     at = PAD
     for k, doc in enumerate(docs):
         starts[k] = at
         if len(doc):
-            base = doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS))
-            parts.append(numpy.concatenate([base, _affix_columns(base[:, _L], doc.vocab.strings)], axis=1))
+            parts.append(doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS)))
         parts.append(pad)
         at += len(doc) + PAD
-    return numpy.concatenate(parts), starts
+    attrs = numpy.concatenate(parts)
+    if not docs:
+        return numpy.concatenate([attrs, numpy.full((len(attrs), 2), _PAD_VALUE, dtype=numpy.uint64)], axis=1), starts
+    # affixes for the whole batch at once: one unique() and one cache lookup per distinct word
+    affixes = _affix_columns(attrs[:, _L], docs[0].vocab.strings)
+    affixes[attrs[:, _L] == _PAD_VALUE] = _PAD_VALUE
+    return numpy.concatenate([attrs, affixes], axis=1), starts
 
 
 def _title_flags(attrs: numpy.ndarray) -> numpy.ndarray:
