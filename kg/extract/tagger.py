@@ -380,6 +380,17 @@ def fit_stacked(
     model.W2 = ctx.W
 
 
+def average_models(models: Sequence[LinearModel]) -> LinearModel:
+    """One model whose weights are the mean of ``models``' (same sizes): the scores of a linear model
+    are linear in its weights, so this is an ensemble at the cost of one model."""
+    out = LinearModel(models[0].rows)
+    out.o_bias = models[0].o_bias
+    out.W = sum(m.W for m in models) / len(models)
+    if all(m.W2 is not None for m in models):
+        out.W2 = sum(m.W2 for m in models) / len(models)
+    return out
+
+
 # --------------------------------------------------------------------------- spaCy component
 
 
