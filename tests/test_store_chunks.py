@@ -102,3 +102,23 @@ def test_many_small_commits_give_the_graph_of_one(tmp_path, monkeypatch):
             s.load(changed(FIXTURE), prune=True)
             dumps.append(canonical_dump(s))
     assert dumps[0] == dumps[1] == dumps[2]
+
+
+def test_new_nodes_with_lists_append_to_a_non_empty_table(tmp_path):
+    """A list of several strings COPYed into a table that already has rows (on the 10k synthetic graph,
+    LadybugDB once misread such a CSV cell when it was quoted; lists are now written unquoted)."""
+    from kg.models import Concept, MentionEdge, concept_id
+
+    g = FIXTURE.model_copy(deep=True)
+    ev = g.mentions[0].evidence
+    extra = Concept(id=concept_id("METHOD", "conditional feature search"), name="Conditional Feature Search",
+                    kind="METHOD", aliases=["CFS", "C-F-S"], acronym="CFS", merge_rules=["acronym-context", "acronym-definition"])
+    g.concepts.append(extra)
+    g.mentions.append(MentionEdge(paper_id=ev.paper_id, concept_id=extra.id, surface="CFS", count=2, starts=[0, 9], evidence=ev))
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        s.apply_schema()
+        s.load(FIXTURE)
+        s.load(g)
+        got = s.query("MATCH (c:Concept {id: $id}) RETURN c.aliases AS a, c.merge_rules AS m", {"id": extra.id})
+        assert got == [{"a": ["CFS", "C-F-S"], "m": ["acronym-context", "acronym-definition"]}]
+        assert canonical_dump(s) == clean_build(s, g)

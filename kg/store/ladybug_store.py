@@ -21,7 +21,7 @@ from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 FLUSH_ROWS = 2_000_000
 
 #: a list element the CSV reader takes back verbatim: no separators, quotes, brackets or edge spaces
-_SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\]*[^\s,\[\]{}'\"\\])?$")
+_SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\\t\r\n]*[^\s,\[\]{}'\"\\])?$")
 
 
 class _LadybugTx(Tx):
@@ -139,7 +139,9 @@ class _CsvBatch(Batch):
             return
         if name not in self._files:
             f = (self._dir / f"{name}.csv").open("w", newline="", encoding="utf-8")
-            w = csv.writer(f)
+            # tab-separated: a list cell then needs no quotes (LadybugDB misreads quoted lists
+            # appended to a non-empty table: "[a,b]" -> cast error)
+            w = csv.writer(f, delimiter="\t")
             w.writerow(R.columns(name))
             self._files[name] = (f, w)
         w = self._files[name][1]
@@ -165,7 +167,7 @@ class _CsvBatch(Batch):
                         tx.run(store.named("load/remove_orphan_results"))
                 f = self._files[name][0]
                 f.close()
-                each.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false)")
+                each.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false, DELIM='\\t')")
                 paths.add("copy")
             if self.upserts.get(name):
                 with store.transaction() as tx:
