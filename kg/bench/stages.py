@@ -168,6 +168,8 @@ def bench_load(graph, target: str, naive_sample: int) -> dict:
         "path": getattr(stats, "path", None),
         "reload_unchanged_seconds": round(seconds_again, 2),
         "reload_papers_unchanged": getattr(again, "papers_unchanged", None),
+        # the process's peak so far (the graph in memory included), read right after the load
+        "peak_rss_mb_after_load": peak_rss_mb()["self_mb"],
     }
     result.update(naive_load(graph, _naive_target(target), naive_sample))
     if result.get("reference_rows_per_s"):
