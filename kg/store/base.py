@@ -3,13 +3,15 @@
 The loader (``GraphStore.load`` / ``load_chunks``, a ``Loader`` session underneath) is one design:
 
 1. the graph arrives in chunks of papers (``load`` cuts a whole graph into ``PAPER_BATCH``-paper
-   chunks; a streaming pipeline hands its own); each chunk is turned into rows and written in ONE
-   transaction, so memory and transaction size stay bounded;
-2. papers: every row derived from a paper is fingerprinted (``load_hash``, written on the Paper
-   node in the transaction that writes its rows); a paper whose stored fingerprint is equal is
-   skipped, a changed one is removed with everything derived from it (Results, edges,
-   DERIVED_FROM edges it supports) and written again, a new one is written; a build killed at any
-   point leaves every paper either as it was or fully written, and the next run repairs the rest;
+   chunks; a streaming pipeline hands its own); each chunk is turned into rows and staged in a
+   ``Batch``, committed when ``flush_rows`` rows wait (every chunk when 0: Neo4j, MERGE path), so
+   memory and transaction size stay bounded;
+2. papers: every row derived from a paper is fingerprinted (``load_hash``); a paper whose stored
+   fingerprint is equal is skipped, a changed one is removed with everything derived from it
+   (Results, edges, DERIVED_FROM edges it supports) and written again, a new one is written. The
+   fingerprint is written with the paper's rows in one transaction (MERGE path) or after all of
+   them (LadybugDB bulk path, see ``_CsvBatch``): a build killed at any point leaves every paper
+   either fingerprinted and complete or without a fingerprint, and the next run rewrites those;
 3. shared nodes (Author, Affiliation, Concept) of a chunk are looked up by id: new ones are
    inserted, changed ones updated with ``UNWIND $rows ... MERGE ... SET``, equal ones skipped, in
    the chunk's transaction; one seen in an earlier chunk of the same load is not looked up again;
@@ -127,7 +129,8 @@ class GraphStore(ABC):
     ) -> LoadStats:
         """Write ``graph``: idempotent, replaces changed papers; ``prune`` also removes papers not in it.
 
-        The graph is written in chunks of ``PAPER_BATCH`` papers, each chunk one transaction.
+        The graph is cut into chunks of ``PAPER_BATCH`` papers whose rows are built one chunk at a
+        time; see ``load_chunks`` for how they are committed.
         """
         self._require_writable()
         return self.load_chunks(R.split_graph(graph, PAPER_BATCH), prune=prune, progress=progress)
@@ -140,9 +143,10 @@ class GraphStore(ABC):
         keep: Collection[str] | None = None,
         progress: Progress | None = None,
     ) -> LoadStats:
-        """Write a graph given as chunks of papers, each chunk read lazily and committed on its own.
+        """Write a graph given as chunks of papers, read lazily one at a time.
 
-        Every record derived from a paper must be in that paper's chunk; shared nodes (Author,
+        Writes are staged and committed in bounded transactions (``flush_rows`` rows; every chunk
+        on its own when 0), each paper whole in one of them. Every record derived from a paper must be in that paper's chunk; shared nodes (Author,
         Affiliation, Concept) may repeat across chunks and are merged by id (the last values win).
         ``prune`` removes stored papers that no chunk carries and ``keep`` does not list.
         """
