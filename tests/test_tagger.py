@@ -118,3 +118,20 @@ def test_entity_offsets_read_from_arrays_match_doc_ents():
                 Candidate(text.index("SWE"), text.index(" and"), "BENCHMARK", "ner", 1, 0.8)]
     _write_entities(doc, arr, mentions, nlp.vocab.strings)
     assert [(e.text, e.label_) for e in doc.ents] == [("Graph Neural Networks", "METHOD"), ("SWE-bench Verified", "BENCHMARK")]
+
+
+def test_continue_bias_extends_an_entity_by_the_next_token_only_when_close():
+    from kg.extract.tagger import LinearModel
+
+    model = LinearModel(1 << 4)
+    n = len(LABELS)
+    # tokens: B-METHOD, then O beating I-METHOD by 1.0, then O beating I-METHOD by 5.0
+    scores = numpy.full((3, N_TAGS), -10.0, dtype=numpy.float32)
+    scores[0, 1 + 1] = 1.0
+    scores[1, 0], scores[1, 1 + n + 1] = 0.0, -1.0
+    scores[2, 0], scores[2, 1 + n + 1] = 0.0, -5.0
+    tags = numpy.array([2, 0, 0])
+    no_pad = numpy.zeros(3, dtype=bool)
+    assert model._continue(scores, tags, no_pad).tolist() == [2, 0, 0]
+    model.continue_bias = 1.5
+    assert model._continue(scores, tags, no_pad).tolist() == [2, 1 + n + 1, 0]

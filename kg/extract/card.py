@@ -46,7 +46,7 @@ def pipeline_description(nlp, info: dict) -> str:
             parts.append(
                 f"`kg_tagger_v1` (linear BIO tagger over hashed window features, {t.get('stages', 1)} stage(s),"
                 f" 2^{int(t.get('rows', 0)).bit_length() - 1} rows, float16 weights; softmax regression with AdaGrad,"
-                f" averaged over updates and over {t.get('seeds_averaged', 1)} seed(s); O bias {t.get('o_bias', 0)};"
+                f" averaged over updates and over {t.get('seeds_averaged', 1)} seed(s); O bias {t.get('o_bias', 0)}, continuation bias {t.get('continue_bias', 0)};"
                 f" no pretrained vectors)"
             )
         elif factory == "ner":

@@ -220,6 +220,9 @@ class LinearModel:
         self.o_bias = 0.0
         #: optional second stage over the first stage's tags (see CTX_TEMPLATES)
         self.W2: numpy.ndarray | None = None
+        #: added to I-X right after a token tagged X: a fixed transition score, as tokens are scored one
+        #: by one and "SWE-bench Verified" otherwise lost its qualifier (tuned on dev)
+        self.continue_bias = 0.0
 
     def scores(self, feats: numpy.ndarray, W: numpy.ndarray | None = None) -> numpy.ndarray:
         """[positions, N_TAGS] scores of template-major ``feats``."""
@@ -229,6 +232,20 @@ class LinearModel:
         for row in feats[1:]:
             out += W.take(row, axis=0)
         return out
+
+    def _continue(self, scores: numpy.ndarray, tags: numpy.ndarray, is_pad: numpy.ndarray, *, passes: int = 2) -> numpy.ndarray:
+        """Let an O token continue the entity before it when I-X plus ``continue_bias`` beats O."""
+        n_labels = len(LABELS)
+        rows = numpy.arange(len(tags))
+        for _ in range(passes):
+            prev = numpy.concatenate(([0], tags[:-1]))
+            inside_tag = numpy.where(prev > 0, 1 + n_labels + (prev - 1) % n_labels, 0)
+            extend = (tags == 0) & (prev > 0) & ~is_pad
+            extend &= scores[rows, inside_tag] + self.continue_bias > scores[:, 0] + self.o_bias
+            if not extend.any():
+                break
+            tags = numpy.where(extend, inside_tag, tags)
+        return tags
 
     def _argmax(self, scores: numpy.ndarray) -> numpy.ndarray:
         scores[:, 0] += self.o_bias
@@ -247,6 +264,8 @@ class LinearModel:
             scores += self.scores(context_features(attrs, tags, len(self.W2)), self.W2)
             tags = self._argmax(scores)
             tags[is_pad] = 0
+        if self.continue_bias:
+            tags = self._continue(scores, tags, is_pad)
         return tags, starts
 
     def predict(self, docs: Sequence[Doc]) -> list[list[tuple[int, int, int]]]:
@@ -385,6 +404,7 @@ def average_models(models: Sequence[LinearModel]) -> LinearModel:
     are linear in its weights, so this is an ensemble at the cost of one model."""
     out = LinearModel(models[0].rows)
     out.o_bias = models[0].o_bias
+    out.continue_bias = models[0].continue_bias
     out.W = sum(m.W for m in models) / len(models)
     if all(m.W2 is not None for m in models):
         out.W2 = sum(m.W2 for m in models) / len(models)
@@ -447,7 +467,8 @@ class LinearTagger:
         numpy.save(path / "weights.npy", self.model.W.astype(numpy.float16))
         if self.model.W2 is not None:
             numpy.save(path / "weights2.npy", self.model.W2.astype(numpy.float16))
-        cfg = {"rows": self.model.rows, "o_bias": self.model.o_bias, "labels": list(LABELS),
+        cfg = {"rows": self.model.rows, "o_bias": self.model.o_bias, "continue_bias": self.model.continue_bias,
+               "labels": list(LABELS),
                "templates": [t for t, _ in TEMPLATES], "ctx_templates": [t for t, _ in CTX_TEMPLATES],
                "stages": 1 if self.model.W2 is None else 2}
         (path / "cfg.json").write_text(json.dumps(cfg), "utf-8")
@@ -461,6 +482,7 @@ class LinearTagger:
         self.model = LinearModel(cfg["rows"])
         self.model.W = numpy.load(path / "weights.npy").astype(numpy.float32)
         self.model.o_bias = float(cfg.get("o_bias", 0.0))
+        self.model.continue_bias = float(cfg.get("continue_bias", 0.0))
         if cfg.get("stages", 1) == 2:
             self.model.W2 = numpy.load(path / "weights2.npy").astype(numpy.float32)
         return self

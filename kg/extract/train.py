@@ -59,7 +59,7 @@ def tagger_data(nlp: Language, by_source: dict[str, list[Example]], weights: dic
 
 def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, rows: int = 1 << 17,
           lr: float = 0.05, corpus_weight: float = 4.0, tdmsci_weight: float = 3.0, shared_weight: float = 0.2,
-          max_lower_words: int = 3, o_bias: float = 0.5, seeds: int = 3) -> dict:
+          max_lower_words: int = 3, o_bias: float = 0.5, seeds: int = 3, continue_bias: float = 1.5) -> dict:
     """Train and write the pipeline; return the model card figures."""
     started = time.time()
     by_source, counts = training_examples()
@@ -87,6 +87,7 @@ def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, r
         fit_stacked(model, docs, tags, w, epochs=epochs, lr=lr, seed=seed + k, log=log)
         models.append(model)
     tagger.model = average_models(models)
+    tagger.model.continue_bias = continue_bias
     nlp.meta.update(
         {
             "name": "kg_extract",
@@ -100,7 +101,7 @@ def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, r
     nlp.to_disk(Path(out))
     return {"counts": counts, "gazetteer_entries": len(gaz), "epochs": epochs, "train_seconds": round(time.time() - started, 1),
             "seed": seed, "tagger": {"rows": rows, "lr": lr, "corpus_weight": corpus_weight, "tdmsci_weight": tdmsci_weight,
-                                     "shared_weight": shared_weight, "o_bias": o_bias,
+                                     "shared_weight": shared_weight, "o_bias": o_bias, "continue_bias": continue_bias,
                                      "tokens": n_tokens, "stages": 2, "seeds_averaged": seeds, "ner_max_lower_words": max_lower_words}}
 
 
@@ -118,12 +119,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="added to the tagger's O score: precision over recall (default 0.5, tuned on dev)")
     parser.add_argument("--max-lower-words", type=int, default=3,
                         help="kg_concepts drops all-lowercase tagger spans longer than this (default 3)")
+    parser.add_argument("--continue-bias", type=float, default=1.5,
+                        help="added to I-X right after an X token at prediction (default 1.5, tuned on dev)")
     parser.add_argument("--seeds", type=int, default=3, help="models trained with seeds seed.. and averaged (default 3)")
     parser.add_argument("--no-card", action="store_true", help="skip dev scoring and the model card")
     args = parser.parse_args(argv)
     info = train(epochs=args.epochs, seed=args.seed, out=args.out, rows=args.rows, lr=args.lr,
                  corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
-                 shared_weight=args.shared_weight, o_bias=args.o_bias, seeds=args.seeds, max_lower_words=args.max_lower_words)
+                 shared_weight=args.shared_weight, o_bias=args.o_bias, seeds=args.seeds, continue_bias=args.continue_bias, max_lower_words=args.max_lower_words)
     if not args.no_card:
         from kg.extract.card import write_model_card
 
