@@ -18,6 +18,7 @@ Rules, explicit statements only:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 
 from kg.models import AcronymPair, Derivation, Evidence, Mention, Proposal, ResultRecord
@@ -123,6 +124,9 @@ class _Doc:
         self.paper_id, self.text, self.extractor, self.version = paper_id, text, extractor, version
         self.sentences = sorted(sentences) or sentence_spans(text)
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
+        self._starts = [m.start for m in self.mentions]
+        self._maximal: list[Mention] | None = None
+        self._sentence_of: dict[int, tuple[int, int]] = {}
         self.title_end = text.find("\n") if "\n" in text else len(text)
         self.alias: dict[str, str] = {}
         self.acronym_names: set[str] = set()
@@ -143,10 +147,11 @@ class _Doc:
         return self._root(name.casefold())
 
     def sentence_at(self, offset: int) -> tuple[int, int]:
-        for start, end in self.sentences:
-            if start <= offset < end:
-                return start, end
-        return 0, len(self.text)
+        found = self._sentence_of.get(offset)
+        if found is None:
+            found = self._sentence_of[offset] = next(
+                ((start, end) for start, end in self.sentences if start <= offset < end), (0, len(self.text)))
+        return found
 
     def acronym_of_previous(self, m: Mention) -> bool:
         """Whether ``m`` is the "(GNNs)" right after another mention ("Graph Neural Networks (GNNs)")."""
@@ -162,12 +167,23 @@ class _Doc:
 
     def maximal(self) -> list[Mention]:
         """Mentions not inside a longer one ("PFGM" inside "PFGM++" is dropped)."""
-        return [m for m in self.mentions
-                if not any(o is not m and o.start <= m.start and m.end <= o.end and o.end - o.start > m.end - m.start
-                           for o in self.mentions)]
+        if self._maximal is None:
+            # one sweep over the (start, -end) order instead of all pairs: a mention is inside a longer one
+            # when an earlier start reaches its end, or the first (longest) mention at its start ends later
+            kept, reach, group_start, group_end = [], -1, None, -1
+            for m in self.mentions:
+                if m.start != group_start:
+                    reach = max(reach, group_end)
+                    group_start, group_end = m.start, m.end
+                if reach < m.end and group_end <= m.end:
+                    kept.append(m)
+            self._maximal = kept
+        return list(self._maximal)
 
     def mentions_in(self, start: int, end: int, kinds: Sequence[str] = NAMED_KINDS) -> list[Mention]:
-        return [m for m in self.mentions if start <= m.start and m.end <= end and m.type in kinds]
+        # mentions are sorted by start: only those starting in [start, end] can lie inside
+        lo, hi = bisect_left(self._starts, start), bisect_right(self._starts, end)
+        return [m for m in self.mentions[lo:hi] if m.end <= end and m.type in kinds]
 
     def mention_at(self, offset: int, end: int, kinds: Sequence[str] = NAMED_KINDS) -> Mention | None:
         """The longest mention starting at ``offset`` (ending before ``end``)."""
