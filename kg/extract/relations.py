@@ -17,6 +17,7 @@ Rules, explicit statements only:
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -45,6 +46,7 @@ _HEADS = (
 )
 _HEAD_BEFORE = re.compile(r"\b" + _HEADS + r"\s*(?:,|\(|:)\s*$", re.I)
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?:new|novel|proposed|final|resulting)\s+)*$", re.I)
+_OUR_HEAD_BEFORE = re.compile(r"\bour\s+" + _HEADS + r"\s*,\s*$", re.I)
 _NAME_FOLLOWS = re.compile(r"^\s*(?:[\w\-]+\s+){0,2}?" + _HEADS + r",?\s+(?:namely|called|named|termed|dubbed|coined)\b", re.I)
 _NAMING = re.compile(r"(?<!so-)\b(?:called|named|namely|termed|dubbed|coined|referred to as)\s+(?:the\s+)?$", re.I)
 _FIRST_PERSON_NAMING = re.compile(r"\b(?:we|which we|that we)\s+(?:call|name|term|dub|refer to (?:it|this|them) as)\s+(?:(?:a|an|the|it|this|them)\s+)?$", re.I)
@@ -61,7 +63,16 @@ _GAP = re.compile(
     + r")\b)*$",
     re.I,
 )
+# Keywords every match of a rule's pattern contains (case-insensitively): a sentence without them cannot
+# match in any of its prefixes, so the costlier end-anchored patterns are tried only where one occurs.
+_PROPOSE_CUE = re.compile(
+    r"propos|introduc|present|releas|develop|design|devis|formali|contribute|construct|curat|collect|creat|build|"
+    r"built|offer", re.I)
+_NAMING_CUE = re.compile(r"call|name|term|dub|refer|coined", re.I)
+_NOVEL_CUE = re.compile(r"new|novel", re.I)
+_OUR_CUE = re.compile(r"our", re.I)
 _NOVEL_BEFORE = re.compile(r"\b(?:a|an)\s+(?:new|novel)\s+$", re.I)
+_NOVEL_HEAD_BEFORE = re.compile(r"\b(?:a|an)\s+(?:new|novel)\b[^.;()]{0,60}?\b" + _HEADS + r"\s*(?:,|\(|:)\s*$", re.I)
 _APPOSITIVE_AFTER = re.compile(r"^\s*(?:\([^()]*\))?\s*(?:,|\bis)\s+(?:a|an)\s+(?:new|novel)\b", re.I)
 #: "a regularizer-based method": a name used as a modifier is not what is proposed
 _MODIFIER_AFTER = re.compile(r"^-(?:based|like|style|free|guided|driven|aware|inspired|specific)\b", re.I)
@@ -84,6 +95,9 @@ _OUR_THING = re.compile(
     r"this\s+(?:method|model|framework|approach|architecture|algorithm))\b[^.;]*$",
     re.I,
 )
+_DERIVE_CUE = re.compile(
+    r"extend|generali|improv|modif|unif|build|built|based|follows|adapt|variant|extension|version|augments|refines",
+    re.I)
 _BASE_GAP_WORDS = (
     "the a an this that these those its their our well known well-known popular standard existing original classic "
     "classical widely used widely-used prior previous vanilla recent conventional seminal traditional ordinary plain "
@@ -127,6 +141,7 @@ class _Doc:
         self._starts = [m.start for m in self.mentions]
         self._maximal: list[Mention] | None = None
         self._sentence_of: dict[int, tuple[int, int]] = {}
+        self._cues: dict[tuple[re.Pattern, int, int], bool] = {}
         self.title_end = text.find("\n") if "\n" in text else len(text)
         self.alias: dict[str, str] = {}
         self.acronym_names: set[str] = set()
@@ -151,6 +166,14 @@ class _Doc:
         if found is None:
             found = self._sentence_of[offset] = next(
                 ((start, end) for start, end in self.sentences if start <= offset < end), (0, len(self.text)))
+        return found
+
+    def has_cue(self, cue: re.Pattern, start: int, end: int) -> bool:
+        """Whether ``cue`` occurs in text[start:end] (memoised: many mentions share a sentence)."""
+        key = (cue, start, end)
+        found = self._cues.get(key)
+        if found is None:
+            found = self._cues[key] = cue.search(self.text, start, end) is not None
         return found
 
     def acronym_of_previous(self, m: Mention) -> bool:
@@ -246,8 +269,9 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         if _CITATION_AFTER.match(after) or _MODIFIER_AFTER.match(after):
             continue
         verb = None
-        for v in _PROPOSE_VERB.finditer(before):
-            verb = v
+        if doc.has_cue(_PROPOSE_CUE, s_start, s_end):
+            for v in _PROPOSE_VERB.finditer(before):
+                verb = v
         subject_ok = verb is not None and _PROPOSE_SUBJECT.search(before[max(0, verb.start() - 40): verb.start()])
         if subject_ok and _GAP.match(before[verb.end():]):
             # "a new self-supervised learning framework, namely Alice": the name comes later; a common
@@ -260,22 +284,24 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
                 and not doc.acronym_of_previous(m):
             found.append((m, 0.8, s_start + verb.start(), m.end))
             continue
-        naming = _NAMING.search(before)
+        naming_cue = doc.has_cue(_NAMING_CUE, s_start, s_end)
+        naming = _NAMING.search(before) if naming_cue else None
         if naming is not None and doc.name_like(m):
             found.append((m, 0.85, s_start + naming.start(), m.end))
             continue
-        naming = _FIRST_PERSON_NAMING.search(before)
+        naming = _FIRST_PERSON_NAMING.search(before) if naming_cue else None
         if naming is not None:
             found.append((m, 0.8, s_start + naming.start(), m.end))
             continue
         if not doc.name_like(m) or after.startswith("-") or doc.acronym_of_previous(m):
             continue
-        novel = _NOVEL_BEFORE.search(before) or re.search(
-            r"\b(?:a|an)\s+(?:new|novel)\b[^.;()]{0,60}?\b" + _HEADS + r"\s*(?:,|\(|:)\s*$", before, re.I)
+        novel = (_NOVEL_BEFORE.search(before) or _NOVEL_HEAD_BEFORE.search(before)) \
+            if doc.has_cue(_NOVEL_CUE, s_start, s_end) else None
         if novel is not None:
             found.append((m, 0.7, s_start + novel.start(), m.end))
             continue
-        our = _OUR_BEFORE.search(before) or re.search(r"\bour\s+" + _HEADS + r"\s*,\s*$", before, re.I)
+        our = (_OUR_BEFORE.search(before) or _OUR_HEAD_BEFORE.search(before)) \
+            if doc.has_cue(_OUR_CUE, s_start, s_end) else None
         if our is not None:
             found.append((m, 0.7, s_start + our.start(), m.end))
             continue
@@ -373,6 +399,8 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
         if base.type not in NAMED_KINDS:
             continue
         s_start, s_end = doc.sentence_at(base.start)
+        if not doc.has_cue(_DERIVE_CUE, s_start, s_end):
+            continue  # neither a derivation verb nor "a version of" can match before the base
         before = text[s_start:base.start]
         # the base may be the second of a conjunction: "unifies diffusion models and PFGM"
         head = _conjunction_head(doc, base, s_start)
@@ -499,10 +527,12 @@ def find_results(doc: _Doc, proposals: Sequence[Proposal] = ()) -> list[ResultRe
     results: list[ResultRecord] = []
     seen: set[tuple[str, str, str]] = set()
     for s_start, s_end in doc.sentences:
-        sentence = text[s_start:s_end]
-        values = [v for v in _VALUE.finditer(sentence) if _is_reported_value(v.group(1))]
         benches = doc.mentions_in(s_start, s_end, DATA_KINDS)
-        if not values or not benches:
+        if not benches:
+            continue
+        sentence = text[s_start:s_end]
+        values = _reported_values(sentence)
+        if not values:
             continue
         metrics = doc.mentions_in(s_start, s_end, ("METRIC",))
         attached: dict[int, Mention] = {}
@@ -580,6 +610,12 @@ _REPORT_VERB = re.compile(
 )
 _OUR_SUBJECT = re.compile(r"\b(?:our\s+(?:\w+\s+)?(?:method|model|approach|framework|system|agent|algorithm)s?|we|"
                           r"the\s+proposed\s+(?:\w+\s+)?\w+)\b", re.I)
+
+
+@functools.lru_cache(maxsize=512)
+def _reported_values(sentence: str) -> tuple[re.Match, ...]:
+    # classify_data_mentions and extract_relations both read the same sentences' values
+    return tuple(v for v in _VALUE.finditer(sentence) if _is_reported_value(v.group(1)))
 
 
 def _is_reported_value(value: str) -> bool:
