@@ -98,6 +98,8 @@ _OUR_THING = re.compile(
 _DERIVE_CUE = re.compile(
     r"extend|generali|improv|modif|unif|build|built|based|follows|adapt|variant|extension|version|augments|refines",
     re.I)
+#: the cues as case-sensitive patterns for lowercased ASCII text
+_LOWER_CUES = {cue: re.compile(cue.pattern) for cue in (_PROPOSE_CUE, _NAMING_CUE, _NOVEL_CUE, _OUR_CUE, _DERIVE_CUE)}
 _BASE_GAP_WORDS = (
     "the a an this that these those its their our well known well-known popular standard existing original classic "
     "classical widely used widely-used prior previous vanilla recent conventional seminal traditional ordinary plain "
@@ -142,6 +144,8 @@ class _Doc:
         self._maximal: list[Mention] | None = None
         self._sentence_of: dict[int, tuple[int, int]] = {}
         self._cues: dict[tuple[re.Pattern, int, int], bool] = {}
+        # ASCII text lowercased matches as re.I would, and a case-sensitive scan is 8x cheaper
+        self._lower = text.lower() if text.isascii() else None
         self.title_end = text.find("\n") if "\n" in text else len(text)
         self.alias: dict[str, str] = {}
         self.acronym_names: set[str] = set()
@@ -173,7 +177,11 @@ class _Doc:
         key = (cue, start, end)
         found = self._cues.get(key)
         if found is None:
-            found = self._cues[key] = cue.search(self.text, start, end) is not None
+            if self._lower is not None:
+                found = _LOWER_CUES[cue].search(self._lower, start, end) is not None
+            else:
+                found = cue.search(self.text, start, end) is not None
+            self._cues[key] = found
         return found
 
     def acronym_of_previous(self, m: Mention) -> bool:
