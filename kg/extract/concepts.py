@@ -257,6 +257,8 @@ class Candidate(NamedTuple):
 
 
 _TRAIL = " \t\n,;:.!?\"'"
+_LEADING_WORD = re.compile(r"(\w+)\s+")
+_TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
 
 
@@ -272,16 +274,17 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     while start < end and text[start] in _LEAD:
         start += 1
+    # compiled patterns over text[start:end] by pos/endpos: a slice and a pattern lookup per call dominated
     while True:
-        m = re.match(r"(\w+)\s+", text[start:end])
+        m = _LEADING_WORD.match(text, start, end)
         if m and m.group(1).lower() in LEADING_DROP:
-            start += m.end()
+            start = m.end()
         else:
             break
     while True:
-        m = re.search(r"\s+(\w+)$", text[start:end])
-        if m and m.group(1) in TRAILING_DROP and m.start() > 0:
-            end = start + m.start()
+        m = _TRAILING_WORD.search(text, start, end)
+        if m and m.group(1) in TRAILING_DROP and m.start() > start:
+            end = m.start()
         else:
             break
     if end <= start:
@@ -317,6 +320,26 @@ def _inside_hyphenated(text: str, start: int, end: int) -> bool:
     return before or after
 
 
+class _Coverage:
+    """The characters some span covers: overlap tests in one step instead of one per span."""
+
+    def __init__(self, spans: list[Candidate], length: int):
+        self.spans = spans
+        self.covered = bytearray(length + 1)
+        self.odd = []  # empty or out-of-text spans keep the pairwise test
+        for c in spans:
+            if 0 <= c.start < c.end <= length:
+                self.covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+            else:
+                self.odd.append(c)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether some span has ``c.start < end and start < c.end``."""
+        if start >= end:
+            return any(c.start < end and start < c.end for c in self.spans)
+        return self.covered.find(1, max(start, 0), end) >= 0 or any(c.start < end and start < c.end for c in self.odd)
+
+
 def _overlaps(taken: list[bool], start: int, end: int) -> bool:
     return any(taken[start:end])
 
@@ -335,8 +358,8 @@ def combine_candidates(
     trimmed: list[Candidate] = []
     candidates = list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
-    typed = [c for c in candidates if c.type is not None]
-    candidates += [t for t in task_candidates(text) if not any(c.start < t.end and t.start < c.end for c in typed)]
+    typed = _Coverage([c for c in candidates if c.type is not None], len(text))
+    candidates += [t for t in task_candidates(text) if not typed.overlaps(t.start, t.end)]
     for c in candidates:
         t = trim_span(text, c.start, c.end)
         if not t:
@@ -423,8 +446,7 @@ def combine_candidates(
             continue
         chosen.append(c)
         by_string.setdefault(text[c.start : c.end].lower(), c.type)
-        for i in range(c.start, c.end):
-            taken[i] = True
+        taken[c.start : c.end] = [True] * (c.end - c.start)
 
     # the same string elsewhere in the paper is the same concept
     if by_string:
@@ -436,8 +458,7 @@ def combine_candidates(
             for start, end in _occurrences(lower, s):
                 if not _overlaps(taken, start, end):
                     chosen.append(Candidate(start, end, kind, "repeat", 1, 0.8))
-                    for i in range(start, end):
-                        taken[i] = True
+                    taken[start : end] = [True] * (end - start)
 
     if use_shapes:
         for c in trimmed:
@@ -457,8 +478,7 @@ def combine_candidates(
                     c = c._replace(end=c.end + tail.end())
                 kind = "BENCHMARK"
             chosen.append(c._replace(type=kind))
-            for i in range(c.start, c.end):
-                taken[i] = True
+            taken[c.start : c.end] = [True] * (c.end - c.start)
 
     out = []
     for c in chosen:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -291,15 +292,17 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     text = doc_text(doc)
     starts = sentence_starts(text)
 
+    sentences_at: dict[int, str] = {}
+
     def sentence_of(offset: int) -> str:
-        lo = 0
-        for s in starts:
-            if s <= offset:
-                lo = s
-            else:
-                break
-        nxt = [s for s in starts if s > lo]
-        return text[lo : nxt[0] if nxt else len(text)].strip()
+        # the starts are increasing: the sentence is the last start at or before the offset up to the next
+        found = sentences_at.get(offset)
+        if found is None:
+            k = bisect_right(starts, offset) - 1
+            lo = starts[k] if k >= 0 and starts[k] >= 0 else 0
+            nxt = bisect_right(starts, lo)
+            found = sentences_at[offset] = text[lo : starts[nxt] if nxt < len(starts) else len(text)].strip()
+        return found
 
     def evidence(start: int, end: int, conf: float) -> Evidence:
         return Evidence(

@@ -144,6 +144,7 @@ class _Doc:
         self._maximal: list[Mention] | None = None
         self._sentence_of: dict[int, tuple[int, int]] = {}
         self._cues: dict[tuple[re.Pattern, int, int], bool] = {}
+        self._name_like: dict[tuple[str, int], bool] = {}
         # ASCII text lowercased matches as re.I would, and a case-sensitive scan is 8x cheaper
         self._lower = text.lower() if text.isascii() else None
         self.title_end = text.find("\n") if "\n" in text else len(text)
@@ -190,7 +191,8 @@ class _Doc:
         if "(" not in head:
             return False
         cut = m.start - len(head) + head.index("(")
-        return any(o.end == len(self.text[:cut].rstrip()) for o in self.mentions)
+        previous_end = len(self.text[:cut].rstrip())
+        return any(o.end == previous_end for o in self.mentions)
 
     def seen_before(self, m: Mention, before: int) -> bool:
         """Whether ``m``'s string occurs in the abstract before offset ``before`` (the title does not count)."""
@@ -230,6 +232,13 @@ class _Doc:
 
     def name_like(self, m: Mention) -> bool:
         """A name, not a common phrase: inner capitals or digits, a capital mid-sentence, or an acronym pair."""
+        key = (m.text, m.start)
+        found = self._name_like.get(key)
+        if found is None:
+            found = self._name_like[key] = self._is_name_like(m)
+        return found
+
+    def _is_name_like(self, m: Mention) -> bool:
         text = m.text
         if m.text.casefold() in self.acronym_names:
             return True
