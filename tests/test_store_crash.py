@@ -82,3 +82,16 @@ def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, 
         s.load(target, prune=True)
         repaired = canonical_dump(s)
     assert repaired == _clean_dump(tmp_path, target)
+
+
+def test_a_killed_bulk_load_leaves_no_staged_files_behind_the_next_open(tmp_path):
+    path = tmp_path / "graph.lbdb"
+    code = CHILD.format(tests=str(TESTS), path=str(path), fast=True, preload=False, kill_at=10, flush_rows=2_000_000)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    staging = tmp_path / ".graph.lbdb.staging"
+    assert any(staging.rglob("*.csv"))  # the killed load's CSV files
+    with open_store(str(path)) as s:
+        assert not staging.exists()
+        s.load(FIXTURE)
+    assert not staging.exists()

@@ -58,6 +58,11 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
             raise StoreError(f"cannot open the LadybugDB store {p}: {_first_line(exc)}") from exc
         self._in_tx = False
+        #: where bulk loads stage their CSV files; what a killed load left there goes now, as
+        #: this process holds the store's only write lock
+        self.staging = p.parent / f".{p.name}.staging"
+        if not read_only:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     # ----------------------------------------------------------------- primitives
     def query(self, cypher: str, params: dict | None = None) -> list[dict]:
@@ -119,7 +124,8 @@ class _CsvBatch(Batch):
 
     def __init__(self, store: LadybugStore):
         super().__init__(store)
-        self._dir = Path(tempfile.mkdtemp(prefix="kg-load-"))
+        store.staging.mkdir(parents=True, exist_ok=True)
+        self._dir = Path(tempfile.mkdtemp(prefix="kg-load-", dir=store.staging))
         self._files: dict[str, tuple] = {}
         self._counts: dict[str, int] = {}
         self._hashes: list[dict] = []
@@ -185,6 +191,10 @@ class _CsvBatch(Batch):
             f.close()
         self._files.clear()
         shutil.rmtree(self._dir, ignore_errors=True)
+        try:
+            self.store.staging.rmdir()  # only when no other batch stages there
+        except OSError:
+            pass
 
 
 class _Plan:
