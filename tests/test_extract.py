@@ -158,6 +158,21 @@ def test_later_uses_of_a_defined_acronym_keep_longer_names_whole():
     assert not _inside_hyphenated(text, at("PFGM", 50), at("PFGM", 50) + 4)
 
 
+def test_a_repeated_name_claims_its_variant_whole_not_the_base_inside_it():
+    """The repeat step: "LASER" tagged once makes a later "LASER-D" a mention of "LASER-D", never "LASER"
+    inside it; a modifier ("RL-based") keeps the old reading, the name before the hyphen."""
+    text = "We propose LASER, a method. We extend LASER into LASER-D. LASER-D and RL-based RL beat PFGM++ over PFGM."
+    at = text.index
+    cands = [Candidate(at("LASER"), at("LASER") + 5, "METHOD", "ner", 1, 0.8),
+             Candidate(at("RL "), at("RL ") + 2, "METHOD", "ner", 1, 0.8),
+             Candidate(at("PFGM."), at("PFGM.") + 4, "METHOD", "ner", 1, 0.8)]
+    found = [(text[m.start:m.end], m.start) for m in combine_candidates(text, cands, [], sentence_starts(text))]
+    assert ("LASER-D", at("LASER-D")) in found and ("LASER-D", at("LASER-D. ") + 9) in found
+    assert all(name != "LASER" or text[start + 5] != "-" for name, start in found)
+    assert ("PFGM++", at("PFGM++")) in found
+    assert ("RL", at("RL-based")) in found
+
+
 def test_loading_a_saved_pipeline_adds_no_second_copy_of_the_rule_components(tmp_path):
     """A saved pipeline whose components carry other names still gets each rule component once."""
     import spacy

@@ -340,6 +340,24 @@ class _Coverage:
         return self.covered.find(1, max(start, 0), end) >= 0 or any(c.start < end and start < c.end for c in self.odd)
 
 
+#: a short piece that makes a variant of a name: "LASER-D", "FST-W", "PFGM++", "A-GRAE" (not "RL-based", "PAC-Bayes")
+_VARIANT_SUFFIX = re.compile(r"-[A-Z0-9][A-Za-z0-9]{0,2}(?![\w-])|\++(?![\w+])")
+_VARIANT_PREFIX = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]{0,2}-$")
+
+
+def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the variant name that text[start:end] is part of, else the span itself."""
+    if not _inside_hyphenated(text, start, end):
+        return start, end
+    suffix = _VARIANT_SUFFIX.match(text, end)
+    if suffix is not None:
+        return start, suffix.end()
+    prefix = _VARIANT_PREFIX.search(text, max(0, start - 4), start)
+    if prefix is not None:
+        return prefix.start(), end
+    return start, end
+
+
 def _overlaps(taken: list[bool], start: int, end: int) -> bool:
     return any(taken[start:end])
 
@@ -456,6 +474,8 @@ def combine_candidates(
         for s, kind in list(by_string.items()):
             # plain find with word-boundary checks: a regex compiled per string dominated the profile
             for start, end in _occurrences(lower, s):
+                # "LASER" inside "LASER-D" is part of a variant's name: the variant is the mention
+                start, end = _variant_name(text, start, end)
                 if not _overlaps(taken, start, end):
                     chosen.append(Candidate(start, end, kind, "repeat", 1, 0.8))
                     taken[start : end] = [True] * (end - start)
