@@ -541,4 +541,9 @@ def _consistent_types(text: str, mentions: list[Candidate]) -> list[Candidate]:
     for c in mentions:
         v = votes.setdefault(text[c.start : c.end].lower(), {})
         v[c.type] = v.get(c.type, 0.0) + (2.0 if c.tier == 2 else 1.0)
-    return [c._replace(type=max(votes[text[c.start : c.end].lower()].items(), key=lambda kv: kv[1])[0]) for c in mentions]
+    winners = {key: max(v.items(), key=lambda kv: kv[1])[0] for key, v in votes.items()}
+    out = []
+    for c in mentions:
+        kind = winners[text[c.start : c.end].lower()]
+        out.append(c if kind == c.type else c._replace(type=kind))
+    return out
