@@ -145,6 +145,26 @@ def test_extract_papers_in_two_processes_equals_one():
     assert one == two and len(two) == 4
 
 
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_extract_papers_in_two_processes_reads_its_input_lazily_in_the_callers_thread():
+    """A build streams papers from a SQLite spool, which only its own thread may read, and never all at once."""
+    import threading
+
+    caller = threading.get_ident()
+    read = []
+
+    def papers():
+        for i in range(40):
+            assert threading.get_ident() == caller, "input read from another thread"
+            read.append(i)
+            yield Paper(id=f"t:{i}", title=CWM_TITLE, abstract=CWM_ABSTRACT)
+
+    stream = extract_papers(papers(), nlp=load_pipeline(), n_process=2, batch_size=2)
+    first = next(stream)
+    assert first.paper_id == "t:0" and len(read) < 40  # a bounded window ahead, not the whole input
+    assert [e.paper_id for e in stream] == [f"t:{i}" for i in range(1, 40)]
+
+
 def test_later_uses_of_a_defined_acronym_keep_longer_names_whole():
     """'A-GRAE' is one mention (not 'GRAE' inside it), and 'LASER-D' / 'PFGM++' are not cut to their bases."""
     from kg.extract.concepts import _inside_hyphenated

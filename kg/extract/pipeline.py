@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -369,8 +370,16 @@ def extract_papers(
         _WORKER = (nlp, version)
         try:
             with multiprocessing.get_context("fork").Pool(n_process) as pool:
-                for chunk in pool.imap(_extract_chunk, _chunks(papers, batch_size)):
-                    yield from chunk
+                # chunks are read and sent from this thread, a few ahead of the results: pool.imap
+                # would read the whole input in its feeder thread (unbounded memory, and input
+                # iterators tied to this thread, such as a SQLite spool, fail there)
+                pending: deque = deque()
+                for chunk in _chunks(papers, batch_size):
+                    pending.append(pool.apply_async(_extract_chunk, (chunk,)))
+                    if len(pending) >= 2 * n_process + 1:
+                        yield from pending.popleft().get()
+                while pending:
+                    yield from pending.popleft().get()
         finally:
             _WORKER = None
         return
