@@ -341,17 +341,6 @@ def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:
             for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=len(papers))]
 
 
-def _chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
-    chunk: list[Paper] = []
-    for paper in papers:
-        chunk.append(paper)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def extract_papers(
     papers: Iterable[Paper], *, nlp: Language | None = None, n_process: int = 1, batch_size: int = 64
 ) -> Iterator[PaperExtraction]:
@@ -374,7 +363,7 @@ def extract_papers(
                 # would read the whole input in its feeder thread (unbounded memory, and input
                 # iterators tied to this thread, such as a SQLite spool, fail there)
                 pending: deque = deque()
-                for chunk in _chunks(papers, batch_size):
+                for chunk in spacy.util.minibatch(papers, batch_size):
                     pending.append(pool.apply_async(_extract_chunk, (chunk,)))
                     if len(pending) >= 2 * n_process + 1:
                         yield from pending.popleft().get()
