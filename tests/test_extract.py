@@ -285,3 +285,12 @@ def test_language_pair_tasks_and_names_typed_data_by_their_head():
     assert {("Chinese-to-English translation", "TASK"), ("MUC-7", "DATASET"), ("British National Corpus", "DATASET"),
             ("word sense disambiguation", "TASK")} <= got
     assert "Chinese-English" not in {s for s, _ in got}
+
+
+def test_released_models_by_parameter_count_or_decimal_version():
+    text = ("We fine-tune Mistral-Small-24B and Gemma3-4B Instruct, compare with Nova-2.5 and Mixtral-8x7B, "
+            "and report 71.3% on the SQuAD2.0 dataset. Training used 1.5B tokens.")
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, [], [], sentence_starts(text))}
+    assert {("Mistral-Small-24B", "METHOD"), ("Gemma3-4B Instruct", "METHOD"), ("Nova-2.5", "METHOD"),
+            ("Mixtral-8x7B", "METHOD")} <= got
+    assert "SQuAD2.0" not in {s for s, t in got if t == "METHOD"} and "1.5B" not in {s for s, _ in got}

@@ -112,6 +112,35 @@ def language_pair_candidates(text: str) -> list["Candidate"]:
             if m.group(1) and (m.start() == 0 or not _word_char(text[m.start() - 1]))]
 
 
+#: a released model named by its parameter count or its decimal version: "Codestral-22B", "Qwen2.5-32B",
+#: "DeepSeek-R1-Distill-Qwen-7B", "Mixtral-8x7B", "Claude-3.5" (ANNOTATION.md: a model family is a METHOD)
+_MODEL_NAME = re.compile(r"(?<![\w@./-])[A-Z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])*(?![\w-]|\.\w)")
+_PARAM_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]$|(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]-")
+_DECIMAL_VERSION = re.compile(r"[A-Za-z]-?\d+\.\d+(?:-|$)")
+_MODEL_CUE = re.compile(r"\d(?:\.\d+)?[BM]\b|\d\.\d")
+
+
+def is_sized_model(name: str) -> bool:
+    """A name carrying a parameter count ("Qwen3-8B"): a released model, never a data set."""
+    return bool(_PARAM_COUNT.search(name))
+
+
+def model_name_candidates(text: str) -> list["Candidate"]:
+    """Released models by their size or version suffix; a name by version alone only outside data heads."""
+    if not _MODEL_CUE.search(text):
+        return []
+    out = []
+    for m in _MODEL_NAME.finditer(text):
+        name = m.group(0)
+        if not any(ch.isdigit() for ch in name):
+            continue
+        if is_sized_model(name):
+            out.append(Candidate(m.start(), m.end(), "METHOD", "rule-model", 1, 0.85))
+        elif _DECIMAL_VERSION.search(name) and not _DATA_HEAD_AFTER.match(text, m.end()):
+            out.append(Candidate(m.start(), m.end(), "METHOD", "rule-model", 1, 0.7))
+    return out
+
+
 def metric_candidates(text: str) -> list["Candidate"]:
     """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
     out = []
@@ -374,7 +403,8 @@ def combine_candidates(
     """Resolve candidates into non-overlapping mentions with their final kinds."""
     known_types = known_types or {}
     trimmed: list[Candidate] = []
-    candidates = list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
+    candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
+                  + model_name_candidates(text))
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     candidates += [t for t in task_candidates(text) if not typed.overlaps(t.start, t.end)]
@@ -506,7 +536,7 @@ def combine_candidates(
         s_start = sentence_starts[k] if k >= 0 else 0
         s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
         name = text[c.start : c.end]
-        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and looks_like_benchmark(
+        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and not is_sized_model(name) and looks_like_benchmark(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
         ):
             c = c._replace(type="BENCHMARK")
