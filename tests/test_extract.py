@@ -294,3 +294,16 @@ def test_released_models_by_parameter_count_or_decimal_version():
     assert {("Mistral-Small-24B", "METHOD"), ("Gemma3-4B Instruct", "METHOD"), ("Nova-2.5", "METHOD"),
             ("Mixtral-8x7B", "METHOD")} <= got
     assert "SQuAD2.0" not in {s for s, t in got if t == "METHOD"} and "1.5B" not in {s for s, _ in got}
+
+
+def test_spans_never_end_in_a_preposition_and_lone_hyphenated_adjectives_are_dropped():
+    text = "We study Masked Graph Diffusion for molecules with RL-based and Pre-trained encoders."
+    cands = [
+        Candidate(text.index("Masked"), text.index(" molecules"), "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("RL-based"), text.index(" and Pre"), "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("Pre-trained"), text.index(" encoders"), "METHOD", "ner", 1, 0.8),
+    ]
+    assert trim_span(text, text.index("Masked"), text.index(" molecules")) == (
+        text.index("Masked"), text.index(" for molecules"))
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert "Masked Graph Diffusion" in got and not got & {"RL-based", "Pre-trained"}

@@ -289,6 +289,11 @@ _TRAIL = " \t\n,;:.!?\"'"
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
+_TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using".split())
+#: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
+_ADJECTIVE_WORD = re.compile(
+    r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric)"
+)
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -312,7 +317,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
             break
     while True:
         m = _TRAILING_WORD.search(text, start, end)
-        if m and m.group(1) in TRAILING_DROP and m.start() > start:
+        # a name never ends in a preposition: "Equivariant Diffusion for" is a tagger span run on
+        if m and (m.group(1) in TRAILING_DROP or m.group(1).lower() in _TRAILING_FUNCTION) and m.start() > start:
             end = m.start()
         else:
             break
@@ -419,6 +425,8 @@ def combine_candidates(
                 continue
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
+        if c.tier < 2 and _ADJECTIVE_WORD.fullmatch(surface):
+            continue
         if c.type == "METRIC":
             if _NOT_A_METRIC.search(surface):
                 continue
