@@ -307,3 +307,15 @@ def test_spans_never_end_in_a_preposition_and_lone_hyphenated_adjectives_are_dro
         text.index("Masked"), text.index(" for molecules"))
     got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert "Masked Graph Diffusion" in got and not got & {"RL-based", "Pre-trained"}
+
+
+def test_benchmarks_later_in_a_list_after_on_and_dimensions_are_not_names():
+    from kg.extract.shapes import is_name_shape, looks_like_benchmark
+
+    sentence = r"Tests on AlphaSuite, BetaWorld, GammaWorld and Delta2-V raise the score by 12.2\% for ICL."
+    for name in ("BetaWorld", "GammaWorld", "Delta2-V"):
+        at = sentence.index(name)
+        assert looks_like_benchmark(name, sentence[:at], sentence[at + len(name) :], sentence)
+    both = "Gains hold across both LLMs and VLMs with 3% higher accuracy."
+    assert not looks_like_benchmark("VLMs", both[: both.index("VLMs")], " with", both)
+    assert not is_name_shape("3D") and not is_name_shape("2d") and is_name_shape("Delta2-V")

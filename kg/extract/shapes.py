@@ -51,7 +51,8 @@ def is_name_shape(token: str) -> bool:
     core = token.rstrip(".")
     if len(core) < 2 or core in CAPS_STOP or core.rstrip("s") in CAPS_STOP:
         return False
-    if core.isdigit() or re.fullmatch(r"[\d.,%x×-]+[kKMBb]?", core):
+    # "2D", "3D": a dimension, not a name
+    if core.isdigit() or re.fullmatch(r"[\d.,%x×-]+[kKMBbDd]?", core):
         return False
     if _HAS_INNER_UPPER.search(core):
         return True
@@ -113,14 +114,19 @@ def type_from_head(phrase: str) -> str | None:
 
 
 _RESULT_CUE = re.compile(
-    r"\d+(?:\.\d+)?\s?%|\bscor|\baccuracy\b|\bachiev|\boutperform|\bstate[- ]of[- ]the[- ]art\b|\bSOTA\b|"
+    r"\d+(?:\.\d+)?\s?\\?%|\bscor|\baccuracy\b|\bachiev|\boutperform|\bstate[- ]of[- ]the[- ]art\b|\bSOTA\b|"
     r"\bevaluat|\bbenchmark|\bpass@|\bresults? on\b|\bsurpass|\bF1\b|\bBLEU\b",
     re.I,
 )
 _DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|construct|dataset of|corpus of)\w*", re.I)
 
 
-_ON_BEFORE = re.compile(r"\b(?:on|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*$", re.I)
+#: the name after "on", or later in a list after it: "on SWE-bench, WebArena, OSWorld and Spider2-V"
+_ON_BEFORE = re.compile(
+    r"\b(?:on|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*"
+    r"(?:(?<=,\s)[\w@.+-]+\s+and\s+)?$",
+    re.I,
+)
 _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
 
