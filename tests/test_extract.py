@@ -8,7 +8,7 @@ import pytest
 import spacy
 
 from kg.errors import ExtractionError
-from kg.extract.adapters import fallback_find_abbreviations
+from kg.extract.adapters import AbbrevPair, fallback_find_abbreviations
 from kg.extract.concepts import Candidate, combine_candidates, trim_span
 from kg.extract.datasets import SpanLabel, align_strings, detokenize, tdmsci_split
 from kg.extract.gazetteer import GazetteerEntry
@@ -319,3 +319,14 @@ def test_benchmarks_later_in_a_list_after_on_and_dimensions_are_not_names():
     both = "Gains hold across both LLMs and VLMs with 3% higher accuracy."
     assert not looks_like_benchmark("VLMs", both[: both.index("VLMs")], " with", both)
     assert not is_name_shape("3D") and not is_name_shape("2d") and is_name_shape("Delta2-V")
+
+
+def test_a_concept_the_text_calls_a_problem_is_a_task_with_its_acronym():
+    text = ("Lifelong Segmentation Learning (LSL) has been a long-standing problem. Prior LSL work uses "
+            "Adam Optimization, and we study the problem of Adam Optimization.")
+    ls = text.index("Lifelong")
+    pair = AbbrevPair(ls, ls + len("Lifelong Segmentation Learning"), text.index("LSL"), text.index("LSL") + 3)
+    cands = [Candidate(ls, ls + len("Lifelong Segmentation Learning"), "METHOD", "ner", 1, 0.8),
+             Candidate(text.index("Adam"), text.index("Adam") + 17, "METHOD", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [pair], sentence_starts(text))}
+    assert {("Lifelong Segmentation Learning", "TASK"), ("LSL", "TASK"), ("Adam Optimization", "METHOD")} <= got

@@ -556,7 +556,34 @@ def combine_candidates(
         out.append(c)
     out.extend(_nested_bases(text, out))
     out.sort(key=lambda c: c.start)
-    return _consistent_types(text, out)
+    return _consistent_types(text, _problems_are_tasks(text, out, abbreviations))
+
+
+#: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
+_CALLED_PROBLEM_AFTER = re.compile(
+    r"(?:\s*\([^()]{1,20}\))?\s+(?:has\s+(?:long\s+)?been|is|remains)\s+(?:a|an|one\s+of\s+the)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:problems?|tasks?)\b"
+)
+_PROBLEM_CUE = re.compile(r"\b(?:problems?|tasks?)\b")
+
+
+def _problems_are_tasks(text: str, mentions: list[Candidate], abbreviations: list[AbbrevPair]) -> list[Candidate]:
+    """ANNOTATION.md: a research problem is a TASK, so a METHOD the text calls a problem is one, with its acronym."""
+    if not _PROBLEM_CUE.search(text):
+        return mentions
+    called = set()
+    for c in mentions:
+        # only a statement about the concept: "we study the problem of X" often names a method's setting
+        if c.type == "METHOD" and _CALLED_PROBLEM_AFTER.match(text, c.end):
+            called.add(text[c.start : c.end].lower())
+    if not called:
+        return mentions
+    for pair in abbreviations:
+        forms = {text[pair.long_start : pair.long_end].lower(), text[pair.short_start : pair.short_end].lower()}
+        if forms & called:
+            called |= forms
+    return [c._replace(type="TASK") if c.type == "METHOD" and text[c.start : c.end].lower() in called else c
+            for c in mentions]
 
 
 def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
