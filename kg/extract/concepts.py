@@ -414,6 +414,7 @@ def combine_candidates(
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     candidates += [t for t in task_candidates(text) if not typed.overlaps(t.start, t.end)]
+    title_end = text.find("\n")
     for c in candidates:
         t = trim_span(text, c.start, c.end)
         if not t:
@@ -426,6 +427,12 @@ def combine_candidates(
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
         if c.tier < 2 and _ADJECTIVE_WORD.fullmatch(surface):
+            continue
+        # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
+        # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
+        # a task named by one action noun ("Segmentation", "Navigation") stays
+        if (c.source == "ner" and t[1] <= title_end and surface.istitle() and surface.isalpha()
+                and surface.lower() not in known_types and not (c.type == "TASK" and surface.endswith("ion"))):
             continue
         if c.type == "METRIC":
             if _NOT_A_METRIC.search(surface):
