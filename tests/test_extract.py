@@ -344,3 +344,10 @@ def test_one_ordinary_title_word_taken_alone_by_the_tagger_is_a_fragment():
     assert "Navigation" in got and not got & {"Risk", "Minimization", "risk"}
     known = combine_candidates(text, cands[:1], [], sentence_starts(text), known_types={"risk": "TASK"})
     assert "Risk" in {text[c.start : c.end] for c in known}
+
+
+def test_a_plural_data_head_after_names_is_not_part_of_the_name():
+    text = "Experiments on the FOO and BARSET datasets reach 91.0% accuracy."
+    cands = [Candidate(text.index("BARSET"), text.index(" reach"), "BENCHMARK", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert ("BARSET", "BENCHMARK") in got and "BARSET datasets" not in {s for s, _ in got}

@@ -101,6 +101,7 @@ _LANGUAGE_PAIR = re.compile(
 )
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
+_DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites)$")
 #: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
 _DATA_HEAD_LAST = re.compile(r"\s(?:Corpus|Corpora|Treebank|Dictionary|Lexicon|Thesaurus|Dataset|Data\s+Set)$")
 
@@ -450,6 +451,10 @@ def combine_candidates(
             if tail:
                 t = (t[0], tail.end())
         if c.type in ("DATASET", "BENCHMARK"):
+            # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
+            head = _DATA_HEAD_TAIL.search(text, t[0], t[1])
+            if head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower():
+                t = (t[0], head.start())
             # "AIME 2024": a year after a data set's name belongs to it
             year = re.match(r" (?:19|20)\d\d\b", text[t[1] : t[1] + 6])
             if year:
