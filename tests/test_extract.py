@@ -351,3 +351,11 @@ def test_a_plural_data_head_after_names_is_not_part_of_the_name():
     cands = [Candidate(text.index("BARSET"), text.index(" reach"), "BENCHMARK", "ner", 1, 0.8)]
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert ("BARSET", "BENCHMARK") in got and "BARSET datasets" not in {s for s, _ in got}
+
+
+def test_a_descriptive_reasoning_phrase_is_a_task():
+    text = "Models struggle with multi-step spatial reasoning in puzzles."
+    at = text.index("multi-step")
+    cands = [Candidate(at, text.index(" in puzzles"), "METHOD", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert ("multi-step spatial reasoning", "TASK") in got

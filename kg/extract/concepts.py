@@ -22,7 +22,7 @@ from kg.extract.shapes import (
 #: heads that make a lowercase descriptive phrase a research problem ("motion prediction")
 _TASK_HEAD = re.compile(
     r"(?:generation|detection|segmentation|recognition|classification|translation|answering|summarization|parsing|"
-    r"retrieval|tracking|forecasting|completion|captioning|localization|prediction|estimation|adaptation)$",
+    r"retrieval|tracking|forecasting|completion|captioning|localization|prediction|estimation|adaptation|reasoning)$",
     re.I,
 )
 #: measured quantities the gazetteer's tokens miss ("pass@1") or that it keeps only where a training set
