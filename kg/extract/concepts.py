@@ -38,6 +38,9 @@ _METRIC_PATTERN = re.compile(
     r"|(?:Pearson|Spearman) correlation coefficients?|Kendall's tau)"
     r")(?![\w@]|-(?=\w))"
 )
+_METRIC_WORD = re.compile(r"(?:accuracy|error|error rate|success rate)", re.I)
+_METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3})\s+$")
+_NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
 #: quantities that are set or paid, not measured as a result: hyperparameters and compute costs
@@ -441,6 +444,11 @@ def combine_candidates(
             head = _METRIC_HEAD.search(surface)
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]):
                 t = (t[0], t[0] + head.start())
+        if c.type == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
+            # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
+            mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
+            if mod is not None and mod.group(1).lower() not in _NOT_METRIC_COMPOUND:
+                t = (mod.start(1), t[1])
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
             continue
