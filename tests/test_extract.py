@@ -369,3 +369,14 @@ def test_a_hyphenated_compound_before_accuracy_names_which_accuracy():
         [], sentence_starts(text))}
     assert ("cross-lingual accuracy", "METRIC") in got
     assert "state-of-the-art accuracy" not in {s for s, _ in got}
+
+
+def test_stop_capitals_evaluative_leads_and_adjective_ended_fragments_are_dropped():
+    text = "It runs on one CPU. SOTA contrastive training helps conditional generative tasks."
+    cands = [
+        Candidate(text.index("CPU"), text.index("CPU") + 3, "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("SOTA"), text.index(" helps"), "METHOD", "ner", 1, 0.8),
+        Candidate(text.index("conditional"), text.index(" tasks"), "METHOD", "ner", 1, 0.8),
+    ]
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert "contrastive training" in got and not got & {"CPU", "SOTA contrastive training", "conditional generative"}

@@ -293,6 +293,7 @@ _TRAIL = " \t\n,;:.!?\"'"
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
+_ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
 _TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using".split())
 #: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
 _ADJECTIVE_WORD = re.compile(
@@ -430,7 +431,10 @@ def combine_candidates(
                 continue
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
-        if c.tier < 2 and _ADJECTIVE_WORD.fullmatch(surface):
+        if c.tier < 2 and (_ADJECTIVE_WORD.fullmatch(surface) or surface in CAPS_STOP or surface.rstrip("s") in CAPS_STOP):
+            continue  # "CPU", "SOTA": capitals that name no concept
+        # a lowercase span ending in an adjective ("conditional generative") lost its head noun
+        if c.source == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
             continue
         # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
         # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
