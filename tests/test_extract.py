@@ -380,3 +380,12 @@ def test_stop_capitals_evaluative_leads_and_adjective_ended_fragments_are_droppe
     ]
     got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert "contrastive training" in got and not got & {"CPU", "SOTA contrastive training", "conditional generative"}
+
+
+def test_a_task_phrase_by_head_takes_the_modifiers_of_a_shorter_task_span():
+    text = "We study crowd motion forecasting and combine offline preference alignment with it."
+    at = text.index("forecasting")
+    cands = [Candidate(at, at + len("forecasting"), "TASK", "gazetteer", 1, 0.9)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert ("crowd motion forecasting", "TASK") in got and ("forecasting", "TASK") not in got
+    assert ("preference alignment", "TASK") in got

@@ -217,7 +217,7 @@ _TASK_STOP = frozenset(
     competitive systematic cyclic accurate inference fast domain-specific learn learns consider considers require
     requires allow allows show shows propose proposes yield yields provide provides support supports obtain obtains
     outperform outperforms exhibit exhibits lack lacks remain remains benefit benefits one two three four five six
-    seven eight nine ten s wherein whereby full""".split()
+    seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline""".split()
 )
 
 
@@ -418,7 +418,13 @@ def combine_candidates(
                   + model_name_candidates(text))
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
-    candidates += [t for t in task_candidates(text) if not typed.overlaps(t.start, t.end)]
+    task_ends = {c.end for c in candidates if c.type == "TASK"}
+    for t in task_candidates(text):
+        # ... unless it only adds modifiers to a task span ending at the same head: "motion" + "forecasting"
+        if not typed.overlaps(t.start, t.end) or (t.end in task_ends and not any(
+                c.start < t.end and t.start < c.end and (c.end != t.end or c.start < t.start or c.type != "TASK")
+                for c in candidates if c.type is not None)):
+            candidates.append(t)
     title_end = text.find("\n")
     for c in candidates:
         t = trim_span(text, c.start, c.end)
