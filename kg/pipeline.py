@@ -247,11 +247,16 @@ class ExtractionCache:
         self.db.commit()
 
     def get(self, paper_id: str, content_hash: str, version: str) -> PaperExtraction | None:
+        body = self.body(paper_id, content_hash, version)
+        return PaperExtraction.model_validate_json(body) if body is not None else None
+
+    def body(self, paper_id: str, content_hash: str, version: str) -> str | None:
+        """The stored extraction as JSON (a PaperExtraction), for callers that parse only part of it."""
         row = self.db.execute(
             "SELECT body FROM extraction WHERE paper_id=? AND content_hash=? AND version=?",
             (paper_id, content_hash, version),
         ).fetchone()
-        return PaperExtraction.model_validate_json(row[0]) if row else None
+        return row[0] if row else None
 
     def has(self, paper_id: str, content_hash: str, version: str) -> bool:
         return self.db.execute(
@@ -621,7 +626,7 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
 def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary, say: Progress) -> None:
     """Resolution in two passes over the spool, the second one feeding the loader chunk by chunk."""
     from kg.models import ResolvedGraph
-    from kg.resolve.graph import resolve_corpus, resolved_chunk
+    from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
 
     def extractions(papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
         if version is None:
@@ -631,10 +636,19 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             if ex is not None:
                 yield ex
 
+    def uses(papers: Iterable[Paper]) -> Iterator[ExtractionUses]:
+        # the first pass reads only names and kinds: parsing just those halves its cost per paper
+        if version is None:
+            return
+        for p in papers:
+            body = cache.body(p.id, p.content_hash, version)
+            if body is not None:
+                yield ExtractionUses.model_validate_json(body)
+
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    resolution = resolve_corpus(spool.papers(), extractions(spool.papers()), **kwargs)
+    resolution = resolve_corpus(spool.papers(), uses(spool.papers()), **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     building = [first_pass]

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg.models import Author, MergeDecision, author_id
 from kg.resolve.names import fold, name_key
@@ -49,14 +50,17 @@ def is_group_name(name: str) -> bool:
     return bool(_GROUP_WORDS.search(fold(name)))
 
 
-def _parts(name: str) -> tuple[list[str], str]:
-    """Given names and surname of a person's name key ("david w zhang" -> (["david", "w"], "zhang"))."""
+_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "del", "le", "la", "du"})
+
+
+@lru_cache(maxsize=1 << 17)  # the surname grouping asks about each name many times
+def _parts(name: str) -> tuple[tuple[str, ...], str]:
+    """Given names and surname of a person's name key ("david w zhang" -> (("david", "w"), "zhang"))."""
     tokens = name_key(name).split()
-    particles = {"de", "van", "von", "der", "den", "da", "di", "del", "le", "la", "du"}
     i = len(tokens) - 1
-    while i > 1 and tokens[i - 1] in particles:
+    while i > 1 and tokens[i - 1] in _PARTICLES:
         i -= 1
-    return tokens[:i], " ".join(tokens[i:])
+    return tuple(tokens[:i]), " ".join(tokens[i:])
 
 
 def names_compatible(a: str, b: str) -> bool:
@@ -82,6 +86,7 @@ def names_compatible(a: str, b: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 17)
 def _fullness(name: str) -> tuple[int, int, str]:
     given, _ = _parts(name)
     return (sum(len(g) > 1 for g in given), len(given), name)

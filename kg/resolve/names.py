@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212\u00ad"
 _KEEP = re.compile(r"[^0-9a-z+#@.*]")
@@ -16,10 +17,16 @@ _KEEP = re.compile(r"[^0-9a-z+#@.*]")
 _NOT_PLURAL = re.compile(r"(ss|us|is|ics|sis|ous|as|ys|ps|cs)$")
 _ACRONYM_PLURAL = re.compile(r"^([A-Z][A-Za-z0-9\-]*[A-Z0-9])s$")
 _ACRONYM = re.compile(r"^(?=.*[A-Z].*[A-Z0-9])[A-Za-z0-9][A-Za-z0-9\-+.&/]*$")
+_IZE = re.compile(r"is(ation|ations|e|ed|es|ing)$")
+#: distinct strings remembered by the memoised keys: a corpus repeats its surface forms and names
+#: many times, and the bound keeps memory flat however large the corpus
+_MEMO = 1 << 17
 
 
 def fold(text: str) -> str:
     """NFKC, diacritics removed, unusual hyphens made ASCII, spaces collapsed."""
+    if text.isascii():  # no decomposition, combining mark or unusual hyphen is ASCII
+        return " ".join(text.split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFKC", text)
@@ -47,6 +54,7 @@ def is_acronym(text: str) -> bool:
     return " " not in text and bool(_ACRONYM.match(text)) and sum(ch.isupper() for ch in text) >= 2
 
 
+@lru_cache(maxsize=_MEMO)
 def concept_key(text: str) -> str:
     """The variant-insensitive key of a concept surface form.
 
@@ -64,7 +72,7 @@ def concept_key(text: str) -> str:
         if m and sum(ch.isupper() for ch in w) >= 2:
             w = m.group(1)
         w = w.casefold().strip(".,;:!?\"'()[]{}")
-        w = re.sub(r"is(ation|ations|e|ed|es|ing)$", r"iz\1", w) if len(w) > 6 else w
+        w = _IZE.sub(r"iz\1", w) if len(w) > 6 else w
         # the head noun (last word) and the noun before "of" carry the plural
         if i == len(words) - 1 or (i + 1 < len(words) and words[i + 1].casefold() == "of"):
             w = "-".join(singular(part) for part in w.split("-"))
@@ -79,6 +87,7 @@ def initials(text: str) -> str:
     return "".join(w[0] for w in words if w and w.casefold() not in stop).casefold()
 
 
+@lru_cache(maxsize=_MEMO)
 def name_key(name: str) -> str:
     """Exact-match key of a person's name: folded, case-free, dots and hyphens as spaces."""
     text = fold(name).casefold().replace(".", " ").replace("-", " ")
