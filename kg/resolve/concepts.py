@@ -160,12 +160,14 @@ def resolve_concepts(
     node_of: dict[tuple[str, str], str] = {}
     node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     node_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
+    contexts: dict[tuple[str, str], set[str]] = {}
 
     for pid in paper_ids:
         for key, forms in uses[pid].items():
             node = key
             if key in ambiguous:
-                node = _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon)
+                node = _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon, contexts)
             node_of[(pid, key)] = node
             uf.add(node)
             for text, kind in forms:
@@ -297,7 +299,7 @@ def resolve_concepts(
     return result
 
 
-def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon) -> str:
+def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon, contexts) -> str:
     """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell."""
     surface = forms[0][0]
     if key in definitions[pid]:
@@ -309,7 +311,9 @@ def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decis
         return f"{key}{SENSE}{named[0]}"
     scores = []
     for lk, pids in senses[key].items():
-        context = set().union(*(paper_keys[p] for p in pids)) - {key, lk}
+        context = contexts.get((key, lk))
+        if context is None:
+            context = contexts[(key, lk)] = set().union(*(paper_keys[p] for p in pids)) - {key, lk}
         union = own | context
         scores.append((len(own & context) / len(union) if union else 0.0, lk))
     scores.sort(reverse=True)
