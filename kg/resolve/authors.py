@@ -139,8 +139,19 @@ def resolve_authors(bylines: Iterable[Sequence[str]]) -> AuthorResolution:
             by_surname[_parts(k)[1]].append(k)
     for surname, keys in sorted(by_surname.items()):
         keys.sort(key=lambda k: _fullness(k), reverse=True)
+        # compatible names share the first letter of their first given name: compare within it, not
+        # with every name of a common surname (that grew with the square of its names)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for k in keys:
+            given = _parts(k)[0]
+            if given:
+                by_initial[given[0][0]].append(k)
         for short in sorted(keys, key=_fullness):
-            fuller = [k for k in keys if k != short and _fullness(k) > _fullness(short) and names_compatible(k, short)]
+            given = _parts(short)[0]
+            if not given:
+                continue  # compatible with nothing
+            candidates = by_initial[given[0][0]]
+            fuller = [k for k in candidates if k != short and _fullness(k) > _fullness(short) and names_compatible(k, short)]
             # the fuller names must all be one person, else the short name is ambiguous
             if not fuller or any(not names_compatible(fuller[0], f) for f in fuller[1:]):
                 continue
