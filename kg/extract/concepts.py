@@ -122,6 +122,8 @@ _MODEL_NAME = re.compile(r"(?<![\w@./-])[A-Z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]*[A-Za
 _PARAM_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]$|(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]-")
 _DECIMAL_VERSION = re.compile(r"[A-Za-z]-?\d+\.\d+(?:-|$)")
 _MODEL_CUE = re.compile(r"\d(?:\.\d+)?[BM]\b|\d\.\d")
+_TOKEN_LEFT = re.compile(r"[A-Za-z0-9.-]*$")
+_TOKEN_RIGHT = re.compile(r"[A-Za-z0-9.-]*")
 
 
 def is_sized_model(name: str) -> bool:
@@ -131,17 +133,26 @@ def is_sized_model(name: str) -> bool:
 
 def model_name_candidates(text: str) -> list["Candidate"]:
     """Released models by their size or version suffix; a name by version alone only outside data heads."""
-    if not _MODEL_CUE.search(text):
-        return []
     out = []
-    for m in _MODEL_NAME.finditer(text):
-        name = m.group(0)
-        if not any(ch.isdigit() for ch in name):
+    seen = set()
+    # expand each size or version cue to its word: scanning every capitalised word cost three times more
+    for cue in _MODEL_CUE.finditer(text):
+        left = _TOKEN_LEFT.search(text, max(0, cue.start() - 60), cue.start())
+        start = left.start()
+        if start in seen:
             continue
+        seen.add(start)
+        end = _TOKEN_RIGHT.match(text, cue.start()).end()
+        while end > start and text[end - 1] in ".-":
+            end -= 1
+        m = _MODEL_NAME.fullmatch(text, start, end)
+        if m is None or (start > 0 and text[start - 1] in "@/"):
+            continue
+        name = m.group(0)
         if is_sized_model(name):
-            out.append(Candidate(m.start(), m.end(), "METHOD", "rule-model", 1, 0.85))
-        elif _DECIMAL_VERSION.search(name) and not _DATA_HEAD_AFTER.match(text, m.end()):
-            out.append(Candidate(m.start(), m.end(), "METHOD", "rule-model", 1, 0.7))
+            out.append(Candidate(start, end, "METHOD", "rule-model", 1, 0.85))
+        elif _DECIMAL_VERSION.search(name) and not _DATA_HEAD_AFTER.match(text, end):
+            out.append(Candidate(start, end, "METHOD", "rule-model", 1, 0.7))
     return out
 
 
@@ -254,7 +265,9 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
         if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP:
             continue
         out.append(Candidate(m.start(1), m.end(1), _kind_by_apposition(text[m.end(1) : m.end(1) + 80]), "rule", 1, 0.85))
-    for m in _COINED_LOWER.finditer(text):
+    # the pattern needs one of these words: substring tests skip its scan of most abstracts
+    lower_cues = "call" in text or "term" in text or "dub" in text
+    for m in _COINED_LOWER.finditer(text) if lower_cues else ():
         # "a phenomenon we call trajectory invariance" names an observation, not a method
         if m.group(1).split()[0] not in LEADING_DROP and m.group(1) not in GENERIC and not re.search(
             r"\b(?:phenomenon|phenomena|issue|problem|effect|property|behaviou?r)\s+(?:that\s+|which\s+)?$",
@@ -293,8 +306,11 @@ _TRAIL = " \t\n,;:.!?\"'"
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
-_ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
 _TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using".split())
+#: heads and function words that end no name, in the case they are written in (no lower() per span)
+_TRAILING_CUT = TRAILING_DROP | _TRAILING_FUNCTION | {w.title() for w in _TRAILING_FUNCTION} | {
+    w.upper() for w in _TRAILING_FUNCTION}
+_ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
 #: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
 _ADJECTIVE_WORD = re.compile(
     r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric)"
@@ -323,7 +339,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while True:
         m = _TRAILING_WORD.search(text, start, end)
         # a name never ends in a preposition: "Equivariant Diffusion for" is a tagger span run on
-        if m and (m.group(1) in TRAILING_DROP or m.group(1).lower() in _TRAILING_FUNCTION) and m.start() > start:
+        if m and m.group(1) in _TRAILING_CUT and m.start() > start:
             end = m.start()
         else:
             break
@@ -437,7 +453,8 @@ def combine_candidates(
                 continue
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
-        if c.tier < 2 and (_ADJECTIVE_WORD.fullmatch(surface) or surface in CAPS_STOP or surface.rstrip("s") in CAPS_STOP):
+        if c.tier < 2 and (("-" in surface and _ADJECTIVE_WORD.fullmatch(surface)) or surface in CAPS_STOP
+                           or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
         # a lowercase span ending in an adjective ("conditional generative") lost its head noun
         if c.source == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
@@ -574,9 +591,9 @@ def combine_candidates(
         s_start = sentence_starts[k] if k >= 0 else 0
         s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
         name = text[c.start : c.end]
-        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and not is_sized_model(name) and looks_like_benchmark(
+        if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and looks_like_benchmark(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
-        ):
+        ) and not is_sized_model(name):
             c = c._replace(type="BENCHMARK")
         elif c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
             decided = known_types.get(text[c.start : c.end].lower())
@@ -594,12 +611,12 @@ _CALLED_PROBLEM_AFTER = re.compile(
     r"(?:\s*\([^()]{1,20}\))?\s+(?:has\s+(?:long\s+)?been|is|remains)\s+(?:a|an|one\s+of\s+the)\s+"
     r"(?:[\w-]+\s+){0,3}?(?:problems?|tasks?)\b"
 )
-_PROBLEM_CUE = re.compile(r"\b(?:problems?|tasks?)\b")
 
 
 def _problems_are_tasks(text: str, mentions: list[Candidate], abbreviations: list[AbbrevPair]) -> list[Candidate]:
     """ANNOTATION.md: a research problem is a TASK, so a METHOD the text calls a problem is one, with its acronym."""
-    if not _PROBLEM_CUE.search(text):
+    # substring tests first: a regex scan of every abstract cost more than the rule's work
+    if "problem" not in text and "task" not in text:
         return mentions
     called = set()
     for c in mentions:
