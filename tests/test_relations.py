@@ -235,3 +235,10 @@ def test_results_carry_the_method_they_are_reported_for():
                                "COCO": "BENCHMARK", "VOC": "BENCHMARK", "accuracy": "METRIC"})
     assert {(r.benchmark, r.value, r.method) for r in results} == {
         ("ImageNet", "71.3%", "FooNet"), ("COCO", "60.1%", "FooNet"), ("VOC", "50.2%", "BarNet")}
+
+
+def test_result_benchmark_drops_a_generic_data_head():
+    text = "Title\nOur detector reaches 41.7% mAP on the Blorp dataset and 12.5% on the urban driving dataset."
+    _, _, results = run(text, {"mAP": "METRIC", "Blorp dataset": "BENCHMARK", "urban driving dataset": "BENCHMARK"})
+    # "Blorp dataset" reports on "Blorp"; an all-lowercase phrase keeps its head (nothing else names it)
+    assert [(r.benchmark, r.value) for r in results] == [("Blorp", "41.7%"), ("urban driving dataset", "12.5%")]

@@ -598,9 +598,21 @@ def find_results(doc: _Doc, proposals: Sequence[Proposal] = ()) -> list[ResultRe
                 continue
             seen.add(key)
             method = _method_for(doc, proposals, s_start, v_start)
-            results.append(ResultRecord(benchmark=bench.text, metric=metric, value=value, method=method,
+            results.append(ResultRecord(benchmark=_bench_name(bench.text), metric=metric, value=value, method=method,
                                         evidence=doc.evidence(min(v_start, bench.start), max(v_end, bench.end), 0.8)))
     return results
+
+
+#: a lowercase generic head after a data set's name: "the COCO dataset" reports on "COCO" (ANNOTATION.md: no generic heads)
+_BENCH_HEAD = re.compile(r"\s+(?:dataset|data\s+set|benchmark|corpus|test\s+set)$")
+
+
+def _bench_name(name: str) -> str:
+    """The benchmark a result names, without a trailing lowercase data head ("COCO dataset" -> "COCO")."""
+    head = _BENCH_HEAD.search(name)
+    if head is None or name[: head.start()].islower():
+        return name
+    return name[: head.start()]
 
 
 def _method_for(doc: _Doc, proposals: Sequence[Proposal], s_start: int, v_start: int) -> str | None:
