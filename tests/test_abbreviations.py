@@ -118,3 +118,31 @@ def test_spacy_component_stores_definitions_on_the_doc():
     doc = nlp("Self-supervised learning (SSL) helps.")
     assert isinstance(nlp.get_pipe("kg_abbreviations_v1"), AbbreviationDetector)
     assert [(a.long, a.short) for a in doc._.kg_abbreviations] == [("Self-supervised learning", "SSL")]
+
+
+def test_numeric_version_suffix_of_the_short_form_is_not_spelled():
+    assert pairs("scores on the Street Scene Objects (SSO-100-2020) benchmark") == [
+        ("Street Scene Objects", "SSO-100-2020")
+    ]
+    # the stem must still be spelled exactly by the initials
+    assert pairs("trained on Street Objects (SSO-100) data") == []
+
+
+def test_capitalised_name_reaches_back_to_its_article():
+    assert pairs("we collect the Wide-angle Street Scenes (StreetS) dataset") == [
+        ("Wide-angle Street Scenes", "StreetS")
+    ]
+    # a sentence-initial capitalised word is not part of the name
+    assert pairs("Using Graph Neural Networks (GNNs) helps.") == [("Graph Neural Networks", "GNNs")]
+    # a lowercase long form is left as it is
+    assert pairs("the Big graph neural networks (GNNs) work") == [("graph neural networks", "GNNs")]
+
+
+def test_spaced_dash_definition_with_exact_capitalised_initialism():
+    text = "we train it with a new Masked Token Ranking - MTR loss. It"
+    [abbr] = find_abbreviations(text)
+    assert (abbr.long, abbr.short) == ("Masked Token Ranking", "MTR")
+    assert text[abbr.long_start : abbr.long_end] == "Masked Token Ranking"
+    assert text[abbr.short_start : abbr.short_end] == "MTR"
+    assert pairs("We Tried Hard - GNN works") == []
+    assert pairs("Masked token ranking - MTR loss") == []

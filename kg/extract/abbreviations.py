@@ -134,9 +134,32 @@ def _long_form_before(text: str, paren: int, short: str) -> tuple[int, int] | No
         offset += 1
     if window[offset:].startswith("em "):  # LaTeX "{\em ...}"
         offset += 3
+    offset = _extend_title_case(window, offset)
     long_form = _trim_generic_heads(window[offset:], short)
     start = window_start + offset
     return start, start + len(long_form)
+
+
+def _is_title_word(word: str) -> bool:
+    """A capitalised word with lowercase letters ("Large-scale", "CelebFaces"), not an acronym or a function word."""
+    return word[:1].isupper() and any(ch.islower() for ch in word) and word.casefold() not in STOPWORDS
+
+
+def _extend_title_case(window: str, offset: int) -> int:
+    """Reach back over capitalised words of the same name: "the Large-scale CelebFaces Attributes (CelebA)".
+
+    Only when the long form is capitalised and the run of capitalised words before it follows an
+    article, so a sentence-initial word ("Using Graph ...") never joins the name.
+    """
+    if not _is_title_word(window[offset:].split(" ", 1)[0]):
+        return offset
+    words = list(re.finditer(r"\S+", window[:offset]))
+    run = len(words)
+    while run > 0 and _is_title_word(words[run - 1].group(0)):
+        run -= 1
+    if run == len(words) or run == 0 or words[run - 1].group(0).casefold() not in {"the", "a", "an"}:
+        return offset
+    return words[run].start()
 
 
 def _letters(short: str) -> str:
@@ -163,6 +186,12 @@ def _best_start(window: str, short: str) -> int | None:
         prefix, rest = short.split("-", 1)
         offset = match_long_form(window, rest)
         if offset is not None and prefix.casefold() not in window[offset:].casefold():
+            offset = None
+    if offset is None and re.search(r"[a-zA-Z]-\d", short):
+        # "Caltech-UCSD Birds (CUB-200-2011)": a numeric version or year suffix is not spelled
+        stem = re.sub(r"(?:-\d+)+$", "", short)
+        offset = match_long_form(window, stem) if stem != short and is_short_form(stem + "0") else None
+        if offset is not None and _content_initials(window[offset:]) != _letters(stem):
             offset = None
     if offset is None and re.search(r"[a-zA-Z][24][a-zA-Z]", short):
         # "text-to-image (T2I)": a digit standing for "to" / "for"
@@ -242,6 +271,7 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         if reverse is not None:
             found.append(reverse)
     found.extend(_colon_definitions(text))
+    found.extend(_dash_definitions(text))
     found.sort(key=lambda a: min(a.short_start, a.long_start))
     return found
 
@@ -279,6 +309,30 @@ def _colon_definitions(text: str) -> list[Abbreviation]:
                                       long_end=long_start + len(long_form), short_start=m.start(1),
                                       short_end=m.end(1)))
             break
+    return found
+
+
+def _dash_definitions(text: str) -> list[Abbreviation]:
+    """"a novel Differentiable Semantic Rendering - DSR loss": capitalised words, a spaced dash, their initialism.
+
+    Strict, since dashes also join clauses: every long-form word is capitalised and their initials
+    (hyphenated parts included) are exactly the short form's letters.
+    """
+    found = []
+    for m in re.finditer(r"((?:[A-Z][\w-]*\s+){1,7}?)[-\u2013\u2014]\s+([^\s,.;:()]+)", text):
+        short = m.group(2)
+        if not is_short_form(short) or not short.isupper():
+            continue
+        words = m.group(1).split()
+        letters = _letters(short)
+        for n in range(len(words), 1, -1):
+            long_form = " ".join(words[-n:])
+            if _content_initials(long_form) == letters and all(_is_title_word(w) for w in words[-n:]):
+                long_start = text.rindex(long_form, m.start(1), m.end(1))
+                found.append(Abbreviation(long=long_form, short=short, long_start=long_start,
+                                          long_end=long_start + len(long_form), short_start=m.start(2),
+                                          short_end=m.end(2)))
+                break
     return found
 
 
