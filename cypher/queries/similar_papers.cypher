@@ -2,7 +2,7 @@
 // Parameters:
 //   $paper  a paper id or exact title, in any case (example: "arxiv:2402.00005")
 // Returns: paper, year, shared (number of shared concepts), jaccard (shared / union of the two
-//   papers' concepts), concepts (the shared ones); most similar first, top 10.
+//   papers' concepts), concepts (the shared ones, by name); most similar first, top 10.
 WITH toLower($paper) AS key
 MATCH (p:Paper)
 WHERE p.id = $paper OR toLower(p.title) = key
@@ -10,7 +10,9 @@ MATCH (p)-[:MENTIONS]->(pc:Concept)
 WITH p, count(DISTINCT pc) AS p_size
 MATCH (p)-[:MENTIONS]->(c:Concept)<-[:MENTIONS]-(q:Paper)
 WHERE q <> p
-WITH p_size, q, count(DISTINCT c) AS shared, collect(DISTINCT c.name) AS concepts
+WITH DISTINCT p_size, q, c
+ORDER BY c.name SKIP 0
+WITH p_size, q, count(c) AS shared, collect(c.name) AS concepts
 MATCH (q)-[:MENTIONS]->(qc:Concept)
 WITH q, shared, concepts, p_size, count(DISTINCT qc) AS q_size
 RETURN q.title AS paper, q.year AS year, shared, 1.0 * shared / (p_size + q_size - shared) AS jaccard, concepts
