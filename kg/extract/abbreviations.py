@@ -153,7 +153,7 @@ def _extend_title_case(window: str, offset: int) -> int:
     """
     if not _is_title_word(window[offset:].split(" ", 1)[0]):
         return offset
-    words = list(re.finditer(r"\S+", window[:offset]))
+    words = list(_NON_SPACE.finditer(window[:offset]))
     run = len(words)
     while run > 0 and _is_title_word(words[run - 1].group(0)):
         run -= 1
@@ -174,7 +174,7 @@ def _content_initials(long_form: str) -> str:
     for word in long_form.split():
         if word.casefold() in STOPWORDS:
             continue
-        initials.extend(part[0].casefold() for part in re.split(r"[-/]+", word) if part and part[0].isalnum())
+        initials.extend(part[0].casefold() for part in _WORD_PARTS.split(word) if part and part[0].isalnum())
     return "".join(initials)
 
 
@@ -187,13 +187,13 @@ def _best_start(window: str, short: str) -> int | None:
         offset = match_long_form(window, rest)
         if offset is not None and prefix.casefold() not in window[offset:].casefold():
             offset = None
-    if offset is None and re.search(r"[a-zA-Z]-\d", short):
+    if offset is None and _NUMBER_SUFFIX.search(short):
         # "Caltech-UCSD Birds (CUB-200-2011)": a numeric version or year suffix is not spelled
-        stem = re.sub(r"(?:-\d+)+$", "", short)
+        stem = _NUMBER_SUFFIXES.sub("", short)
         offset = match_long_form(window, stem) if stem != short and is_short_form(stem + "0") else None
         if offset is not None and _content_initials(window[offset:]) != _letters(stem):
             offset = None
-    if offset is None and re.search(r"[a-zA-Z][24][a-zA-Z]", short):
+    if offset is None and _DIGIT_FOR_WORD.search(short):
         # "text-to-image (T2I)": a digit standing for "to" / "for"
         offset = match_long_form(window, short.replace("2", "t").replace("4", "f"))
     if offset is None:
@@ -203,7 +203,7 @@ def _best_start(window: str, short: str) -> int | None:
         return offset
     # "Proximal policy optimization (PPO)", "Abstraction and Reasoning Corpus (ARC)": the shortest
     # match stops at a word that merely contains the first letter; prefer the exact initialism
-    for m in reversed(list(re.finditer(r"(?:^|(?<=\s))\S+", window[:offset]))):
+    for m in reversed(list(_WORD_AFTER_SPACE.finditer(window[:offset]))):
         if m.group(0).casefold() in STOPWORDS:
             continue
         if _content_initials(window[m.start():]) == wanted and window[m.start()].casefold() == wanted[0]:
@@ -233,10 +233,27 @@ def _closing(text: str, open_at: int) -> int | None:
     return None
 
 
+#: patterns compiled once (module-level re calls cost a cache lookup each, per parenthesis and per word)
+_NON_SPACE = re.compile(r"\S+")
+_WORD_PARTS = re.compile(r"[-/]+")
+_NUMBER_SUFFIX = re.compile(r"[a-zA-Z]-\d")
+_NUMBER_SUFFIXES = re.compile(r"(?:-\d+)+$")
+_DIGIT_FOR_WORD = re.compile(r"[a-zA-Z][24][a-zA-Z]")
+_WORD_AFTER_SPACE = re.compile(r"(?:^|(?<=\s))\S+")
+_OPEN_PAREN = re.compile(r"\(")
+_CLAUSE_SPLIT = re.compile(r"[,;]\s*")
+_SHORT_FOR = re.compile(r"(?:for|or|i\.e\.,?|aka|short for)\s+(.+?)[\s.]*$")
+_COLON_DEFINITION = re.compile(r"(?:^|(?<=[\s(]))([^\s:()]+): +([^\n.;:,()]+)")
+_DASH_SPACE = re.compile(r"[-\u2013\u2014]\s")
+_DASH_DEFINITION = re.compile(r"((?:[A-Z][\w-]*\s+){1,7}?)[-\u2013\u2014]\s+([^\s,.;:()]+)")
+_WORD_BEFORE = re.compile(r"(\S+)\s+$")
+_NOT_A_LONG_FORM = re.compile(r"(?:e\.g|i\.e|cf|see|resp)\b", re.I)
+
+
 def find_abbreviations(text: str) -> list[Abbreviation]:
     """Every abbreviation definition in ``text``, in order of appearance."""
     found: list[Abbreviation] = []
-    for open_m in re.finditer(r"\(", text):
+    for open_m in _OPEN_PAREN.finditer(text):
         open_at = open_m.start()
         close_at = _closing(text, open_at)
         if close_at is None:
@@ -245,12 +262,12 @@ def find_abbreviations(text: str) -> list[Abbreviation]:
         while inner_start < close_at and text[inner_start].isspace():
             inner_start += 1
         inner = text[inner_start:close_at]
-        head = re.split(r"[,;]\s*", inner, maxsplit=1)
+        head = _CLAUSE_SPLIT.split(inner, maxsplit=1)
         first = head[0].rstrip()
         if is_short_form(first):
             short_start, short_end = inner_start, inner_start + len(first)
             rest = head[1] if len(head) > 1 else ""
-            after = re.match(r"(?:for|or|i\.e\.,?|aka|short for)\s+(.+?)[\s.]*$", rest)
+            after = _SHORT_FOR.match(rest)
             if after:
                 long_start = inner_start + len(inner) - len(rest) + after.start(1)
                 long_form = after.group(1)
@@ -285,7 +302,7 @@ def _colon_definitions(text: str) -> list[Abbreviation]:
     and all but at most one have initials found in it.
     """
     found = []
-    for m in re.finditer(r"(?:^|(?<=[\s(]))([^\s:()]+): +([^\n.;:,()]+)", text):
+    for m in _COLON_DEFINITION.finditer(text):
         short = m.group(1)
         if not is_short_form(short):
             continue
@@ -319,7 +336,9 @@ def _dash_definitions(text: str) -> list[Abbreviation]:
     (hyphenated parts included) are exactly the short form's letters.
     """
     found = []
-    for m in re.finditer(r"((?:[A-Z][\w-]*\s+){1,7}?)[-\u2013\u2014]\s+([^\s,.;:()]+)", text):
+    if not _DASH_SPACE.search(text):
+        return found  # the pattern needs a dash before white space: one cheap scan skips most abstracts
+    for m in _DASH_DEFINITION.finditer(text):
         short = m.group(2)
         if not is_short_form(short) or not short.isupper():
             continue
@@ -338,7 +357,7 @@ def _dash_definitions(text: str) -> list[Abbreviation]:
 
 def _reversed_definition(text: str, open_at: int, inner_start: int, inner: str) -> Abbreviation | None:
     """"SHORT (long form)": the word before the parenthesis is spelled by the parenthesis."""
-    before = re.search(r"(\S+)\s+$", text[max(0, open_at - 40):open_at])
+    before = _WORD_BEFORE.search(text[max(0, open_at - 40):open_at])
     if before is None or len(inner.split()) < 2:
         return None
     short = before.group(1)
@@ -347,7 +366,7 @@ def _reversed_definition(text: str, open_at: int, inner_start: int, inner: str) 
     stripped = inner.strip(_WRAPPERS)
     inner_start += inner.index(stripped)
     inner = stripped
-    if re.match(r"(?:e\.g|i\.e|cf|see|resp)\b", inner, re.I) or inner[:1].casefold() != short[0].casefold():
+    if _NOT_A_LONG_FORM.match(inner) or inner[:1].casefold() != short[0].casefold():
         return None
     if match_long_form(inner, short) != 0 or not _valid(inner, short):
         return None

@@ -160,7 +160,7 @@ def metric_candidates(text: str) -> list["Candidate"]:
     """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
     out = []
     for m in _METRIC_PATTERN.finditer(text):
-        if m.group(0) == "EM" and re.match(r"\s+(?:algorithm|procedure|step|iterations?|training)", text[m.end() : m.end() + 14]):
+        if m.group(0) == "EM" and _EM_ALGORITHM.match(text[m.end() : m.end() + 14]):
             continue
         out.append(Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9))
     return out
@@ -245,11 +245,10 @@ def task_candidates(text: str) -> list["Candidate"]:
         keep = 0
         for w in reversed(words):
             # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
-            if w in _TASK_STOP or w.isdigit() or re.search(r"(?:ly|ed|ive|ous|ful|ble|ing|est)$", w):
+            if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS):
                 break
             keep += 1
-        if keep == 0 or re.match(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
-                                 r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b", text[h.end() : h.end() + 15]):
+        if keep == 0 or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15]):
             continue
         start = m.end(1) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
         out.append(Candidate(start, h.end(), "TASK", "rule-task", 1, 0.6))
@@ -414,6 +413,23 @@ def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+#: patterns used per candidate, compiled once (module-level re calls cost a cache lookup each)
+_EM_ALGORITHM = re.compile(r"\s+(?:algorithm|procedure|step|iterations?|training)")
+_ADJECTIVE_ENDINGS = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "est")
+_TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
+                             r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b")
+_WORD_REST = re.compile(r"[\w.+-]*\w")
+_YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+_BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
+_DIGIT = re.compile(r"\d")
+
+
+def _has_digit(s: str) -> bool:
+    """any(ch.isdigit() for ch in s) without a Python loop: \\d finds every decimal digit; only non-ASCII
+    text can hold the other characters isdigit() accepts ('²')."""
+    return _DIGIT.search(s) is not None or (not s.isascii() and any(ch.isdigit() for ch in s))
+
+
 def _overlaps(taken: list[bool], start: int, end: int) -> bool:
     return any(taken[start:end])
 
@@ -448,7 +464,7 @@ def combine_candidates(
             continue
         if text[t[1] - 1] in "-/":
             # a tagger span cut inside a word ("F1-" of "F1-score"): the whole word, or none of it
-            word = re.match(r"[\w.+-]*\w", text[t[1] : t[1] + 30])
+            word = _WORD_REST.match(text[t[1] : t[1] + 30])
             if word is None or c.source not in ("ner", "shape"):
                 continue
             t = (t[0], t[1] + word.end())
@@ -481,7 +497,7 @@ def combine_candidates(
             continue
         if c.tier < 2 and generic_phrase(text[t[0] : t[1]]):
             continue
-        if c.type == "METHOD" and any(ch.isdigit() for ch in text[t[0] : t[1]]):
+        if c.type == "METHOD" and _has_digit(text[t[0] : t[1]]):
             tail = _VARIANT_TAIL.match(text, t[1])
             if tail:
                 t = (t[0], tail.end())
@@ -491,7 +507,7 @@ def combine_candidates(
             if head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower():
                 t = (t[0], head.start())
             # "AIME 2024": a year after a data set's name belongs to it
-            year = re.match(r" (?:19|20)\d\d\b", text[t[1] : t[1] + 6])
+            year = _YEAR_AFTER.match(text[t[1] : t[1] + 6])
             if year:
                 t = (t[0], t[1] + year.end())
         surface = text[t[0] : t[1]]
@@ -505,7 +521,7 @@ def combine_candidates(
             if kind in ("METHOD", "TASK") and (_DATA_HEAD_LAST.search(surface) or (
                     _DATA_HEAD_AFTER.match(text, t[1]) and not surface.islower())):
                 kind = "DATASET"
-        trimmed.append(c._replace(start=t[0], end=t[1], type=kind))
+        trimmed.append(Candidate(t[0], t[1], kind, c.source, c.tier, c.confidence))
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     for pair in abbreviations:
@@ -578,7 +594,7 @@ def combine_candidates(
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
                     continue
                 # a benchmark name often goes on with a capitalised qualifier or a year: "SWE-bench Verified"
-                tail = re.match(r"(?: (?:[A-Z][\w-]*|\d{4}))+", text[c.end : s_end])
+                tail = _BENCH_QUALIFIER.match(text[c.end : s_end])
                 if tail and not _overlaps(taken, c.end, c.end + tail.end()):
                     c = c._replace(end=c.end + tail.end())
                 kind = "BENCHMARK"

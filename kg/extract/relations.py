@@ -89,6 +89,10 @@ _DERIVE_VERB = re.compile(
 _DERIVE_OF = re.compile(
     r"\b(?:version|variant|extension|generali[sz]ation|modification|adaptation)s?\s+of\s+(?:the\s+|a\s+|an\s+)?$", re.I
 )
+_AND_GAP = re.compile(r"\s+and\s+")
+_OPEN_BEFORE = re.compile(r"[(:,]\s*$")
+#: _DERIVE_OF anywhere in a name, compiled once
+_DERIVE_OF_ANYWHERE = re.compile(_DERIVE_OF.pattern.rstrip("$"), re.I)
 _OUR_THING = re.compile(
     r"\b(?:we|our\s+(?:\w+\s+)?(?:method|model|framework|approach|architecture|algorithm|system|technique)|"
     r"the\s+proposed\s+(?:\w+\s+)?(?:method|model|framework|approach|architecture|algorithm)|"
@@ -141,9 +145,15 @@ class _Doc:
         self.sentences = sorted(sentences) or sentence_spans(text)
         self.mentions = sorted(mentions, key=lambda m: (m.start, -m.end))
         self._starts = [m.start for m in self.mentions]
+        self._ends = {m.end for m in self.mentions}
+        # sorted, non-overlapping sentences (the usual case) are found by bisection; others by the scan
+        spans = [(start, end) for start, end in self.sentences if start < end]
+        ordered = all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+        self._spans = spans if ordered else None
+        self._span_starts = [start for start, _ in spans]
         self._maximal: list[Mention] | None = None
         self._sentence_of: dict[int, tuple[int, int]] = {}
-        self._cues: dict[tuple[re.Pattern, int, int], bool] = {}
+        self._cues: dict[tuple[int, int, int], bool] = {}
         self._name_like: dict[tuple[str, int], bool] = {}
         # ASCII text lowercased matches as re.I would, and a case-sensitive scan is 8x cheaper
         self._lower = text.lower() if text.isascii() else None
@@ -169,13 +179,19 @@ class _Doc:
     def sentence_at(self, offset: int) -> tuple[int, int]:
         found = self._sentence_of.get(offset)
         if found is None:
-            found = self._sentence_of[offset] = next(
-                ((start, end) for start, end in self.sentences if start <= offset < end), (0, len(self.text)))
+            if self._spans is not None:
+                k = bisect_right(self._span_starts, offset) - 1
+                found = self._spans[k] if k >= 0 and offset < self._spans[k][1] else (0, len(self.text))
+            else:
+                found = next(((start, end) for start, end in self.sentences if start <= offset < end),
+                             (0, len(self.text)))
+            self._sentence_of[offset] = found
         return found
 
     def has_cue(self, cue: re.Pattern, start: int, end: int) -> bool:
         """Whether ``cue`` occurs in text[start:end] (memoised: many mentions share a sentence)."""
-        key = (cue, start, end)
+        # keyed by the pattern's id: hashing a compiled pattern hashes its whole code each time
+        key = (id(cue), start, end)
         found = self._cues.get(key)
         if found is None:
             if self._lower is not None:
@@ -192,7 +208,7 @@ class _Doc:
             return False
         cut = m.start - len(head) + head.index("(")
         previous_end = len(self.text[:cut].rstrip())
-        return any(o.end == previous_end for o in self.mentions)
+        return previous_end in self._ends
 
     def seen_before(self, m: Mention, before: int) -> bool:
         """Whether ``m``'s string occurs in the abstract before offset ``before`` (the title does not count)."""
@@ -220,8 +236,9 @@ class _Doc:
 
     def mention_at(self, offset: int, end: int, kinds: Sequence[str] = NAMED_KINDS) -> Mention | None:
         """The longest mention starting at ``offset`` (ending before ``end``)."""
-        for m in self.mentions:
-            if m.start == offset and m.end <= end and m.type in kinds:
+        # mentions are sorted by (start, -end): only those starting at the offset are looked at
+        for m in self.mentions[bisect_left(self._starts, offset):bisect_right(self._starts, offset)]:
+            if m.end <= end and m.type in kinds:
                 return m
         return None
 
@@ -296,7 +313,7 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
             if not _NAME_FOLLOWS.match(after) and (doc.name_like(m) or not doc.seen_before(m, s_start)):
                 found.append((m, 0.9, s_start + verb.start(), m.end))
             continue
-        if subject_ok and _HEAD_BEFORE.search(before[verb.end():]) and re.search(r"[(:,]\s*$", before) \
+        if subject_ok and _HEAD_BEFORE.search(before[verb.end():]) and _OPEN_BEFORE.search(before) \
                 and "(" not in before[verb.end():].rstrip()[:-1] and doc.name_like(m) \
                 and not doc.acronym_of_previous(m):
             found.append((m, 0.8, s_start + verb.start(), m.end))
@@ -330,7 +347,7 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
     proposed_ends = {f[0].end: f for f in found}
     for m in named:
         for end, (first, confidence, start, _) in list(proposed_ends.items()):
-            if m.start > end and re.fullmatch(r"\s+and\s+", text[end:m.start]) and doc.name_like(m):
+            if m.start > end and _AND_GAP.fullmatch(text[end:m.start]) and doc.name_like(m):
                 found.append((m, confidence, start, m.end))
 
     proposals, seen = [], set()
@@ -373,7 +390,7 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
     for outer in doc.maximal():
         if doc.key(outer.text) not in proposal_keys:
             continue
-        for of in re.finditer(_DERIVE_OF.pattern.rstrip("$"), outer.text, re.I):
+        for of in _DERIVE_OF_ANYWHERE.finditer(outer.text):
             inner = doc.mention_at(outer.start + of.end(), outer.end)
             if inner is not None:
                 add(outer.text, inner, outer.start, outer.end, 0.75, _relation(of.group(0)))

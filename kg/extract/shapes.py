@@ -46,13 +46,18 @@ _HAS_INNER_UPPER = re.compile(r"[a-z0-9][A-Z]|[A-Z].*[A-Z]")
 _HAS_LETTER_DIGIT = re.compile(r"(?=.*[A-Za-z])(?=.*\d)")
 
 
+#: compiled once: these run per token and per candidate
+_NUMBER_LIKE = re.compile(r"[\d.,%x×-]+[kKMBbDd]?")
+_BENCH_WORD = re.compile(r"bench|arena|leaderboard", re.I)
+
+
 def is_name_shape(token: str) -> bool:
     """CamelCase, ALL-CAPS acronyms and hyphenated names with digits ("Qwen2.5-7B", "LASER-D")."""
     core = token.rstrip(".")
     if len(core) < 2 or core in CAPS_STOP or core.rstrip("s") in CAPS_STOP:
         return False
     # "2D", "3D": a dimension, not a name
-    if core.isdigit() or re.fullmatch(r"[\d.,%x×-]+[kKMBbDd]?", core):
+    if core.isdigit() or _NUMBER_LIKE.fullmatch(core):
         return False
     if _HAS_INNER_UPPER.search(core):
         return True
@@ -132,7 +137,7 @@ _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
 def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> bool:
     """A named thing that results are reported on: "68.6% on LiveCodeBench", "the X benchmark"."""
-    if re.search(r"bench|arena|leaderboard", name, re.I) or _BENCH_AFTER.match(after):
+    if _BENCH_WORD.search(name) or _BENCH_AFTER.match(after):
         return True
     if not any(ch.isupper() or ch.isdigit() for ch in name):
         return False
@@ -141,7 +146,7 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
 
 def dataset_or_benchmark(name: str, sentence: str) -> str:
     """BENCHMARK when the name or its sentence says results are reported on it, else DATASET."""
-    if re.search(r"bench|arena|leaderboard", name, re.I):
+    if _BENCH_WORD.search(name):
         return "BENCHMARK"
     if _RESULT_CUE.search(sentence) and not _DATA_CUE.search(sentence):
         return "BENCHMARK"
