@@ -430,8 +430,8 @@ def _has_digit(s: str) -> bool:
     return _DIGIT.search(s) is not None or (not s.isascii() and any(ch.isdigit() for ch in s))
 
 
-def _overlaps(taken: list[bool], start: int, end: int) -> bool:
-    return any(taken[start:end])
+def _overlaps(taken: bytearray, start: int, end: int) -> bool:
+    return taken.find(1, start, end) >= 0
 
 
 def combine_candidates(
@@ -557,7 +557,7 @@ def combine_candidates(
                 trimmed.append(Candidate(start, end, kind, "acronym", 2, 0.95))
 
     trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source != "gazetteer", c.start))
-    taken = [False] * (len(text) + 1)
+    taken = bytearray(len(text) + 1)  # 1 where a chosen mention covers the character
     chosen: list[Candidate] = []
     by_string: dict[str, str] = {}
     for c in trimmed:
@@ -565,7 +565,7 @@ def combine_candidates(
             continue
         chosen.append(c)
         by_string.setdefault(text[c.start : c.end].lower(), c.type)
-        taken[c.start : c.end] = [True] * (c.end - c.start)
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
 
     # the same string elsewhere in the paper is the same concept
     if by_string:
@@ -579,7 +579,7 @@ def combine_candidates(
                 start, end = _variant_name(text, start, end)
                 if not _overlaps(taken, start, end):
                     chosen.append(Candidate(start, end, kind, "repeat", 1, 0.8))
-                    taken[start : end] = [True] * (end - start)
+                    taken[start : end] = b"\x01" * (end - start)
 
     if use_shapes:
         for c in trimmed:
@@ -599,7 +599,7 @@ def combine_candidates(
                     c = c._replace(end=c.end + tail.end())
                 kind = "BENCHMARK"
             chosen.append(c._replace(type=kind))
-            taken[c.start : c.end] = [True] * (c.end - c.start)
+            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
 
     out = []
     for c in chosen:

@@ -133,6 +133,20 @@ _SCOPE_BEFORE = re.compile(r"(?:^|[,;:]\s+|--\s*)(?:on|for)\s+(?:the\s+)?(?:chal
 _SCOPE_AFTER = re.compile(r"^(?:\s+(?:dataset|benchmark|data\s?set|test\s?set|split|itself))?\s*,", re.I)
 
 
+
+_ASCII_UPPER = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"\d")
+
+
+def _has_upper(s: str) -> bool:
+    """any(ch.isupper() for ch in s), by one scan: ASCII capitals are A-Z, other text takes the loop."""
+    return _ASCII_UPPER.search(s) is not None or (not s.isascii() and any(ch.isupper() for ch in s))
+
+
+def _has_digit(s: str) -> bool:
+    """any(ch.isdigit() for ch in s): a regex digit is a digit; only non-ASCII text holds other digits ("²")."""
+    return _DIGIT.search(s) is not None or (not s.isascii() and any(ch.isdigit() for ch in s))
+
 # --------------------------------------------------------------------------- context
 
 
@@ -259,7 +273,7 @@ class _Doc:
         text = m.text
         if m.text.casefold() in self.acronym_names:
             return True
-        if any(ch.isupper() for ch in text[1:]) or any(ch.isdigit() for ch in text):
+        if _has_upper(text[1:]) or _has_digit(text):
             return True
         s_start, _ = self.sentence_at(m.start)
         return text[:1].isupper() and m.start != s_start
@@ -363,7 +377,7 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
 def _title_name(m: Mention) -> bool:
     """A title lead that names a contribution ("CWM", "PooDLe", "Learn-by-interact"), not a phrase."""
     words = m.text.split()
-    return len(words) <= 4 and (any(ch.isupper() for ch in m.text[1:]) or "-" in m.text or len(words) <= 3)
+    return len(words) <= 4 and (_has_upper(m.text[1:]) or "-" in m.text or len(words) <= 3)
 
 
 # --------------------------------------------------------------------------- derived-from

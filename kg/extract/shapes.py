@@ -50,6 +50,7 @@ _HAS_LETTER_DIGIT = re.compile(r"(?=.*[A-Za-z])(?=.*\d)")
 _NUMBER_LIKE = re.compile(r"[\d.,%x×-]+[kKMBbDd]?")
 _BENCH_WORD = re.compile(r"bench|arena|leaderboard", re.I)
 
+_UPPER_OR_DIGIT = re.compile(r"[A-Z\d]")
 
 def is_name_shape(token: str) -> bool:
     """CamelCase, ALL-CAPS acronyms and hyphenated names with digits ("Qwen2.5-7B", "LASER-D")."""
@@ -139,7 +140,8 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
     """A named thing that results are reported on: "68.6% on LiveCodeBench", "the X benchmark"."""
     if _BENCH_WORD.search(name) or _BENCH_AFTER.match(after):
         return True
-    if not any(ch.isupper() or ch.isdigit() for ch in name):
+    # one scan for a capital or digit; non-ASCII names take the loop (other capitals and digits)
+    if _UPPER_OR_DIGIT.search(name) is None and (name.isascii() or not any(ch.isupper() or ch.isdigit() for ch in name)):
         return False
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
