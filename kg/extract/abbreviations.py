@@ -302,7 +302,11 @@ def _colon_definitions(text: str) -> list[Abbreviation]:
     and all but at most one have initials found in it.
     """
     found = []
-    for m in _COLON_DEFINITION.finditer(text):
+    # every match ends its name at a ": " and its name holds no space: the scan starts at the word before the first
+    first = text.find(": ")
+    if first < 0:
+        return found
+    for m in _COLON_DEFINITION.finditer(text, text.rfind(" ", 0, first) + 1):
         short = m.group(1)
         if not is_short_form(short):
             continue

@@ -188,8 +188,9 @@ _VERSION_OF = re.compile(
 #: capitalised words that start a sentence or a clause, not a name
 _NOT_A_NAME = frozenset("A An The This These That Those Our Its It In We Each Several Such Some Both".split())
 #: "the Diffuser framework", "the Walking Tours first-person video dataset": a name before its generic head
+#: "the" first, its word boundary as a lookbehind after it: a literal start lets re skip to each "the"
 _NAME_BEFORE_HEAD = re.compile(
-    r"\bthe\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})\s+"
+    r"the(?<!\wthe)\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})\s+"
     r"(?:(framework|model|algorithm|architecture|optimizer|method)|((?:[a-z][\w-]*\s+){0,3}?)(dataset|corpus|benchmark|suite)s?)\b"
 )
 _APPOSITION_KIND = re.compile(
