@@ -28,8 +28,10 @@ _TASK_HEAD = re.compile(
 #: measured quantities the gazetteer's tokens miss ("pass@1") or that it keeps only where a training set
 #: annotated them: the standard evaluation measures of NLP, vision and retrieval, written as they are named
 #: (cased acronyms stay cased: "LAS" the metric, never "las" the word)
+#: the lookahead lists every first character a metric name can have (with the case-insensitive ones' Unicode
+#: case partners: Kelvin sign, long s): the long alternation is tried only at those, not at every word
 _METRIC_PATTERN = re.compile(
-    r"(?<![\w@-])(?:"
+    r"(?<![\w@-])(?=[ABCDEFGHIKLMNOPRSTUWcekmpstw\u212a\u017f])(?:"
     r"(?i:pass@(?:\d+|k))|(?:BLEU|ROUGE|NDCG|Recall|Hits|MRR|P|R|mAP|AP)@\d+"
     r"|BLEU(?:-\d)?|ROUGE(?:-(?:\d|L|SU4|W|S))?|METEOR|CIDEr|SPICE|chrF(?:\+\+)?|BERTScore|TER|HTER|WER|CER"
     r"|UAS|LAS|LAA|EM|F1|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"

@@ -425,8 +425,9 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
                     b.text == part for b in doc.mentions_in(s_start, s_end)):
                 add(new.text, base, new.start, new.end, 0.6, "variant_of", stated=True)
 
-    # "combines TAXONS and SERENE into a single approach: STAX"
-    for m in _COMBINE.finditer(text):
+    # "combines TAXONS and SERENE into a single approach: STAX"; ASCII text without the cue word skips the scan
+    lower = doc._lower
+    for m in _COMBINE.finditer(text) if lower is None or "combin" in lower else ():
         s_start, s_end = doc.sentence_at(m.start())
         parts = doc.mentions_in(m.start(1), m.end(1))
         into = m.end() - len("into")
@@ -436,7 +437,7 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
                 add(target.text, base, m.start(), target.end, 0.65, "unifies", stated=True)
 
     # "the conventional Kalman filter is a special case of the proposed structured Kalman filter"
-    for m in _SPECIAL_CASE.finditer(text):
+    for m in _SPECIAL_CASE.finditer(text) if lower is None or "case" in lower else ():
         s_start, s_end = doc.sentence_at(m.start())
         before = [b for b in doc.mentions_in(s_start, m.start()) if len(text[b.end:m.start()].split()) <= 2]
         after = [n for n in doc.mentions_in(m.end(), s_end) if len(text[m.end():n.start].split()) <= 3]
@@ -675,6 +676,8 @@ _OUR_SUBJECT = re.compile(r"\b(?:our\s+(?:\w+\s+)?(?:method|model|approach|frame
 @functools.lru_cache(maxsize=512)
 def _reported_values(sentence: str) -> tuple[re.Match, ...]:
     # classify_data_mentions and extract_relations both read the same sentences' values
+    if _DIGIT.search(sentence) is None:
+        return ()  # a value needs a digit: one scan instead of the value pattern at every word
     return tuple(v for v in _VALUE.finditer(sentence) if _is_reported_value(v.group(1)))
 
 
