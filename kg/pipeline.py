@@ -628,27 +628,19 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     from kg.models import ResolvedGraph
     from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
 
-    def extractions(papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
-        if version is None:
-            return
-        for p in papers:
-            ex = cache.get(p.id, p.content_hash, version)
-            if ex is not None:
-                yield ex
-
-    def uses(papers: Iterable[Paper]) -> Iterator[ExtractionUses]:
-        # the first pass reads only names and kinds: parsing just those halves its cost per paper
+    def cached(papers: Iterable[Paper], record=PaperExtraction) -> Iterator:
+        # the first pass parses only names and kinds (ExtractionUses): half the cost per paper
         if version is None:
             return
         for p in papers:
             body = cache.body(p.id, p.content_hash, version)
             if body is not None:
-                yield ExtractionUses.model_validate_json(body)
+                yield record.model_validate_json(body)
 
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    resolution = resolve_corpus(spool.papers(), uses(spool.papers()), **kwargs)
+    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     building = [first_pass]
@@ -656,7 +648,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     def chunks() -> Iterator[ResolvedGraph]:
         for papers in chunked(spool.papers(), pipe.chunk_papers):
             t = time.perf_counter()
-            chunk = resolved_chunk(papers, list(extractions(papers)), resolution)
+            chunk = resolved_chunk(papers, list(cached(papers)), resolution)
             building[0] += time.perf_counter() - t
             yield chunk
 
@@ -667,10 +659,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         return
     say("load: started")
     t1 = time.perf_counter()
-    if hasattr(store, "load_chunks"):
-        stats = store.load_chunks(chunks(), prune=pipe.prune, progress=say)
-    else:  # a store without the streaming API: one load per chunk, then the prune
-        stats = _load_each(store, chunks(), prune=pipe.prune, progress=say)
+    stats = store.load_chunks(chunks(), prune=pipe.prune, progress=say)
     total = time.perf_counter() - t1
     resolve_seconds = round(building[0], 3)
     summary.stages.append(StageTiming(stage="resolve", seconds=resolve_seconds, count=spool.count))
@@ -679,31 +668,6 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     say(f"resolve: done in {resolve_seconds:.2f}s")
     say(f"load: done in {total - (building[0] - first_pass):.2f}s")
     summary.load = stats
-
-
-def _load_each(store, chunks, *, prune: bool, progress: Progress):
-    from kg.models import LoadStats, ResolvedGraph
-
-    total = LoadStats()
-    seen: set[str] = set()
-    hashes = []
-    for chunk in chunks:
-        seen.update(p.id for p in chunk.papers)
-        stats = store.load(chunk, prune=False, progress=progress)
-        hashes.append(stats.graph_hash)
-        for name in ("papers_new", "papers_replaced", "papers_unchanged", "nodes_written", "rels_written",
-                     "nodes_unchanged", "orphans_removed", "seconds"):
-            setattr(total, name, getattr(total, name) + getattr(stats, name))
-        total.path = "copy" if "copy" in (total.path, stats.path) else stats.path
-    if prune:
-        gone = sorted(set(store.paper_hashes()) - seen)
-        if gone:
-            with store.transaction() as tx:
-                store._delete_papers(tx, gone)
-            total.papers_removed = len(gone)
-            total.orphans_removed += store.load(ResolvedGraph(), prune=False).orphans_removed
-    total.graph_hash = hashlib.sha256("|".join(sorted(hashes)).encode()).hexdigest()[:16]
-    return total
 
 
 def summary_json(summary: BuildSummary) -> str:
