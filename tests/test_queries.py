@@ -106,6 +106,7 @@ def test_concept_authors(graph):
         ("Simon V. Mathis", 3), ("Chaitanya K. Joshi", 2), ("Pietro Liò", 2), ("Dana Wu", 1)
     ]
     assert run(graph, "concept_authors", name="gnn") == rows  # the acronym, another case
+    assert all(r["titles"] == sorted(r["titles"]) for r in rows)  # collected in title order
     assert run(graph, "concept_authors", name="no such concept") == []
 
 
@@ -160,13 +161,13 @@ def test_benchmark_proposals(graph):
         ("A-GRAE", 2025), ("LASER-D", 2025), ("Group Relative Policy Optimization", 2024)
     ]
     grpo = rows[-1]
-    assert sorted(grpo["results"]) == ["43.3%", "45.0%"]  # its own paper's and a later paper's
+    assert grpo["results"] == ["43.3%", "45.0%"]  # its own paper's and a later paper's, in order
 
 
 def test_author_community(graph):
     rows = run(graph, "author_community", name="jade copet")
     assert {r["community"] for r in rows} == {1}
-    assert sorted(rows[0]["members"]) == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]
+    assert rows[0]["members"] == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]  # by name
     assert set(col(rows, "concept")) == {
         "Code World Model", "SWE-bench Verified", "code generation", "pass@1", "reinforcement learning"
     }
@@ -207,8 +208,8 @@ def test_bridge_authors(graph):
     rows = run(graph, "bridge_authors", a=0, b=2)
     assert col(rows, "author") == ["Dana Wu", "Pietro Liò", "Simon V. Mathis"]
     dana = rows[0]
-    assert sorted(dana["in_a"]) == ["Pietro Liò", "Simon V. Mathis"]
-    assert sorted(dana["in_b"]) == ["Ada Park", "Ben Ortiz"]
+    assert dana["in_a"] == ["Pietro Liò", "Simon V. Mathis"]
+    assert dana["in_b"] == ["Ada Park", "Ben Ortiz"]
     assert run(graph, "bridge_authors", a=0, b=1) == []  # the Cambridge and FAIR groups never co-author
 
 
@@ -261,14 +262,16 @@ def test_method_results(graph):
 def test_community_profile(graph):
     rows = run(graph, "community_profile", community=2)
     assert [(r["member"], r["papers"]) for r in rows] == [("Ada Park", 5), ("Ben Ortiz", 3), ("Dana Wu", 3)]
-    assert sorted(rows[0]["proposes"]) == ["A-GRAE", "Group Relative Policy Optimization", "LASER", "LASER-D"]
+    assert rows[0]["proposes"] == ["A-GRAE", "Group Relative Policy Optimization", "LASER", "LASER-D"]
     assert "University of Cambridge" in rows[2]["affiliations"]
+    assert all(r["affiliations"] == sorted(r["affiliations"]) for r in rows)
 
 
 def test_communities(graph):
     rows = run(graph, "communities")
     assert [(r["community"], r["size"], r["papers"]) for r in rows] == [(2, 3, 6), (0, 3, 3), (1, 3, 2)]
-    assert sorted(rows[2]["members"]) == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]
+    assert rows[2]["members"] == ["FAIR CodeGen team", "Jade Copet", "Quentin Carbonneaux"]
+    assert all(r["members"] == sorted(r["members"]) for r in rows)
     assert rows[0]["modularity"] == pytest.approx(0.52)
 
 

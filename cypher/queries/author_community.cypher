@@ -8,7 +8,9 @@ WITH toLower($name) AS key
 MATCH (a:Author)
 WHERE toLower(a.name) = key OR any(alias IN a.aliases WHERE toLower(alias) = key)
 MATCH (a)-[:IN_COMMUNITY]->(c:Community)<-[:IN_COMMUNITY]-(m:Author)
-WITH c, collect(DISTINCT m.name) AS members
+WITH c, m.name AS member
+ORDER BY member SKIP 0
+WITH c, collect(DISTINCT member) AS members
 MATCH (c)<-[:IN_COMMUNITY]-(:Author)-[:AUTHORED]->(p:Paper)-[:MENTIONS]->(k:Concept)
 RETURN c.id AS community, c.size AS size, members, k.name AS concept, k.kind AS kind, count(DISTINCT p) AS papers
 ORDER BY papers DESC, concept

@@ -9,5 +9,7 @@ MATCH (a:Author)
 WHERE toLower(a.name) = key OR any(alias IN a.aliases WHERE toLower(alias) = key)
 MATCH (a)-[w:AUTHORED]->(p:Paper)
 OPTIONAL MATCH (p)-[:PROPOSES]->(c:Concept)
-RETURN p.title AS title, p.date AS date, p.year AS year, w.position + 1 AS position, collect(DISTINCT c.name) AS proposes
+WITH p, w, c.name AS proposed
+ORDER BY proposed SKIP 0
+RETURN p.title AS title, p.date AS date, p.year AS year, w.position + 1 AS position, collect(DISTINCT proposed) AS proposes
 ORDER BY date DESC, title

@@ -8,5 +8,7 @@ MATCH (b:Concept)
 WHERE toLower(b.name) = key OR toLower(b.acronym) = key OR any(alias IN b.aliases WHERE toLower(alias) = key)
 MATCH (r:Result)-[:`ON`]->(b)
 MATCH (r)-[:FOR_METHOD]->(m:Concept)<-[:PROPOSES]-(p:Paper)
-RETURN p.title AS paper, p.year AS year, m.name AS method, collect(DISTINCT r.value) AS results
+WITH p, m, r.value AS value
+ORDER BY value SKIP 0
+RETURN p.title AS paper, p.year AS year, m.name AS method, collect(DISTINCT value) AS results
 ORDER BY year DESC, paper

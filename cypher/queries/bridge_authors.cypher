@@ -6,8 +6,12 @@
 //   the two communities); authors with co-authors in both, alphabetically.
 MATCH (x:Author)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(ya:Author)-[:IN_COMMUNITY]->(:Community {id: $a})
 WHERE ya <> x
-WITH x, collect(DISTINCT ya.name) AS in_a
+WITH x, ya.name AS co_a
+ORDER BY co_a SKIP 0
+WITH x, collect(DISTINCT co_a) AS in_a
 MATCH (x)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(yb:Author)-[:IN_COMMUNITY]->(:Community {id: $b})
 WHERE yb <> x
-RETURN x.name AS author, x.community AS community, in_a, collect(DISTINCT yb.name) AS in_b
+WITH x, in_a, yb.name AS co_b
+ORDER BY co_b SKIP 0
+RETURN x.name AS author, x.community AS community, in_a, collect(DISTINCT co_b) AS in_b
 ORDER BY author

@@ -3,6 +3,8 @@
 // Returns: one row per community: community (its id), size (members), papers, modularity
 //   (of the whole partition), algorithm, members (their names); largest first.
 MATCH (c:Community)<-[:IN_COMMUNITY]-(a:Author)
+WITH c, a.name AS member
+ORDER BY member SKIP 0
 RETURN c.id AS community, c.size AS size, c.papers AS papers, c.modularity AS modularity,
-       c.algorithm AS algorithm, collect(a.name) AS members
+       c.algorithm AS algorithm, collect(member) AS members
 ORDER BY size DESC, papers DESC, community

@@ -6,7 +6,12 @@
 //   most papers first.
 MATCH (c:Community {id: $community})<-[:IN_COMMUNITY]-(a:Author)-[:AUTHORED]->(p:Paper)
 OPTIONAL MATCH (p)-[:PROPOSES]->(k:Concept)
+WITH a, k.name AS proposed
+ORDER BY proposed SKIP 0
+WITH a, collect(DISTINCT proposed) AS proposes
+MATCH (a)-[:AUTHORED]->(p:Paper)
 OPTIONAL MATCH (p)-[:AFFILIATED_WITH]->(o:Affiliation)
-RETURN a.name AS member, count(DISTINCT p) AS papers, collect(DISTINCT k.name) AS proposes,
-       collect(DISTINCT o.name) AS affiliations
+WITH a, proposes, p, o.name AS org
+ORDER BY org SKIP 0
+RETURN a.name AS member, count(DISTINCT p) AS papers, proposes, collect(DISTINCT org) AS affiliations
 ORDER BY papers DESC, member
