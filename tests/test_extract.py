@@ -389,3 +389,26 @@ def test_a_task_phrase_by_head_takes_the_modifiers_of_a_shorter_task_span():
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert ("crowd motion forecasting", "TASK") in got and ("forecasting", "TASK") not in got
     assert ("preference alignment", "TASK") in got
+
+
+def _pair(text: str, long: str, short: str) -> AbbrevPair:
+    ls, ss = text.index(long), text.index("(" + short + ")") + 1
+    return AbbrevPair(ls, ls + len(long), ss, ss + len(short))
+
+
+def test_a_capitalised_long_form_of_a_task_phrase_is_a_task_even_when_its_acronym_is_known_as_a_method():
+    text = ("Visual Question Answering (VQA) and Unsupervised Domain Adaptation (UDA) are hard. "
+            "We tune Low-Rank Adaptation (LoRA) and Label Smoothing Regularization (LSR).")
+    pairs = [_pair(text, "Visual Question Answering", "VQA"), _pair(text, "Unsupervised Domain Adaptation", "UDA"),
+             _pair(text, "Low-Rank Adaptation", "LoRA"), _pair(text, "Label Smoothing Regularization", "LSR")]
+    cands = [Candidate(p.short_start, p.short_end, "METHOD", "ner", 1, 0.8) for p in pairs]
+    # "UDA" known as a METHOD from another paper's sense: this paper's long form decides
+    got = {(text[c.start : c.end], c.type)
+           for c in combine_candidates(text, cands, pairs, sentence_starts(text), known_types={"uda": "METHOD"})}
+    assert {("Visual Question Answering", "TASK"), ("VQA", "TASK"), ("Unsupervised Domain Adaptation", "TASK"),
+            ("UDA", "TASK"), ("Low-Rank Adaptation", "METHOD"), ("LoRA", "METHOD"),
+            ("Label Smoothing Regularization", "METHOD"), ("LSR", "METHOD")} <= got
+    # a long form the in-domain annotations know keeps its kind
+    kept = {(text[c.start : c.end], c.type) for c in combine_candidates(
+        text, cands, pairs, sentence_starts(text), known_types={"visual question answering": "METHOD"})}
+    assert ("Visual Question Answering", "METHOD") in kept

@@ -93,6 +93,24 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
     return kind
 
 
+#: a long form written in capitals word by word, each word a plain one ("Domain Adaptation", "Source data-Free
+#: Active Domain Adaptation"), not a coined one with inner capitals ("PrototypicAl")
+_PLAIN_TITLE_WORD = re.compile(r"(?:[A-Z]?[a-z]+)(?:-(?:[A-Z]?[a-z]+))*")
+_INITIALS = re.compile(r"[A-Z]{2,}s?")
+
+
+def task_long_form(long_text: str, short_text: str, kind: str | None) -> str | None:
+    """METHOD -> TASK for a capitalised long form whose lowercase form is a task phrase ("Domain Adaptation (DA)",
+    "Visual Question Answering (VQA)"); a short form with lowercase letters is a coined method ("LoRA")."""
+    if kind != "METHOD" or not _INITIALS.fullmatch(short_text):
+        return kind
+    words = long_text.split()
+    if len(words) < 2 or not all(_PLAIN_TITLE_WORD.fullmatch(w) for w in words):
+        return kind
+    lowered = words[0] + " " + " ".join(w.lower() for w in words[1:])
+    return task_by_head(lowered, kind)
+
+
 _LANGUAGE = (
     r"(?:English|Chinese|Mandarin|Arabic|French|German|Spanish|Japanese|Korean|Czech|Turkish|Urdu|Hindi|Russian|"
     r"Italian|Portuguese|Dutch|Romanian|Finnish|Estonian|Latvian|Lithuanian|Vietnamese|Persian|Farsi|Hebrew|Greek|"
@@ -530,7 +548,10 @@ def combine_candidates(
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
-        kind = known_types.get(long_text.lower()) or known_types.get(short_text.lower())
+        kind = known_types.get(long_text.lower())
+        if kind is None and short_text.lower() in known_types:
+            # a short form is often ambiguous ("DA": data augmentation, domain adaptation): its long form here decides
+            kind = task_long_form(long_text, short_text, known_types[short_text.lower()])
         if kind is None:
             best = None
             for c in trimmed:
@@ -542,7 +563,7 @@ def combine_candidates(
                     if best is None or inside > best[0]:
                         best = (inside, c.type)
             kind = best[1] if best else type_from_head(long_text)
-            kind = task_by_head(long_text, kind)
+            kind = task_long_form(long_text, short_text, task_by_head(long_text, kind))
             version = _VERSION_OF.search(long_text)
             if version is not None:
                 # a version of a thing is a thing of the same kind; a version of a test is a method
