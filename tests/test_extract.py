@@ -412,3 +412,40 @@ def test_a_capitalised_long_form_of_a_task_phrase_is_a_task_even_when_its_acrony
     kept = {(text[c.start : c.end], c.type) for c in combine_candidates(
         text, cands, pairs, sentence_starts(text), known_types={"visual question answering": "METHOD"})}
     assert ("Visual Question Answering", "METHOD") in kept
+
+
+def test_measured_quantities_named_where_the_text_changes_them():
+    from kg.extract.concepts import measured_candidates
+
+    text = ("Our tuner cuts memory usage by 40% and improves the test error, while lower error and "
+            "the error of each layer are no names; it also reduces the latency.")
+    got = [(text[c.start : c.end], c.type) for c in measured_candidates(text)]
+    assert got == [("test error", "METRIC"), ("memory usage", "METRIC")]
+    pairs = fallback_find_abbreviations(text)
+    mentions = {(text[c.start : c.end], c.type) for c in combine_candidates(text, [], pairs, sentence_starts(text))}
+    assert {("memory usage", "METRIC"), ("test error", "METRIC")} <= mentions
+
+
+def test_spans_that_lose_their_head_to_a_lone_modifier_or_a_number_are_dropped():
+    text = "We study curriculum design and navigation tasks on four parsing tasks from 2004 with Bayes filters."
+    at = lambda s, n=None: (text.index(s), text.index(s) + len(n or s))
+    cands = [Candidate(*at("curriculum design"), "TASK", "ner", 1, 0.8),
+             Candidate(*at("navigation tasks"), "TASK", "ner", 1, 0.8),
+             Candidate(*at("four parsing tasks"), "TASK", "ner", 1, 0.8),
+             Candidate(*at("2004"), "DATASET", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert got == {("navigation", "TASK"), ("parsing", "TASK")}
+    # a lone modifier the in-domain annotations know as a concept stays
+    known = combine_candidates(text, cands[:1], [], sentence_starts(text), known_types={"curriculum": "METHOD"})
+    assert [text[c.start : c.end] for c in known] == ["curriculum"]
+
+
+def test_a_task_phrase_is_not_the_benchmark_and_a_measure_long_form_is_a_metric():
+    text = "We report 97.1% accuracy on dependency parsing, scored by the translation edit rate (TER)."
+    s = text.index("dependency parsing")
+    long = "translation edit rate"
+    cands = [Candidate(s, s + len("dependency parsing"), "TASK", "ner", 1, 0.8),
+             Candidate(text.index(long), text.index(long) + len("translation"), "TASK", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type)
+           for c in combine_candidates(text, cands, [_pair(text, long, "TER")], sentence_starts(text))}
+    assert {("dependency parsing", "TASK"), (long, "METRIC"), ("TER", "METRIC")} <= got

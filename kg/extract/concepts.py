@@ -176,6 +176,23 @@ def model_name_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: adjective, adverb, verb and comparative endings ("lower error", "reduced latency"); "test error" keeps "test"
+_MODIFIER_NOT_NOUN = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "er", "al")
+
+
+def measured_candidates(text: str) -> list["Candidate"]:
+    """Measured quantities named by a noun and a measure head where the text changes them ("token usage")."""
+    out = []
+    for pattern in (_MEASURED_AFTER_CUE, _MEASURED_BEFORE_BY):
+        for m in pattern.finditer(text):
+            modifier = m.group(1).split()[0]
+            # "lower error", "the training error of": an evaluative or function word is no part of the name
+            if modifier in _TASK_STOP or modifier.endswith(_MODIFIER_NOT_NOUN) or modifier in ("best", "least", "most"):
+                continue
+            out.append(Candidate(m.start(1), m.end(1), "METRIC", "rule-metric", 1, 0.7))
+    return out
+
+
 def metric_candidates(text: str) -> list["Candidate"]:
     """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
     out = []
@@ -202,6 +219,7 @@ _COINED_LOWER = re.compile(
     r"\b[Ww]e\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
 )
 #: "a geometric version of the WL test": the base named inside a derived name
+_MEASURE_LONG_FORM = re.compile(r"[\w-]\s+(?:rates?|scores?|accuracy|errors?|distance|divergence)$", re.I)
 _VERSION_OF = re.compile(
     r"\b(?:version|variant|extension|generali[sz]ation|modification|adaptation)s?\s+of\s+(?:the\s+|a\s+|an\s+)?", re.I
 )
@@ -226,12 +244,23 @@ def _kind_by_apposition(after: str) -> str:
 
 
 #: a lowercase noun phrase ending in a task head: "human skeleton motion prediction", "mesh processing"
-_TASK_HEAD_WORD = re.compile(
-    r"(?<=[a-z0-9] )(?:generation|detection|segmentation|recognition|classification|translation|answering|"
+_TASK_HEADS = (
+    r"(?:generation|detection|segmentation|recognition|classification|translation|answering|"
     r"summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|estimation|processing|"
     r"manipulation|understanding|extraction|alignment|disambiguation|simplification|tagging|labell?ing|linking|"
-    r"correction|adaptation|identification|normalization|transliteration)\b(?![\w-])"
+    r"correction|adaptation|identification|normalization|transliteration|synthesis)"
 )
+_TASK_HEAD_WORD = re.compile(r"(?<=[a-z0-9] )" + _TASK_HEADS + r"\b(?![\w-])")
+#: a name ending in a task head names a task, never the benchmark it is measured on ("POS tagging")
+_ENDS_IN_TASK_HEAD = re.compile(r"(?<![\w-])" + _TASK_HEADS + r"$", re.I)
+#: a measured quantity named by a noun and its head, where the text changes or measures it: "reducing token
+#: usage by 63%", "improves the generalization error" (the head alone, "error", is a metric name of its own)
+_MEASURED_HEAD = r"(usage|errors?|latency|consumption|throughput)"
+_MEASURED_AFTER_CUE = re.compile(
+    r"\b(?:reduc|lower|decreas|improv|minimi[sz]|increas|sav)[a-z]*\s+(?:the\s+|its\s+|their\s+)?([a-z]+\s+" + _MEASURED_HEAD
+    + r")\b(?![\w-])"
+)
+_MEASURED_BEFORE_BY = re.compile(r"(?<![\w-])([a-z]+\s+" + _MEASURED_HEAD + r")\s+by\s+\d")
 #: up to three lowercase words right before a task head (searched backwards from the head: one cheap scan)
 _TASK_MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})$")
 #: words that end a task phrase on the left: function words, verbs and evaluative adjectives
@@ -249,7 +278,8 @@ _TASK_STOP = frozenset(
     competitive systematic cyclic accurate inference fast domain-specific learn learns consider considers require
     requires allow allows show shows propose proposes yield yields provide provides support supports obtain obtains
     outperform outperforms exhibit exhibits lack lacks remain remains benefit benefits one two three four five six
-    seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline""".split()
+    seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline though although whereas compare compares compared evaluate evaluates
+    investigate investigates explore explores examine examines present presents describe describes apply applies""".split()
 )
 
 
@@ -451,6 +481,15 @@ def _has_digit(s: str) -> bool:
     return _DIGIT.search(s) is not None or (not s.isascii() and any(ch.isdigit() for ch in s))
 
 
+#: endings of nouns that name a task, a field or a device on their own
+_THING_ENDINGS = ("ion", "ing", "ics", "sis", "er", "or", "ers", "ors", "ment", "ments")
+
+
+def _cut_a_head(text: str, start: int, end: int) -> bool:
+    """Whether trimming text[start:end] off a span removed a generic head ("design", "tasks"), not just punctuation."""
+    return any(w in TRAILING_DROP for w in text[start:end].split())
+
+
 def _overlaps(taken: bytearray, start: int, end: int) -> bool:
     return taken.find(1, start, end) >= 0
 
@@ -469,6 +508,8 @@ def combine_candidates(
     trimmed: list[Candidate] = []
     candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
                   + model_name_candidates(text))
+    if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
+        candidates += measured_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
@@ -490,6 +531,12 @@ def combine_candidates(
                 continue
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
+        if c.tier < 2 and (surface.isdigit() or (
+                # "curriculum design" less its head is one modifier ("curriculum", "primal-dual"), not the concept
+                # matched; a noun that names a thing of its own stays ("navigation tasks", "transformer architecture")
+                t[1] < c.end and " " not in surface and surface.islower() and surface not in known_types
+                and not surface.endswith(_THING_ENDINGS) and _cut_a_head(text, t[1], c.end))):
+            continue
         if c.tier < 2 and (("-" in surface and _ADJECTIVE_WORD.fullmatch(surface)) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
@@ -564,6 +611,9 @@ def combine_candidates(
                         best = (inside, c.type)
             kind = best[1] if best else type_from_head(long_text)
             kind = task_long_form(long_text, short_text, task_by_head(long_text, kind))
+            # "human-targeted translation edit rate (HTER)": a measure's head decides, not a task word inside it
+            if kind in ("METHOD", "TASK") and _MEASURE_LONG_FORM.search(long_text):
+                kind = "METRIC"
             version = _VERSION_OF.search(long_text)
             if version is not None:
                 # a version of a thing is a thing of the same kind; a version of a test is a method
@@ -633,7 +683,7 @@ def combine_candidates(
         name = text[c.start : c.end]
         if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and looks_like_benchmark(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
-        ) and not is_sized_model(name):
+        ) and not is_sized_model(name) and not (c.type == "TASK" and _ENDS_IN_TASK_HEAD.search(name)):
             c = c._replace(type="BENCHMARK")
         elif c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
             decided = known_types.get(text[c.start : c.end].lower())
