@@ -449,3 +449,11 @@ def test_a_task_phrase_is_not_the_benchmark_and_a_measure_long_form_is_a_metric(
     got = {(text[c.start : c.end], c.type)
            for c in combine_candidates(text, cands, [_pair(text, long, "TER")], sentence_starts(text))}
     assert {("dependency parsing", "TASK"), (long, "METRIC"), ("TER", "METRIC")} <= got
+
+
+def test_a_capitalised_estimation_long_form_stays_a_method():
+    text = "We replace Generalized Advantage Estimation (GAE) with Noise Contrastive Estimation (NCE)."
+    pairs = [_pair(text, "Generalized Advantage Estimation", "GAE"), _pair(text, "Noise Contrastive Estimation", "NCE")]
+    cands = [Candidate(p.long_start, p.long_end, "METHOD", "ner", 1, 0.8) for p in pairs]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
+    assert {("GAE", "METHOD"), ("NCE", "METHOD"), ("Generalized Advantage Estimation", "METHOD")} <= got

@@ -97,6 +97,7 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
 #: Active Domain Adaptation"), not a coined one with inner capitals ("PrototypicAl")
 _PLAIN_TITLE_WORD = re.compile(r"(?:[A-Z]?[a-z]+)(?:-(?:[A-Z]?[a-z]+))*")
 _INITIALS = re.compile(r"[A-Z]{2,}s?")
+_METHOD_LIKE_HEAD = re.compile(r"(?:Estimation|Reasoning)$")
 
 
 def task_long_form(long_text: str, short_text: str, kind: str | None) -> str | None:
@@ -106,6 +107,10 @@ def task_long_form(long_text: str, short_text: str, kind: str | None) -> str | N
         return kind
     words = long_text.split()
     if len(words) < 2 or not all(_PLAIN_TITLE_WORD.fullmatch(w) for w in words):
+        return kind
+    # capitalised "... Estimation"/"... Reasoning" long forms are mostly estimators and methods ("Generalized
+    # Advantage Estimation (GAE)", "Noise Contrastive Estimation (NCE)"), unlike "Pose Estimation" in lowercase
+    if _METHOD_LIKE_HEAD.search(long_text):
         return kind
     lowered = words[0] + " " + " ".join(w.lower() for w in words[1:])
     return task_by_head(lowered, kind)
