@@ -457,3 +457,15 @@ def test_a_capitalised_estimation_long_form_stays_a_method():
     cands = [Candidate(p.long_start, p.long_end, "METHOD", "ner", 1, 0.8) for p in pairs]
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
     assert {("GAE", "METHOD"), ("NCE", "METHOD"), ("Generalized Advantage Estimation", "METHOD")} <= got
+
+
+def test_name_shaped_things_a_model_is_trained_on_are_data_sets():
+    from kg.extract.shapes import looks_like_training_data
+
+    text = "Our tagger, trained on NEWS-3, TWT-12 or BIO-7, beats Qwen2-7B fine-tuned on SYN-2 and LLaMA-3."
+    assert looks_like_training_data("BIO-7", text[: text.index("BIO-7")])
+    assert not looks_like_training_data("Qwen2-7B", text[: text.index("Qwen2-7B")])
+    cands = [Candidate(s, e, None, "shape", 0, 0.5) for s, e in name_shapes(text)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert {("NEWS-3", "DATASET"), ("TWT-12", "DATASET"), ("BIO-7", "DATASET"), ("SYN-2", "DATASET")} <= got
+    assert ("Qwen2-7B", "METHOD") in got and not any(n == "LLaMA-3" for n, _ in got)

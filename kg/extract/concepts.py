@@ -15,6 +15,7 @@ from typing import NamedTuple
 from kg.extract.adapters import AbbrevPair
 from kg.extract.shapes import (
     CAPS_STOP, GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, is_name_shape, looks_like_benchmark,
+    looks_like_training_data,
     type_from_head,
 )
 
@@ -671,6 +672,10 @@ def combine_candidates(
                 s_start = sentence_starts[k] if k >= 0 else 0
                 s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
+                    if is_sized_model(surface) or not looks_like_training_data(surface, text[s_start : c.start]):
+                        continue
+                    chosen.append(c._replace(type="DATASET"))
+                    taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                     continue
                 # a benchmark name often goes on with a capitalised qualifier or a year: "SWE-bench Verified"
                 tail = _BENCH_QUALIFIER.match(text[c.end : s_end])

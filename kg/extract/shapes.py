@@ -146,6 +146,19 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
 
+#: the name after "trained on", or later in its list: "training on ProMed, MUC-4, or MUC-7"
+_TRAINED_ON_BEFORE = re.compile(
+    r"\b(?:(?:pre-?)?train(?:ed|ing)?|fine-?tun(?:ed|ing)|learn(?:ed|t)?)\s+on\s+(?:the\s+)?(?:[\w@.+-]+,\s+)*"
+    r"(?:(?<=,\s)[\w@.+-]+,?\s+(?:and|or)\s+)?$",
+    re.I,
+)
+
+
+def looks_like_training_data(name: str, before: str) -> bool:
+    """A named thing a model is trained on ("trained on MUC-7"): a data set (ANNOTATION.md: only trained on -> DATASET)."""
+    return _UPPER_OR_DIGIT.search(name) is not None and bool(_TRAINED_ON_BEFORE.search(before[-80:]))
+
+
 def dataset_or_benchmark(name: str, sentence: str) -> str:
     """BENCHMARK when the name or its sentence says results are reported on it, else DATASET."""
     if _BENCH_WORD.search(name):
