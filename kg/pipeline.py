@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ConfigError, KGError
+from kg.incremental import BuildState, text_digest
 from kg.models import BuildSummary, Paper, PaperExtraction, SkippedRecord, StageTiming
 
 STAGES = ("ingest", "extract", "resolve", "load", "analytics")
@@ -314,24 +315,28 @@ class Spool:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT)")
-        self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT)")
+        self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)")
         self.count = 0
 
-    def ingest(self, entries: Iterable[tuple[Path, Paper | SkippedRecord]]) -> tuple[int, list[SkippedRecord]]:
+    def ingest(self, entries: Iterable[tuple]) -> tuple[int, list[SkippedRecord]]:
         """Group the entries as they stream (kg.ingest.DedupIndex), then merge each group in
-        the order read_paths returns them. Returns (entries read, skipped records)."""
+        the order read_paths returns them. Returns (entries read, skipped records).
+
+        An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is known."""
         from kg.ingest.dedup import DedupIndex, merge_papers
 
         index = DedupIndex()
         skipped: list[SkippedRecord] = []
         batch: list[tuple[int, str]] = []
         read = 0
-        for _path, entry in entries:
+        for item in entries:
+            entry = item[1]
             read += 1
             if isinstance(entry, SkippedRecord):
                 skipped.append(entry)
                 continue
-            batch.append((index.add(entry), entry.model_dump_json()))
+            body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
+            batch.append((index.add(entry), body))
             if len(batch) >= 2000:
                 self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
                 batch = []
@@ -342,11 +347,12 @@ class Spool:
         rows = self.db.execute(
             "SELECT e.grp, e.body FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
         )
-        out: list[tuple[str, str, str]] = []
+        out: list[tuple[str, str, str, str]] = []
 
         def flush(group: list[Paper]) -> None:
             paper = merge_papers(group)
-            out.append((paper.id, paper.content_hash, paper.model_dump_json()))
+            body = paper.model_dump_json()
+            out.append((paper.id, paper.content_hash, body, text_digest(body)))
             if len(out) >= 2000:
                 self._write(out)
 
@@ -367,9 +373,9 @@ class Spool:
         skipped.sort(key=lambda s: (s.source, s.line))
         return read, skipped
 
-    def _write(self, out: list[tuple[str, str, str]]) -> None:
+    def _write(self, out: list[tuple[str, str, str, str]]) -> None:
         self.db.executemany(
-            "INSERT INTO paper (seq, id, content_hash, body) VALUES (?, ?, ?, ?)",
+            "INSERT INTO paper (seq, id, content_hash, body, digest) VALUES (?, ?, ?, ?, ?)",
             [(self.count + i, *row) for i, row in enumerate(out)],
         )
         self.count += len(out)
@@ -381,6 +387,19 @@ class Spool:
 
     def papers(self) -> Iterator[Paper]:
         for (body,) in self.db.execute("SELECT body FROM paper ORDER BY seq"):
+            yield Paper.model_validate_json(body)
+
+    def digests(self) -> Iterator[tuple[str, str]]:
+        """(paper id, digest of the whole merged record) of every paper."""
+        yield from self.db.execute("SELECT id, digest FROM paper ORDER BY seq")
+
+    def papers_of(self, ids: Iterable[str]) -> Iterator[Paper]:
+        """The papers among ``ids``, in corpus order."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pick (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        self.db.execute("DELETE FROM pick")
+        self.db.executemany("INSERT OR IGNORE INTO pick VALUES (?)", ((i,) for i in ids))
+        rows = self.db.execute("SELECT body FROM paper WHERE id IN (SELECT id FROM pick) ORDER BY seq").fetchall()
+        for (body,) in rows:
             yield Paper.model_validate_json(body)
 
     def close(self) -> None:
@@ -409,12 +428,83 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def corpus_entries(
+    files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False
+) -> Iterator[tuple[Path, Paper | SkippedRecord, str | None]]:
+    """kg.ingest.reader.iter_corpus over ``files``, with each entry's JSON, reusing the entries
+    ``state`` recorded for a file whose content is unchanged (and recording the others).
+
+    A header-byline file is read with the titles of the other files (they settle ambiguous
+    bylines), so its entries are reused only when those files are unchanged as well.
+    """
+    from kg.ingest.reader import file_layout, iter_entries
+    from kg.models import normalise_title
+
+    known_at: dict[Path, tuple[str, bool, str | None] | None] = {
+        f: state.file(str(f)) if state is not None else None for f in files
+    }
+    byline = {}
+    for f in files:
+        rec = known_at[f]
+        byline[f] = rec[1] if rec is not None and rec[0] == digests[f] else file_layout(f) == "header-byline"
+    others = [f for f in files if not byline[f]]
+    # what a byline file's reading depends on besides itself: the other files' contents
+    known_fp = text_digest("\n".join(f"{f}\0{digests[f]}" for f in others))
+    known: set[str] = set()
+    for path in others + [f for f in files if byline[f]]:
+        rec = known_at[path]
+        reuse = rec is not None and rec[0] == digests[path] and (not byline[path] or rec[2] == known_fp)
+        if reuse:
+            for kind, body in state.entries(str(path)):
+                entry = Paper.model_validate_json(body) if kind == "p" else SkippedRecord.model_validate_json(body)
+                if kind == "p" and not byline[path]:
+                    known.add(normalise_title(entry.title))
+                yield path, entry, body
+            continue
+        recorded: list[tuple[str, str]] = []
+        for entry in iter_entries(path, strict=strict, known_titles=known if byline[path] else frozenset()):
+            body = entry.model_dump_json()
+            if isinstance(entry, Paper):
+                recorded.append(("p", body))
+                if not byline[path]:
+                    known.add(normalise_title(entry.title))
+            else:
+                recorded.append(("s", body))
+            yield path, entry, body
+        if state is not None:
+            state.put_file(str(path), digests[path], byline[path], known_fp if byline[path] else None, recorded)
+    if state is not None:
+        state.keep_files(str(f) for f in files)
+
+
 # --------------------------------------------------------------------------- the unchanged-build fast path
 
 
-def build_fingerprint(pipe: Pipeline, files: list[Path]) -> str:
+def file_digests(files: list[Path]) -> dict[Path, str]:
+    """The content hash of each input file."""
+    out = {}
+    for f in files:
+        with open(f, "rb") as fh:
+            out[f] = hashlib.file_digest(fh, "sha256").hexdigest()
+    return out
+
+
+def build_fingerprint(
+    pipe: Pipeline, files: list[Path], digests: dict[Path, str] | None = None, *, settings: str | None = None
+) -> str:
     """Everything a build's result depends on: input file contents, settings, curated tables,
     the model and the code. Equal fingerprints (and an untouched store) mean an equal graph."""
+    digests = digests if digests is not None else file_digests(files)
+    h = hashlib.sha256()
+    h.update((settings or settings_fingerprint(pipe)).encode() + b"\0")
+    for f in files:
+        h.update(f"input:{f}\0{digests[f]}\0".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32]
+
+
+def settings_fingerprint(pipe: Pipeline) -> str:
+    """What a build's result depends on besides its inputs: settings, curated tables, the model
+    and the code (equal ones let a build reuse the decisions of the last one, see kg.incremental)."""
     h = hashlib.sha256()
 
     def add(label: str, value: str | bytes) -> None:
@@ -428,9 +518,6 @@ def build_fingerprint(pipe: Pipeline, files: list[Path]) -> str:
         "env": {k: os.environ.get(k) for k in ("KG_CONCEPT_ALIASES", "KG_ORGS")},
     }
     add("settings", json.dumps(settings, sort_keys=True))
-    for f in files:
-        with open(f, "rb") as fh:
-            add(f"input:{f}", hashlib.file_digest(fh, "sha256").digest())
     for extra in (pipe.aliases, pipe.orgs, *settings["env"].values()):
         if extra and Path(extra).is_file():
             add(f"table:{extra}", Path(extra).read_bytes())
@@ -484,7 +571,9 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
     The corpus streams: ingest writes the deduplicated papers to a scratch spool, extraction reads
     them back and caches its results, resolution reads both twice (corpus-wide decisions, then
     chunks of ``pipe.chunk_papers`` papers) and the store loads each chunk as it comes. A build
-    whose fingerprint (inputs, settings, code, store) equals the last successful one does nothing.
+    whose fingerprint (inputs, settings, code, store) equals the last successful one does nothing;
+    one whose settings and store are those of the last successful build parses only changed input
+    files and resolves and loads only the papers whose rows can change (kg.incremental).
     """
     say = progress or (lambda _m: None)
     summary = BuildSummary(pipeline=pipe.source, store=pipe.store or "")
@@ -496,7 +585,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         scratch = tempfile.TemporaryDirectory(prefix="kg-build-")
         cache_dir = Path(scratch.name)
     cache = ExtractionCache(cache_dir)
-    spool = store = None
+    spool = store = state = None
+    incremental = False
 
     def timed(stage: str, count_fn, fn):
         say(f"{stage}: started")
@@ -508,12 +598,16 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         return out
 
     try:
-        fingerprint = None
+        fingerprint = settings = None
+        files: list[Path] = []
+        digests: dict[Path, str] = {}
         if "load" in stages and "ingest" in stages and pipe.cache_dir is not None:
             from kg.ingest.reader import expand_paths
 
             files = expand_paths(pipe.inputs)
-            fingerprint = build_fingerprint(pipe, files)
+            digests = file_digests(files)
+            settings = settings_fingerprint(pipe)
+            fingerprint = build_fingerprint(pipe, files, digests, settings=settings)
             signature = store_signature(pipe.store)
             last = cache.last_build(pipe.store)
             if signature is not None and last is not None and last[0] == f"{fingerprint}|{signature}":
@@ -527,6 +621,14 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 return summary
             # from here on the store may change: forget the last build until this one completes
             cache.set_last_build(pipe.store, None)
+            if pipe.store and "://" not in pipe.store:  # a server store may change behind our back
+                state = BuildState(cache_dir, pipe.store)
+                incremental = signature is not None and state.token() == f"{settings}|{signature}"
+                state.invalidate()
+                if not incremental:
+                    state.reset()
+                say(f"build: {'incremental' if incremental else 'full'} (the last build's decisions "
+                    f"{'are' if incremental else 'are not'} reusable)")
 
         if "ingest" in stages:
             from kg.ingest.reader import iter_corpus
@@ -534,10 +636,16 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             spool = Spool(cache_dir)
 
             def ingest() -> int:
-                entries, skipped = spool.ingest(iter_corpus(pipe.inputs, strict=pipe.strict))
+                if state is not None:
+                    entries = corpus_entries(files, digests, state, strict=pipe.strict)
+                else:
+                    entries = iter_corpus(pipe.inputs, strict=pipe.strict)
+                read, skipped = spool.ingest(entries)
                 summary.skipped_records = len(skipped)
                 for s in skipped[:20]:
                     say(f"ingest: skipped {s.source}:{s.line}: {s.reason}")
+                if state is not None:
+                    state.commit()
                 return spool.count
 
             summary.papers = timed("ingest", lambda n: n, ingest)
@@ -547,21 +655,27 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             store = open_store(pipe.store)
             store.apply_schema()
             if spool is not None:
-                stored = store.paper_hashes()
-                summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
-                del stored
+                if incremental:  # the last build's papers are those the store holds
+                    summary.papers_unchanged = state.content_hashes_equal(spool.keys())
+                else:
+                    stored = store.paper_hashes()
+                    summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
+                    del stored
         version = None
         if "extract" in stages:
             version = timed("extract", lambda _v: summary.extracted + summary.extraction_cached,
                             lambda: _extract(pipe, spool, cache, summary, say))
         if "resolve" in stages:
-            _resolve_and_load(pipe, spool, cache, version, store, summary, say)
+            _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental)
         if "analytics" in stages:
             load = summary.load
-            unchanged = (
+            wrote_nothing = (
                 load is not None
                 and load.nodes_written == load.rels_written == load.orphans_removed == load.papers_removed == 0
-                and cache.analytics_hash(pipe.store) == f"{load.graph_hash}|seed={pipe.seed}"
+            )
+            # an incremental build starts from the graph the last (complete) build left, analytics included
+            unchanged = wrote_nothing and (
+                incremental or cache.analytics_hash(pipe.store) == f"{load.graph_hash}|seed={pipe.seed}"
             )
             if unchanged:
                 say("analytics: skipped, the graph and seed are the ones it last ran on")
@@ -570,7 +684,9 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 timed("analytics", lambda _s: 1, lambda: run_analytics(store, seed=pipe.seed))
                 summary.analytics_ran = True
                 if load is not None:
-                    cache.set_analytics_hash(pipe.store, f"{load.graph_hash}|seed={pipe.seed}")
+                    # an incremental load's graph_hash covers the papers it was given, not the graph
+                    graph = f"incremental:{load.graph_hash}" if incremental else load.graph_hash
+                    cache.set_analytics_hash(pipe.store, f"{graph}|seed={pipe.seed}")
         if store is not None:
             store.close()
             store = None
@@ -579,11 +695,15 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             signature = store_signature(pipe.store)
             if signature is not None:
                 cache.set_last_build(pipe.store, f"{fingerprint}|{signature}", summary)
+                if state is not None:
+                    state.seal(f"{settings}|{signature}")
     finally:
         if store is not None:
             store.close()
         if spool is not None:
             spool.close()
+        if state is not None:
+            state.close()
         cache.close()
         if scratch is not None:
             scratch.cleanup()
@@ -605,13 +725,15 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
     nlp = load_model(pipe.model)
     version = _extraction_version(pipe, nlp)
-    todo = sum(1 for pid, ch in spool.keys() if not cache.has(pid, ch, version))
+    missing = [pid for pid, ch in spool.keys() if not cache.has(pid, ch, version)]
+    todo = len(missing)
     summary.extraction_cached = spool.count - todo
     say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
     if not todo:
         return version
-    missing = ((p, cache.has(p.id, p.content_hash, version)) for p in spool.papers())
-    stream = (p for p, hit in missing if not hit)
+    # an update parses only its missing papers; a first build streams them all
+    stream = spool.papers() if todo == spool.count else spool.papers_of(missing)
+    del missing
     done = 0
     # worker processes each load the model (seconds): not worth it for the few papers of an update
     n_process = pipe.n_process if todo >= SMALL_EXTRACTION * pipe.n_process else 1
@@ -623,8 +745,13 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     return version
 
 
-def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary, say: Progress) -> None:
-    """Resolution in two passes over the spool, the second one feeding the loader chunk by chunk."""
+def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary, say: Progress,
+                      state: BuildState | None = None, incremental: bool = False) -> None:
+    """Resolution in two passes over the spool, the second one feeding the loader chunk by chunk.
+
+    With a ``state`` the second pass records each paper's references; when ``incremental`` it
+    covers only the papers whose rows can change (see kg.incremental) and the rest is kept."""
+    from kg.incremental import paper_refs
     from kg.models import ResolvedGraph
     from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
 
@@ -643,14 +770,46 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
+    plan = _Plan()
+    if state is not None:
+        t = time.perf_counter()
+        plan = _plan(spool, state, resolution, incremental)
+        first_pass += time.perf_counter() - t
+        if incremental:
+            say(f"resolve: {len(plan.todo)} papers to resolve again ({plan.changed} new or changed, "
+                f"{len(plan.todo) - plan.changed} whose decisions changed), {len(plan.nodes)} shared nodes changed, "
+                f"{len(plan.removed)} papers gone")
     building = [first_pass]
 
+    def resolve(papers: list[Paper], record: bool) -> ResolvedGraph:
+        t = time.perf_counter()
+        extractions = list(cached(papers))
+        chunk = resolved_chunk(papers, extractions, resolution)
+        if record and state is not None:
+            by_id = {e.paper_id: e for e in extractions}
+            state.drop_papers(p.id for p in papers)
+            state.put_papers([(p.id, plan.digest(spool, p.id), p.content_hash, paper_refs(p, by_id.get(p.id)))
+                              for p in papers])
+        plan.passed.update(p.id for p in papers)
+        plan.carried |= _node_ids(chunk)
+        building[0] += time.perf_counter() - t
+        return chunk
+
     def chunks() -> Iterator[ResolvedGraph]:
-        for papers in chunked(spool.papers(), pipe.chunk_papers):
-            t = time.perf_counter()
-            chunk = resolved_chunk(papers, list(cached(papers)), resolution)
-            building[0] += time.perf_counter() - t
-            yield chunk
+        source = spool.papers_of(plan.todo) if incremental else spool.papers()
+        for papers in chunked(source, pipe.chunk_papers):
+            yield resolve(papers, True)
+        if not incremental:
+            return
+        # shared nodes whose values changed but that no paper above refers to: pass a paper that
+        # does (its rows are unchanged, the loader skips them; the node is written)
+        for carriers in (plan.one_carrier_each, plan.every_carrier):
+            left = plan.nodes - plan.carried
+            if not left:
+                break
+            ids = (carriers(state, resolution, left) & plan.current) - plan.passed
+            for papers in chunked(spool.papers_of(ids), pipe.chunk_papers):
+                yield resolve(papers, False)
 
     if "load" not in pipe.stages:
         count = sum(len(c.papers) for c in chunks())
@@ -659,15 +818,84 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         return
     say("load: started")
     t1 = time.perf_counter()
-    stats = store.load_chunks(chunks(), prune=pipe.prune, progress=say)
+    keep = plan.current - plan.todo if incremental else None
+    stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say)
     total = time.perf_counter() - t1
+    if incremental:
+        stats.papers_unchanged += len(plan.current - plan.passed)
+    if state is not None:
+        t = time.perf_counter()
+        state.commit()
+        building[0] += time.perf_counter() - t
     resolve_seconds = round(building[0], 3)
-    summary.stages.append(StageTiming(stage="resolve", seconds=resolve_seconds, count=spool.count))
+    summary.stages.append(StageTiming(stage="resolve", seconds=resolve_seconds,
+                                      count=len(plan.passed) if incremental else spool.count))
     summary.stages.append(StageTiming(stage="load", seconds=round(total - (building[0] - first_pass), 3),
                                       count=stats.nodes_written + stats.rels_written))
     say(f"resolve: done in {resolve_seconds:.2f}s")
     say(f"load: done in {total - (building[0] - first_pass):.2f}s")
     summary.load = stats
+
+
+@dataclass
+class _Plan:
+    """Which papers the second pass covers (see kg.incremental)."""
+
+    #: ids of this build's papers, and of those to resolve and load again
+    current: set[str] = field(default_factory=set)
+    todo: set[str] = field(default_factory=set)
+    #: how many of ``todo`` are new or changed records
+    changed: int = 0
+    removed: set[str] = field(default_factory=set)
+    #: shared nodes whose values changed: each must reach the loader in some chunk
+    nodes: set[str] = field(default_factory=set)
+    passed: set[str] = field(default_factory=set)
+    carried: set[str] = field(default_factory=set)
+    digests: dict[str, str] | None = None
+
+    def digest(self, spool: Spool, pid: str) -> str:
+        if self.digests is None:
+            self.digests = dict(spool.digests())
+        return self.digests[pid]
+
+    @staticmethod
+    def one_carrier_each(state: BuildState, resolution, nodes: set[str]) -> set[str]:
+        found = state.one_user_each(state.refs_of_nodes(nodes, resolution))
+        return found | state.override_users(nodes)  # nodes only a per-paper decision points at: rare
+
+    @staticmethod
+    def every_carrier(state: BuildState, resolution, nodes: set[str]) -> set[str]:
+        return state.users(state.refs_of_nodes(nodes, resolution)) | state.override_users(nodes)
+
+
+def _plan(spool: Spool, state: BuildState, resolution, incremental: bool) -> _Plan:
+    """Diff this build's papers and corpus-wide decisions with the last build's (and store the new ones)."""
+    refs, override_papers, nodes, renamed = state.diff_decisions(resolution)
+    plan = _Plan()
+    plan.digests = dict(spool.digests())
+    plan.current = set(plan.digests)
+    if not incremental:
+        plan.todo = set(plan.current)
+        plan.changed = len(plan.todo)
+        return plan
+    changed, plan.removed = state.changed_papers(plan.digests.items())
+    plan.changed = len(changed)
+    todo = changed | state.users(refs) | override_papers
+    # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten
+    todo |= state.users(state.refs_of_nodes(renamed, resolution)) | state.override_users(renamed)
+    plan.todo = todo & plan.current
+    plan.nodes = nodes
+    state.drop_papers(plan.removed)
+    return plan
+
+
+def _node_ids(graph) -> set[str]:
+    """Ids of the shared nodes the edges of a chunk refer to (the ones the loader writes)."""
+    used = {a.author_id for a in graph.authorships} | {a.affiliation_id for a in graph.paper_affiliations}
+    used |= {m.concept_id for m in graph.mentions} | {p.concept_id for p in graph.proposals}
+    used |= {d.new_id for d in graph.derivations} | {d.base_id for d in graph.derivations}
+    used |= {c for r in graph.results for c in (r.benchmark_id, r.metric_id, r.method_id) if c}
+    return used
 
 
 def summary_json(summary: BuildSummary) -> str:

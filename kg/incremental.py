@@ -1,0 +1,272 @@
+"""What the last successful build of one store left behind, so the next build works in proportion
+to the change instead of the corpus.
+
+Per store, a SQLite file under the build's cache directory holds:
+
+- ``file`` / ``entry``: every input file's content hash and the entries it parsed to (Papers and
+  SkippedRecords as JSON), so an unchanged file is not parsed again;
+- ``paper``: every paper of the last build with a digest of its record, its content hash and the
+  references it resolves through (author names, org slugs, concept keys);
+- ``uses``: the inverted index of those references (ref -> paper ids);
+- ``map`` / ``override``: the corpus-wide decisions the last build made (ref -> node id, and the
+  per-paper concept decisions), and ``node``: a digest of every resolved shared node (and a
+  concept's name, which Result rows carry).
+
+After the first resolution pass, the new decisions are compared with these: the papers whose rows
+can change are the new and changed ones, those using a reference that now resolves elsewhere,
+and those citing a concept whose name changed; a shared node whose values changed is written by
+passing one paper that refers to it. Everything else is kept as it is in the store.
+
+Trust: the tables are only believed when the ``token`` (settings fingerprint and the store's
+files as the build left them) matches. A build clears the token before it changes anything and
+writes it last, so a build killed at any point leaves no token and the next build takes the full
+path (and rewrites the tables from scratch).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from kg.models import Paper, PaperExtraction
+
+#: a reference's kind, the first character of its text in ``uses`` / ``map``
+AUTHOR, ORG, CONCEPT = "a", "o", "c"
+
+
+def node_digest(node) -> str:
+    """A digest of every field of a shared node (Author, Affiliation, Concept)."""
+    return hashlib.blake2b(repr(tuple(node.__dict__.values())).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def paper_refs(paper: Paper, extraction: PaperExtraction | None) -> list[str]:
+    """The references a paper's rows are resolved through: every author name, org slug and
+    concept key it consults (whether or not it resolves), distinct, in a stable order."""
+    from kg.resolve.graph import concept_uses
+    from kg.resolve.names import concept_key
+
+    refs = [AUTHOR + n for n in paper.authors] + [ORG + s for s in paper.orgs]
+    if extraction is not None:
+        refs += [CONCEPT + concept_key(text) for text, _kind in concept_uses(extraction)]
+    return list(dict.fromkeys(refs))
+
+
+def decision_map(resolution) -> Iterator[tuple[str, str]]:
+    """(ref, node id) of every corpus-wide decision of a CorpusResolution."""
+    for name, aid in resolution.people.lookup.items():
+        if aid is not None:
+            yield AUTHOR + name, aid
+    for slug, oid in resolution.orgs.lookup.items():
+        yield ORG + slug, oid
+    for key, cid in resolution.concepts.global_lookup.items():
+        yield CONCEPT + key, cid
+
+
+def node_rows(resolution) -> Iterator[tuple[str, str, str | None]]:
+    """(id, digest, name when a concept) of every resolved shared node."""
+    for a in resolution.people.authors.values():
+        yield a.id, node_digest(a), None
+    for o in resolution.orgs.affiliations.values():
+        yield o.id, node_digest(o), None
+    for c in resolution.concepts.concepts.values():
+        yield c.id, node_digest(c), c.name
+
+
+class BuildState:
+    """The incremental-build tables of one store (see the module docstring)."""
+
+    def __init__(self, cache_dir: Path, store: str):
+        folder = cache_dir / "state"
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"{text_digest(store)}.sqlite"
+        self.db = sqlite3.connect(self.path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        for ddl in (
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+            "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT)",
+            "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, PRIMARY KEY (path, seq))",
+            "CREATE TABLE IF NOT EXISTS paper (id TEXT PRIMARY KEY, digest TEXT, content_hash TEXT, refs TEXT)",
+            "CREATE TABLE IF NOT EXISTS uses (ref TEXT, pid TEXT, PRIMARY KEY (ref, pid)) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS override (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS node (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID",
+        ):
+            self.db.execute(ddl)
+        self.db.commit()
+
+    # ----------------------------------------------------------------- trust
+    def token(self) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key='token'").fetchone()
+        return row[0] if row else None
+
+    def invalidate(self) -> None:
+        """Forget the token before the build changes anything (committed at once)."""
+        self.db.execute("DELETE FROM meta WHERE key='token'")
+        self.db.commit()
+
+    def reset(self) -> None:
+        """Empty every table: a full build writes them again."""
+        for table in ("file", "entry", "paper", "uses", "map", "override", "node"):
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        self.db.commit()
+
+    def seal(self, token: str) -> None:
+        """Everything written: the tables describe the store as ``token`` says (last step of a build)."""
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
+        self.db.commit()
+
+    # ----------------------------------------------------------------- ingest
+    def file(self, path: str) -> tuple[str, bool, str | None] | None:
+        """(content hash, is a header-byline file, known-titles fingerprint) of a file as last parsed."""
+        row = self.db.execute("SELECT sha, byline, known FROM file WHERE path=?", (path,)).fetchone()
+        return (row[0], bool(row[1]), row[2]) if row else None
+
+    def entries(self, path: str) -> Iterator[tuple[str, str]]:
+        """(kind "p"/"s", JSON body) of a file's entries, in file order."""
+        yield from self.db.execute("SELECT kind, body FROM entry WHERE path=? ORDER BY seq", (path,))
+
+    def put_file(self, path: str, sha: str, byline: bool, known: str | None, entries: list[tuple[str, str]]) -> None:
+        self.db.execute("DELETE FROM entry WHERE path=?", (path,))
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", ((path, i, k, b) for i, (k, b) in enumerate(entries)))
+        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (path, sha, int(byline), known))
+
+    def keep_files(self, paths: Iterable[str]) -> None:
+        """Drop the records of files that are no longer inputs."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS live (path TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM live")
+        self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((p,) for p in paths))
+        self.db.execute("DELETE FROM entry WHERE path NOT IN (SELECT path FROM live)")
+        self.db.execute("DELETE FROM file WHERE path NOT IN (SELECT path FROM live)")
+        self.db.commit()
+
+    # ----------------------------------------------------------------- papers and decisions
+    def changed_papers(self, current: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
+        """Given (paper id, record digest) of this build's papers: (new or changed ids, removed ids)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (id TEXT PRIMARY KEY, digest TEXT)")
+        db.execute("DELETE FROM cur")
+        db.executemany("INSERT OR REPLACE INTO cur VALUES (?, ?)", current)
+        changed = {r[0] for r in db.execute(
+            "SELECT c.id FROM cur c LEFT JOIN paper p ON p.id = c.id WHERE p.digest IS NOT c.digest")}
+        removed = {r[0] for r in db.execute("SELECT id FROM paper WHERE id NOT IN (SELECT id FROM cur)")}
+        return changed, removed
+
+    def content_hashes_equal(self, current: Iterable[tuple[str, str]]) -> int:
+        """How many of (paper id, content hash) the last build had with the same content hash."""
+        n = 0
+        stmt = "SELECT content_hash FROM paper WHERE id=?"
+        for pid, ch in current:
+            row = self.db.execute(stmt, (pid,)).fetchone()
+            n += bool(row and row[0] == ch)
+        return n
+
+    def diff_decisions(self, resolution) -> tuple[set[str], set[str], set[str], set[str]]:
+        """Compare the new corpus-wide decisions with the stored ones and store the new ones.
+
+        Returns (refs resolving differently, paper ids whose per-paper decisions changed,
+        shared node ids whose values changed, concept ids whose name changed)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS nmap (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID")
+        db.execute("DELETE FROM nmap")
+        db.executemany("INSERT OR REPLACE INTO nmap VALUES (?, ?)", decision_map(resolution))
+        refs = {r[0] for r in db.execute(
+            "SELECT n.ref FROM nmap n LEFT JOIN map o ON o.ref = n.ref WHERE o.id IS NOT n.id "
+            "UNION SELECT o.ref FROM map o LEFT JOIN nmap n ON n.ref = o.ref WHERE n.ref IS NULL")}
+        db.execute("DELETE FROM map")
+        db.execute("INSERT INTO map SELECT ref, id FROM nmap")
+        db.execute("DELETE FROM nmap")
+
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS nover (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID")
+        db.execute("DELETE FROM nover")
+        db.executemany("INSERT OR REPLACE INTO nover VALUES (?, ?, ?)",
+                       ((pid, CONCEPT + key, cid) for (pid, key), cid in resolution.concepts.lookup.items()))
+        papers = {r[0] for r in db.execute(
+            "SELECT n.pid FROM nover n LEFT JOIN override o ON o.pid = n.pid AND o.ref = n.ref WHERE o.id IS NOT n.id "
+            "UNION SELECT o.pid FROM override o LEFT JOIN nover n ON n.pid = o.pid AND n.ref = o.ref WHERE n.ref IS NULL")}
+        db.execute("DELETE FROM override")
+        db.execute("INSERT INTO override SELECT pid, ref, id FROM nover")
+        db.execute("DELETE FROM nover")
+
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS nnode (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID")
+        db.execute("DELETE FROM nnode")
+        db.executemany("INSERT OR REPLACE INTO nnode VALUES (?, ?, ?)", node_rows(resolution))
+        nodes, renamed = set(), set()
+        for nid, old_name, new_name in db.execute(
+            "SELECT n.id, o.name, n.name FROM nnode n LEFT JOIN node o ON o.id = n.id WHERE o.digest IS NOT n.digest"
+        ):
+            nodes.add(nid)
+            if new_name is not None and old_name != new_name:
+                renamed.add(nid)
+        db.execute("DELETE FROM node")
+        db.execute("INSERT INTO node SELECT id, digest, name FROM nnode")
+        db.execute("DELETE FROM nnode")
+        return refs, papers, nodes, renamed
+
+    def users(self, refs: Iterable[str]) -> set[str]:
+        """Ids of the papers (of the last build) that use any of ``refs``."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM want")
+        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in refs))
+        out = {r[0] for r in db.execute("SELECT DISTINCT u.pid FROM want w JOIN uses u ON u.ref = w.ref")}
+        db.execute("DELETE FROM want")
+        return out
+
+    def refs_of_nodes(self, node_ids: set[str], resolution) -> dict[str, str]:
+        """{ref: node id} of the refs that resolve to any of ``node_ids`` corpus-wide (per-paper decisions aside)."""
+        return {ref: nid for ref, nid in decision_map(resolution) if nid in node_ids}
+
+    def one_user_each(self, refs: dict[str, str]) -> set[str]:
+        """One paper (of the last build) per node of ``refs`` ({ref: node id}) that uses one of its refs."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM want")
+        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in refs))
+        chosen: dict[str, str] = {}
+        for ref, pid in db.execute("SELECT w.ref, MIN(u.pid) FROM want w JOIN uses u ON u.ref = w.ref GROUP BY w.ref"):
+            chosen.setdefault(refs[ref], pid)
+        db.execute("DELETE FROM want")
+        return set(chosen.values())
+
+    def override_users(self, node_ids: set[str]) -> set[str]:
+        """Papers whose per-paper concept decisions point at any of ``node_ids``."""
+        if not node_ids:
+            return set()
+        out: set[str] = set()
+        ids = list(node_ids)
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            marks = ",".join("?" * len(part))
+            out.update(r[0] for r in self.db.execute(f"SELECT pid FROM override WHERE id IN ({marks})", part))  # noqa: S608
+        return out
+
+    def drop_papers(self, ids: Iterable[str]) -> None:
+        """Forget papers (and their index entries) before they are recorded again or because they left."""
+        db = self.db
+        for pid in ids:
+            row = db.execute("SELECT refs FROM paper WHERE id=?", (pid,)).fetchone()
+            if row is None:
+                continue
+            db.executemany("DELETE FROM uses WHERE ref=? AND pid=?", ((r, pid) for r in json.loads(row[0])))
+            db.execute("DELETE FROM paper WHERE id=?", (pid,))
+
+    def put_papers(self, rows: list[tuple[str, str, str, list[str]]]) -> None:
+        """Record papers: (id, record digest, content hash, refs); they must not be recorded already."""
+        self.db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?)",
+                            ((pid, d, ch, json.dumps(refs)) for pid, d, ch, refs in rows))
+        self.db.executemany("INSERT OR IGNORE INTO uses VALUES (?, ?)",
+                            ((r, pid) for pid, _d, _ch, refs in rows for r in refs))
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
