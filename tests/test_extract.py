@@ -469,3 +469,12 @@ def test_name_shaped_things_a_model_is_trained_on_are_data_sets():
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert {("NEWS-3", "DATASET"), ("TWT-12", "DATASET"), ("BIO-7", "DATASET"), ("SYN-2", "DATASET")} <= got
     assert ("Qwen2-7B", "METHOD") in got and not any(n == "LLaMA-3" for n, _ in got)
+
+
+def test_a_glued_parenthesis_with_a_group_argument_is_part_of_the_name():
+    text = "The SE(3)-Transformer and E(n) equivariant networks (EGNNs) act on the group SO(3 x Z."
+    assert text[slice(*trim_span(text, 4, 21))] == "SE(3)-Transformer"
+    e = text.index("E(n)")
+    assert text[slice(*trim_span(text, e, e + len("E(n) equivariant networks (EGNNs)")))] == "E(n) equivariant networks"
+    s = text.index("SO(3")
+    assert trim_span(text, s, s + 4) is None  # cut inside the parenthesis: a fragment, not "SO"

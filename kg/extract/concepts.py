@@ -359,6 +359,8 @@ class Candidate(NamedTuple):
 
 
 _TRAIL = " \t\n,;:.!?\"'"
+#: a parenthesis glued to a capital, holding a number or one letter: a group's argument, not an acronym
+_GROUP_ARGUMENT = re.compile(r"[A-Z]\((?:\d{1,2}|[a-zA-Z])\)")
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
@@ -377,6 +379,11 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
     span = text[start:end]
     paren = span.find("(")
+    # "SE(3)-Transformer", "E(n) equivariant networks": a glued group argument is part of the name
+    while paren > 0 and _GROUP_ARGUMENT.match(span, paren - 1):
+        paren = span.find("(", paren + 1)
+    if paren > 0 and span[paren - 1].isalnum() and ")" not in span[paren:]:
+        return None  # "SE(3" cut inside a glued parenthesis: a fragment, not "SE"
     if paren > 0:
         end = start + paren
     elif paren == 0:
