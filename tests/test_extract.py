@@ -383,12 +383,12 @@ def test_stop_capitals_evaluative_leads_and_adjective_ended_fragments_are_droppe
 
 
 def test_a_task_phrase_by_head_takes_the_modifiers_of_a_shorter_task_span():
-    text = "We study crowd motion forecasting and combine offline preference alignment with it."
+    text = "We study crowd motion forecasting and combine offline preference prediction with it."
     at = text.index("forecasting")
     cands = [Candidate(at, at + len("forecasting"), "TASK", "gazetteer", 1, 0.9)]
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert ("crowd motion forecasting", "TASK") in got and ("forecasting", "TASK") not in got
-    assert ("preference alignment", "TASK") in got
+    assert ("preference prediction", "TASK") in got
 
 
 def _pair(text: str, long: str, short: str) -> AbbrevPair:
@@ -478,3 +478,13 @@ def test_a_glued_parenthesis_with_a_group_argument_is_part_of_the_name():
     assert text[slice(*trim_span(text, e, e + len("E(n) equivariant networks (EGNNs)")))] == "E(n) equivariant networks"
     s = text.index("SO(3")
     assert trim_span(text, s, s + 4) is None  # cut inside the parenthesis: a fragment, not "SO"
+
+
+def test_task_phrases_by_head_skip_hyphenated_settings_and_vague_heads():
+    from kg.extract.concepts import task_candidates
+
+    text = ("We study pedestrian trajectory prediction, single-turn generation, spatial understanding "
+            "and feature distribution alignment for mesh processing.")
+    assert [text[c.start : c.end] for c in task_candidates(text)] == ["pedestrian trajectory prediction",
+                                                                      "mesh processing"]
+

@@ -289,6 +289,11 @@ _TASK_STOP = frozenset(
 )
 
 
+#: heads that end task phrases the guidelines call vague more often than task names ("spatial understanding",
+#: "feature distribution alignment"); the tagger and the gazetteer still find the named ones
+_VAGUE_TASK_HEADS = frozenset(("understanding", "alignment"))
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -302,10 +307,11 @@ def task_candidates(text: str) -> list["Candidate"]:
         keep = 0
         for w in reversed(words):
             # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
-            if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS):
+            # a hyphenated compound says which kind or setting ("single-turn", "image-text", "cross-domain")
+            if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS) or "-" in w:
                 break
             keep += 1
-        if keep == 0 or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15]):
+        if keep == 0 or h.group(0) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15]):
             continue
         start = m.end(1) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
         out.append(Candidate(start, h.end(), "TASK", "rule-task", 1, 0.6))
@@ -375,6 +381,14 @@ _ADJECTIVE_WORD = re.compile(
 )
 
 
+_PROCESS_OWNER = re.compile(r"(?:[A-Z][\w-]*|decision|point|birth-death)\s+$")
+
+
+def _named_process(text: str, start: int, m: re.Match) -> bool:
+    """"Gaussian process", "Markov decision process", "Dirichlet processes": the head is part of the name."""
+    return m.group(1) in ("process", "processes") and _PROCESS_OWNER.search(text, start, m.start() + 1) is not None
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
     span = text[start:end]
@@ -402,7 +416,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while True:
         m = _TRAILING_WORD.search(text, start, end)
         # a name never ends in a preposition: "Equivariant Diffusion for" is a tagger span run on
-        if m and m.group(1) in _TRAILING_CUT and m.start() > start:
+        if m and m.group(1) in _TRAILING_CUT and m.start() > start and not _named_process(text, start, m):
             end = m.start()
         else:
             break
