@@ -488,3 +488,15 @@ def test_task_phrases_by_head_skip_hyphenated_settings_and_vague_heads():
     assert [text[c.start : c.end] for c in task_candidates(text)] == ["pedestrian trajectory prediction",
                                                                       "mesh processing"]
 
+
+def test_a_shared_set_method_name_needs_the_taggers_support():
+    text = "We fit linear models and a Gaussian process to the data."
+    lm, gp = text.index("linear models"), text.index("Gaussian process")
+    cands = [Candidate(lm, lm + 13, "METHOD", "gazetteer", 1, 0.7),
+             Candidate(gp, gp + 16, "METHOD", "gazetteer", 1, 0.7),
+             Candidate(gp, gp + 16, "METHOD", "ner", 1, 0.8)]
+    got = [text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))]
+    assert got == ["Gaussian process"]
+    # an in-domain entry stands on its own
+    alone = [Candidate(lm, lm + 13, "METHOD", "gazetteer-domain", 1, 0.7)]
+    assert [text[c.start : c.end] for c in combine_candidates(text, alone, [], sentence_starts(text))] == ["linear models"]

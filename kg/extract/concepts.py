@@ -547,7 +547,12 @@ def combine_candidates(
                 for c in candidates if c.type is not None)):
             candidates.append(t)
     title_end = text.find("\n")
+    ner_spans = {(c.start, c.end) for c in candidates if c.source == "ner"}
     for c in candidates:
+        # the shared sets' method names are mostly generic phrases in our guidelines ("linear models", "optimizer"):
+        # such a name needs the tagger's support; in-domain entries and the other kinds stand on their own
+        if c.source == "gazetteer" and c.type == "METHOD" and (c.start, c.end) not in ner_spans:
+            continue
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
