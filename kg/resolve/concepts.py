@@ -22,7 +22,11 @@ merges are recorded too (rule ``split:...``), so nothing is decided silently.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+import marshal
+import os
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kg.models import CONCEPT_KINDS, AcronymPair, Concept, MergeDecision, Mention, concept_id
@@ -115,65 +119,225 @@ def resolve_concepts(
     >>> r.concept_of("p1", "GNNs") == r.concept_of("p2", "graph neural network")
     True
     """
-    aliases = aliases if aliases is not None else default_aliases()
     acronyms_by_paper = acronyms_by_paper or {}
     paper_ids = sorted(set(mentions_by_paper) | set(acronyms_by_paper))
 
-    # ---- gather uses: (paper, key) -> kind, surfaces; definitions per paper
-    uses: dict[str, dict[str, list[tuple[str, str | None]]]] = {p: defaultdict(list) for p in paper_ids}
-    definitions: dict[str, dict[str, tuple[str, str, str, str]]] = {p: {} for p in paper_ids}
-    for pid in paper_ids:
-        for m in mentions_by_paper.get(pid, ()):
-            text, kind = (m.text, m.type) if isinstance(m, Mention) else (m[0], m[1])
-            if text and text.strip():
-                uses[pid][concept_key(text)].append((text.strip(), kind))
-        for a in acronyms_by_paper.get(pid, ()):
-            if isinstance(a, AcronymPair):
-                long, short, kind, sentence = a.long, a.short, a.type, a.evidence.sentence
-            else:  # (long, short) or the compact (long, short, kind, sentence) of a streamed corpus
-                long, short, kind, sentence = (a[0], a[1], None, "") if len(a) == 2 else tuple(a)
-            lk, sk = concept_key(long), concept_key(short)
-            if not lk or not sk or lk == sk:
-                continue
-            kind = kind or _first_kind(uses[pid].get(lk)) or _first_kind(uses[pid].get(sk))
-            if lk not in uses[pid]:
-                uses[pid][lk].append((long.strip(), kind))
-            if sk not in uses[pid]:
-                uses[pid][sk].append((short.strip(), kind))
-            definitions[pid].setdefault(sk, (lk, long.strip(), short.strip(), sentence))
-    paper_keys = {pid: set(uses[pid]) for pid in paper_ids}
+    def papers() -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
+        return ((pid, mentions_by_paper.get(pid, ()), acronyms_by_paper.get(pid, ())) for pid in paper_ids)
+
+    with _Definitions(None) as definitions:
+        return _resolve(papers, definitions, aliases=aliases, full_lookup=True)
+
+
+class PaperSpool:
+    """Papers' (surface, kind) uses and acronym definitions on disk, read back grouped by paper id
+    in sorted order (records of one paper id given twice are joined, as the mappings of
+    :func:`resolve_concepts` would join them): the input of :func:`resolve_concept_stream`.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None):
+        self._dir = tempfile.TemporaryDirectory(prefix="kg-resolve-", dir=directory)
+        self.db = sqlite3.connect(os.path.join(self._dir.name, "uses.sqlite"))
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE paper (pid BLOB, seq INTEGER, body BLOB, PRIMARY KEY (pid, seq)) WITHOUT ROWID")
+        self._batch: list[tuple[bytes, int, bytes]] = []
+        self._seq = 0
+
+    def add(self, paper_id: str, uses: list[tuple[str, str | None]], acronyms: list[tuple[str, str, str | None, str]]) -> None:
+        self._batch.append((_sortable(paper_id), self._seq, marshal.dumps((uses, acronyms))))
+        self._seq += 1
+        if len(self._batch) >= 5000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO paper VALUES (?, ?, ?)", self._batch)
+        self._batch = []
+
+    def __call__(self) -> Iterator[tuple[str, list, list]]:
+        """(paper id, uses, acronyms) of every paper, by paper id."""
+        self._flush()
+        current, uses, acronyms = None, [], []
+        for pid, body in self.db.execute("SELECT pid, body FROM paper ORDER BY pid, seq"):
+            if pid != current:
+                if current is not None:
+                    yield _text(current), uses, acronyms
+                current, uses, acronyms = pid, [], []
+            u, a = marshal.loads(body)
+            uses += u
+            acronyms += a
+        if current is not None:
+            yield _text(current), uses, acronyms
+
+    def close(self) -> None:
+        self.db.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> PaperSpool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def resolve_concept_stream(papers: PaperSpool, *, aliases: AliasTable | None = None) -> ConceptResolution:
+    """:func:`resolve_concepts` over a spooled corpus, in memory that grows with its distinct
+    surface forms, not its papers.
+
+    The same decisions; ``lookup`` holds only the (paper, key) pairs the corpus-wide
+    ``global_lookup`` cannot answer (the uses of ambiguous acronyms), which is all
+    :meth:`ConceptResolution.concept_of` needs.
+    """
+    with _Definitions(papers._dir.name) as definitions:
+        return _resolve(papers, definitions, aliases=aliases, full_lookup=False)
+
+
+class _Definitions:
+    """Acronym definitions (short key, long key, paper, ...) in SQLite, read back sorted by
+    (short key, canonical long key, paper id) as Python sorts strings."""
+
+    def __init__(self, directory: str | None):
+        self.db = sqlite3.connect(os.path.join(directory, "definitions.sqlite") if directory else ":memory:")
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE d (sk BLOB, clk BLOB, pid BLOB, body BLOB)")
+        self._batch: list[tuple[bytes, bytes, bytes, bytes]] = []
+
+    def add(self, sk: str, clk: str, pid: str, definition: tuple[str, str, str, str]) -> None:
+        self._batch.append((_sortable(sk), _sortable(clk), _sortable(pid), marshal.dumps(definition)))
+        if len(self._batch) >= 5000:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.db.executemany("INSERT INTO d VALUES (?, ?, ?, ?)", self._batch)
+        self._batch = []
+
+    def ordered(self) -> Iterator[tuple[str, str, str, tuple[str, str, str, str]]]:
+        self._flush()
+        for sk, clk, pid, body in self.db.execute("SELECT sk, clk, pid, body FROM d ORDER BY sk, clk, pid"):
+            yield _text(sk), _text(clk), _text(pid), marshal.loads(body)
+
+    def __enter__(self) -> _Definitions:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.db.close()
+
+
+def _sortable(text: str) -> bytes:
+    # UTF-8 bytes compare (memcmp, SQLite's BLOB order) as Python compares code points;
+    # surrogatepass keeps lone surrogates in that order too
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _text(blob: bytes) -> str:
+    return blob.decode("utf-8", "surrogatepass")
+
+
+def _paper_uses(
+    mentions: Iterable[MentionLike], acronyms: Iterable[AcronymLike]
+) -> tuple[dict[str, list[tuple[str, str | None]]], dict[str, tuple[str, str, str, str]]]:
+    """One paper's uses (concept key -> (surface, kind) forms) and definitions (short key ->
+    (long key, long, short, sentence), the first one per short key)."""
+    uses: dict[str, list[tuple[str, str | None]]] = defaultdict(list)
+    definitions: dict[str, tuple[str, str, str, str]] = {}
+    for m in mentions:
+        text, kind = (m.text, m.type) if isinstance(m, Mention) else (m[0], m[1])
+        if text and text.strip():
+            uses[concept_key(text)].append((text.strip(), kind))
+    for a in acronyms:
+        if isinstance(a, AcronymPair):
+            long, short, kind, sentence = a.long, a.short, a.type, a.evidence.sentence
+        else:  # (long, short) or the compact (long, short, kind, sentence) of a streamed corpus
+            long, short, kind, sentence = (a[0], a[1], None, "") if len(a) == 2 else tuple(a)
+        lk, sk = concept_key(long), concept_key(short)
+        if not lk or not sk or lk == sk:
+            continue
+        kind = kind or _first_kind(uses.get(lk)) or _first_kind(uses.get(sk))
+        if lk not in uses:
+            uses[lk].append((long.strip(), kind))
+        if sk not in uses:
+            uses[sk].append((short.strip(), kind))
+        definitions.setdefault(sk, (lk, long.strip(), short.strip(), sentence))
+    return uses, definitions
+
+
+def _resolve(
+    papers: Callable[[], Iterable[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]],
+    definitions: _Definitions,
+    *,
+    aliases: AliasTable | None,
+    full_lookup: bool,
+) -> ConceptResolution:
+    """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
+
+    Pass 1 counts surfaces and kinds per concept key (additive) and writes each definition to
+    ``definitions``; pass 2 keeps, of each paper, only what an ambiguous acronym's sense needs
+    (its keys, and its uses and definitions of ambiguous acronyms).
+    """
+    aliases = aliases if aliases is not None else default_aliases()
 
     def canon(key: str) -> str:
         """A long form's key after curated merges, so two spellings of one sense count once."""
         return concept_key(aliases.merges[key][0]) if key in aliases.merges else key
 
-    # ---- acronym senses: short key -> canonical long key -> defining papers
-    senses: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for pid in paper_ids:
-        for sk, (lk, *_rest) in definitions[pid].items():
-            senses[sk][canon(lk)].append(pid)
-    ambiguous = {sk for sk, s in senses.items() if len(s) > 1}
-
-    result = ConceptResolution()
-    uf = _UnionFind()
-    decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
-    node_of: dict[tuple[str, str], str] = {}
+    # ---- pass 1: surface and kind counts per key; acronym senses: short key -> canonical long keys
     node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     node_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+    sense_keys: dict[str, dict[str, None]] = defaultdict(dict)
+    for pid, mentions, acronyms in papers():
+        uses, defined = _paper_uses(mentions, acronyms)
+        for key, forms in uses.items():
+            surfaces = node_surfaces[key]
+            for text, kind in forms:
+                surfaces[text] += 1
+                if kind:
+                    node_kinds[key][kind] += 1
+        for sk, definition in defined.items():
+            clk = canon(definition[0])
+            sense_keys[sk][clk] = None
+            definitions.add(sk, clk, pid, definition)
+    ambiguous = {sk for sk, s in sense_keys.items() if len(s) > 1}
+
+    # ---- pass 2: the papers that use an ambiguous acronym (defining papers use it too)
+    result = ConceptResolution()
+    node_of: dict[tuple[str, str], str] = {}
+    involved: list[tuple[str, list[tuple[str, list[tuple[str, str | None]]]], dict[str, tuple]]] = []
+    paper_keys: dict[str, tuple[str, ...]] = {}
+    #: ambiguous short key -> canonical long key -> defining papers (in sense_keys' order)
+    senses: dict[str, dict[str, list[str]]] = {sk: {clk: [] for clk in sense_keys[sk]} for sk in ambiguous}
+    if ambiguous or full_lookup:
+        for pid, mentions, acronyms in papers():
+            uses, defined = _paper_uses(mentions, acronyms)
+            hits = [key for key in uses if key in ambiguous]
+            if full_lookup:
+                node_of.update(((pid, key), key) for key in uses if key not in ambiguous)
+            if not hits:
+                continue
+            paper_keys[pid] = tuple(uses)
+            own_defs = {sk: defined[sk] for sk in hits if sk in defined}
+            for sk, definition in own_defs.items():
+                senses[sk][canon(definition[0])].append(pid)
+            involved.append((pid, [(key, uses[key]) for key in hits], own_defs))
+    for key in ambiguous:  # counted per sense below
+        node_surfaces.pop(key, None)
+        node_kinds.pop(key, None)
+
+    uf = _UnionFind()
+    decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
     #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
     contexts: dict[tuple[str, str], set[str]] = {}
-
-    for pid in paper_ids:
-        for key, forms in uses[pid].items():
-            node = key
-            if key in ambiguous:
-                node = _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon, contexts)
+    for pid, hits, own_defs in involved:
+        for key, forms in hits:
+            node = _sense_node(pid, key, own_defs, senses, paper_keys, forms, aliases, decisions, canon, contexts)
             node_of[(pid, key)] = node
-            uf.add(node)
             for text, kind in forms:
                 node_surfaces[node][text] += 1
                 if kind:
                     node_kinds[node][kind] += 1
+    del involved, paper_keys, contexts
+    for node in node_surfaces:
+        uf.add(node)
 
     def try_union(a: str, b: str, rule: str, evidence: str) -> bool:
         uf.add(a)
@@ -193,13 +357,10 @@ def resolve_concepts(
         return True
 
     # 2. acronym definitions, the paper's own word first
-    for sk in sorted(senses):
-        for lk, pids in sorted(senses[sk].items()):
-            short_node = f"{sk}{SENSE}{lk}" if sk in ambiguous else sk
-            for pid in sorted(pids):
-                long_key, long, short, sentence = definitions[pid][sk]
-                evidence = f"{short} = {long} in {pid}" + (f": {sentence}" if sentence else "")
-                try_union(long_key, short_node, "acronym-definition", evidence)
+    for sk, lk, pid, (long_key, long, short, sentence) in definitions.ordered():
+        short_node = f"{sk}{SENSE}{lk}" if sk in ambiguous else sk
+        evidence = f"{short} = {long} in {pid}" + (f": {sentence}" if sentence else "")
+        try_union(long_key, short_node, "acronym-definition", evidence)
 
     # 3a. curated aliases (a key can only be merged into its target's key)
     for key in sorted({_base(n) for n in uf.parent if SENSE not in n}):
@@ -220,7 +381,7 @@ def resolve_concepts(
             long_by_initials[initials(surface)].append(node)
     for node in sorted(uf.parent):
         surface = _top(node_surfaces[node])
-        if SENSE in node or not surface or not is_acronym(surface) or node in senses or node in aliases.merges:
+        if SENSE in node or not surface or not is_acronym(surface) or node in sense_keys or node in aliases.merges:
             continue
         letters = surface[:-1] if surface.endswith("s") else surface
         candidates = long_by_initials.get(letters.casefold(), [])
@@ -300,11 +461,14 @@ def resolve_concepts(
 
 
 def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon, contexts) -> str:
-    """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell."""
+    """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell.
+
+    ``definitions`` are the paper's own (short key -> definition); ``paper_keys`` the keys of
+    every paper that uses an ambiguous acronym, defining papers included."""
     surface = forms[0][0]
-    if key in definitions[pid]:
-        return f"{key}{SENSE}{canon(definitions[pid][key][0])}"
-    own = paper_keys[pid] - {key}
+    if key in definitions:
+        return f"{key}{SENSE}{canon(definitions[key][0])}"
+    own = set(paper_keys[pid]) - {key}
     named = [lk for lk in senses[key] if lk in {canon(k) for k in own}]
     if len(named) == 1:
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))

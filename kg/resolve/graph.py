@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -35,7 +34,7 @@ from kg.models import (
 from kg.resolve.affiliations import AffiliationResolution, load_org_table, resolve_affiliations
 from kg.resolve.aliases import AliasTable, load_aliases
 from kg.resolve.authors import AuthorResolution, resolve_authors
-from kg.resolve.concepts import ConceptResolution, resolve_concepts
+from kg.resolve.concepts import ConceptResolution, PaperSpool, resolve_concept_stream
 from kg.resolve.names import concept_key
 
 
@@ -136,12 +135,14 @@ def resolve_corpus(
     *,
     aliases: AliasTable | str | os.PathLike[str] | None = None,
     org_table: dict[str, str] | str | os.PathLike[str] | None = None,
+    spool_dir: str | os.PathLike[str] | None = None,
 ) -> CorpusResolution:
     """First pass: resolve authors, affiliations and concepts over the whole corpus.
 
-    Both arguments are read once, in order, and may be streams: only names, slugs and compact
-    (surface, kind) uses are kept, never Paper or PaperExtraction records. An extraction may be
-    given as its :class:`ExtractionUses` view (same decisions, cheaper to parse from JSON).
+    Both arguments are read once, in order, and may be streams: only names and slugs are kept,
+    never Paper or PaperExtraction records; the (surface, kind) uses are spooled to a scratch
+    SQLite file under ``spool_dir`` (default: the system's temporary directory). An extraction
+    may be given as its :class:`ExtractionUses` view (same decisions, cheaper to parse from JSON).
     """
     if not isinstance(aliases, AliasTable):
         aliases = load_aliases(aliases)
@@ -157,20 +158,13 @@ def resolve_corpus(
     people = resolve_authors(bylines())
     orgs = resolve_affiliations(slugs, org_table)
 
-    intern = sys.intern
-    mentions_by_paper: dict[str, list[tuple[str, str | None]]] = {}
-    acronyms_by_paper: dict[str, list[tuple[str, str, str | None, str]]] = {}
-    for ex in extractions:
-        uses = [(intern(text), kind and intern(kind)) for text, kind in concept_uses(ex)]
-        mentions_by_paper.setdefault(ex.paper_id, []).extend(uses)
-        acronyms_by_paper.setdefault(ex.paper_id, []).extend(
-            (intern(a.long), intern(a.short), a.type, a.evidence.sentence) for a in ex.acronyms
-        )
-    concepts = resolve_concepts(mentions_by_paper, acronyms_by_paper, aliases=aliases)
-    del mentions_by_paper, acronyms_by_paper
-    # a (paper, key) entry that says what the corpus-wide lookup says anyway is not needed
-    glob = concepts.global_lookup
-    concepts.lookup = {k: v for k, v in concepts.lookup.items() if glob.get(k[1]) != v}
+    # the uses go to disk as they stream and are read back twice, by paper id: memory holds
+    # counts per distinct surface, not per paper (see resolve_concept_stream)
+    with PaperSpool(spool_dir) as spool:
+        for ex in extractions:
+            spool.add(ex.paper_id, concept_uses(ex), [(a.long, a.short, a.type, a.evidence.sentence) for a in ex.acronyms])
+        concepts = resolve_concept_stream(spool, aliases=aliases)
+    # concepts.lookup holds only the (paper, key) entries the corpus-wide lookup cannot answer
     return CorpusResolution(people=people, orgs=orgs, concepts=concepts)
 
 

@@ -1,0 +1,173 @@
+"""The streaming concept resolution decides exactly what the in-memory one did.
+
+``reference_concepts.py`` is the resolution as it was before it streamed (every paper's uses in
+dicts). The new one (two passes over a spool, counts per key, per-paper state only for papers
+that use an ambiguous acronym) must give the same concepts, merge decisions in the same order,
+and the same lookups: on random corpora built to hit every rule (ambiguous acronyms, context,
+curated aliases and splits, initials, a paper id given twice), on a synthetic corpus and on the
+sample corpus through the extractor.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+import reference_concepts as ref
+
+from kg.ingest import read_paths
+from kg.resolve.aliases import AliasTable, default_aliases
+from kg.resolve.concepts import PaperSpool, resolve_concept_stream, resolve_concepts
+from kg.resolve.graph import ExtractionUses, concept_uses, resolve_corpus
+from synth_build import corpus
+
+CORPUS = Path(os.environ.get("KG_SHARED", Path(__file__).resolve().parents[1].parent / "shared")) / "corpus"
+
+WORDS = ["graph", "neural", "network", "risk", "minimization", "invariant", "iterative", "refinement", "method",
+         "policy", "proximal", "optimization", "vision", "transformer", "language", "model", "large", "deep",
+         "learning", "reinforcement", "contrastive", "domain", "adaptation", "data", "augmentation", "attention"]
+KINDS = ["METHOD", "TASK", "DATASET", "METRIC", "BENCHMARK", None]
+
+
+def _fields(r) -> tuple:
+    return (
+        [(cid, c.model_dump()) for cid, c in r.concepts.items()],
+        [m.model_dump() for m in r.merges],
+        r.lookup,
+        r.global_lookup,
+    )
+
+
+def _variant(rng: random.Random, text: str) -> str:
+    """A surface variant the normalised key folds together (case, plural, hyphen)."""
+    choice = rng.randrange(5)
+    if choice == 0:
+        return text.lower()
+    if choice == 1:
+        return text.upper() if len(text) < 6 else text.title()
+    if choice == 2:
+        return text + "s"
+    if choice == 3:
+        return text.replace(" ", "-", 1)
+    return text
+
+
+def random_corpus(seed: int, papers: int = 160) -> tuple[dict, dict]:
+    """Mentions and acronym definitions of random papers, dense in shared acronyms."""
+    rng = random.Random(seed)
+    aliases = default_aliases()
+    curated = [target for target, _ in list(aliases.merges.values())[:40]] + list(aliases.merges)[:40]
+    split_words = [w for pair in list(aliases.splits)[:20] for w in pair]
+    longs = [" ".join(rng.sample(WORDS, rng.randint(2, 4))) for _ in range(40)]
+    acronyms: dict[str, list[str]] = {}
+    for long in longs:
+        short = "".join(w[0] for w in long.split()).upper()
+        acronyms.setdefault(short, []).append(long)
+    shorts = list(acronyms)
+    # a few extra senses for some short forms: ambiguous acronyms
+    for short in rng.sample(shorts, min(6, len(shorts))):
+        acronyms[short].append(" ".join(rng.sample(WORDS, 3)))
+    mentions_by_paper: dict[str, list] = {}
+    acronyms_by_paper: dict[str, list] = {}
+    for i in range(papers):
+        pid = f"p{rng.randrange(papers * 2):04d}"
+        uses = mentions_by_paper.setdefault(pid, [])
+        defs = acronyms_by_paper.setdefault(pid, [])
+        for _ in range(rng.randint(0, 8)):
+            pool = rng.choice([longs, shorts, curated, split_words, WORDS])
+            uses.append((_variant(rng, rng.choice(pool)), rng.choice(KINDS)))
+        for _ in range(rng.randint(0, 2)):
+            short = rng.choice(shorts)
+            long = rng.choice(acronyms[short])
+            if rng.random() < 0.5:
+                uses.append((long, rng.choice(KINDS)))
+            if rng.random() < 0.5:
+                uses.append((short, rng.choice(KINDS)))
+            kind = rng.choice(KINDS)
+            defs.append((_variant(rng, long), short + ("s" if rng.random() < 0.1 else ""), kind, f"sentence {i}"))
+        if rng.random() < 0.05:
+            uses.append(("  ", "METHOD"))  # blank surfaces are skipped
+    return mentions_by_paper, acronyms_by_paper
+
+
+def _reference_corpus(mentions_by_paper: dict, acronyms_by_paper: dict, aliases: AliasTable | None = None):
+    """What resolve_corpus kept before: every (paper, key), minus what the global lookup says."""
+    r = ref.resolve_concepts(mentions_by_paper, acronyms_by_paper, aliases=aliases)
+    r.lookup = {k: v for k, v in r.lookup.items() if r.global_lookup.get(k[1]) != v}
+    return r
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_corpora_resolve_as_before(seed, tmp_path):
+    mentions, acronyms = random_corpus(seed)
+    old = ref.resolve_concepts(mentions, acronyms)
+    new = resolve_concepts(mentions, acronyms)
+    assert _fields(new) == _fields(old)
+    assert {"acronym-context", "acronym-definition", "curated-alias"} <= {m.rule for m in old.merges}  # rules are hit
+    # streamed: records in a shuffled order, some papers split in two records (joined in order)
+    rng = random.Random(seed)
+    order = sorted(set(mentions) | set(acronyms))
+    rng.shuffle(order)
+    with PaperSpool(tmp_path) as spool:
+        later = []
+        for pid in order:
+            m, a = mentions.get(pid, []), acronyms.get(pid, [])
+            if rng.random() < 0.2:
+                cut_m, cut_a = len(m) // 2, len(a) // 2
+                spool.add(pid, m[:cut_m], a[:cut_a])
+                later.append((pid, m[cut_m:], a[cut_a:]))
+            else:
+                spool.add(pid, m, a)
+        for record in later:
+            spool.add(*record)
+        streamed = resolve_concept_stream(spool)
+    assert _fields(streamed) == _fields(_reference_corpus(mentions, acronyms))
+    assert not list(tmp_path.iterdir())  # the spool removed its scratch files
+
+
+def test_curated_splits_and_defaults_resolve_as_before():
+    """A user alias table with splits and a curated default sense, on an ambiguous acronym."""
+    mentions, acronyms = random_corpus(99, papers=300)
+    base = default_aliases()
+    table = AliasTable(merges=dict(base.merges), splits=dict(base.splits))
+    table.merges["irm"] = ("invariant risk minimization", "test")
+    table.splits[frozenset({"graph neural network", "gnn"})] = "test"
+    mentions["x1"] = [("IRM", "METHOD"), ("graph neural network", "METHOD")]
+    acronyms["x2"] = [("invariant risk minimization", "IRM"), ("iterative refinement method", "IRM"), ("graph neural network", "GNN")]
+    acronyms["x3"] = [("iterative refinement method", "IRM")]
+    old = ref.resolve_concepts(mentions, acronyms, aliases=table)
+    assert _fields(resolve_concepts(mentions, acronyms, aliases=table)) == _fields(old)
+
+
+def _compare_on_extractions(papers, extractions, tmp_path) -> None:
+    mentions: dict[str, list] = {}
+    acronyms: dict[str, list] = {}
+    for ex in extractions:  # the dicts resolve_corpus built before it streamed
+        mentions.setdefault(ex.paper_id, []).extend(concept_uses(ex))
+        acronyms.setdefault(ex.paper_id, []).extend((a.long, a.short, a.type, a.evidence.sentence) for a in ex.acronyms)
+    old = _reference_corpus(mentions, acronyms)
+    views = [ExtractionUses.model_validate_json(ex.model_dump_json()) for ex in extractions]
+    new = resolve_corpus(iter(papers), iter(views), spool_dir=tmp_path).concepts
+    assert _fields(new) == _fields(old)
+    assert not list(tmp_path.iterdir())
+
+
+def test_a_synthetic_corpus_resolves_as_before(tmp_path):
+    from kg.extract.pipeline import extract_papers, load_pipeline
+
+    papers = read_paths([corpus(tmp_path / "corpus", 240, seed=5)]).papers
+    extractions = list(extract_papers(papers, nlp=load_pipeline()))
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    _compare_on_extractions(papers, extractions, scratch)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"sample corpus not found at {CORPUS} (set KG_SHARED)")
+def test_the_sample_corpus_resolves_as_before(tmp_path):
+    from kg.extract.pipeline import extract_papers, load_pipeline
+
+    papers = read_paths([CORPUS]).papers
+    extractions = list(extract_papers(papers, nlp=load_pipeline()))
+    _compare_on_extractions(papers, extractions, tmp_path)
