@@ -500,3 +500,12 @@ def test_a_shared_set_method_name_needs_the_taggers_support():
     # an in-domain entry stands on its own
     alone = [Candidate(lm, lm + 13, "METHOD", "gazetteer-domain", 1, 0.7)]
     assert [text[c.start : c.end] for c in combine_candidates(text, alone, [], sentence_starts(text))] == ["linear models"]
+
+
+def test_one_word_tasks_in_a_coordination_or_a_list_after_tasks_like():
+    from kg.extract.concepts import listed_task_candidates
+
+    text = ("We test on denoising and captioning tasks, on tasks such as parsing (PTB), tagging and retrieval, "
+            "but not on training and testing tasks, vision and language tasks or novel view synthesis and editing tasks.")
+    got = [text[c.start : c.end] for c in listed_task_candidates(text)]
+    assert got == ["denoising", "captioning", "parsing", "tagging", "retrieval"]

@@ -294,6 +294,44 @@ _TASK_STOP = frozenset(
 _VAGUE_TASK_HEADS = frozenset(("understanding", "alignment"))
 
 
+_TASK_NOUN = r"(?:[a-z]+(?:ion|ing|sis)|retrieval)"
+#: "on classification and reconstruction tasks": one-word task nouns coordinated before "tasks"/"problems"
+_COORDINATED_TASKS = re.compile(
+    r"(?<![\w-])((?:" + _TASK_NOUN + r",\s+)*" + _TASK_NOUN + r",?\s+(?:and|or)\s+" + _TASK_NOUN + r")\s+(?:tasks|problems)\b"
+)
+#: "vision tasks like classification (e.g. ImageNet), retrieval (...) and segmentation": a list after "tasks like"
+_TASKS_LIKE = re.compile(r"\btasks,?\s+(?:like|such\s+as|including)\s+")
+_LIST_ITEM = re.compile(r"(" + _TASK_NOUN + r")\b(?:\s*\([^()]{0,60}\))?(,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
+_ONE_WORD = re.compile(_TASK_NOUN)
+_WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
+#: nouns with a task suffix that name a field or an ability, not a task ("vision and language tasks")
+_NOT_A_TASK_NOUN = frozenset("vision generalization generalisation modeling modelling interpreting".split())
+
+
+def listed_task_candidates(text: str) -> list["Candidate"]:
+    """One-word tasks named in a coordination before "tasks" or in a list after "tasks like"."""
+    out = []
+    for m in _COORDINATED_TASKS.finditer(text):
+        words = [w for w in _ONE_WORD.finditer(text, m.start(1), m.end(1))]
+        # "training and testing tasks": one function word or stage makes it no list of tasks; "novel view
+        # synthesis and editing tasks": the first noun heads a longer phrase, so the list is not of one-word tasks
+        before = _WORD_BEFORE.search(text, max(0, m.start(1) - 30), m.start(1))
+        if (before is None or before.group(1).lower() in _TASK_STOP) and all(
+                w.group(0) not in _TASK_STOP and w.group(0) not in _NOT_A_TASK_NOUN for w in words):
+            out.extend(Candidate(w.start(), w.end(), "TASK", "rule-task-list", 1, 0.7) for w in words)
+    for m in _TASKS_LIKE.finditer(text):
+        at = m.end()
+        while True:
+            item = _LIST_ITEM.match(text, at)
+            if item is None or item.group(1) in _TASK_STOP or item.group(1) in _NOT_A_TASK_NOUN:
+                break
+            out.append(Candidate(item.start(1), item.end(1), "TASK", "rule-task-list", 1, 0.7))
+            if not item.group(2):
+                break  # no separator after the item: the list ends
+            at = item.end()
+    return out
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -535,6 +573,8 @@ def combine_candidates(
     trimmed: list[Candidate] = []
     candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
                   + model_name_candidates(text))
+    if "tasks" in text or "problems" in text:
+        candidates += listed_task_candidates(text)
     if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
         candidates += measured_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
