@@ -509,3 +509,13 @@ def test_one_word_tasks_in_a_coordination_or_a_list_after_tasks_like():
             "but not on training and testing tasks, vision and language tasks or novel view synthesis and editing tasks.")
     got = [text[c.start : c.end] for c in listed_task_candidates(text)]
     assert got == ["denoising", "captioning", "parsing", "tagging", "retrieval"]
+
+
+def test_fragments_after_a_slash_or_a_spaced_dash_and_trailing_except_are_cut():
+    text = "We align Malagasy/English and English- Czech data from NIST 2012 except for UN."
+    s = text.index("/English")
+    assert trim_span(text, s, s + len("/English")) is None
+    d = text.index("- Czech")
+    assert trim_span(text, d, d + len("- Czech data")) is None
+    n = text.index("NIST")
+    assert text[slice(*trim_span(text, n, n + len("NIST 2012 except")))] == "NIST 2012"

@@ -408,7 +408,7 @@ _GROUP_ARGUMENT = re.compile(r"[A-Z]\((?:\d{1,2}|[a-zA-Z])\)")
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
 _LEAD = " \t\n,;:\"'"
-_TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using".split())
+_TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using except than versus vs".split())
 #: heads and function words that end no name, in the case they are written in (no lower() per span)
 _TRAILING_CUT = TRAILING_DROP | _TRAILING_FUNCTION | {w.title() for w in _TRAILING_FUNCTION} | {
     w.upper() for w in _TRAILING_FUNCTION}
@@ -444,6 +444,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         end -= 1
     while start < end and text[start] in _LEAD:
         start += 1
+    if start < end and (text[start] == "/" or text.startswith("- ", start)):
+        return None  # "/English" of "Malagasy/English", "- Chinese" of "English- Chinese": a tagger fragment
     # compiled patterns over text[start:end] by pos/endpos: a slice and a pattern lookup per call dominated
     while True:
         m = _LEADING_WORD.match(text, start, end)
