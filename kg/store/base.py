@@ -29,6 +29,7 @@ import math
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
@@ -78,6 +79,9 @@ class GraphStore(ABC):
 
     #: rows a load stages before it commits them; 0 commits every chunk on its own
     flush_rows: int = 0
+    #: whether a load may commit a batch in a worker thread while it stages the next chunks
+    #: (the store is then used by that thread alone until the commit ends)
+    commits_in_background: bool = False
 
     def new_batch(self) -> Batch:
         """Where a load stages its writes until they are committed in one transaction."""
@@ -232,6 +236,13 @@ ORPHANS = (
 TABLES = (*R.SHARED_LABELS, *R.PAPER_LABELS, *R.LOADED_TYPES)
 
 
+def _commit(batch: Batch) -> set[str]:
+    try:
+        return batch.commit()
+    finally:
+        batch.discard()
+
+
 class Batch:
     """Writes staged for one transaction: papers to delete, rows to insert, rows to upsert.
 
@@ -306,6 +317,10 @@ class Loader:
         #: labels with no node when the load began: nothing to look up in them (a first build)
         self._empty = {label for label in ("Paper", *R.SHARED_LABELS) if store.is_empty(label)}
         self._staged_papers = 0
+        #: rows committed so far by this load (the next flush waits for as many, see ``_flush_due``)
+        self._committed_rows = 0
+        self._worker: ThreadPoolExecutor | None = None
+        self._pending: tuple[Future, int] | None = None
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Stage one chunk of papers (with the shared nodes it refers to); commits when enough is staged."""
@@ -320,7 +335,11 @@ class Loader:
             raise StoreError(f"paper {min(twice)} is in two chunks of one load: every record of a paper belongs in one chunk")
         self._seen.update(ids)
         stats = self.stats
-        stored = {} if "Paper" in self._empty else self.store.stored_load_hashes(ids)
+        if "Paper" in self._empty:
+            stored = {}
+        else:  # the store is read only once the background commit has ended
+            self.wait()
+            stored = self.store.stored_load_hashes(ids)
         todo = [b for b in rows.papers if not b.has_paper or stored.get(b.paper_id) != b.load_hash]
         for b in rows.papers:
             self._paper_sum += R.digest(f"{b.paper_id}={b.load_hash}")
@@ -337,30 +356,64 @@ class Loader:
             f"load: papers {len(self._seen)} read, {stats.papers_new + stats.papers_replaced} to write "
             f"({stats.papers_unchanged} unchanged)"
         )
-        if self._batch.rows >= self.store.flush_rows:
-            self.flush()
+        if self._flush_due():
+            self._committed_rows += self._batch.rows
+            self.flush(background=True)
 
-    def flush(self) -> None:
-        """Commit what is staged, in one transaction."""
-        batch = self._batch
-        if batch.rows or batch.deletes:
-            try:
-                self._paths |= batch.commit()
-            finally:
-                batch.discard()
-            self.say(f"load: papers committed ({self._staged_papers} in this transaction)")
+    def _flush_due(self) -> bool:
+        """Commit when ``flush_rows`` rows are staged, or as many as this load committed before.
+
+        LadybugDB pays for a COPY into a non-empty relationship table in proportion to what it
+        holds, so growing batches keep the number of appends logarithmic in the load's size.
+        """
+        limit = self.store.flush_rows
+        return self._batch.rows >= (max(limit, self._committed_rows) if limit else 0)
+
+    def flush(self, *, background: bool = False) -> None:
+        """Commit what is staged, in one transaction; with ``background`` (and a store that can),
+        in a worker thread while the caller stages the next chunks (at most one commit runs)."""
+        self.wait()
+        batch, papers = self._batch, self._staged_papers
         self._batch = self.store.new_batch()
         self._staged_papers = 0
+        if not (batch.rows or batch.deletes):
+            batch.discard()
+            return
+        if background and self.store.commits_in_background:
+            if self._worker is None:
+                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load")
+            self._pending = (self._worker.submit(_commit, batch), papers)
+            return
+        self._paths |= _commit(batch)
+        self.say(f"load: papers committed ({papers} in this transaction)")
+
+    def wait(self) -> None:
+        """Wait for the commit running in the background, if any (its error is raised here)."""
+        if self._pending is None:
+            return
+        future, papers = self._pending
+        self._pending = None
+        self._paths |= future.result()
+        self.say(f"load: papers committed ({papers} in this transaction)")
 
     def discard(self) -> None:
         """Drop what is staged and not committed (after an error; finish() commits it instead)."""
-        self._batch.discard()
+        try:
+            if self._pending is not None:
+                self._pending[0].exception()  # let it end before the store is touched again
+                self._pending = None
+        finally:
+            if self._worker is not None:
+                self._worker.shutdown(wait=True)
+                self._worker = None
+            self._batch.discard()
 
     def finish(self, *, prune: bool = False, keep: Collection[str] | None = None) -> LoadStats:
         """Remove papers no chunk carried (when ``prune``) and orphaned shared nodes; the load's stats."""
         store, stats = self.store, self.stats
         with _no_cyclic_gc():
             self.flush()
+        self.discard()  # the worker thread ends; nothing is staged any more
         if prune:
             kept = set(keep or ())
             removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
@@ -400,6 +453,8 @@ class Loader:
                 elif before != d:  # written earlier in this load with other values: the last wins
                     changed.append(row)
             if unknown:
+                if label not in self._empty:
+                    self.wait()
                 stored = {} if label in self._empty else self.store.stored_shared(label, [r[0] for r in unknown])
                 at = [R.columns(label).index(p) for p in S.node_properties(label)]
                 for row in unknown:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 import re
 import shutil
@@ -20,6 +21,10 @@ from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 #: rows a load stages in CSV files before one transaction COPYs them (a bound on transaction size)
 FLUSH_ROWS = 2_000_000
 
+#: cell strings the CSV reader turns into null
+_NULL_STRINGS = frozenset({"NULL", "null", ""})
+#: in list elements each between NULs: a character or an edge that _SAFE_ELEMENT refuses
+_UNSAFE_JOINED = re.compile(r"[,\[\]{}'\"\\\t\r\n]|\0[\s\0]|\s\0")
 #: a list element the CSV reader takes back verbatim: no separators, quotes, brackets or edge spaces
 _SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\\t\r\n]*[^\s,\[\]{}'\"\\])?$")
 
@@ -109,6 +114,11 @@ class LadybugStore(GraphStore):
     def flush_rows(self) -> int:
         return FLUSH_ROWS if self.fast else 0
 
+    @property
+    def commits_in_background(self) -> bool:
+        # COPY runs in C++ with the GIL released: the next chunks' rows are built meanwhile
+        return self.fast
+
     def new_batch(self) -> Batch:
         return _CsvBatch(self) if self.fast else Batch(self)
 
@@ -136,8 +146,8 @@ class _CsvBatch(Batch):
             at = R.LOAD_HASH_AT
             self._hashes.extend({"id": r[0], "load_hash": r[at]} for r in rows)
             rows = [(*r[:at], None, *r[at + 1 :]) for r in rows]
-        unsafe = [row for row in rows if not plan.safe(row)]
-        if unsafe:
+        if not plan.all_safe(rows):
+            unsafe = [row for row in rows if not plan.safe(row)]
             bad = set(map(id, unsafe))
             rows = [row for row in rows if id(row) not in bad]
             self.upsert(name, unsafe)
@@ -209,9 +219,29 @@ class _Plan:
 
     def __init__(self, name: str):
         types = R.column_types(name)
+        self.strings = [i for i, t in enumerate(types) if t == "STRING"]
         self.string_lists = [i for i, t in enumerate(types) if t == "STRING[]"]
         self.doubles = [i for i, t in enumerate(types) if t == "DOUBLE"]
         self.convert = bool(self.string_lists)
+
+    def all_safe(self, rows: list[tuple]) -> bool:
+        """``safe`` for every row, a column at a time (C loops); False may be wrong, True is not."""
+        columns = list(zip(*rows))
+        if not columns:
+            return True
+        for i in self.strings:
+            if not _NULL_STRINGS.isdisjoint(columns[i]):
+                return False
+        for i in self.doubles:
+            # nan and inf carry through a sum; a finite sum can only overflow to inf (a false alarm)
+            if not math.isfinite(sum(v for v in columns[i] if v is not None)):
+                return False
+        for i in self.string_lists:
+            # every element between NULs: an edge space or an empty element then sits next to one
+            elements = list(itertools.chain.from_iterable(v for v in columns[i] if v))
+            if elements and _UNSAFE_JOINED.search("\0" + "\0".join(elements) + "\0"):
+                return False
+        return True
 
     def cells(self, row: tuple) -> list:
         out = list(row)
