@@ -519,3 +519,11 @@ def test_fragments_after_a_slash_or_a_spaced_dash_and_trailing_except_are_cut():
     assert trim_span(text, d, d + len("- Czech data")) is None
     n = text.index("NIST")
     assert text[slice(*trim_span(text, n, n + len("NIST 2012 except")))] == "NIST 2012"
+
+
+def test_architecture_and_layer_heads_are_not_part_of_a_name():
+    text = "We stack linear self-attention layers in the Transformer architecture."
+    a = text.index("linear")
+    assert text[slice(*trim_span(text, a, a + len("linear self-attention layers")))] == "linear self-attention"
+    t = text.index("Transformer")
+    assert text[slice(*trim_span(text, t, t + len("Transformer architecture")))] == "Transformer"

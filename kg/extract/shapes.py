@@ -17,7 +17,8 @@ LEADING_DROP = frozenset(
 TRAILING_DROP = frozenset(
     """framework frameworks method methods module modules task tasks problem problems setup setting settings
     approach approaches strategy strategies technique techniques process scenario scenarios ability abilities
-    design designs paradigm paradigms capabilities capability performance variant variants family""".split()
+    design designs paradigm paradigms capabilities capability performance variant variants family
+    architecture architectures layer layers""".split()
 )
 
 #: spans that name nothing specific on their own
