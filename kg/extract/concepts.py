@@ -189,13 +189,17 @@ _MODIFIER_NOT_NOUN = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "er", "al")
 def measured_candidates(text: str) -> list["Candidate"]:
     """Measured quantities named by a noun and a measure head where the text changes them ("token usage")."""
     out = []
-    for pattern in (_MEASURED_AFTER_CUE, _MEASURED_BEFORE_BY):
-        for m in pattern.finditer(text):
-            modifier = m.group(1).split()[0]
-            # "lower error", "the training error of": an evaluative or function word is no part of the name
-            if modifier in _TASK_STOP or modifier.endswith(_MODIFIER_NOT_NOUN) or modifier in ("best", "least", "most"):
-                continue
-            out.append(Candidate(m.start(1), m.end(1), "METRIC", "rule-metric", 1, 0.7))
+    for h in _MEASURED_HEAD.finditer(text):
+        if h.start() and _word_char(text[h.start() - 1]):
+            continue
+        m = _MEASURED_MODIFIER.search(text, max(0, h.start() - 50), h.start())
+        if m is None or (m.group(1) is None and not _BY_NUMBER.match(text, h.end())):
+            continue
+        modifier = m.group(2)
+        # "lower error", "the training error of": an evaluative or function word is no part of the name
+        if modifier in _TASK_STOP or modifier.endswith(_MODIFIER_NOT_NOUN) or modifier in ("best", "least", "most"):
+            continue
+        out.append(Candidate(m.start(2), h.end(), "METRIC", "rule-metric", 1, 0.7))
     return out
 
 
@@ -261,12 +265,13 @@ _TASK_HEAD_WORD = re.compile(r"(?<=[a-z0-9] )" + _TASK_HEADS + r"\b(?![\w-])")
 _ENDS_IN_TASK_HEAD = re.compile(r"(?<![\w-])" + _TASK_HEADS + r"$", re.I)
 #: a measured quantity named by a noun and its head, where the text changes or measures it: "reducing token
 #: usage by 63%", "improves the generalization error" (the head alone, "error", is a metric name of its own)
-_MEASURED_HEAD = r"(usage|errors?|latency|consumption|throughput)"
-_MEASURED_AFTER_CUE = re.compile(
-    r"\b(?:reduc|lower|decreas|improv|minimi[sz]|increas|sav)[a-z]*\s+(?:the\s+|its\s+|their\s+)?([a-z]+\s+" + _MEASURED_HEAD
-    + r")\b(?![\w-])"
+#: (found from the head word, then the modifier and the cue around it: a scan for the cue or the modifier at every
+#: word cost more than the rest of the rule)
+_MEASURED_HEAD = re.compile(r"(?:usage|errors?|latency|consumption|throughput)(?![\w-])")
+_MEASURED_MODIFIER = re.compile(
+    r"(?<![\w-])(?:((?:reduc|lower|decreas|improv|minimi[sz]|increas|sav)[a-z]*)\s+(?:(?:the|its|their)\s+)?)?([a-z]+)\s+$"
 )
-_MEASURED_BEFORE_BY = re.compile(r"(?<![\w-])([a-z]+\s+" + _MEASURED_HEAD + r")\s+by\s+\d")
+_BY_NUMBER = re.compile(r"\s+by\s+\d")
 #: up to three lowercase words right before a task head (searched backwards from the head: one cheap scan)
 _TASK_MODIFIERS = re.compile(r"(?<![\w-])((?:[a-z0-9][\w-]*\s+){1,3})$")
 #: words that end a task phrase on the left: function words, verbs and evaluative adjectives
@@ -296,11 +301,14 @@ _VAGUE_TASK_HEADS = frozenset(("understanding", "alignment"))
 
 _TASK_NOUN = r"(?:[a-z]+(?:ion|ing|sis)|retrieval)"
 #: "on classification and reconstruction tasks": one-word task nouns coordinated before "tasks"/"problems"
+#: searched backwards from each "tasks"/"problems" only: a scan of the whole text tried the nouns at every letter
 _COORDINATED_TASKS = re.compile(
-    r"(?<![\w-])((?:" + _TASK_NOUN + r",\s+)*" + _TASK_NOUN + r",?\s+(?:and|or)\s+" + _TASK_NOUN + r")\s+(?:tasks|problems)\b"
+    r"(?<![\w-])((?:" + _TASK_NOUN + r",\s+)*" + _TASK_NOUN + r",?\s+(?:and|or)\s+" + _TASK_NOUN + r")\s+$"
 )
+_TASKS_WORD = re.compile(r"(?:tasks|problems)\b")
 #: "vision tasks like classification (e.g. ImageNet), retrieval (...) and segmentation": a list after "tasks like"
-_TASKS_LIKE = re.compile(r"\btasks,?\s+(?:like|such\s+as|including)\s+")
+#: (the literal start lets re jump between occurrences; the word boundary before it is checked by hand)
+_TASKS_LIKE = re.compile(r"tasks,?\s+(?:like|such\s+as|including)\s+")
 _LIST_ITEM = re.compile(r"(" + _TASK_NOUN + r")\b(?:\s*\([^()]{0,60}\))?(,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
 _ONE_WORD = re.compile(_TASK_NOUN)
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
@@ -311,7 +319,12 @@ _NOT_A_TASK_NOUN = frozenset("vision generalization generalisation modeling mode
 def listed_task_candidates(text: str) -> list["Candidate"]:
     """One-word tasks named in a coordination before "tasks" or in a list after "tasks like"."""
     out = []
-    for m in _COORDINATED_TASKS.finditer(text):
+    for h in _TASKS_WORD.finditer(text):
+        if h.start() and _word_char(text[h.start() - 1]):
+            continue
+        m = _COORDINATED_TASKS.search(text, max(0, h.start() - 160), h.start())
+        if m is None or (m.start() and (_word_char(text[m.start() - 1]) or text[m.start() - 1] == "-")):
+            continue
         words = [w for w in _ONE_WORD.finditer(text, m.start(1), m.end(1))]
         # "training and testing tasks": one function word or stage makes it no list of tasks; "novel view
         # synthesis and editing tasks": the first noun heads a longer phrase, so the list is not of one-word tasks
@@ -320,6 +333,8 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
                 w.group(0) not in _TASK_STOP and w.group(0) not in _NOT_A_TASK_NOUN for w in words):
             out.extend(Candidate(w.start(), w.end(), "TASK", "rule-task-list", 1, 0.7) for w in words)
     for m in _TASKS_LIKE.finditer(text):
+        if m.start() and _word_char(text[m.start() - 1]):
+            continue
         at = m.end()
         while True:
             item = _LIST_ITEM.match(text, at)
