@@ -320,7 +320,8 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
     """One-word tasks named in a coordination before "tasks" or in a list after "tasks like"."""
     out = []
     for h in _TASKS_WORD.finditer(text):
-        if h.start() and _word_char(text[h.start() - 1]):
+        # the noun right before must end like a task noun: most "tasks" follow other words ("downstream tasks")
+        if not text.endswith(("ion ", "ing ", "sis ", "val "), 0, h.start()):
             continue
         m = _COORDINATED_TASKS.search(text, max(0, h.start() - 160), h.start())
         if m is None or (m.start() and (_word_char(text[m.start() - 1]) or text[m.start() - 1] == "-")):
