@@ -110,3 +110,31 @@ def test_clusters_let_the_tagger_label_a_word_it_never_saw_labelled(tmp_path):
     loaded = spacy.load(tmp_path / "m")
     assert loaded.get_pipe("kg_tagger_v1").model.clusters.vocab == vocab
     assert found(loaded) == [("gecko", "METHOD"), ("rowan", "DATASET")]
+
+
+def test_first_stage_scores_equal_the_plain_feature_sum():
+    """The per-distinct-word shortcut gives the scores of summing every template's weight row."""
+    from kg.extract.tagger import TEMPLATES, LinearModel, features, first_stage_scores
+
+    nlp = _blank()
+    rng = numpy.random.default_rng(0)
+    model = LinearModel(1 << 10)
+    model.W = rng.standard_normal(model.W.shape).astype(numpy.float32)
+    table = ClusterTable(["we", "bleu", "on"], numpy.array([[1, 0, 0], [2, 1, 0], [3, 1, 1]], dtype=numpy.int32))
+    docs = [nlp.make_doc(t) for t in ("We report BLEU on WMT.\nWe report BLEU again", "", "on on on", "x")]
+    attrs, _ = batch_attributes(docs, table)
+    plain = model.scores(features(attrs, model.rows))
+    numpy.testing.assert_allclose(first_stage_scores(model.W, attrs, TEMPLATES), plain, rtol=1e-5, atol=1e-4)
+
+
+def test_a_model_saved_with_fewer_templates_still_loads_and_uses_them(tmp_path):
+    from kg.extract.tagger import TEMPLATES, select_templates
+
+    nlp = _blank()
+    tagger = nlp.add_pipe("kg_tagger_v1", config={"rows": 1 << 8})
+    old = [name for name, _ in TEMPLATES if not name.startswith("c")]
+    tagger.model.templates = select_templates(old)
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m").get_pipe("kg_tagger_v1").model
+    assert [name for name, _ in loaded.templates] == old and loaded.clusters is None
+    assert [(e.text, e.label_) for e in spacy.load(tmp_path / "m")("nothing here").ents] == []

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import numpy
-from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, LENGTH, LOWER, PREFIX, SHAPE, SUFFIX
+from spacy.attrs import ENT_IOB, ENT_TYPE, IS_SPACE, LENGTH, LOWER, ORTH, PREFIX, SHAPE, SUFFIX
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
@@ -28,19 +28,19 @@ LABELS = ("DATASET", "METHOD", "METRIC", "TASK")
 N_TAGS = 1 + 2 * len(LABELS)
 #: padding between documents in a batch: the widest window reaches this far
 PAD = 3
-_ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX, LENGTH, IS_SPACE]
-_L, _S, _P, _X, _N, _SPACE = range(6)
+_ATTRS = [LOWER, SHAPE, PREFIX, SUFFIX, LENGTH, IS_SPACE, ORTH]
+_L, _S, _P, _X, _N, _SPACE, _O = range(7)
 #: derived columns (not spaCy attributes): the lowercase word's first three and last four
 #: characters (spaCy's PREFIX and SUFFIX are 1 and 3); its distributional cluster at three
 #: granularities, fine to coarse (kg/extract/clusters.py; 0 = not in the table); 1 in a document's
 #: first line (the title), else 0; the first stage's predicted tag (second stage only)
-_P3 = 6
-_S4 = 7
-_C1 = 8
-_C2 = 9
-_C3 = 10
-_TITLE = 11
-_TAG = 12
+_P3 = 7
+_S4 = 8
+_C1 = 9
+_C2 = 10
+_C3 = 11
+_TITLE = 12
+_TAG = 13
 _N_LEVELS = 3
 _AFFIXES: dict[int, tuple[int, int]] = {}
 _MUL = numpy.uint64(0x9E3779B97F4A7C15)
@@ -201,6 +201,56 @@ def features(attrs: numpy.ndarray, rows: int, templates=TEMPLATES) -> numpy.ndar
     return _hashed(numpy.concatenate([attrs, _title_flags(attrs)[:, None]], axis=1), rows, templates, salts)
 
 
+#: columns that depend on the token's own string only (not on its position or neighbours)
+_WORD_COLUMNS = (_L, _S, _P, _X, _N, _P3, _S4, _C1, _C2, _C3)
+
+
+def _split_templates(templates) -> tuple[dict[int, list[int]], list[int]]:
+    """Template indices by the one offset they read when they read only word columns there (the
+    bias counts as offset 0), and the rest (several positions, or the title flag)."""
+    by_offset: dict[int, list[int]] = {}
+    rest: list[int] = []
+    for t, (_name, parts) in enumerate(templates):
+        offsets = {o for _c, o in parts}
+        if len(offsets) <= 1 and all(c in _WORD_COLUMNS for c, _o in parts):
+            by_offset.setdefault(next(iter(offsets), 0), []).append(t)
+        else:
+            rest.append(t)
+    return by_offset, rest
+
+
+def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLATES) -> numpy.ndarray:
+    """[positions, N_TAGS] first-stage scores, equal to summing W over ``features(attrs, len(W),
+    templates)`` but faster: the templates that read one token's own string are summed once per
+    distinct word in the batch (a batch repeats its words about 7 times) and then shifted into place."""
+    rows = len(W)
+    cols = numpy.concatenate([attrs, _title_flags(attrs)[:, None]], axis=1)
+    n = len(cols)
+    salts = _SALTS if templates is TEMPLATES else [_salt(name) for name, _ in templates]
+    by_offset, rest = _split_templates(templates)
+    # every word column is a function of the token's text (ORTH): equal texts, equal word features
+    _u, first, inverse = numpy.unique(cols[:, _O], return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    words = cols[first]
+    at = numpy.arange(n)
+    members = [t for group in by_offset.values() for t in group]
+    local_templates = [(templates[t][0], tuple((c, 0) for c, _o in templates[t][1])) for t in members]
+    feats = _hashed(words, rows, local_templates, [salts[t] for t in members])
+    row_of = {t: k for k, t in enumerate(members)}
+    out = numpy.zeros((n, N_TAGS), dtype=W.dtype)
+    for offset, group in sorted(by_offset.items()):
+        local = W.take(feats[row_of[group[0]]], axis=0)
+        for t in group[1:]:
+            local += W.take(feats[row_of[t]], axis=0)
+        # PAD rows surround every document, so a real token's window never leaves the batch
+        out += local.take(inverse[numpy.clip(at + offset, 0, n - 1)], axis=0)
+    if rest:
+        feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest])
+        for row in feats:
+            out += W.take(row, axis=0)
+    return out
+
+
 def context_features(attrs: numpy.ndarray, tags: numpy.ndarray, rows: int) -> numpy.ndarray:
     """Second-stage feature rows from the first stage's ``tags`` (PAD rows of ``attrs`` stay PAD)."""
     tag_col = numpy.where(attrs[:, _L] == _PAD_VALUE, _PAD_VALUE, tags.astype(numpy.uint64) + numpy.uint64(1))
@@ -295,7 +345,7 @@ class LinearModel:
     def predict_tags(self, docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Decoded tags of the whole padded batch (PAD rows are O) and each doc's first row."""
         attrs, starts = batch_attributes(docs, self.clusters)
-        scores = self.scores(features(attrs, self.rows, self.templates))
+        scores = first_stage_scores(self.W, attrs, self.templates)
         tags = self._argmax(scores)
         is_pad = attrs[:, _L] == _PAD_VALUE
         tags[is_pad] = 0

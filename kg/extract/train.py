@@ -27,7 +27,7 @@ from kg.extract.pipeline import MODEL_DIR
 from kg.extract.tagger import LinearModel, average_models, example_tags, fit_stacked
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations" / "corpus_train.jsonl"
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 
 def training_examples() -> tuple[dict[str, list[Example]], dict[str, int]]:
@@ -211,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--continue-bias", type=float, default=1.5,
                         help="added to I-X right after an X token at prediction (default 1.5, tuned on dev)")
     parser.add_argument("--seeds", type=int, default=3, help="models trained with seeds seed.. and averaged (default 3)")
+    parser.add_argument("--card-cv", type=int, default=0, metavar="K",
+                        help="also run the K-fold held-out estimate (one seed) and put it on the model card")
     parser.add_argument("--no-clusters", action="store_true", help="train without the word-cluster features")
     parser.add_argument("--no-card", action="store_true", help="skip dev scoring and the model card")
     parser.add_argument("--cv", type=int, default=0, metavar="K",
@@ -230,6 +232,11 @@ def main(argv: list[str] | None = None) -> int:
                  corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
                  shared_weight=args.shared_weight, o_bias=args.o_bias, seeds=args.seeds, continue_bias=args.continue_bias, max_lower_words=args.max_lower_words,
                  clusters=not args.no_clusters)
+    if args.card_cv:
+        info["cv"] = cross_validate(folds=args.card_cv, seeds=1, epochs=args.epochs, seed=args.seed, rows=args.rows,
+                                    lr=args.lr, corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
+                                    shared_weight=args.shared_weight, max_lower_words=args.max_lower_words,
+                                    o_bias=args.o_bias, continue_bias=args.continue_bias, clusters=not args.no_clusters)
     if not args.no_card:
         from kg.extract.card import write_model_card
 
