@@ -527,3 +527,15 @@ def test_architecture_and_layer_heads_are_not_part_of_a_name():
     assert text[slice(*trim_span(text, a, a + len("linear self-attention layers")))] == "linear self-attention"
     t = text.index("Transformer")
     assert text[slice(*trim_span(text, t, t + len("Transformer architecture")))] == "Transformer"
+
+
+def test_a_lone_title_cased_line_is_treated_as_a_title():
+    text = "Dialogue Management Based on Sentence Clustering"
+    s = text.index("Clustering")
+    cands = [Candidate(s, s + len("Clustering"), "TASK", "ner", 1, 0.8)]
+    assert combine_candidates(text, cands, [], sentence_starts(text)) == []
+    # in an ordinary sentence the same word stays
+    plain = "We group replies by sentence Clustering and rank them."
+    p = plain.index("Clustering")
+    kept = combine_candidates(plain, [Candidate(p, p + 10, "TASK", "ner", 1, 0.8)], [], sentence_starts(plain))
+    assert [plain[c.start : c.end] for c in kept] == ["Clustering"]

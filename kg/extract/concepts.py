@@ -573,6 +573,15 @@ def _cut_a_head(text: str, start: int, end: int) -> bool:
     return any(w in TRAILING_DROP for w in text[start:end].split())
 
 
+_CONTENT_WORD = re.compile(r"[A-Za-z][\w-]{3,}")
+
+
+def _title_cased(line: str) -> bool:
+    """Most words of four letters or more start with a capital: "Dialogue Management based on Sentence Clustering"."""
+    words = _CONTENT_WORD.findall(line)
+    return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
+
+
 def _overlaps(taken: bytearray, start: int, end: int) -> bool:
     return taken.find(1, start, end) >= 0
 
@@ -605,6 +614,8 @@ def combine_candidates(
                 for c in candidates if c.type is not None)):
             candidates.append(t)
     title_end = text.find("\n")
+    if title_end < 0 and len(text) < 200 and _title_cased(text):
+        title_end = len(text)  # a lone title-cased line (a title or a heading) is a title
     ner_spans = {(c.start, c.end) for c in candidates if c.source == "ner"}
     for c in candidates:
         # the shared sets' method names are mostly generic phrases in our guidelines ("linear models", "optimizer"):
