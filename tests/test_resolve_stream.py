@@ -171,3 +171,24 @@ def test_the_sample_corpus_resolves_as_before(tmp_path):
     papers = read_paths([CORPUS]).papers
     extractions = list(extract_papers(papers, nlp=load_pipeline()))
     _compare_on_extractions(papers, extractions, tmp_path)
+
+
+def test_the_concept_table_gives_back_equal_records():
+    from kg.models import Concept
+    from kg.resolve.concepts import ConceptTable
+
+    made = [
+        Concept(id="c:a", name="Graph Neural Network", kind="METHOD", aliases=["GNN", "graph neural networks"], acronym="GNN",
+                merge_rules=["acronym-definition", "normalised-form"]),
+        Concept(id="c:b", name="ImageNet", kind="DATASET"),
+    ]
+    table = ConceptTable((c.id, c) for c in made)
+    assert list(table) == ["c:a", "c:b"] and len(table) == 2 and "c:a" in table
+    for c in made:
+        back = table[c.id]
+        assert back == c and back.model_dump_json() == c.model_dump_json()
+        assert back.model_fields_set == c.model_fields_set
+    assert table == {c.id: c for c in made}
+    back = table["c:a"]
+    back.aliases.append("changed")  # a record read is a copy
+    assert table["c:a"] == made[0]

@@ -26,7 +26,7 @@ import marshal
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 
 from kg.models import CONCEPT_KINDS, AcronymPair, Concept, MergeDecision, Mention, concept_id
@@ -40,11 +40,59 @@ MentionLike = Mention | tuple[str, str | None]
 AcronymLike = AcronymPair | tuple[str, str] | tuple[str, str, str | None, str]
 
 
+_FIELD_SETS: dict[frozenset[str], frozenset[str]] = {}
+_RULES: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+class ConceptTable(MutableMapping[str, Concept]):
+    """Concepts by id, kept as tuples of their fields: a Concept record is made when one is read.
+
+    A corpus has about as many concepts as papers; a pydantic record costs about 1.6 kB, its
+    tuple a fraction of that.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, concepts: Iterable[tuple[str, Concept]] = ()):
+        self._rows: dict[str, tuple] = {}
+        for cid, concept in concepts:
+            self[cid] = concept
+
+    def __setitem__(self, cid: str, c: Concept) -> None:
+        fields_set = frozenset(c.model_fields_set)
+        fields_set = _FIELD_SETS.setdefault(fields_set, fields_set)  # one shared object, not one per concept
+        rules = tuple(c.merge_rules)
+        self._rows[cid] = (
+            None if c.id == cid else c.id, c.name, c.kind, tuple(c.aliases), c.acronym, _RULES.setdefault(rules, rules), fields_set
+        )
+
+    def __getitem__(self, cid: str) -> Concept:
+        id_, name, kind, aliases, acronym, rules, fields_set = self._rows[cid]
+        return Concept.model_construct(
+            set(fields_set), id=id_ or cid, name=name, kind=kind, aliases=list(aliases), acronym=acronym, merge_rules=list(rules)
+        )
+
+    def __delitem__(self, cid: str) -> None:
+        del self._rows[cid]
+
+    def __contains__(self, cid: object) -> bool:
+        return cid in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return f"ConceptTable({len(self._rows)} concepts)"
+
+
 @dataclass
 class ConceptResolution:
     """Resolved concepts, the decisions that built them, and a per-paper lookup of surfaces."""
 
-    concepts: dict[str, Concept] = field(default_factory=dict)
+    concepts: MutableMapping[str, Concept] = field(default_factory=ConceptTable)
     merges: list[MergeDecision] = field(default_factory=list)
     #: (paper id, concept key) -> concept id
     lookup: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -194,23 +242,48 @@ def resolve_concept_stream(papers: PaperSpool, *, aliases: AliasTable | None = N
 
 class _Definitions:
     """Acronym definitions (short key, long key, paper, ...) in SQLite, read back sorted by
-    (short key, canonical long key, paper id) as Python sorts strings."""
+    (short key, canonical long key, paper id) as Python sorts strings, and the concept keys of
+    each defining paper (the context of its senses)."""
 
     def __init__(self, directory: str | None):
         self.db = sqlite3.connect(os.path.join(directory, "definitions.sqlite") if directory else ":memory:")
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE d (sk BLOB, clk BLOB, pid BLOB, body BLOB)")
+        self.db.execute("CREATE TABLE k (pid BLOB PRIMARY KEY, keys BLOB) WITHOUT ROWID")
         self._batch: list[tuple[bytes, bytes, bytes, bytes]] = []
+        self._keys: list[tuple[bytes, bytes]] = []
+        self._indexed = False
 
     def add(self, sk: str, clk: str, pid: str, definition: tuple[str, str, str, str]) -> None:
         self._batch.append((_sortable(sk), _sortable(clk), _sortable(pid), marshal.dumps(definition)))
         if len(self._batch) >= 5000:
             self._flush()
 
+    def add_keys(self, pid: str, keys: tuple[str, ...]) -> None:
+        """The concept keys of a paper that defines an acronym."""
+        self._keys.append((_sortable(pid), marshal.dumps(keys)))
+        if len(self._keys) >= 5000:
+            self._flush()
+
     def _flush(self) -> None:
         self.db.executemany("INSERT INTO d VALUES (?, ?, ?, ?)", self._batch)
-        self._batch = []
+        self.db.executemany("INSERT INTO k VALUES (?, ?)", self._keys)
+        self._batch, self._keys = [], []
+
+    def context(self, sk: str, clk: str) -> set[str]:
+        """Every concept key of the papers that define ``sk`` as ``clk``."""
+        self._flush()
+        if not self._indexed:
+            self.db.execute("CREATE INDEX d_sense ON d (sk, clk)")
+            self._indexed = True
+        out: set[str] = set()
+        rows = self.db.execute(
+            "SELECT k.keys FROM d JOIN k ON k.pid = d.pid WHERE d.sk = ? AND d.clk = ?", (_sortable(sk), _sortable(clk))
+        )
+        for (keys,) in rows:
+            out.update(marshal.loads(keys))
+        return out
 
     def ordered(self) -> Iterator[tuple[str, str, str, tuple[str, str, str, str]]]:
         self._flush()
@@ -297,45 +370,42 @@ def _resolve(
             clk = canon(definition[0])
             sense_keys[sk][clk] = None
             definitions.add(sk, clk, pid, definition)
+        if defined:  # a defining paper's keys are the context of its senses
+            definitions.add_keys(pid, tuple(uses))
     ambiguous = {sk for sk, s in sense_keys.items() if len(s) > 1}
-
-    # ---- pass 2: the papers that use an ambiguous acronym (defining papers use it too)
-    result = ConceptResolution()
-    node_of: dict[tuple[str, str], str] = {}
-    involved: list[tuple[str, list[tuple[str, list[tuple[str, str | None]]]], dict[str, tuple]]] = []
-    paper_keys: dict[str, tuple[str, ...]] = {}
-    #: ambiguous short key -> canonical long key -> defining papers (in sense_keys' order)
-    senses: dict[str, dict[str, list[str]]] = {sk: {clk: [] for clk in sense_keys[sk]} for sk in ambiguous}
-    if ambiguous or full_lookup:
-        for pid, mentions, acronyms in papers():
-            uses, defined = _paper_uses(mentions, acronyms)
-            hits = [key for key in uses if key in ambiguous]
-            if full_lookup:
-                node_of.update(((pid, key), key) for key in uses if key not in ambiguous)
-            if not hits:
-                continue
-            paper_keys[pid] = tuple(uses)
-            own_defs = {sk: defined[sk] for sk in hits if sk in defined}
-            for sk, definition in own_defs.items():
-                senses[sk][canon(definition[0])].append(pid)
-            involved.append((pid, [(key, uses[key]) for key in hits], own_defs))
-    for key in ambiguous:  # counted per sense below
+    for key in ambiguous:  # counted per sense in pass 2
         node_surfaces.pop(key, None)
         node_kinds.pop(key, None)
 
+    # ---- pass 2: which sense each use of an ambiguous acronym means (defining papers use it too)
+    result = ConceptResolution()
+    node_of: dict[tuple[str, str], str] = {}
     uf = _UnionFind()
     decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
     #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
     contexts: dict[tuple[str, str], set[str]] = {}
-    for pid, hits, own_defs in involved:
-        for key, forms in hits:
-            node = _sense_node(pid, key, own_defs, senses, paper_keys, forms, aliases, decisions, canon, contexts)
-            node_of[(pid, key)] = node
-            for text, kind in forms:
-                node_surfaces[node][text] += 1
-                if kind:
-                    node_kinds[node][kind] += 1
-    del involved, paper_keys, contexts
+
+    def context(key: str, lk: str) -> set[str]:
+        found = contexts.get((key, lk))
+        if found is None:
+            found = contexts[(key, lk)] = definitions.context(key, lk) - {key, lk}
+        return found
+
+    if ambiguous or full_lookup:
+        for pid, mentions, acronyms in papers():
+            uses, defined = _paper_uses(mentions, acronyms)
+            if full_lookup:
+                node_of.update(((pid, key), key) for key in uses if key not in ambiguous)
+            for key, forms in uses.items():
+                if key not in ambiguous:
+                    continue
+                node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context)
+                node_of[(pid, key)] = node
+                for text, kind in forms:
+                    node_surfaces[node][text] += 1
+                    if kind:
+                        node_kinds[node][kind] += 1
+    del contexts
     for node in node_surfaces:
         uf.add(node)
 
@@ -460,26 +530,24 @@ def _resolve(
     return result
 
 
-def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decisions, canon, contexts) -> str:
+def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, canon, context) -> str:
     """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell.
 
-    ``definitions`` are the paper's own (short key -> definition); ``paper_keys`` the keys of
-    every paper that uses an ambiguous acronym, defining papers included."""
+    ``definitions`` and ``uses`` are the paper's own; ``senses`` the acronym's canonical long
+    keys; ``context(key, sense)`` the keys of the papers defining it as that sense."""
     surface = forms[0][0]
     if key in definitions:
         return f"{key}{SENSE}{canon(definitions[key][0])}"
-    own = set(paper_keys[pid]) - {key}
-    named = [lk for lk in senses[key] if lk in {canon(k) for k in own}]
+    own = set(uses) - {key}
+    named = [lk for lk in senses if lk in {canon(k) for k in own}]
     if len(named) == 1:
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))
         return f"{key}{SENSE}{named[0]}"
     scores = []
-    for lk, pids in senses[key].items():
-        context = contexts.get((key, lk))
-        if context is None:
-            context = contexts[(key, lk)] = set().union(*(paper_keys[p] for p in pids)) - {key, lk}
-        union = own | context
-        scores.append((len(own & context) / len(union) if union else 0.0, lk))
+    for lk in senses:
+        ctx = context(key, lk)
+        union = own | ctx
+        scores.append((len(own & ctx) / len(union) if union else 0.0, lk))
     scores.sort(reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
         best = scores[0][1]
@@ -488,11 +556,11 @@ def _sense_node(pid, key, definitions, senses, paper_keys, forms, aliases, decis
         )
         return f"{key}{SENSE}{best}"
     default = canon(concept_key(aliases.merges[key][0])) if key in aliases.merges else None
-    if default in senses[key]:
+    if default in senses:
         decisions.append((f"{key}{SENSE}{default}", key, "acronym-curated-default", f"{pid} does not define {surface}; curated default sense"))
         return f"{key}{SENSE}{default}"
     decisions.append(
-        (key, key, "split:ambiguous-acronym", f"{surface} in {pid} could mean any of {len(senses[key])} senses; kept apart")
+        (key, key, "split:ambiguous-acronym", f"{surface} in {pid} could mean any of {len(senses)} senses; kept apart")
     )
     return key
 
