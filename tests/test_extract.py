@@ -539,3 +539,12 @@ def test_a_lone_title_cased_line_is_treated_as_a_title():
     p = plain.index("Clustering")
     kept = combine_candidates(plain, [Candidate(p, p + 10, "TASK", "ner", 1, 0.8)], [], sentence_starts(plain))
     assert [plain[c.start : c.end] for c in kept] == ["Clustering"]
+
+
+def test_one_hyphenated_adjective_is_no_name_in_any_case():
+    text = "Under Class-Incremental and rotation-invariant settings we train GRIT-Net."
+    cands = [Candidate(text.index("Class"), text.index("Class") + 17, "TASK", "ner", 1, 0.8),
+             Candidate(text.index("rotation"), text.index("rotation") + 18, "METHOD", "ner", 1, 0.8),
+             Candidate(text.index("GRIT"), text.index("GRIT") + 8, "METHOD", "ner", 1, 0.8)]
+    got = [text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))]
+    assert got == ["GRIT-Net"]

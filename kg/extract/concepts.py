@@ -431,7 +431,9 @@ _TRAILING_CUT = TRAILING_DROP | _TRAILING_FUNCTION | {w.title() for w in _TRAILI
 _ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
 #: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
 _ADJECTIVE_WORD = re.compile(
-    r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric)"
+    r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric|"
+    r"incremental|invariant|equivariant|efficient|robust|dependent|independent|consistent|conditioned|augmented)",
+    re.I,
 )
 
 
