@@ -192,3 +192,17 @@ def test_the_concept_table_gives_back_equal_records():
     back = table["c:a"]
     back.aliases.append("changed")  # a record read is a copy
     assert table["c:a"] == made[0]
+
+
+def test_the_merge_log_gives_back_equal_records():
+    from kg.models import MergeDecision
+    from kg.resolve.concepts import MergeLog
+
+    made = [MergeDecision(entity="concept", kept="GNN", merged="GNNs", rule="normalised-form", evidence="key=gnn"),
+            MergeDecision(entity="concept", kept="a", merged="b", rule="curated-alias", evidence="")]
+    log = MergeLog()
+    log.add("GNN", "GNNs", "normalised-form", "key=gnn")
+    log.append(made[1])
+    assert log == made and list(log) == made and len(log) == 2 and log[-1] == made[1] and log[:1] == made[:1]
+    assert [m.model_fields_set for m in log] == [m.model_fields_set for m in made]
+    assert [made[1]] + log == [made[1], *made] and log + [] == made

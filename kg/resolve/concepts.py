@@ -26,7 +26,7 @@ import marshal
 import os
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
 from kg.models import CONCEPT_KINDS, AcronymPair, Concept, MergeDecision, Mention, concept_id
@@ -88,12 +88,67 @@ class ConceptTable(MutableMapping[str, Concept]):
         return f"ConceptTable({len(self._rows)} concepts)"
 
 
+class MergeLog(Sequence[MergeDecision]):
+    """Concept merge decisions kept as tuples: a MergeDecision record is made when one is read.
+
+    Compares equal to a list of the same records; ``+`` gives a list.
+    """
+
+    __slots__ = ("_rows",)
+
+    def __init__(self, decisions: Iterable[MergeDecision] = ()):
+        self._rows: list[tuple[str, str, str, str, str]] = []
+        for m in decisions:
+            self.append(m)
+
+    def add(self, kept: str, merged: str, rule: str, evidence: str) -> None:
+        self._rows.append(("concept", kept, merged, rule, evidence))
+
+    def append(self, m: MergeDecision) -> None:
+        self._rows.append((m.entity, m.kept, m.merged, m.rule, m.evidence))
+
+    @staticmethod
+    def _record(row: tuple[str, str, str, str, str]) -> MergeDecision:
+        entity, kept, merged, rule, evidence = row
+        return MergeDecision.model_construct(set(_FIVE), entity=entity, kept=kept, merged=merged, rule=rule, evidence=evidence)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._record(r) for r in self._rows[i]]
+        return self._record(self._rows[i])
+
+    def __iter__(self) -> Iterator[MergeDecision]:
+        return map(self._record, self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, tuple, MergeLog)):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment] - mutable, like a list
+
+    def __add__(self, other: Iterable[MergeDecision]) -> list[MergeDecision]:
+        return [*self, *other]
+
+    def __radd__(self, other: Iterable[MergeDecision]) -> list[MergeDecision]:
+        return [*other, *self]
+
+    def __repr__(self) -> str:
+        return f"MergeLog({len(self._rows)} decisions)"
+
+
+_FIVE = frozenset(MergeDecision.model_fields)
+
+
 @dataclass
 class ConceptResolution:
     """Resolved concepts, the decisions that built them, and a per-paper lookup of surfaces."""
 
     concepts: MutableMapping[str, Concept] = field(default_factory=ConceptTable)
-    merges: list[MergeDecision] = field(default_factory=list)
+    merges: MergeLog = field(default_factory=MergeLog)
     #: (paper id, concept key) -> concept id
     lookup: dict[tuple[str, str], str] = field(default_factory=dict)
     #: concept key -> concept id, for keys that mean one thing corpus-wide
@@ -508,19 +563,11 @@ def _resolve(
                 top = _top(node_surfaces[n])
                 for other in sorted(node_surfaces[n]):
                     if other != top:
-                        result.merges.append(
-                            MergeDecision(entity="concept", kept=top, merged=other, rule="normalised-form", evidence=f"key={_base(n)}")
-                        )
+                        result.merges.add(top, other, "normalised-form", f"key={_base(n)}")
 
     for a, b, rule, evidence in decisions:
-        result.merges.append(
-            MergeDecision(
-                entity="concept",
-                kept=_top(node_surfaces.get(a, Counter())) or _base(a),
-                merged=_top(node_surfaces.get(b, Counter())) or _base(b),
-                rule=rule,
-                evidence=evidence,
-            )
+        result.merges.add(
+            _top(node_surfaces.get(a, Counter())) or _base(a), _top(node_surfaces.get(b, Counter())) or _base(b), rule, evidence
         )
     for (pid, key), node in node_of.items():
         result.lookup[(pid, key)] = node_concept[node]

@@ -57,7 +57,7 @@ class CorpusResolution:
 
     @property
     def merges(self) -> list[MergeDecision]:
-        return self.people.merges + self.orgs.merges + self.concepts.merges
+        return [*self.people.merges, *self.orgs.merges, *self.concepts.merges]
 
 
 class _View(BaseModel):
