@@ -33,6 +33,8 @@ from pathlib import Path
 
 from kg.models import Paper, PaperExtraction
 
+#: the layout of the tables below; another one is dropped and the next build is a full one
+SCHEMA = "2"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -89,10 +91,17 @@ class BuildState:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None or row[0] != SCHEMA:  # tables of another layout: start again
+            for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
+                self.db.execute(f"DROP TABLE {table}")  # noqa: S608 - names from sqlite_master
+            self.db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         for ddl in (
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
             "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT)",
-            "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, PRIMARY KEY (path, seq))",
+            "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, title TEXT,"
+            " PRIMARY KEY (path, seq))",
             "CREATE TABLE IF NOT EXISTS paper (id TEXT PRIMARY KEY, digest TEXT, content_hash TEXT, refs TEXT)",
             "CREATE TABLE IF NOT EXISTS uses (ref TEXT, pid TEXT, PRIMARY KEY (ref, pid)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
@@ -125,17 +134,18 @@ class BuildState:
 
     # ----------------------------------------------------------------- ingest
     def file(self, path: str) -> tuple[str, bool, str | None] | None:
-        """(content hash, is a header-byline file, known-titles fingerprint) of a file as last parsed."""
+        """(content hash, is a header-byline file, the title questions its reading asked) of a file as last parsed."""
         row = self.db.execute("SELECT sha, byline, known FROM file WHERE path=?", (path,)).fetchone()
         return (row[0], bool(row[1]), row[2]) if row else None
 
-    def entries(self, path: str) -> Iterator[tuple[str, str]]:
-        """(kind "p"/"s", JSON body) of a file's entries, in file order."""
-        yield from self.db.execute("SELECT kind, body FROM entry WHERE path=? ORDER BY seq", (path,))
+    def entries(self, path: str) -> Iterator[tuple[str, str, str | None]]:
+        """(kind "p"/"s", JSON body, normalised title when other files' bylines use it) of a file's entries, in file order."""
+        yield from self.db.execute("SELECT kind, body, title FROM entry WHERE path=? ORDER BY seq", (path,))
 
-    def put_file(self, path: str, sha: str, byline: bool, known: str | None, entries: list[tuple[str, str]]) -> None:
+    def put_file(self, path: str, sha: str, byline: bool, known: str | None,
+                 entries: list[tuple[str, str, str | None]]) -> None:
         self.db.execute("DELETE FROM entry WHERE path=?", (path,))
-        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?)", ((path, i, k, b) for i, (k, b) in enumerate(entries)))
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
         self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (path, sha, int(byline), known))
 
     def keep_files(self, paths: Iterable[str]) -> None:

@@ -428,6 +428,37 @@ def chunked(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+class _AskedTitles:
+    """The titles of the other files, as a header-byline file's reader sees them, recording every
+    question it asks: the same answers mean the same entries (so the file need not be read again)."""
+
+    def __init__(self, titles: set[str]):
+        self.titles = titles
+        self.asked: dict[str, bool] = {}
+        self.nonempty: bool | None = None
+
+    def __contains__(self, title: object) -> bool:
+        found = title in self.titles
+        self.asked[title] = found  # type: ignore[index]
+        return found
+
+    def __bool__(self) -> bool:
+        self.nonempty = bool(self.titles)
+        return self.nonempty
+
+    def record(self) -> str:
+        return json.dumps({"nonempty": self.nonempty, "asked": self.asked}, sort_keys=True)
+
+    @staticmethod
+    def same_answers(record: str | None, titles: set[str]) -> bool:
+        if record is None:
+            return False
+        was = json.loads(record)
+        if was["nonempty"] is not None and was["nonempty"] != bool(titles):
+            return False
+        return all((t in titles) == found for t, found in was["asked"].items())
+
+
 def corpus_entries(
     files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False
 ) -> Iterator[tuple[Path, Paper | SkippedRecord, str | None]]:
@@ -435,7 +466,8 @@ def corpus_entries(
     ``state`` recorded for a file whose content is unchanged (and recording the others).
 
     A header-byline file is read with the titles of the other files (they settle ambiguous
-    bylines), so its entries are reused only when those files are unchanged as well.
+    bylines): its entries are reused only when every title question its reading asked has the
+    same answer now.
     """
     from kg.ingest.reader import file_layout, iter_entries
     from kg.models import normalise_title
@@ -448,31 +480,31 @@ def corpus_entries(
         rec = known_at[f]
         byline[f] = rec[1] if rec is not None and rec[0] == digests[f] else file_layout(f) == "header-byline"
     others = [f for f in files if not byline[f]]
-    # what a byline file's reading depends on besides itself: the other files' contents
-    known_fp = text_digest("\n".join(f"{f}\0{digests[f]}" for f in others))
     known: set[str] = set()
     for path in others + [f for f in files if byline[f]]:
         rec = known_at[path]
-        reuse = rec is not None and rec[0] == digests[path] and (not byline[path] or rec[2] == known_fp)
-        if reuse:
-            for kind, body in state.entries(str(path)):
+        unchanged = rec is not None and rec[0] == digests[path]
+        if unchanged and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
+            for kind, body, title in state.entries(str(path)):
                 entry = Paper.model_validate_json(body) if kind == "p" else SkippedRecord.model_validate_json(body)
-                if kind == "p" and not byline[path]:
-                    known.add(normalise_title(entry.title))
+                if title is not None:
+                    known.add(title)
                 yield path, entry, body
             continue
-        recorded: list[tuple[str, str]] = []
-        for entry in iter_entries(path, strict=strict, known_titles=known if byline[path] else frozenset()):
+        recorded: list[tuple[str, str, str | None]] = []
+        asked = _AskedTitles(known) if byline[path] else None
+        for entry in iter_entries(path, strict=strict, known_titles=asked if asked is not None else frozenset()):
             body = entry.model_dump_json()
             if isinstance(entry, Paper):
-                recorded.append(("p", body))
-                if not byline[path]:
-                    known.add(normalise_title(entry.title))
+                title = None if byline[path] else normalise_title(entry.title)
+                recorded.append(("p", body, title))
+                if title is not None:
+                    known.add(title)
             else:
-                recorded.append(("s", body))
+                recorded.append(("s", body, None))
             yield path, entry, body
         if state is not None:
-            state.put_file(str(path), digests[path], byline[path], known_fp if byline[path] else None, recorded)
+            state.put_file(str(path), digests[path], byline[path], asked.record() if asked else None, recorded)
     if state is not None:
         state.keep_files(str(f) for f in files)
 
@@ -755,19 +787,27 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     from kg.models import ResolvedGraph
     from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
 
-    def cached(papers: Iterable[Paper], record=PaperExtraction) -> Iterator:
+    def cached(papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+        if version is None:
+            return
+        for p in papers:
+            body = cache.body(p.id, p.content_hash, version)
+            if body is not None:
+                yield PaperExtraction.model_validate_json(body)
+
+    def uses(papers: Iterable[Paper]) -> Iterator[ExtractionUses]:
         # the first pass parses only names and kinds (ExtractionUses): half the cost per paper
         if version is None:
             return
         for p in papers:
             body = cache.body(p.id, p.content_hash, version)
             if body is not None:
-                yield record.model_validate_json(body)
+                yield ExtractionUses.model_validate_json(body)
 
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), **kwargs)
+    resolution = resolve_corpus(spool.papers(), uses(spool.papers()), **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     plan = _Plan()
@@ -787,7 +827,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         chunk = resolved_chunk(papers, extractions, resolution)
         if record and state is not None:
             by_id = {e.paper_id: e for e in extractions}
-            state.drop_papers(p.id for p in papers)
+            if incremental:  # a full build starts from empty tables
+                state.drop_papers(p.id for p in papers)
             state.put_papers([(p.id, plan.digest(spool, p.id), p.content_hash, paper_refs(p, by_id.get(p.id)))
                               for p in papers])
         plan.passed.update(p.id for p in papers)

@@ -125,3 +125,39 @@ def test_an_unchanged_input_without_the_fast_path_skips_analytics_and_writes_not
     assert load["nodes_written"] == load["rels_written"] == load["papers_removed"] == 0
     assert load["papers_unchanged"] == first["papers"]
     assert _dump(store) == before
+
+
+def test_reused_file_entries_equal_a_fresh_read(built, tmp_path, monkeypatch):
+    """Ingest reuse (no spaCy): entries recorded by one build and reused by the next equal what
+    kg.ingest reads afresh, header-byline files included (their reading depends on other files)."""
+    from kg.incremental import BuildState
+    from kg.ingest.reader import expand_paths, iter_corpus
+    from kg.pipeline import corpus_entries, file_digests
+
+    import kg.ingest.reader as reader
+
+    _, base, extra = built
+    state = BuildState(tmp_path, "store")
+    read: list[str] = []
+    real = reader.iter_entries
+
+    def counting(path, **kw):
+        read.append(str(path))
+        return real(path, **kw)
+
+    monkeypatch.setattr(reader, "iter_entries", counting)
+
+    def entries(paths):
+        read.clear()
+        files = expand_paths(paths)
+        return [(str(p), body) for p, _e, body in corpus_entries(files, file_digests(files), state)]
+
+    def fresh(paths):
+        return [(str(p), e.model_dump_json()) for p, e in iter_corpus(paths)]
+
+    assert entries([base]) == fresh([base])
+    assert state.db.execute("SELECT COUNT(*) FROM file WHERE byline = 1").fetchone()[0] >= 1
+    again = entries([base, extra])  # base files reused, extra files read
+    assert sorted(read) == sorted(str(p) for p in expand_paths([extra]))
+    assert again == fresh([base, extra])
+    assert entries([extra]) == fresh([extra])  # titles of the base files gone: bylines re-checked
