@@ -91,10 +91,12 @@ def test_prune_keeps_the_papers_listed_in_keep(store):
 
 
 def test_many_small_commits_give_the_graph_of_one(tmp_path, monkeypatch):
-    """LadybugDB bulk path: FLUSH_ROWS bounds the transaction; any bound writes the same graph."""
+    """LadybugDB bulk path: FLUSH_ROWS bounds the transaction (NODE_FLUSH_ROWS the nodes committed
+    ahead of their edges, in the background); any bounds write the same graph."""
     dumps = []
     for flush in (1, 50, 10_000_000):
         monkeypatch.setattr(lb, "FLUSH_ROWS", flush)
+        monkeypatch.setattr(lb, "NODE_FLUSH_ROWS", flush)
         monkeypatch.setattr(base, "PAPER_BATCH", 2)
         with open_store(str(tmp_path / f"g{flush}.lbdb")) as s:
             s.apply_schema()
@@ -122,3 +124,25 @@ def test_new_nodes_with_lists_append_to_a_non_empty_table(tmp_path):
         got = s.query("MATCH (c:Concept {id: $id}) RETURN c.aliases AS a, c.merge_rules AS m", {"id": extra.id})
         assert got == [{"a": ["CFS", "C-F-S"], "m": ["acronym-context", "acronym-definition"]}]
         assert canonical_dump(s) == clean_build(s, g)
+
+
+def test_values_a_text_file_would_mangle_are_copied_as_they_are(tmp_path):
+    """Strings a CSV reader reads as null, list elements with separators, quotes and edge spaces,
+    tabs and newlines: the bulk path writes what the MERGE path writes."""
+    from kg.models import Concept, MentionEdge, concept_id
+
+    g = FIXTURE.model_copy(deep=True)
+    ev = g.mentions[0].evidence.model_copy(update={"sentence": 'a "quoted"\tsentence,\nover two lines'})
+    odd = Concept(id=concept_id("METHOD", "null method"), name="NULL", kind="METHOD",
+                  aliases=["a, b", ' "q" ', "[x]", "tab\there", "null"], acronym="null", merge_rules=["{r}", "back\\slash"])
+    g.concepts.append(odd)
+    g.mentions.append(MentionEdge(paper_id=ev.paper_id, concept_id=odd.id, surface="NULL", count=1, starts=[3], evidence=ev))
+    dumps = []
+    for fast in (True, False):
+        with open_store(str(tmp_path / f"g{fast}.lbdb"), fast=fast) as s:
+            s.apply_schema()
+            s.load(g)
+            got = s.query("MATCH (c:Concept {id: $id}) RETURN c.name AS n, c.aliases AS a, c.merge_rules AS m", {"id": odd.id})
+            assert got == [{"n": "NULL", "a": odd.aliases, "m": odd.merge_rules}]
+            dumps.append(canonical_dump(s))
+    assert dumps[0] == dumps[1]

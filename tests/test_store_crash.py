@@ -29,6 +29,7 @@ CHILD = textwrap.dedent(
     import kg.store.ladybug_store as lb
     base.PAPER_BATCH = 3          # several chunks of papers
     lb.FLUSH_ROWS = {flush_rows}  # 1: every chunk its own transaction, so kills land between and inside them
+    lb.NODE_FLUSH_ROWS = {flush_rows}  # 1: nodes also committed ahead of their edges, chunk by chunk
     store = open_store({path!r}, fast={fast})
     store.apply_schema()
     if {preload}:
@@ -90,7 +91,7 @@ def test_a_killed_bulk_load_leaves_no_staged_files_behind_the_next_open(tmp_path
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
     staging = tmp_path / ".graph.lbdb.staging"
-    assert any(staging.rglob("*.csv"))  # the killed load's CSV files
+    assert any(staging.rglob("*.parquet"))  # the killed load's staged files
     with open_store(str(path)) as s:
         assert not staging.exists()
         s.load(FIXTURE)

@@ -10,7 +10,7 @@ The loader (``GraphStore.load`` / ``load_chunks``, a ``Loader`` session undernea
    fingerprint is equal is skipped, a changed one is removed with everything derived from it
    (Results, edges, DERIVED_FROM edges it supports) and written again, a new one is written. The
    fingerprint is written with the paper's rows in one transaction (MERGE path) or after all of
-   them (LadybugDB bulk path, see ``_CsvBatch``): a build killed at any point leaves every paper
+   them (LadybugDB bulk path, see ``_StagedBatch``): a build killed at any point leaves every paper
    either fingerprinted and complete or without a fingerprint, and the next run rewrites those;
 3. shared nodes (Author, Affiliation, Concept) of a chunk are looked up by id: new ones are
    inserted, changed ones updated with ``UNWIND $rows ... MERGE ... SET``, equal ones skipped, in
@@ -290,6 +290,10 @@ class Batch:
             paths.add("merge")
         return paths
 
+    def detach_nodes(self) -> Batch | None:
+        """Deletes and node rows as a batch to commit ahead of the rest (None: they stay here)."""
+        return None
+
     def discard(self) -> None:
         """Drop what was staged (nothing of it was written)."""
 
@@ -316,11 +320,16 @@ class Loader:
         self._batch = store.new_batch()
         #: labels with no node when the load began: nothing to look up in them (a first build)
         self._empty = {label for label in ("Paper", *R.SHARED_LABELS) if store.is_empty(label)}
+        if not store.is_empty("Result"):
+            # a killed run may have left results no paper reports, with the ids of results
+            # written again now; removed before this load commits results that wait for edges
+            with store.transaction() as tx:
+                tx.run(store.named("load/remove_orphan_results"))
         self._staged_papers = 0
         #: rows committed so far by this load (the next flush waits for as many, see ``_flush_due``)
         self._committed_rows = 0
         self._worker: ThreadPoolExecutor | None = None
-        self._pending: tuple[Future, int] | None = None
+        self._pending: tuple[Future, int | None] | None = None
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Stage one chunk of papers (with the shared nodes it refers to); commits when enough is staged."""
@@ -359,6 +368,11 @@ class Loader:
         if self._flush_due():
             self._committed_rows += self._batch.rows
             self.flush(background=True)
+        elif self.store.commits_in_background:
+            part = self._batch.detach_nodes()
+            if part is not None:
+                self.wait()
+                self._pending = (self._submit(part), None)
 
     def _flush_due(self) -> bool:
         """Commit when ``flush_rows`` rows are staged, or as many as this load committed before.
@@ -380,12 +394,15 @@ class Loader:
             batch.discard()
             return
         if background and self.store.commits_in_background:
-            if self._worker is None:
-                self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load")
-            self._pending = (self._worker.submit(_commit, batch), papers)
+            self._pending = (self._submit(batch), papers)
             return
         self._paths |= _commit(batch)
         self.say(f"load: papers committed ({papers} in this transaction)")
+
+    def _submit(self, batch: Batch) -> Future:
+        if self._worker is None:
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-load")
+        return self._worker.submit(_commit, batch)
 
     def wait(self) -> None:
         """Wait for the commit running in the background, if any (its error is raised here)."""
@@ -394,7 +411,8 @@ class Loader:
         future, papers = self._pending
         self._pending = None
         self._paths |= future.result()
-        self.say(f"load: papers committed ({papers} in this transaction)")
+        if papers is not None:  # None: the nodes committed ahead of their papers' edges
+            self.say(f"load: papers committed ({papers} in this transaction)")
 
     def discard(self) -> None:
         """Drop what is staged and not committed (after an error; finish() commits it instead)."""

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import itertools
-import math
-import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,15 +14,14 @@ from kg.store import rows as R
 from kg.store import statements as S
 from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 
-#: rows a load stages in CSV files before one transaction COPYs them (a bound on transaction size)
+#: relationship rows a load stages in Parquet files before it COPYs them; each later commit waits
+#: for as many rows as the load committed before (see Loader._flush_due), so appends stay few
 FLUSH_ROWS = 2_000_000
 
-#: cell strings the CSV reader turns into null
-_NULL_STRINGS = frozenset({"NULL", "null", ""})
-#: in list elements each between NULs: a character or an edge that _SAFE_ELEMENT refuses
-_UNSAFE_JOINED = re.compile(r"[,\[\]{}'\"\\\t\r\n]|\0[\s\0]|\s\0")
-#: a list element the CSV reader takes back verbatim: no separators, quotes, brackets or edge spaces
-_SAFE_ELEMENT = re.compile(r"^[^\s,\[\]{}'\"\\]([^,\[\]{}'\"\\\t\r\n]*[^\s,\[\]{}'\"\\])?$")
+#: node rows a load stages before it COPYs them ahead of the relationships: a COPY appending to
+#: a node table costs about what it adds, but each COPY also has a fixed cost (on a 10k-paper
+#: graph, committing nodes every 2000 papers cost 0.5 CPU-s more than once at the end)
+NODE_FLUSH_ROWS = 250_000
 
 
 class _LadybugTx(Tx):
@@ -40,8 +35,8 @@ class _LadybugTx(Tx):
 class LadybugStore(GraphStore):
     """A LadybugDB database at ``path``. One read-write process at a time; readers may open alongside.
 
-    ``fast=True`` inserts rows known to be new with file-based ``COPY FROM`` (CSV files in a
-    temporary directory, see ``_CsvBatch``); rows a CSV cannot carry verbatim go through MERGE.
+    ``fast=True`` inserts rows known to be new with file-based ``COPY FROM`` (Parquet files in a
+    staging directory, see ``_StagedBatch``).
     """
 
     dialect = "ladybug"
@@ -63,7 +58,7 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
             raise StoreError(f"cannot open the LadybugDB store {p}: {_first_line(exc)}") from exc
         self._in_tx = False
-        #: where bulk loads stage their CSV files; what a killed load left there goes now, as
+        #: where bulk loads stage their Parquet files; what a killed load left there goes now, as
         #: this process holds the store's only write lock
         self.staging = p.parent / f".{p.name}.staging"
         if not read_only:
@@ -120,50 +115,67 @@ class LadybugStore(GraphStore):
         return self.fast
 
     def new_batch(self) -> Batch:
-        return _CsvBatch(self) if self.fast else Batch(self)
+        return _StagedBatch(self) if self.fast else Batch(self)
 
 
-class _CsvBatch(Batch):
-    """A batch whose inserted rows wait in CSV files (one per table), each read by one ``COPY FROM``.
+class _StagedBatch(Batch):
+    """A batch whose inserted rows wait in Parquet files (one per table), each read by one ``COPY FROM``.
 
-    LadybugDB pays for a commit that appends to a relationship table in proportion to what the
-    table already holds (its adjacency is rewritten), so many small commits cost quadratic time;
-    this batch lets a load stage up to ``FLUSH_ROWS`` rows on disk, outside Python's memory, and
-    commit them at once. Rows the CSV reader would not take back verbatim go through MERGE.
+    LadybugDB pays for a COPY that appends to a relationship table several times what a COPY into
+    an empty one costs, so this batch lets a load stage many rows on disk, outside Python's
+    memory, and commit them at once. Parquet rather than CSV: typed columns carry every value
+    as it is (lists, "NULL" strings, non-finite floats), are built from the rows' columns in C,
+    and LadybugDB reads them with less work than it parses CSV (measured on a 10k-paper graph:
+    row writing 0.86 -> 0.34 CPU-s, COPY 1.45 -> 1.19 CPU-s).
     """
 
     def __init__(self, store: LadybugStore):
         super().__init__(store)
         store.staging.mkdir(parents=True, exist_ok=True)
         self._dir = Path(tempfile.mkdtemp(prefix="kg-load-", dir=store.staging))
-        self._files: dict[str, tuple] = {}
+        self._files: dict[str, tuple] = {}  # table -> (ParquetWriter, path)
         self._counts: dict[str, int] = {}
         self._hashes: list[dict] = []
 
     def insert(self, name: str, rows: list[tuple]) -> None:
-        plan = _plan(name)
+        import pyarrow.parquet as pq
+
+        if not rows:
+            return
         if name == "Paper":  # written without their fingerprint, set once every row is in (see commit)
             at = R.LOAD_HASH_AT
             self._hashes.extend({"id": r[0], "load_hash": r[at]} for r in rows)
             rows = [(*r[:at], None, *r[at + 1 :]) for r in rows]
-        if not plan.all_safe(rows):
-            unsafe = [row for row in rows if not plan.safe(row)]
-            bad = set(map(id, unsafe))
-            rows = [row for row in rows if id(row) not in bad]
-            self.upsert(name, unsafe)
-        if not rows:
-            return
+        schema = _schema(name)
         if name not in self._files:
-            f = (self._dir / f"{name}.csv").open("w", newline="", encoding="utf-8")
-            # tab-separated: a list cell then needs no quotes (LadybugDB misreads quoted lists
-            # appended to a non-empty table: "[a,b]" -> cast error)
-            w = csv.writer(f, delimiter="\t")
-            w.writerow(R.columns(name))
-            self._files[name] = (f, w)
-        w = self._files[name][1]
-        w.writerows(map(plan.cells, rows) if plan.convert else rows)
+            path = self._dir / f"{name}.parquet"
+            self._files[name] = (pq.ParquetWriter(str(path), schema, compression="none"), path)
+        table = _arrow_table(schema, rows)
+        self._files[name][0].write_table(table)
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
+
+    def detach_nodes(self) -> _StagedBatch | None:
+        """The staged deletes and node rows as a batch of their own, committed (in the
+        background) ahead of the relationships once ``NODE_FLUSH_ROWS`` node rows wait. The
+        papers' fingerprints stay here, set last."""
+        names = [name for name in TABLES if name not in R.LOADED_TYPES]
+        if sum(self._counts.get(n, 0) for n in names) < NODE_FLUSH_ROWS:
+            return None
+        part = _StagedBatch(self.store)
+        part.deletes, self.deletes = self.deletes, []
+        for name in names:
+            if name in self._files:  # moved: a later insert here opens a new file of that name
+                writer, path = self._files.pop(name)
+                target = part._dir / path.name
+                path.rename(target)
+                part._files[name] = (writer, target)
+                part._counts[name] = self._counts.pop(name)
+            if name in self.upserts:
+                part.upserts[name] = self.upserts.pop(name)
+        part.rows = sum(part._counts.values()) + sum(map(len, part.upserts.values()))
+        self.rows -= part.rows
+        return part
 
     def commit(self) -> set[str]:
         """Each COPY commits on its own (several times faster than inside one transaction);
@@ -178,12 +190,9 @@ class _CsvBatch(Batch):
         for name in TABLES:
             kind = "rel" if name in R.LOADED_TYPES else "node"
             if self._counts.get(name):
-                if name == "Result":  # a killed run may have left results whose paper is rewritten now
-                    with store.transaction() as tx:
-                        tx.run(store.named("load/remove_orphan_results"))
-                f = self._files[name][0]
-                f.close()
-                each.run(f"COPY {S.q(name)} FROM '{Path(f.name).as_posix()}' (HEADER=true, PARALLEL=false, DELIM='\\t')")
+                writer, path = self._files[name]
+                writer.close()
+                each.run(f"COPY {S.q(name)} FROM '{path.as_posix()}'")
                 paths.add("copy")
             if self.upserts.get(name):
                 with store.transaction() as tx:
@@ -197,8 +206,11 @@ class _CsvBatch(Batch):
         return paths
 
     def discard(self) -> None:
-        for f, _ in self._files.values():
-            f.close()
+        for writer, _ in self._files.values():
+            try:
+                writer.close()
+            except Exception:  # noqa: BLE001 - the file goes with its directory anyway
+                pass
         self._files.clear()
         shutil.rmtree(self._dir, ignore_errors=True)
         try:
@@ -207,68 +219,34 @@ class _CsvBatch(Batch):
             pass
 
 
-class _Plan:
-    """How rows of one table go to CSV: which cells need converting, which rows need checking.
-
-    The csv module writes None as an empty cell (read back as null), ints with str, floats with
-    repr, booleans as True/False and lists of ints as "[0, 15]", all as the CSV reader wants;
-    only lists of strings are converted here (str() would quote their elements). A row the
-    reader would not take back verbatim (a "NULL" string, an unsafe list element, a non-finite
-    float) goes through MERGE instead.
-    """
-
-    def __init__(self, name: str):
-        types = R.column_types(name)
-        self.strings = [i for i, t in enumerate(types) if t == "STRING"]
-        self.string_lists = [i for i, t in enumerate(types) if t == "STRING[]"]
-        self.doubles = [i for i, t in enumerate(types) if t == "DOUBLE"]
-        self.convert = bool(self.string_lists)
-
-    def all_safe(self, rows: list[tuple]) -> bool:
-        """``safe`` for every row, a column at a time (C loops); False may be wrong, True is not."""
-        columns = list(zip(*rows))
-        if not columns:
-            return True
-        for i in self.strings:
-            if not _NULL_STRINGS.isdisjoint(columns[i]):
-                return False
-        for i in self.doubles:
-            # nan and inf carry through a sum; a finite sum can only overflow to inf (a false alarm)
-            if not math.isfinite(sum(v for v in columns[i] if v is not None)):
-                return False
-        for i in self.string_lists:
-            # every element between NULs: an edge space or an empty element then sits next to one
-            elements = list(itertools.chain.from_iterable(v for v in columns[i] if v))
-            if elements and _UNSAFE_JOINED.search("\0" + "\0".join(elements) + "\0"):
-                return False
-        return True
-
-    def cells(self, row: tuple) -> list:
-        out = list(row)
-        for i in self.string_lists:
-            v = out[i]
-            if v is not None:
-                out[i] = "[" + ",".join(v) + "]"
-        return out
-
-    def safe(self, row: tuple) -> bool:
-        # strings the CSV reader turns into null ("" never gets here: rows carry None instead)
-        if "NULL" in row or "null" in row or "" in row:
-            return False
-        for i in self.string_lists:
-            v = row[i]
-            if v and not all(_SAFE_ELEMENT.match(e) for e in v):
-                return False
-        for i in self.doubles:
-            v = row[i]
-            if v is not None and not math.isfinite(v):
-                return False
-        return True
+#: Arrow types of the schema's property types
+_ARROW_TYPES = {
+    "STRING": "string",
+    "INT64": "int64",
+    "DOUBLE": "float64",
+    "BOOL": "bool",
+    "STRING[]": ("list", "string"),
+    "INT64[]": ("list", "int64"),
+}
 
 
 @cache
-def _plan(name: str) -> _Plan:
-    return _Plan(name)
+def _schema(name: str):
+    import pyarrow as pa
+
+    def arrow(t):
+        spec = _ARROW_TYPES[t]
+        return pa.list_(pa.type_for_alias(spec[1])) if isinstance(spec, tuple) else pa.type_for_alias(spec)
+
+    return pa.schema([(col, arrow(t)) for col, t in zip(R.columns(name), R.column_types(name))])
+
+
+def _arrow_table(schema, rows: list[tuple]):
+    """Rows (tuples in column order) as an Arrow table: one C conversion per column."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows))
+    return pa.Table.from_arrays([pa.array(col, type=f.type) for col, f in zip(columns, schema)], schema=schema)
 
 
 def _first_line(exc: BaseException) -> str:
