@@ -548,3 +548,12 @@ def test_one_hyphenated_adjective_is_no_name_in_any_case():
              Candidate(text.index("GRIT"), text.index("GRIT") + 8, "METHOD", "ner", 1, 0.8)]
     got = [text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))]
     assert got == ["GRIT-Net"]
+
+
+def test_a_name_a_method_is_based_on_is_not_a_benchmark():
+    from kg.extract.shapes import looks_like_benchmark
+
+    text = "Our architecture based on Fourier layers achieves 91% accuracy on CIFAR-10."
+    before = text[: text.index("Fourier")]
+    assert not looks_like_benchmark("Fourier", before, " layers", text)
+    assert looks_like_benchmark("CIFAR-10", text[: text.index("CIFAR")], ".", text)

@@ -130,7 +130,9 @@ _DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|
 
 #: the name after "on", or later in a list after it: "on SWE-bench, WebArena, OSWorld and Spider2-V"
 _ON_BEFORE = re.compile(
-    r"\b(?:on|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*"
+    # "based on Fourier layers", "builds on X", "relies on X": what a method rests on, not where it is scored
+    r"\b(?:(?<!based )(?<!built )(?<!builds )(?<!relies )(?<!rely )(?<!depends )(?<!focus )(?<!focuses )on"
+    r"|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*"
     r"(?:(?<=,\s)[\w@.+-]+\s+and\s+)?$",
     re.I,
 )
