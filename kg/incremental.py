@@ -171,11 +171,12 @@ class BuildState:
 
     def content_hashes_equal(self, current: Iterable[tuple[str, str]]) -> int:
         """How many of (paper id, content hash) the last build had with the same content hash."""
-        n = 0
-        stmt = "SELECT content_hash FROM paper WHERE id=?"
-        for pid, ch in current:
-            row = self.db.execute(stmt, (pid,)).fetchone()
-            n += bool(row and row[0] == ch)
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS ckey (id TEXT PRIMARY KEY, content_hash TEXT) WITHOUT ROWID")
+        db.execute("DELETE FROM ckey")
+        db.executemany("INSERT OR REPLACE INTO ckey VALUES (?, ?)", current)
+        (n,) = db.execute("SELECT COUNT(*) FROM ckey c JOIN paper p ON p.id = c.id WHERE p.content_hash = c.content_hash").fetchone()
+        db.execute("DELETE FROM ckey")
         return n
 
     def diff_decisions(self, resolution) -> tuple[set[str], set[str], set[str], set[str]]:

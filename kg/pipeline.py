@@ -12,8 +12,11 @@ them through the cache, resolution makes two passes (corpus-wide decisions, then
 Incremental: a build whose fingerprint (input file contents, settings, curated tables, model, code)
 and store are those of the last successful build does nothing. Otherwise extractions are cached by
 (paper id, content hash, model version) in a SQLite file, so an unchanged paper is never extracted
-twice; the loader skips papers whose stored fingerprint is unchanged; analytics is skipped when the
-loaded graph is the one it last ran on.
+twice. When the settings, code and store are those of the last successful build (kg.incremental),
+only changed input files are parsed, and after the corpus-wide resolution pass only the papers whose
+rows can change (new, changed, or resolving through a decision that changed) are resolved and
+loaded, the others kept; otherwise every paper is passed and the loader skips papers whose stored
+fingerprint is unchanged. Analytics is skipped when the loaded graph is the one it last ran on.
 """
 
 from __future__ import annotations
