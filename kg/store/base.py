@@ -4,8 +4,11 @@ The loader (``GraphStore.load`` / ``load_chunks``, a ``Loader`` session undernea
 
 1. the graph arrives in chunks of papers (``load`` cuts a whole graph into ``PAPER_BATCH``-paper
    chunks; a streaming pipeline hands its own); each chunk is turned into rows and staged in a
-   ``Batch``, committed when ``flush_rows`` rows wait (every chunk when 0: Neo4j, MERGE path), so
-   memory and transaction size stay bounded;
+   ``Batch``, committed when ``flush_rows`` rows wait, or as many as the load committed before
+   (every chunk when 0: Neo4j, MERGE path), so memory and transaction size stay bounded and a
+   large load appends to a table a logarithmic number of times; a store with
+   ``commits_in_background`` (LadybugDB: COPY releases the GIL) commits in a worker thread while
+   the next chunks are built, and may commit nodes ahead of their edges (``Batch.detach_nodes``);
 2. papers: every row derived from a paper is fingerprinted (``load_hash``); a paper whose stored
    fingerprint is equal is skipped, a changed one is removed with everything derived from it
    (Results, edges, DERIVED_FROM edges it supports) and written again, a new one is written. The
