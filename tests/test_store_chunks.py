@@ -146,3 +146,26 @@ def test_values_a_text_file_would_mangle_are_copied_as_they_are(tmp_path):
             assert got == [{"n": "NULL", "a": odd.aliases, "m": odd.merge_rules}]
             dumps.append(canonical_dump(s))
     assert dumps[0] == dumps[1]
+
+
+def test_a_commit_failing_in_the_background_fails_the_load_and_leaves_no_staged_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(lb, "FLUSH_ROWS", 1)
+    monkeypatch.setattr(lb, "NODE_FLUSH_ROWS", 1)
+    monkeypatch.setattr(base, "PAPER_BATCH", 2)
+    run = lb._LadybugTx.run
+
+    def failing(self, cypher, params=None):
+        if cypher.startswith("COPY `MENTIONS`"):
+            raise StoreError("LadybugDB: disk full")
+        return run(self, cypher, params)
+
+    monkeypatch.setattr(lb._LadybugTx, "run", failing)
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        s.apply_schema()
+        with pytest.raises(StoreError, match="disk full"):
+            s.load(FIXTURE)
+        assert not (tmp_path / ".g.lbdb.staging").exists()
+    monkeypatch.setattr(lb._LadybugTx, "run", run)
+    with open_store(str(tmp_path / "g.lbdb")) as s:  # the next load repairs what the failed one left
+        s.load(FIXTURE)
+        assert canonical_dump(s) == clean_build(s, FIXTURE)

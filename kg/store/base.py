@@ -293,6 +293,10 @@ class Batch:
             paths.add("merge")
         return paths
 
+    def nodes_due(self) -> bool:
+        """Whether enough node rows wait to commit them ahead of the rest (see ``detach_nodes``)."""
+        return False
+
     def detach_nodes(self) -> Batch | None:
         """Deletes and node rows as a batch to commit ahead of the rest (None: they stay here)."""
         return None
@@ -371,10 +375,10 @@ class Loader:
         if self._flush_due():
             self._committed_rows += self._batch.rows
             self.flush(background=True)
-        elif self.store.commits_in_background:
+        elif self.store.commits_in_background and self._batch.nodes_due():
+            self.wait()  # first: a part detached and then not submitted would be left behind
             part = self._batch.detach_nodes()
             if part is not None:
-                self.wait()
                 self._pending = (self._submit(part), None)
 
     def _flush_due(self) -> bool:

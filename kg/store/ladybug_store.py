@@ -23,6 +23,8 @@ FLUSH_ROWS = 2_000_000
 #: graph, committing nodes every 2000 papers cost 0.5 CPU-s more than once at the end)
 NODE_FLUSH_ROWS = 250_000
 
+_NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
+
 
 class _LadybugTx(Tx):
     def __init__(self, store: LadybugStore):
@@ -155,13 +157,16 @@ class _StagedBatch(Batch):
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
 
+    def nodes_due(self) -> bool:
+        return sum(self._counts.get(n, 0) for n in _NODE_TABLES) >= NODE_FLUSH_ROWS
+
     def detach_nodes(self) -> _StagedBatch | None:
         """The staged deletes and node rows as a batch of their own, committed (in the
         background) ahead of the relationships once ``NODE_FLUSH_ROWS`` node rows wait. The
         papers' fingerprints stay here, set last."""
-        names = [name for name in TABLES if name not in R.LOADED_TYPES]
-        if sum(self._counts.get(n, 0) for n in names) < NODE_FLUSH_ROWS:
+        if not self.nodes_due():
             return None
+        names = _NODE_TABLES
         part = _StagedBatch(self.store)
         part.deletes, self.deletes = self.deletes, []
         for name in names:
