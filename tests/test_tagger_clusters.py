@@ -138,3 +138,21 @@ def test_a_model_saved_with_fewer_templates_still_loads_and_uses_them(tmp_path):
     loaded = spacy.load(tmp_path / "m").get_pipe("kg_tagger_v1").model
     assert [name for name, _ in loaded.templates] == old and loaded.clusters is None
     assert [(e.text, e.label_) for e in spacy.load(tmp_path / "m")("nothing here").ents] == []
+
+
+def test_cluster_modes_select_templates():
+    import json
+
+    from kg.extract.pipeline import MODEL_DIR
+    from kg.extract.tagger import WORD_CLUSTER_TEMPLATES, templates_for
+
+    none = [name for name, _ in templates_for("none")]
+    word = [name for name, _ in templates_for("word")]
+    window = [name for name, _ in templates_for("window")]
+    assert not any(name.startswith("c") and name[1].isdigit() for name in none)
+    assert set(word) - set(none) == set(WORD_CLUSTER_TEMPLATES) and set(none) < set(word) < set(window)
+    cfg_path = MODEL_DIR / "kg_tagger" / "cfg.json"
+    cfg = json.loads(cfg_path.read_text()) if cfg_path.exists() else {}
+    if cfg and not cfg.get("clusters"):
+        # the default mode ("none") trains the template set of the shipped model
+        assert cfg["templates"] == none

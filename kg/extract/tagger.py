@@ -184,6 +184,22 @@ def _title_flags(attrs: numpy.ndarray) -> numpy.ndarray:
     return ((spaces - base) == 0).astype(numpy.uint64)
 
 
+#: the cluster templates that read the token itself (its kind), and those that read its neighbours
+WORD_CLUSTER_TEMPLATES = ("c1", "c2", "c3", "c1s0")
+CLUSTER_MODES = ("none", "word", "window")
+
+
+def templates_for(clusters: str) -> tuple:
+    """The first-stage templates for a cluster mode: "none" (no cluster templates: the 0.2.0 set),
+    "word" (the token's own clusters) or "window" (also its neighbours')."""
+    if clusters not in CLUSTER_MODES:
+        raise ValueError(f"cluster mode must be one of {CLUSTER_MODES}, not {clusters!r}")
+    plain = [name for name, parts in TEMPLATES if not any(c in (_C1, _C2, _C3) for c, _o in parts)]
+    extra = {"none": (), "word": WORD_CLUSTER_TEMPLATES,
+             "window": tuple(name for name, _ in TEMPLATES if name not in plain)}[clusters]
+    return select_templates([name for name, _ in TEMPLATES if name in plain or name in extra])
+
+
 def select_templates(names: Sequence[str]) -> tuple:
     """The templates of a saved model by name, in its order (models from before a template was added
     keep loading); an unknown name raises ValueError."""
@@ -474,7 +490,7 @@ def fit_stacked(
     """Train both stages: the first on every token; the second on out-of-fold first-stage scores and
     tags (trained on its own predictions the first stage would look surer than it is on new text)."""
     attrs, starts = batch_attributes(docs, model.clusters)
-    feats = features(attrs, model.rows)
+    feats = features(attrs, model.rows, model.templates)
     rows_of = [numpy.arange(s, s + len(d)) for s, d in zip(starts.tolist(), docs)]
     keep = numpy.concatenate(rows_of)
     gold = numpy.concatenate(list(tags))
@@ -483,6 +499,7 @@ def fit_stacked(
     oof = numpy.zeros((len(attrs), N_TAGS), dtype=numpy.float32)
     for k in range(folds):
         part = LinearModel(model.rows)
+        part.templates = model.templates
         part.clusters = model.clusters
         train_rows, test_rows = keep[fold != k], keep[fold == k]
         part.fit(numpy.ascontiguousarray(feats[:, train_rows].T), gold[fold != k], w[fold != k], **fit_args)

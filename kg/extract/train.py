@@ -24,10 +24,10 @@ from kg.extract.datasets import (Example, read_corpus_annotations, read_scierc, 
 from kg.extract.clusters import GRANULARITIES, ClusterTable, learn_clusters, tokenised, unlabelled_texts
 from kg.extract.gazetteer import build_gazetteer, kb_terms
 from kg.extract.pipeline import MODEL_DIR
-from kg.extract.tagger import LinearModel, average_models, example_tags, fit_stacked
+from kg.extract.tagger import CLUSTER_MODES, LinearModel, average_models, example_tags, fit_stacked, templates_for
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations" / "corpus_train.jsonl"
-VERSION = "0.3.0"
+VERSION = "0.2.0"
 
 
 def training_examples() -> tuple[dict[str, list[Example]], dict[str, int]]:
@@ -60,7 +60,8 @@ def tagger_data(nlp: Language, by_source: dict[str, list[Example]], weights: dic
 
 
 def fit_tagger(docs, tags, w, *, rows: int = 1 << 17, epochs: int = 4, lr: float = 0.05, seed: int = 0,
-               seeds: int = 3, o_bias: float = 0.5, continue_bias: float = 1.5, clusters=None, log=print) -> LinearModel:
+               seeds: int = 3, o_bias: float = 0.5, continue_bias: float = 1.5, clusters=None, templates=None,
+               log=print) -> LinearModel:
     """The two-stage tagger, trained once per seed (shuffling order) and weight-averaged."""
     # on corpus dev single seeds spread over 0.700-0.719, their average scored 0.719; prediction
     # costs the same as one model
@@ -70,6 +71,8 @@ def fit_tagger(docs, tags, w, *, rows: int = 1 << 17, epochs: int = 4, lr: float
         # the bias shapes the first stage's tags that the second stage learns from: set it first
         model.o_bias = o_bias
         model.clusters = clusters
+        if templates is not None:
+            model.templates = templates
         fit_stacked(model, docs, tags, w, epochs=epochs, lr=lr, seed=seed + k, log=log)
         models.append(model)
     model = average_models(models)
@@ -88,9 +91,9 @@ def assemble_pipeline(model: LinearModel, gazetteer, *, max_lower_words: int = 3
     return nlp
 
 
-def word_clusters(enabled: bool = True, log=print):
-    """The word-cluster table learned from the unlabelled text in ../shared (None when disabled)."""
-    if not enabled:
+def word_clusters(mode: str = "none", log=print):
+    """The word-cluster table learned from the unlabelled text in ../shared (None for mode "none")."""
+    if mode == "none":
         return None
     started = time.time()
     vocab, table = learn_clusters(tokenised(unlabelled_texts()))
@@ -109,7 +112,7 @@ def source_weights(corpus_weight: float, tdmsci_weight: float, shared_weight: fl
 def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, rows: int = 1 << 17,
           lr: float = 0.05, corpus_weight: float = 4.0, tdmsci_weight: float = 3.0, shared_weight: float = 0.2,
           max_lower_words: int = 3, o_bias: float = 0.5, seeds: int = 3, continue_bias: float = 1.5,
-          clusters: bool = True) -> dict:
+          clusters: str = "none") -> dict:
     """Train and write the pipeline; return the model card figures."""
     started = time.time()
     by_source, counts = training_examples()
@@ -121,7 +124,7 @@ def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, r
     log(f"tagger data: {n_tokens} tokens, {sum(int((t > 0).sum()) for t in tags)} in spans ({time.time() - started:.0f}s)")
     table = word_clusters(clusters, log)
     model = fit_tagger(docs, tags, w, rows=rows, epochs=epochs, lr=lr, seed=seed, seeds=seeds, o_bias=o_bias,
-                       continue_bias=continue_bias, clusters=table, log=log)
+                       continue_bias=continue_bias, clusters=table, templates=templates_for(clusters), log=log)
     nlp = assemble_pipeline(model, gaz, max_lower_words=max_lower_words)
     nlp.meta.update(
         {
@@ -139,7 +142,8 @@ def train(*, epochs: int = 4, seed: int = 0, out: Path = MODEL_DIR, log=print, r
                                      "shared_weight": shared_weight, "o_bias": o_bias, "continue_bias": continue_bias,
                                      "tokens": n_tokens, "stages": 2, "seeds_averaged": seeds, "ner_max_lower_words": max_lower_words,
                                      "cluster_words": len(table.vocab) if table else 0,
-                                     "cluster_levels": list(GRANULARITIES) if table else []}}
+                                     "cluster_levels": list(GRANULARITIES) if table else [],
+                                     "clusters": clusters}}
 
 
 def paper_fold(paper_id: str, folds: int) -> int:
@@ -151,7 +155,7 @@ def paper_fold(paper_id: str, folds: int) -> int:
 
 def cross_validate(*, folds: int = 5, seeds: int = 1, epochs: int = 4, seed: int = 0, rows: int = 1 << 17,
                    lr: float = 0.05, corpus_weight: float = 4.0, tdmsci_weight: float = 3.0, shared_weight: float = 0.2,
-                   max_lower_words: int = 3, o_bias: float = 0.5, continue_bias: float = 1.5, clusters: bool = True,
+                   max_lower_words: int = 3, o_bias: float = 0.5, continue_bias: float = 1.5, clusters: str = "none",
                    log=print) -> dict:
     """Held-out estimate on every annotated corpus paper (corpus_train + corpus dev gold): the papers are
     split into ``folds`` by id; each fold is extracted by a pipeline whose tagger AND gazetteer were
@@ -183,7 +187,8 @@ def cross_validate(*, folds: int = 5, seeds: int = 1, epochs: int = 4, seed: int
         keep = [i for i, f in enumerate(fold_of) if f != k]
         model = fit_tagger(s_docs + [c_docs[i] for i in keep], s_tags + [c_tags[i] for i in keep],
                            s_w + [c_w[i] for i in keep], rows=rows, epochs=epochs, lr=lr, seed=seed, seeds=seeds,
-                           o_bias=o_bias, continue_bias=continue_bias, clusters=table, log=None)
+                           o_bias=o_bias, continue_bias=continue_bias, clusters=table, templates=templates_for(clusters),
+                           log=None)
         gaz = build_gazetteer(shared_unique + [corpus[i] for i in keep], kb, tokenizer=nlp0.tokenizer)
         nlp = assemble_pipeline(model, gaz, max_lower_words=max_lower_words)
         held = [papers[e.id] for e, f in zip(corpus, fold_of) if f == k and e.id in papers]
@@ -213,7 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=3, help="models trained with seeds seed.. and averaged (default 3)")
     parser.add_argument("--card-cv", type=int, default=0, metavar="K",
                         help="also run the K-fold held-out estimate (one seed) and put it on the model card")
-    parser.add_argument("--no-clusters", action="store_true", help="train without the word-cluster features")
+    parser.add_argument("--clusters", choices=CLUSTER_MODES, default="none",
+                        help="word-cluster features: none (default; k-fold and dev did not improve with them), the"
+                        " token's own clusters (word), or also its neighbours' (window)")
     parser.add_argument("--no-card", action="store_true", help="skip dev scoring and the model card")
     parser.add_argument("--cv", type=int, default=0, metavar="K",
                         help="instead of training the shipped model, print a K-fold held-out estimate on the annotated"
@@ -224,19 +231,19 @@ def main(argv: list[str] | None = None) -> int:
         result = cross_validate(folds=args.cv, seeds=seeds, epochs=args.epochs, seed=args.seed, rows=args.rows,
                                 lr=args.lr, corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
                                 shared_weight=args.shared_weight, max_lower_words=args.max_lower_words,
-                                o_bias=args.o_bias, continue_bias=args.continue_bias, clusters=not args.no_clusters,
+                                o_bias=args.o_bias, continue_bias=args.continue_bias, clusters=args.clusters,
                                 log=lambda m: print(m, file=sys.stderr))
         print(json.dumps(result))
         return 0
     info = train(epochs=args.epochs, seed=args.seed, out=args.out, rows=args.rows, lr=args.lr,
                  corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
                  shared_weight=args.shared_weight, o_bias=args.o_bias, seeds=args.seeds, continue_bias=args.continue_bias, max_lower_words=args.max_lower_words,
-                 clusters=not args.no_clusters)
+                 clusters=args.clusters)
     if args.card_cv:
         info["cv"] = cross_validate(folds=args.card_cv, seeds=1, epochs=args.epochs, seed=args.seed, rows=args.rows,
                                     lr=args.lr, corpus_weight=args.corpus_weight, tdmsci_weight=args.tdmsci_weight,
                                     shared_weight=args.shared_weight, max_lower_words=args.max_lower_words,
-                                    o_bias=args.o_bias, continue_bias=args.continue_bias, clusters=not args.no_clusters)
+                                    o_bias=args.o_bias, continue_bias=args.continue_bias, clusters=args.clusters)
     if not args.no_card:
         from kg.extract.card import write_model_card
 
