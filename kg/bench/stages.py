@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from kg.bench.analytics import remove_store
 from kg.synth import SynthConfig, write_corpus
 
 
@@ -310,8 +311,9 @@ def bench_size(n: int, *, seed: int, work: Path, n_process: int, naive_sample: i
         "bytes": sum(p.stat().st_size for p in corpus.iterdir()),
     }
     store_dir, cache_dir = work / f"store-{n}.lbdb", work / f"cache-{n}"
-    for d in (store_dir, cache_dir):
-        shutil.rmtree(d, ignore_errors=True)
+    # a store left by an earlier run in this --work would turn the "full build" into a rebuild
+    remove_store(store_dir)
+    shutil.rmtree(cache_dir, ignore_errors=True)
     try:
         summary, seconds = _run_build([corpus], store_dir, cache_dir, n_process)
     except ImportError as exc:
@@ -337,9 +339,9 @@ def bench_size(n: int, *, seed: int, work: Path, n_process: int, naive_sample: i
 
     graph = assemble_graph(sample, [])
     naive_store = work / f"store-{n}-naive.lbdb"
-    shutil.rmtree(naive_store, ignore_errors=True)
+    remove_store(naive_store)
     refs["load_embedded"] = naive_load(graph, str(naive_store), naive_sample)
-    shutil.rmtree(naive_store, ignore_errors=True)
+    remove_store(naive_store)
     neo4j = os.environ.get("KG_BENCH_NEO4J")
     if neo4j:
         full = assemble_graph(sample, list(extract_sample(sample)))
@@ -355,7 +357,8 @@ def bench_size(n: int, *, seed: int, work: Path, n_process: int, naive_sample: i
             stages["extract"]["papers_per_s"] / refs["extract"]["reference_papers_per_s"], 2
         )
     result["memory"] = peak_rss_mb()
-    for d in (store_dir, cache_dir, corpus, extra_dir):
+    remove_store(store_dir)
+    for d in (cache_dir, corpus, extra_dir):
         shutil.rmtree(d, ignore_errors=True)
     return result
 
