@@ -790,27 +790,19 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     from kg.models import ResolvedGraph
     from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
 
-    def cached(papers: Iterable[Paper]) -> Iterator[PaperExtraction]:
+    def cached(papers: Iterable[Paper], record=PaperExtraction) -> Iterator:
+        # the first pass asks for ExtractionUses: it parses only names and kinds, half the cost per paper
         if version is None:
             return
         for p in papers:
             body = cache.body(p.id, p.content_hash, version)
             if body is not None:
-                yield PaperExtraction.model_validate_json(body)
-
-    def uses(papers: Iterable[Paper]) -> Iterator[ExtractionUses]:
-        # the first pass parses only names and kinds (ExtractionUses): half the cost per paper
-        if version is None:
-            return
-        for p in papers:
-            body = cache.body(p.id, p.content_hash, version)
-            if body is not None:
-                yield ExtractionUses.model_validate_json(body)
+                yield record.model_validate_json(body)
 
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    resolution = resolve_corpus(spool.papers(), uses(spool.papers()), **kwargs)
+    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     plan = _Plan()
