@@ -827,7 +827,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             state.put_papers([(p.id, plan.digest(spool, p.id), p.content_hash, paper_refs(p, by_id.get(p.id)))
                               for p in papers])
         plan.passed.update(p.id for p in papers)
-        plan.carried |= _node_ids(chunk)
+        # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
+        plan.carried.update(n.id for nodes in (chunk.authors, chunk.affiliations, chunk.concepts) for n in nodes)
         building[0] += time.perf_counter() - t
         return chunk
 
@@ -918,20 +919,11 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool) -> _Pl
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten
-    todo |= state.users(state.refs_of_nodes(renamed, resolution)) | state.override_users(renamed)
+    todo |= _Plan.every_carrier(state, resolution, renamed)
     plan.todo = todo & plan.current
     plan.nodes = nodes
     state.drop_papers(plan.removed)
     return plan
-
-
-def _node_ids(graph) -> set[str]:
-    """Ids of the shared nodes the edges of a chunk refer to (the ones the loader writes)."""
-    used = {a.author_id for a in graph.authorships} | {a.affiliation_id for a in graph.paper_affiliations}
-    used |= {m.concept_id for m in graph.mentions} | {p.concept_id for p in graph.proposals}
-    used |= {d.new_id for d in graph.derivations} | {d.base_id for d in graph.derivations}
-    used |= {c for r in graph.results for c in (r.benchmark_id, r.metric_id, r.method_id) if c}
-    return used
 
 
 def summary_json(summary: BuildSummary) -> str:
