@@ -558,8 +558,7 @@ def settings_fingerprint(pipe: Pipeline) -> str:
             add(f"table:{extra}", Path(extra).read_bytes())
     root = Path(__file__).resolve().parent
     for path in sorted(root.rglob("*")):
-        # the code and its data (model, curated tables, Cypher); not caches or bytecode
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+        if path.is_file() and _shapes_the_graph(path.relative_to(root)):
             add(f"code:{path.relative_to(root)}", path.read_bytes())
     for path in sorted((root.parent / "cypher").rglob("*.cypher")):
         add(f"cypher:{path.name}", path.read_bytes())
@@ -578,6 +577,19 @@ def settings_fingerprint(pipe: Pipeline) -> str:
             except Exception:  # noqa: BLE001 - not an installed distribution: its name alone
                 add("model-package", pipe.model)
     return h.hexdigest()[:32]
+
+
+#: parts of the package that never change what a build writes: benchmarks and their results,
+#: reports, the corpus generator, the command line (its options reach the settings above)
+_NOT_IN_THE_GRAPH = frozenset({"bench", "report", "synth", "cli"})
+
+
+def _shapes_the_graph(rel: Path) -> bool:
+    """Whether a package file can change a build's result: code and its data (model weights,
+    curated tables, Cypher), not caches, bytecode, documents (the model card) or measured scores."""
+    if "__pycache__" in rel.parts or rel.suffix in {".pyc", ".md"} or rel.name == "scores.json":
+        return False
+    return not (len(rel.parts) > 1 and rel.parts[0] in _NOT_IN_THE_GRAPH)
 
 
 def store_signature(target: str | None) -> str | None:
@@ -802,7 +814,9 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), **kwargs)
+    # its scratch file goes beside the run's other scratch files, not to a possibly small /tmp
+    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
+                                **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     plan = _Plan()

@@ -135,6 +135,20 @@ def test_a_changed_setting_is_not_up_to_date(pipe_file, tmp_path):
     assert not again.up_to_date and again.analytics_ran
 
 
+@pytest.mark.parametrize("rel, counts", [
+    ("extract/concepts.py", True), ("extract/model/kg_tagger/model", True), ("resolve/graph.py", True),
+    ("store/ladybug.py", True), ("pipeline.py", True),
+    # re-measuring a benchmark or re-scoring the model must not turn the next build into a full one
+    ("bench/results.json", False), ("bench/stages.py", False), ("extract/model/MODEL_CARD.md", False),
+    ("extract/model/scores.json", False), ("report/html.py", False), ("cli/store.py", False),
+    ("extract/__pycache__/concepts.cpython-311.pyc", False),
+])
+def test_the_build_fingerprint_covers_what_shapes_the_graph(rel, counts):
+    from kg.pipeline import _shapes_the_graph
+
+    assert _shapes_the_graph(Path(rel)) is counts
+
+
 # --------------------------------------------------------------------------- CLI
 
 
