@@ -77,9 +77,22 @@ def coauthorship_edges(authorships: Iterable[tuple[str, str]], *, authors: Itera
     nodes = sorted(set(a_names).union(authors))
     vertex = {name: i for i, name in enumerate(nodes)}
     paper_no = {name: i for i, name in enumerate(dict.fromkeys(p_names))}
-    n = max(len(nodes), 1)
+    source, target, weight = pair_weights(
+        np.array([paper_no[x] for x in p_names], dtype=np.int64), np.array([vertex[x] for x in a_names], dtype=np.int64), len(nodes)
+    )
+    return WeightedEdges(nodes, source, target, weight)
+
+
+def pair_weights(papers: np.ndarray, authors: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Co-author pairs ``(source < target)`` and their weights from parallel authorship arrays
+    (paper number, author vertex below ``n``), sorted by (source, target); repeats count once.
+
+    >>> [x.tolist() for x in pair_weights(np.array([0, 0, 1, 1, 1]), np.array([0, 1, 0, 1, 2]), 3)]
+    [[0, 0, 1], [1, 2, 2], [2.0, 1.0, 1.0]]
+    """
+    n = max(n, 1)
     # one row per distinct (paper, author), grouped by paper with authors ascending
-    key = _distinct(np.array([paper_no[x] for x in p_names], dtype=np.int64) * n + np.array([vertex[x] for x in a_names], dtype=np.int64))
+    key = _distinct(papers.astype(np.int64) * n + authors.astype(np.int64))
     p, a = key // n, key % n
     starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if key.size else np.empty(0, dtype=np.int64)
     size = np.diff(np.r_[starts, key.size])
@@ -91,7 +104,21 @@ def coauthorship_edges(authorships: Iterable[tuple[str, str]], *, authors: Itera
     cut = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]]) if pairs.size else np.empty(0, dtype=np.int64)
     weights = np.diff(np.r_[cut, pairs.size]).astype(np.float64)
     pairs = pairs[cut]
-    return WeightedEdges(nodes, pairs // n, pairs % n, weights)
+    return pairs // n, pairs % n, weights
+
+
+def papers_per_community(labels: np.ndarray, papers: np.ndarray, authors: np.ndarray) -> np.ndarray:
+    """Distinct papers each community's authors wrote, indexed by community number.
+
+    >>> papers_per_community(np.array([0, 0, 1]), np.array([0, 0, 1, 2]), np.array([0, 1, 1, 2])).tolist()
+    [2, 1]
+    """
+    k = int(labels.max()) + 1 if labels.size else 0
+    if not papers.size:
+        return np.zeros(k, dtype=np.int64)
+    m = int(papers.max()) + 1
+    pairs = _distinct(labels[authors.astype(np.int64)] * m + papers.astype(np.int64))
+    return np.bincount(pairs // m, minlength=k)
 
 
 def _distinct(values: np.ndarray) -> np.ndarray:
@@ -151,11 +178,20 @@ def detect_communities(
     >>> [sorted(c) for c in detect_communities(G, seed=1).communities]
     [['a', 'b', 'c'], ['x', 'y']]
     """
+    edges = G if isinstance(G, WeightedEdges) else WeightedEdges.from_networkx(G, weight)
+    labels, q, algorithm = community_labels(edges, seed=seed, method=method, resolution=resolution, n_iterations=n_iterations)
+    return Partition(_groups(edges.nodes, labels), q, algorithm)
+
+
+def community_labels(
+    edges: WeightedEdges, *, seed: int | None = 42, method: str = "auto", resolution: float = 1.0, n_iterations: int = 2
+) -> tuple[np.ndarray, float, str]:
+    """``detect_communities`` as arrays: each vertex's community number (numbered as there), the
+    modularity and the algorithm; no per-community sets, so memory stays a few arrays."""
     if method not in ("auto", "leiden", "louvain"):
         raise ValueError(f"unknown community method {method!r}")
-    edges = G if isinstance(G, WeightedEdges) else WeightedEdges.from_networkx(G, weight)
     if not edges.nodes:
-        return Partition([], 0.0, "none")
+        return np.empty(0, dtype=np.int64), 0.0, "none"
     if method in ("auto", "leiden"):
         try:
             import igraph  # noqa: F401
@@ -164,8 +200,9 @@ def detect_communities(
                 raise
         else:
             membership, q = _leiden(edges, seed=seed, resolution=resolution, n_iterations=n_iterations)
-            return Partition(_numbered(edges.nodes, membership), q, "leiden")
-    return _louvain(edges, seed=seed, resolution=resolution)
+            return _renumbered(membership), q, "leiden"
+    membership, q = _louvain(edges, seed=seed, resolution=resolution)
+    return _renumbered(membership), q, "louvain"
 
 
 def _igraph(edges: WeightedEdges):
@@ -193,7 +230,7 @@ def _leiden(edges: WeightedEdges, *, seed: int | None, resolution: float, n_iter
     return membership, float(q)
 
 
-def _louvain(edges: WeightedEdges, *, seed: int | None, resolution: float) -> Partition:
+def _louvain(edges: WeightedEdges, *, seed: int | None, resolution: float) -> tuple[np.ndarray, float]:
     """networkx Louvain, pure Python (the fallback, and the benchmark's naive reference)."""
     H = edges.to_networkx()
     groups = nx.community.louvain_communities(H, weight="weight", seed=seed, resolution=resolution)
@@ -202,14 +239,25 @@ def _louvain(edges: WeightedEdges, *, seed: int | None, resolution: float) -> Pa
     for label, group in enumerate(groups):
         for n in group:
             membership[index[n]] = label
-    communities = _numbered(edges.nodes, membership)
-    q = nx.community.modularity(H, communities, weight="weight") if edges.number_of_edges() else 0.0
-    return Partition(communities, float(q), "louvain")
+    # summed over the communities in their final numbering, as the modularity reported always was
+    numbered = _groups(edges.nodes, _renumbered(membership))
+    q = nx.community.modularity(H, numbered, weight="weight") if edges.number_of_edges() else 0.0
+    return membership, float(q)
 
 
-def _numbered(nodes: list[str], membership: np.ndarray) -> list[frozenset[str]]:
-    """Communities ordered by size (largest first), then by smallest member (nodes are sorted, so smallest index)."""
-    _, first, sizes = np.unique(membership, return_index=True, return_counts=True)
-    by_label = np.argsort(membership, kind="stable")  # members of the k-th smallest label are a run
-    bounds = np.r_[0, np.cumsum(sizes)].tolist()
-    return [frozenset(nodes[i] for i in by_label[bounds[k] : bounds[k + 1]].tolist()) for k in np.lexsort((first, -sizes)).tolist()]
+def _renumbered(membership: np.ndarray) -> np.ndarray:
+    """Labels renumbered by community size (largest first), then by smallest member (nodes are sorted,
+    so smallest index): the same graph and seed always give the same numbers."""
+    _, first, inverse, sizes = np.unique(membership, return_index=True, return_inverse=True, return_counts=True)
+    rank = np.empty(sizes.size, dtype=np.int64)
+    rank[np.lexsort((first, -sizes))] = np.arange(sizes.size)
+    return rank[inverse.reshape(-1)]
+
+
+def _groups(nodes: list[str], labels: np.ndarray) -> list[frozenset[str]]:
+    """Community ``k``'s members, for k = 0, 1, ..."""
+    if not labels.size:
+        return []
+    order = np.argsort(labels, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(labels))].tolist()
+    return [frozenset(nodes[i] for i in order[bounds[k] : bounds[k + 1]].tolist()) for k in range(len(bounds) - 1)]

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -90,6 +91,16 @@ def _forms(c: Concept) -> list[str]:
     return list(dict.fromkeys(f for f in forms if f))
 
 
+class ConceptNames(NamedTuple):
+    """What lineage needs of a concept (a Concept record also does): 100 bytes, not a pydantic model."""
+
+    id: str
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    acronym: str | None = None
+
+
 @dataclass
 class _Candidate:
     child: str
@@ -106,11 +117,15 @@ def lineage_graph(
     *,
     first_year: Mapping[str, int | None] | None = None,
     morphology: bool = True,
+    all_nodes: bool = True,
 ) -> nx.DiGraph:
     """The lineage DAG. ``derivations`` are DerivationEdge records or ``(new_id, base_id, paper_id,
     sentence)`` tuples. Nodes are concept ids (attributes name, kind, first_year), an edge
     ``child -> parent`` per lineage link (attributes evidence, sentences, papers, patterns,
     child_year, parent_year). Dropped candidates are listed in ``G.graph["dropped"]``.
+    ``all_nodes=False`` leaves out the concepts no candidate link touches (the same edges, a
+    fraction of the memory on a large graph). ``concepts`` need only the attributes id, name,
+    kind, aliases and acronym (``ConceptNames`` will do).
 
     >>> cs = [Concept(id="L", name="LASER", kind="METHOD"), Concept(id="D", name="LASER-D", kind="METHOD")]
     >>> G = lineage_graph(cs, first_year={"L": 2024, "D": 2025})
@@ -120,8 +135,15 @@ def lineage_graph(
     concepts = list(concepts)
     first_year = first_year or {}
     G = nx.DiGraph()
-    for c in sorted(concepts, key=lambda c: c.id):
-        G.add_node(c.id, name=c.name, kind=c.kind, first_year=first_year.get(c.id))
+    known = {c.id: (c.name, c.kind) for c in concepts}
+
+    def add_node(cid: str) -> None:
+        if cid not in G:
+            G.add_node(cid, name=known[cid][0], kind=known[cid][1], first_year=first_year.get(cid))
+
+    if all_nodes:
+        for cid in sorted(known):
+            add_node(cid)
     candidates: dict[tuple[str, str], _Candidate] = {}
 
     def candidate(child: str, parent: str) -> _Candidate:
@@ -131,7 +153,7 @@ def lineage_graph(
         new_id, base_id, paper, sentence = (
             (d.new_id, d.base_id, d.evidence.paper_id, d.evidence.sentence) if isinstance(d, DerivationEdge) else d
         )
-        if new_id == base_id or new_id not in G or base_id not in G:
+        if new_id == base_id or new_id not in known or base_id not in known:
             continue
         cand = candidate(new_id, base_id)
         cand.kinds.add("stated")
@@ -148,10 +170,12 @@ def lineage_graph(
     def strength(c: _Candidate) -> tuple:
         cy, py = first_year.get(c.child), first_year.get(c.parent)
         in_time = cy is None or py is None or py <= cy
-        return (-len(c.kinds), -len(c.papers), not in_time, G.nodes[c.child]["name"], G.nodes[c.parent]["name"])
+        return (-len(c.kinds), -len(c.papers), not in_time, known[c.child][0], known[c.parent][0])
 
     dropped = []
     for cand in sorted(candidates.values(), key=strength):
+        add_node(cand.child)
+        add_node(cand.parent)
         evidence = "+".join(k for k in ("stated", "morphology") if k in cand.kinds)
         # a path parent -> child needs the parent to have parents and the child children: most candidates have neither
         if G.out_degree(cand.parent) and G.in_degree(cand.child) and nx.has_path(G, cand.parent, cand.child):

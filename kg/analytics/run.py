@@ -2,20 +2,34 @@
 
 Only this module and kg.analytics.reports talk to the store, through ``store.query`` /
 ``store.execute`` and the named statements in cypher/analytics/.
+
+Memory: the graph is read in pages of ``PAGE`` rows in key order (authors, papers with their
+authors, concepts with the years of the papers naming them, counted in the query), kept as
+integer arrays and small tuples, never as one list of row dicts. Writes: each step computes its
+whole result, compares it with what the store holds (the last run's) and writes only the
+difference in batches of ``BATCH`` rows, so a run after a small change writes little, and the
+graph it leaves is the one a clean run leaves.
 """
 
 from __future__ import annotations
 
+import heapq
 import time
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
+from collections.abc import Iterator
 
-from kg.analytics.communities import coauthorship_edges, detect_communities
-from kg.analytics.lineage import lineage_graph
-from kg.analytics.trends import burst_scores, mention_counts, period_of
-from kg.models import AnalyticsSummary, Concept
+import numpy as np
+
+from kg.analytics.communities import WeightedEdges, community_labels, pair_weights, papers_per_community
+from kg.analytics.lineage import ConceptNames, lineage_graph
+from kg.analytics.trends import UNDATED, burst_scores, period_of
+from kg.models import AnalyticsSummary
 from kg.store.cypher import load_cypher, strip_comments
 
 BATCH = 5_000
+#: rows per read page: big enough that the per-page scan is paid a few times, small enough to stay flat
+PAGE = 20_000
 
 
 def statement(store, name: str) -> str:
@@ -25,6 +39,18 @@ def statement(store, name: str) -> str:
 
 def read(store, name: str, params: dict | None = None) -> list[dict]:
     return store.query(statement(store, name), params or {})
+
+
+def pages(store, name: str, page: int = PAGE) -> Iterator[list[dict]]:
+    """Pages of a statement that takes ``$after`` (the last ``id`` of the previous page) and ``$limit``."""
+    cypher, after = statement(store, name), ""
+    while True:
+        rows = store.query(cypher, {"after": after, "limit": page})
+        if rows:
+            yield rows
+        if len(rows) < page:
+            return
+        after = rows[-1]["id"]
 
 
 class _Split:
@@ -59,9 +85,9 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
     t0 = time.perf_counter()
     write_communities(store, summary, seed=seed, method=method)
     t1 = time.perf_counter()
-    first_year = write_trends(store, summary)
+    concepts, first_year = write_trends(store, summary)
     t2 = time.perf_counter()
-    write_lineage(store, summary, first_year)
+    write_lineage(store, summary, first_year, concepts)
     t3 = time.perf_counter()
     summary.seconds.update(
         communities=round(t1 - t0, 3), trends=round(t2 - t1, 3), lineage=round(t3 - t2, 3), total=round(t3 - t0, 3)
@@ -72,91 +98,122 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
 def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: str = "auto") -> None:
     """Co-authorship communities: Community nodes, IN_COMMUNITY edges, Author.community."""
     split = _Split(summary, "communities")
-    authorships = [(r["author"], r["paper"]) for r in read(store, "authorships")]
-    authors = [r["id"] for r in read(store, "authors")]
+    ids: list[str] = []
+    # the author's community as stored: -1 none (no edge either), -2 property and edges disagree
+    stored = array("q")
+    for rows in pages(store, "author_page"):
+        for r in rows:
+            ids.append(r["id"])
+            c, linked = r["community"], r["linked"]
+            stored.append(c if c is not None and linked == [c] else -1 if c is None and not linked else -2)
+    if any(ids[i] > ids[i + 1] for i in range(len(ids) - 1)):
+        # vertices are numbered in the order Python sorts names (a store may order strings otherwise)
+        order = sorted(range(len(ids)), key=ids.__getitem__)
+        ids, stored = [ids[i] for i in order], array("q", (stored[i] for i in order))
+    vertex = {a: i for i, a in enumerate(ids)}
+    papers, authors = array("q"), array("q")
+    for number, rows in enumerate(_paper_rows(store)):
+        for a in rows:
+            papers.append(number)
+            authors.append(vertex[a])
+    del vertex
+    paper_no, author_no = np.frombuffer(papers, dtype=np.int64), np.frombuffer(authors, dtype=np.int64)
     split("read")
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
-    G = coauthorship_edges(authorships, authors=authors)
-    partition = detect_communities(G, seed=seed, method=method)
-    membership = partition.membership()
-    papers: dict[int, set[str]] = defaultdict(set)
-    for author, paper in authorships:
-        papers[membership[author]].add(paper)
+    source, target, weight = pair_weights(paper_no, author_no, len(ids))
+    edges = WeightedEdges(ids, source, target, weight)
+    labels, modularity, algorithm = community_labels(edges, seed=seed, method=method)
+    sizes = np.bincount(labels) if labels.size else np.zeros(0, dtype=np.int64)
+    written = papers_per_community(labels, paper_no, author_no)
+    del papers, authors, paper_no, author_no
+    q = round(modularity, 6)
+    communities = {
+        i: {"id": i, "size": int(sizes[i]), "papers": int(written[i]), "modularity": q, "algorithm": algorithm}
+        for i in range(sizes.size)
+    }
     split("compute")
-    write(store, "clear_communities")
-    write(
-        store,
-        "write_communities",
-        [
-            {
-                "id": i,
-                "size": len(c),
-                "papers": len(papers[i]),
-                "modularity": round(partition.modularity, 6),
-                "algorithm": partition.algorithm,
-            }
-            for i, c in enumerate(partition.communities)
-        ],
-    )
-    write(store, "write_memberships", [{"id": a, "community": membership[a]} for a in sorted(membership)])
+    before = {r["id"]: r for r in read(store, "stored_communities")}
+    old = np.frombuffer(stored, dtype=np.int64)
+    changed = labels != old
+    write(store, "unlink_authors", [{"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()])
+    moved = [{"id": ids[i], "community": int(labels[i])} for i in np.flatnonzero(changed).tolist()]
+    gone = sorted(set(before) - set(communities))
+    for i in range(0, len(gone), BATCH):
+        store.execute(statement(store, "delete_communities"), {"ids": gone[i : i + BATCH]})
+    write(store, "update_communities", [c for i, c in communities.items() if i in before and before[i] != c])
+    write(store, "write_communities", [c for i, c in communities.items() if i not in before])
+    write(store, "write_memberships", moved)
     split("write")
-    summary.authors = G.number_of_nodes()
-    summary.coauthor_edges = G.number_of_edges()
-    summary.communities = len(partition.communities)
-    summary.multi_member_communities = sum(1 for c in partition.communities if len(c) > 1)
-    summary.modularity = round(partition.modularity, 6)
-    summary.algorithm = partition.algorithm
+    summary.authors = len(ids)
+    summary.coauthor_edges = edges.number_of_edges()
+    summary.communities = int(sizes.size)
+    summary.multi_member_communities = int((sizes > 1).sum())
+    summary.modularity = q
+    summary.algorithm = algorithm
 
 
-def write_trends(store, summary: AnalyticsSummary) -> dict[str, int | None]:
-    """First year, papers naming it and burst weight on every Concept; returns the first years."""
+def _paper_rows(store) -> Iterator[list[str]]:
+    """Each paper's author ids, paper by paper."""
+    for rows in pages(store, "paper_authors_page"):
+        for r in rows:
+            yield r["authors"]
+
+
+def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], dict[str, int]]:
+    """First year, papers naming it and burst weight on every Concept.
+
+    Returns what lineage needs: every concept's names and the first years (concepts without one left out).
+    """
     split = _Split(summary, "trends")
-    papers = read(store, "papers")
-    rows = read(store, "concept_papers")
-    names = {r["id"]: r["name"] for r in read(store, "concepts")}
+    per_period: Counter[str] = Counter()
+    for r in read(store, "papers_per_year"):
+        per_period[period_of(r["year"])] += r["papers"]
     split("read")
-    per_period = Counter(period_of(r["year"], r["month"]) for r in papers)
-    counts = mention_counts((r["concept"], r["paper"], period_of(r["year"], r["month"])) for r in rows)
-    first_year: dict[str, int | None] = {}
-    for r in rows:
-        if r["year"] is not None:
-            y = int(r["year"])
-            first_year[r["concept"]] = min(y, first_year.get(r["concept"]) or y)
-    bursts = burst_scores(counts, per_period)
-    concepts = list(names)
-    out = []
-    for cid in sorted(concepts):
-        weight, _ = bursts.get(cid, (0.0, False))
-        out.append(
-            {
-                "id": cid,
-                "first_year": first_year.get(cid),
-                "mentions": sum(counts.get(cid, Counter()).values()),
-                "burst": float(weight),
-            }
-        )
-    split("compute")
-    write(store, "write_concept_stats", out)
-    split("write")
+    concepts: list[ConceptNames] = []
+    first_year: dict[str, int] = {}
+    emerging: list[tuple[float, str, str]] = []  # the 20 strongest (-weight, id, name) so far
+    with_year = 0
+    years = statement(store, "concept_years")
+    for page in pages(store, "concept_page"):
+        counts: dict[str, Counter[str]] = {}
+        for r in store.query(years, {"first": page[0]["id"], "last": page[-1]["id"]}):
+            counts.setdefault(r["concept"], Counter())[period_of(r["year"])] += r["papers"]
+        split("read")
+        bursts = burst_scores(counts, per_period)
+        out = []
+        for r in page:
+            cid = r["id"]
+            concepts.append(ConceptNames(cid, r["name"] or cid, r["kind"] or "METHOD", tuple(r["aliases"] or ()), r["acronym"]))
+            by_period = counts.get(cid, Counter())
+            dated = [int(p) for p in by_period if p != UNDATED]
+            year = min(dated) if dated else None
+            if year is not None:
+                first_year[cid] = year
+                with_year += 1
+            weight, now = bursts.get(cid, (0.0, False))
+            row = {"id": cid, "first_year": year, "mentions": sum(by_period.values()), "burst": float(weight)}
+            if (r["first_year"], r["mentions"], r["burst"]) != (row["first_year"], row["mentions"], row["burst"]):
+                out.append(row)
+            if now and weight > 0:
+                emerging = heapq.nsmallest(20, [*emerging, (-weight, cid, r["name"] or cid)])
+        split("compute")
+        write(store, "write_concept_stats", out)
+        split("write")
     summary.concepts = len(concepts)
-    summary.concepts_with_year = sum(1 for c in concepts if first_year.get(c) is not None)
-    emerging = sorted((w, cid) for cid, (w, now) in bursts.items() if now and w > 0)
-    summary.emerging = [names.get(cid, cid) for _, cid in sorted(emerging, key=lambda x: (-x[0], x[1]))][:20]
-    return first_year
+    summary.concepts_with_year = with_year
+    summary.emerging = [name for _, _, name in emerging]
+    return concepts, first_year
 
 
-def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int | None]) -> None:
+def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], concepts: list[ConceptNames]) -> None:
     """LINEAGE edges from stated derivations and name morphology, acyclic, with years."""
     split = _Split(summary, "lineage")
-    concepts = [
-        Concept(id=r["id"], name=r["name"] or r["id"], kind=r["kind"] or "METHOD", aliases=r["aliases"] or [], acronym=r["acronym"])
-        for r in read(store, "concepts")
-    ]
     stated = [(r["new_id"], r["base_id"], r["paper_id"], r["sentence"]) for r in read(store, "derivations")]
     split("read")
-    G = lineage_graph(concepts, stated, first_year=first_year)
-    rows = [
-        {
+    G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
+    del stated
+    rows = {
+        (u, v): {
             "src": u,
             "dst": v,
             "evidence": d["evidence"],
@@ -166,11 +223,21 @@ def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int | 
             "parent_year": d["parent_year"],
         }
         for u, v, d in sorted(G.edges(data=True))
-    ]
+    }
     split("compute")
-    write(store, "clear_lineage")
-    write(store, "write_lineage", rows)
+    stored: dict[tuple[str, str], list[dict]] = {}
+    for r in read(store, "stored_lineage"):
+        stored.setdefault((r["src"], r["dst"]), []).append(r)
+    # an edge stays when it is stored once with the same properties; any other stored edge goes
+    same = {k for k, found in stored.items() if k in rows and found == [_as_stored(rows[k])]}
+    write(store, "delete_lineage", [{"src": k[0], "dst": k[1]} for k in sorted(stored) if k not in same])
+    write(store, "write_lineage", [row for k, row in rows.items() if k not in same])
     split("write")
     summary.lineage_edges = len(rows)
-    summary.lineage_by_evidence = dict(sorted(Counter(r["evidence"] for r in rows).items()))
+    summary.lineage_by_evidence = dict(sorted(Counter(r["evidence"] for r in rows.values()).items()))
     summary.cycles_broken = len(G.graph.get("dropped", []))
+
+
+def _as_stored(row: dict) -> dict:
+    """A lineage row as ``stored_lineage`` reads it back."""
+    return {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in row.items()}
