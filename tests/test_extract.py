@@ -557,3 +557,43 @@ def test_a_name_a_method_is_based_on_is_not_a_benchmark():
     before = text[: text.index("Fourier")]
     assert not looks_like_benchmark("Fourier", before, " layers", text)
     assert looks_like_benchmark("CIFAR-10", text[: text.index("CIFAR")], ".", text)
+
+
+def _combined(text, cands):
+    out = combine_candidates(text, cands, fallback_find_abbreviations(text), sentence_starts(text))
+    return {(text[c.start : c.end], c.type) for c in out}
+
+
+def _cand(text, phrase, kind, source="ner"):
+    start = text.index(phrase)
+    return Candidate(start, start + len(phrase), kind, source, 1, 0.8)
+
+
+def test_learning_setting_before_a_method_or_task_is_part_of_its_name():
+    text = "Title\nWe study zero-shot generalization of safe multi-agent reinforcement learning and few-shot GPT-3."
+    got = _combined(text, [_cand(text, "generalization", "TASK"),
+                           _cand(text, "multi-agent reinforcement learning", "METHOD"), _cand(text, "GPT-3", "METHOD")])
+    assert got == {("zero-shot generalization", "TASK"), ("safe multi-agent reinforcement learning", "METHOD"),
+                   ("GPT-3", "METHOD")}
+
+
+def test_generic_head_after_a_proper_name_is_dropped_but_a_named_model_keeps_it():
+    text = "Title\nTransformer models, the PLOVER algorithm and metric learning algorithms beat the Smith-Jones model."
+    got = _combined(text, [_cand(text, "Transformer models", "METHOD"), _cand(text, "PLOVER algorithm", "METHOD"),
+                           _cand(text, "metric learning algorithms", "METHOD"), _cand(text, "Smith-Jones model", "METHOD")])
+    assert got == {("Transformer", "METHOD"), ("PLOVER", "METHOD"), ("metric learning", "METHOD"),
+                   ("Smith-Jones model", "METHOD")}
+
+
+def test_metric_names_top_k_box_ap_and_what_a_measure_measures():
+    text = ("Title\nIt reaches 80.1% top-1 and 95.0% top-5 on Foo, +2.0 APbox on Bar, a 3.1%uparrow accuracy gain, "
+            "lower cumulative regret, better segmentation accuracy, a smaller variance-dependent regret and a lower "
+            "average end-point error.")
+    regret = text.rindex("regret")
+    cands = [_cand(text, "uparrow accuracy", "METRIC"), _cand(text, "regret", "METRIC"),
+             Candidate(text.index("accuracy,"), text.index("accuracy,") + 8, "METRIC", "ner", 1, 0.8),
+             Candidate(regret, regret + 6, "METRIC", "ner", 1, 0.8), _cand(text, "end-point error", "METRIC")]
+    got = {k for k in _combined(text, cands) if k[1] == "METRIC"}
+    assert got == {("top-1", "METRIC"), ("top-5", "METRIC"), ("APbox", "METRIC"), ("accuracy", "METRIC"),
+                   ("cumulative regret", "METRIC"), ("segmentation accuracy", "METRIC"), ("regret", "METRIC"),
+                   ("average end-point error", "METRIC")}

@@ -35,14 +35,18 @@ _METRIC_PATTERN = re.compile(
     r"(?<![\w@-])(?=[ABCDEFGHIKLMNOPRSTUWcekmpstw\u212a\u017f])(?:"
     r"(?i:pass@(?:\d+|k))|(?:BLEU|ROUGE|NDCG|Recall|Hits|MRR|P|R|mAP|AP)@\d+"
     r"|BLEU(?:-\d)?|ROUGE(?:-(?:\d|L|SU4|W|S))?|METEOR|CIDEr|SPICE|chrF(?:\+\+)?|BERTScore|TER|HTER|WER|CER"
-    r"|UAS|LAS|LAA|EM|F1|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"
+    r"|UAS|LAS|LAA|EM|F1|AP(?:box|mask)|BD-rate|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"
     r"|LPIPS|MAE|MSE|RMSE|BPC|BPB|(?i:perplexity|exact match|word error rates?|character error rates?"
-    r"|top-[15] accuracy|mean reciprocal rank|mean average precision|(?:Pearson|Spearman)(?:'s)? correlation"
+    r"|top-\d{1,2}(?: accuracy| error)?|end-point error|mean reciprocal rank|mean average precision|(?:Pearson|Spearman)(?:'s)? correlation"
     r"|(?:Pearson|Spearman) correlation coefficients?|Kendall's tau)"
     r")(?![\w@]|-(?=\w))"
 )
-_METRIC_WORD = re.compile(r"(?:accuracy|error|error rate|success rate)", re.I)
-_METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3})\s+$")
+_METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regret|constraint violations?)", re.I)
+#: what a measure measures, right before it: a hyphenated compound ("out-of-distribution accuracy", "closed-loop
+#: regret"), a noun of action ("classification accuracy") or a word saying how it is aggregated ("cumulative regret")
+_METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3}|[a-z]{3,}ion|cumulative|spatial|temporal)\s+$")
+#: compounds that say how good or how bound a measure is, not which measure: "variance-dependent regret"
+_EVALUATIVE_COMPOUND = re.compile(r"-(?:dependent|independent|free|optimal|perfect|art|quality|known|called|term)$")
 _NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
@@ -584,6 +588,49 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
+#: learning settings that are part of a method's or task's name ("zero-shot generalization", "safe multi-agent
+#: RL", "unsupervised domain adaptation", "3D medical image analysis"); "online" and "offline" mostly say when
+_SETTING_BEFORE = re.compile(
+    r"(?<![\w-])((?:un|self-|semi-|weakly[- ])?supervised|few-shot|zero-shot|one-shot|open-vocabulary|open-world|"
+    r"open-set|black-box|safe|model-free|model-based|parameter-efficient|[23]D)\s$",
+    re.I,
+)
+
+
+def _with_setting(text: str, start: int, end: int) -> int:
+    """The start of a method or task span extended over the learning setting right before it; a proper name
+    ("GPT-3", "ICL") is named without it."""
+    if start < 3 or text[start - 1] != " ":
+        return start
+    m = _SETTING_BEFORE.search(text, max(0, start - 22), start)
+    if m is None:
+        return start
+    first = text[start:end].split(None, 1)[0]
+    if is_name_shape(first) or (first.isupper() and len(first) > 1 and not text[start:end].endswith(("RL", "ML"))):
+        return start
+    return m.start(1)
+
+
+#: a generic head after a name: "Transformer models", "the SERENE algorithm" name "Transformer" and "SERENE"
+_NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?)$")
+_PERSON_PAIR = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+_HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference)")
+
+
+def _without_generic_head(text: str, start: int, end: int) -> tuple[int, int]:
+    """A method span less a generic head after a proper name or a named technique ("reinforcement learning
+    algorithms"); a statistical model named after people keeps its head ("Bradley-Terry model")."""
+    head = _NAME_HEAD.search(text, start, end)
+    if head is None:
+        return start, end
+    rest = text[start : head.start()]
+    if " " not in rest and (is_name_shape(rest) or rest.isupper()) and not _PERSON_PAIR.fullmatch(rest):
+        return start, head.start()
+    if _HEADLESS_NAME.fullmatch(rest):
+        return start, head.start()
+    return start, end
+
+
 def _overlaps(taken: bytearray, start: int, end: int) -> bool:
     return taken.find(1, start, end) >= 0
 
@@ -661,8 +708,10 @@ def combine_candidates(
         if c.type == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
             # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
             mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
-            if mod is not None and mod.group(1).lower() not in _NOT_METRIC_COMPOUND:
+            if mod is not None and mod.group(1) not in _NOT_METRIC_COMPOUND and not _EVALUATIVE_COMPOUND.search(mod.group(1)):
                 t = (mod.start(1), t[1])
+        elif c.type == "METRIC" and text.endswith("average end-point error", 0, t[1]):
+            t = (t[1] - 23, t[1])  # the measure's name (AEPE), not an average of another one
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
             continue
@@ -672,6 +721,10 @@ def combine_candidates(
             tail = _VARIANT_TAIL.match(text, t[1])
             if tail:
                 t = (t[0], tail.end())
+        if c.tier < 2 and c.type in ("METHOD", "TASK"):
+            if c.type == "METHOD":
+                t = _without_generic_head(text, t[0], t[1])
+            t = (_with_setting(text, t[0], t[1]), t[1])
         if c.type in ("DATASET", "BENCHMARK"):
             # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
             head = _DATA_HEAD_TAIL.search(text, t[0], t[1])

@@ -10,7 +10,9 @@ import re
 #: leading words never part of a span (ANNOTATION.md: no determiners)
 LEADING_DROP = frozenset(
     "the a an our their its this these that those we novel new proposed existing standard popular "
-    "recent several various such both each any all sota state-of-the-art two three four five six seven eight nine ten".split()
+    "recent several various such both each any all sota state-of-the-art two three four five six seven eight nine ten "
+    # LaTeX arrows glued to a value in the listing pages: "34.2%uparrow accuracy"
+    "uparrow downarrow".split()
 )
 
 #: lowercase heads that follow a name without being part of it ("X framework" -> "X")
