@@ -560,6 +560,8 @@ def test_a_name_a_method_is_based_on_is_not_a_benchmark():
 
 
 def _combined(text, cands):
+    # the name shapes as the concepts component adds them
+    cands = cands + [Candidate(s, e, None, "shape", 0, 0.5) for s, e in name_shapes(text)]
     out = combine_candidates(text, cands, fallback_find_abbreviations(text), sentence_starts(text))
     return {(text[c.start : c.end], c.type) for c in out}
 
@@ -597,3 +599,12 @@ def test_metric_names_top_k_box_ap_and_what_a_measure_measures():
     assert got == {("top-1", "METRIC"), ("top-5", "METRIC"), ("APbox", "METRIC"), ("accuracy", "METRIC"),
                    ("cumulative regret", "METRIC"), ("segmentation accuracy", "METRIC"), ("regret", "METRIC"),
                    ("average end-point error", "METRIC")}
+
+
+def test_names_listed_where_scores_are_reported_are_benchmarks_but_plural_acronyms_are_models():
+    text = ("Title\nExperiments on reasoning benchmarks including Zorbo and QuixWriter yield 3.1% higher accuracy "
+            "across both LLMs and MLLMs. Results on two datasets, FooChat and Bar-7, show 2.0% gains.")
+    got = _combined(text, [_cand(text, name, "METHOD") for name in ("Zorbo", "QuixWriter", "LLMs", "MLLMs", "FooChat")])
+    assert {k for k in got if k[0] != "accuracy"} == {
+        ("Zorbo", "BENCHMARK"), ("QuixWriter", "BENCHMARK"), ("LLMs", "METHOD"), ("MLLMs", "METHOD"),
+        ("FooChat", "BENCHMARK"), ("Bar-7", "BENCHMARK")}

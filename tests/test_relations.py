@@ -242,3 +242,11 @@ def test_result_benchmark_drops_a_generic_data_head():
     _, _, results = run(text, {"mAP": "METRIC", "Blorp dataset": "BENCHMARK", "urban driving dataset": "BENCHMARK"})
     # "Blorp dataset" reports on "Blorp"; an all-lowercase phrase keeps its head (nothing else names it)
     assert [(r.benchmark, r.value) for r in results] == [("Blorp", "41.7%"), ("urban driving dataset", "12.5%")]
+
+
+def test_data_sets_named_with_their_head_where_results_are_reported_are_benchmarks():
+    text = ("Title\nWe train on the Plix corpus. Our model improves the performance on the Zorb and Quix datasets "
+            "over strong baselines.")
+    ms = mentions(text, {"Plix": "DATASET", "Zorb": "DATASET", "Quix": "DATASET"})
+    typed = {m.text: m.type for m in classify_data_mentions(text, sentence_spans(text), ms)}
+    assert typed == {"Plix": "DATASET", "Zorb": "BENCHMARK", "Quix": "BENCHMARK"}

@@ -726,6 +726,9 @@ _DATA_CUES = re.compile(
 )
 
 
+_DESCRIBED_AS_DATA = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}(?:dataset|corpus|data)\b")
+
+
 def classify_data_mentions(
     text: str,
     sentences: Sequence[tuple[int, int]],
@@ -758,7 +761,9 @@ def classify_data_mentions(
         # "the BDD100K driving video dataset", "ImageNet-trained": the words right after the name
         if re.match(r"^(?:-trained|-pretrained|\s+pre-?train)", tail, re.I):
             score -= 2
-        if re.match(r"^[\w\s\-]{0,30}?\b(?:datasets?|corpus|corpora|data)\b", tail, re.I):
+        # "the BDD100K driving video dataset": a data set described as data; "on the COCO dataset" and "on the A and
+        # B datasets" name where scores are reported, the sentence's other cues decide
+        if _DESCRIBED_AS_DATA.match(tail):
             score -= 1
         if re.match(r"^[\w\s\-]{0,30}?\bbenchmarks?\b", tail, re.I):
             score += 1.5

@@ -134,10 +134,11 @@ _DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|
 _ON_BEFORE = re.compile(
     # "based on Fourier layers", "builds on X", "relies on X": what a method rests on, not where it is scored
     r"\b(?:(?<!based )(?<!built )(?<!builds )(?<!relies )(?<!rely )(?<!depends )(?<!focus )(?<!focuses )on"
-    r"|across|including|such as)\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*"
-    r"(?:(?<=,\s)[\w@.+-]+\s+and\s+)?$",
+    r"|across|including|such as|(?:benchmarks|datasets)(?:\s*:|,(?!\s+(?:and|or|which|where|that|but)\b)))"
+    r"\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*(?:[\w@.+-]+,?\s+(?:and|or)\s+)?$",
     re.I,
 )
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
 
@@ -148,6 +149,8 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
     # one scan for a capital or digit; non-ASCII names take the loop (other capitals and digits)
     if _UPPER_OR_DIGIT.search(name) is None and (name.isascii() or not any(ch.isupper() or ch.isdigit() for ch in name)):
         return False
+    if _PLURAL_ACRONYM.fullmatch(name):
+        return False  # "across both LLMs and VLMs": a plural acronym names a kind of model, not a data set
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
 
