@@ -250,3 +250,12 @@ def test_data_sets_named_with_their_head_where_results_are_reported_are_benchmar
     ms = mentions(text, {"Plix": "DATASET", "Zorb": "DATASET", "Quix": "DATASET"})
     typed = {m.text: m.type for m in classify_data_mentions(text, sentence_spans(text), ms)}
     assert typed == {"Plix": "DATASET", "Zorb": "BENCHMARK", "Quix": "BENCHMARK"}
+
+
+def test_passive_and_the_proposed_introduce_a_name_but_cited_work_does_not():
+    text = ("Title\nTo fix this, a sparse routing network (SRN) is proposed. The proposed Gated Bar Encoder (GBE) "
+            "model is trained on maps. A model known as the Quux Autoencoder (QAE) is introduced by Smith et al. "
+            "The Zed sampler is proposed in prior work.")
+    proposals, _, _ = run(text, {"sparse routing network": "METHOD", "SRN": "METHOD", "Gated Bar Encoder": "METHOD",
+                                 "GBE": "METHOD", "Quux Autoencoder": "METHOD", "QAE": "METHOD", "Zed": "METHOD"})
+    assert names(proposals) == ["sparse routing network", "Gated Bar Encoder"]

@@ -76,6 +76,10 @@ _NOVEL_HEAD_BEFORE = re.compile(r"\b(?:a|an)\s+(?:new|novel)\b[^.;()]{0,60}?\b" 
 _APPOSITIVE_AFTER = re.compile(r"^\s*(?:\([^()]*\))?\s*(?:,|\bis)\s+(?:a|an)\s+(?:new|novel)\b", re.I)
 #: "a regularizer-based method": a name used as a modifier is not what is proposed
 _MODIFIER_AFTER = re.compile(r"^-(?:based|like|style|free|guided|driven|aware|inspired|specific)\b", re.I)
+_PASSIVE_AFTER = re.compile(
+    r"^\s*(?:\([^()]*\))?\s*(?:is|are)\s+(?:(?:then|also|further|first|here|thus|therefore)\s+)?"
+    r"(?:proposed|introduced|presented|developed|designed|devised)\b(?!\s+(?:by|in)\b)", re.I)
+_THE_PROPOSED_BEFORE = re.compile(r"\bthe\s+proposed\s+$", re.I)
 _CITATION_AFTER = re.compile(r"^\s*[(\[](?:[^()\[\]]*\bet al\b|[^()\[\]]*\d{4}[a-z]?[)\]]|\d+(?:,\s*\d+)*[)\]])")
 
 # derived-from: verbs with the new thing as subject and the base as object
@@ -356,6 +360,17 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         appositive = _APPOSITIVE_AFTER.match(after)
         if appositive is not None:
             found.append((m, 0.75, m.start, m.end + appositive.end()))
+            continue
+        # "a ... network (MD-FRN) is proposed", "the proposed Protein Geometric AutoEncoder (ProGAE) model"
+        # (earlier work is introduced the same way: "a model known as X is introduced" by "Sohn et al.")
+        passive = _PASSIVE_AFTER.match(after) if doc.has_cue(_PROPOSE_CUE, s_start, s_end) \
+            and "et al" not in text[s_start:s_end] else None
+        if passive is not None:
+            found.append((m, 0.75, m.start, m.end + passive.end()))
+            continue
+        proposed = _THE_PROPOSED_BEFORE.search(before) if "proposed" in before else None
+        if proposed is not None:
+            found.append((m, 0.7, s_start + proposed.start(), m.end))
 
     # "SGDP and AdamP": a name joined to a proposed one shares its cue
     proposed_ends = {f[0].end: f for f in found}
