@@ -259,3 +259,20 @@ def test_passive_and_the_proposed_introduce_a_name_but_cited_work_does_not():
     proposals, _, _ = run(text, {"sparse routing network": "METHOD", "SRN": "METHOD", "Gated Bar Encoder": "METHOD",
                                  "GBE": "METHOD", "Quux Autoencoder": "METHOD", "QAE": "METHOD", "Zed": "METHOD"})
     assert names(proposals) == ["sparse routing network", "Gated Bar Encoder"]
+
+
+def test_a_proposed_name_the_tagger_read_as_a_task_is_a_method():
+    from kg.extract.relations import proposed_are_methods
+
+    text = ("Title\nWe propose Gentle Goal Generation (GGG), which samples goals. We present a person re-ID CNN. "
+            "We introduce a new task, namely Sparse Label Parsing (SLP), for scans.")
+    entities = {"Gentle Goal Generation": "TASK", "GGG": "TASK", "re-ID": "TASK", "Sparse Label Parsing": "TASK",
+                "SLP": "TASK"}
+    ms = mentions(text, entities)
+    spans = sentence_spans(text)
+    acronyms = acronym_pairs("p", text, find_abbreviations(text), ms, spans)
+    proposals, _, _ = extract_relations("p", text, spans, ms, acronyms)
+    assert [(p.name, p.type) for p in proposals] == [("Gentle Goal Generation", "METHOD")]
+    typed, pairs = proposed_are_methods(ms, acronyms, proposals)
+    assert {m.text: m.type for m in typed} == {**entities, "Gentle Goal Generation": "METHOD", "GGG": "METHOD"}
+    assert {(a.short, a.type) for a in pairs} == {("GGG", "METHOD"), ("SLP", "TASK")}

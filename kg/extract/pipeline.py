@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from kg.errors import ExtractionError
 from kg.extract.adapters import AbbrevPair, find_abbreviation_pairs
 from kg.extract.concepts import Candidate, combine_candidates
-from kg.extract.relations import classify_data_mentions
+from kg.extract.relations import classify_data_mentions, proposed_are_methods
 from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
 from kg.extract.shapes import name_shapes
 from kg.extract import tagger as _tagger  # noqa: F401  registers kg_tagger_v1
@@ -324,6 +324,7 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     kinds = {m.text.casefold(): m.type for m in mentions}
     acronyms = [a.model_copy(update={"type": kinds.get(a.short.casefold(), a.type)}) for a in acronyms]
     proposes, derived, results = extract_paper_relations(paper, text, mentions, acronyms, evidence)
+    mentions, acronyms = proposed_are_methods(mentions, acronyms, proposes)
     return PaperExtraction(
         paper_id=paper.id, extractor=EXTRACTOR, version=version, content_hash=paper.content_hash,
         entities=mentions, acronyms=acronyms, proposes=proposes, derived_from=derived, results=results,

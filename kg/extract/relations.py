@@ -80,6 +80,11 @@ _PASSIVE_AFTER = re.compile(
     r"^\s*(?:\([^()]*\))?\s*(?:is|are)\s+(?:(?:then|also|further|first|here|thus|therefore)\s+)?"
     r"(?:proposed|introduced|presented|developed|designed|devised)\b(?!\s+(?:by|in)\b)", re.I)
 _THE_PROPOSED_BEFORE = re.compile(r"\bthe\s+proposed\s+$", re.I)
+_TASK_SAID = re.compile(r"\b(?:tasks?|problems?|settings?|challenges?)\b", re.I)
+_TASK_SAID_BEFORE = re.compile(
+    r"\b(?:tasks?|problems?|settings?|challenges?|paradigms?)\b[\s,:]*(?:(?:namely|called|termed|dubbed)\s+)?$", re.I)
+#: a task's words used as a modifier ("we present a re-ID CNN") are no name of their own
+_NAME_ENDS = re.compile(r"\s*(?:[,:;.()]|--|$|(?:a|an|which|that|to|for|is|as|and|with|from|by|in|on)\b)")
 _CITATION_AFTER = re.compile(r"^\s*[(\[](?:[^()\[\]]*\bet al\b|[^()\[\]]*\d{4}[a-z]?[)\]]|\d+(?:,\s*\d+)*[)\]])")
 
 # derived-from: verbs with the new thing as subject and the base as object
@@ -305,12 +310,17 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
     """Names the paper introduces, deduplicated by alias key, in order of appearance."""
     found: list[tuple[Mention, float, int, int]] = []
     text = doc.text
-    named = [m for m in doc.maximal() if m.type in NAMED_KINDS]
+    # a name the paper introduces is a method even where the tagger read its head as a task's ("we propose Stein
+    # Variational Goal Generation (SVGG)", "RAP: Risk-Aware Prediction for ..."); a new task is said to be one
+    named = [m for m in doc.maximal() if m.type in NAMED_KINDS or (
+        m.type == "TASK" and doc.name_like(m) and _NAME_ENDS.match(text, m.end)
+        and not _TASK_SAID.search(text, m.end, min(m.end + 40, len(text)))
+        and not _TASK_SAID_BEFORE.search(text, max(0, m.start - 30), m.start))]
 
     # the title's leading "X:" when X is a whole mention that names something
     colon = text.find(":", 0, doc.title_end)
     if colon > 0:
-        lead = doc.mention_at(0, colon)
+        lead = doc.mention_at(0, colon, NAMED_KINDS + ("TASK",))
         if lead is not None and lead.end == len(text[:colon].rstrip()) and _title_name(lead):
             found.append((lead, 0.75, 0, colon))
 
@@ -385,7 +395,8 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         if key in seen:
             continue
         seen.add(key)
-        proposals.append(Proposal(name=m.text, type=m.type, evidence=doc.evidence(start, end, confidence)))
+        kind = "METHOD" if m.type == "TASK" else m.type
+        proposals.append(Proposal(name=m.text, type=kind, evidence=doc.evidence(start, end, confidence)))
     return proposals
 
 
@@ -795,6 +806,23 @@ def classify_data_mentions(
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+def proposed_are_methods(mentions: list[Mention], acronyms: Sequence[AcronymPair],
+                         proposals: Sequence[Proposal]) -> tuple[list[Mention], list[AcronymPair]]:
+    """TASK mentions of a name the paper proposes (and of its acronym pair) retyped METHOD: ANNOTATION.md's
+    proposals are methods, data sets or benchmarks."""
+    names = {p.name.casefold() for p in proposals}
+    if not any(m.type == "TASK" and m.text.casefold() in names for m in mentions):
+        return mentions, list(acronyms)
+    for a in acronyms:
+        if a.long.casefold() in names or a.short.casefold() in names:
+            names |= {a.long.casefold(), a.short.casefold()}
+    mentions = [m.model_copy(update={"type": "METHOD"}) if m.type == "TASK" and m.text.casefold() in names else m
+                for m in mentions]
+    acronyms = [a.model_copy(update={"type": "METHOD"}) if a.type == "TASK" and a.short.casefold() in names else a
+                for a in acronyms]
+    return mentions, acronyms
 
 
 def extract_relations(
