@@ -608,3 +608,10 @@ def test_names_listed_where_scores_are_reported_are_benchmarks_but_plural_acrony
     assert {k for k in got if k[0] != "accuracy"} == {
         ("Zorbo", "BENCHMARK"), ("QuixWriter", "BENCHMARK"), ("LLMs", "METHOD"), ("MLLMs", "METHOD"),
         ("FooChat", "BENCHMARK"), ("Bar-7", "BENCHMARK")}
+
+
+def test_task_phrases_headed_by_planning_editing_and_discovery():
+    from kg.extract.concepts import task_candidates
+
+    text = "Title\nWe study route planning, scene editing and drug discovery for our robots."
+    assert [text[c.start : c.end] for c in task_candidates(text)] == ["route planning", "scene editing", "drug discovery"]

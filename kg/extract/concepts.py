@@ -262,7 +262,8 @@ _TASK_HEADS = (
     r"(?:generation|detection|segmentation|recognition|classification|translation|answering|"
     r"summarization|parsing|retrieval|tracking|forecasting|captioning|localization|prediction|estimation|processing|"
     r"manipulation|understanding|extraction|alignment|disambiguation|simplification|tagging|labell?ing|linking|"
-    r"correction|adaptation|identification|normalization|transliteration|synthesis)"
+    r"correction|adaptation|identification|normalization|transliteration|synthesis|planning|editing|recommendation|"
+    r"discovery|diagnosis)"
 )
 _TASK_HEAD_WORD = re.compile(r"(?<=[a-z0-9] )" + _TASK_HEADS + r"\b(?![\w-])")
 #: a name ending in a task head names a task, never the benchmark it is measured on ("POS tagging")
