@@ -615,3 +615,11 @@ def test_task_phrases_headed_by_planning_editing_and_discovery():
 
     text = "Title\nWe study route planning, scene editing and drug discovery for our robots."
     assert [text[c.start : c.end] for c in task_candidates(text)] == ["route planning", "scene editing", "drug discovery"]
+
+
+def test_tagger_spans_ending_in_a_modifier_and_unsupported_shared_metrics_are_dropped():
+    text = "Title\nImplicit Neural fields cut the model size, and the frame rate rises with Blob model-based tricks."
+    got = _combined(text, [_cand(text, "Implicit Neural", "METHOD"), _cand(text, "Blob model-based", "METHOD"),
+                           _cand(text, "model size", "METRIC", "gazetteer"), _cand(text, "frame rate", "METRIC", "gazetteer"),
+                           _cand(text, "frame rate", "METRIC")])
+    assert got == {("frame rate", "METRIC")}

@@ -434,6 +434,9 @@ _TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into 
 _TRAILING_CUT = TRAILING_DROP | _TRAILING_FUNCTION | {w.title() for w in _TRAILING_FUNCTION} | {
     w.upper() for w in _TRAILING_FUNCTION}
 _ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
+_MODIFIER_LAST = re.compile(
+    r"(?<![\w-])(?:[Nn]eural|[Dd]ynamic|[Ee]quivariant|[Ii]nvariant|[Gg]eometric|[Ss]emantic|[Aa]lgorithmic|[Ll]atent|"
+    r"[Nn]atural|[\w]+-based)$")
 #: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
 _ADJECTIVE_WORD = re.compile(
     r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric|"
@@ -670,7 +673,8 @@ def combine_candidates(
     for c in candidates:
         # the shared sets' method names are mostly generic phrases in our guidelines ("linear models", "optimizer"):
         # such a name needs the tagger's support; in-domain entries and the other kinds stand on their own
-        if c.source == "gazetteer" and c.type == "METHOD" and (c.start, c.end) not in ner_spans:
+        # (so do their measures: "model size", "training loss", "similarity measure" are mostly no measured result)
+        if c.source == "gazetteer" and c.type in ("METHOD", "METRIC") and (c.start, c.end) not in ner_spans:
             continue
         t = trim_span(text, c.start, c.end)
         if not t:
@@ -693,6 +697,10 @@ def combine_candidates(
             continue  # "CPU", "SOTA": capitals that name no concept
         # a lowercase span ending in an adjective ("conditional generative") lost its head noun
         if c.source == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
+            continue
+        # ... and so does a tagger span in any case ending in an adjective that always modifies a head ("Implicit
+        # Neural" of a title, "Cognitive Dynamic", "Diffusion model-based")
+        if c.source == "ner" and _MODIFIER_LAST.search(surface):
             continue
         # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
         # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
