@@ -364,8 +364,8 @@ def test_a_descriptive_reasoning_phrase_is_a_task():
 def test_a_hyphenated_compound_before_accuracy_names_which_accuracy():
     text = "Our model raises cross-lingual accuracy and state-of-the-art accuracy alike."
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(
-        text, [Candidate(text.index("accuracy"), text.index("accuracy") + 8, "METRIC", "gazetteer", 1, 0.9),
-               Candidate(text.rindex("accuracy"), text.rindex("accuracy") + 8, "METRIC", "gazetteer", 1, 0.9)],
+        text, [Candidate(text.index("accuracy"), text.index("accuracy") + 8, "METRIC", "ner", 1, 0.9),
+               Candidate(text.rindex("accuracy"), text.rindex("accuracy") + 8, "METRIC", "ner", 1, 0.9)],
         [], sentence_starts(text))}
     assert ("cross-lingual accuracy", "METRIC") in got
     assert "state-of-the-art accuracy" not in {s for s, _ in got}
