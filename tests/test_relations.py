@@ -276,3 +276,12 @@ def test_a_proposed_name_the_tagger_read_as_a_task_is_a_method():
     typed, pairs = proposed_are_methods(ms, acronyms, proposals)
     assert {m.text: m.type for m in typed} == {**entities, "Gentle Goal Generation": "METHOD", "GGG": "METHOD"}
     assert {(a.short, a.type) for a in pairs} == {("GGG", "METHOD"), ("SLP", "TASK")}
+
+
+def test_coordinated_values_share_a_benchmark_and_examples_after_a_baseline_are_ours():
+    text = ("Title\nOur Foo beats the baseline Bar in all settings, e.g., +2.1 APbox and +1.5 APmask gains on the "
+            "rare classes of Zorb. It is worse than 40.1% and 41.0% on Quix.")
+    _, _, results = run(text, {"Foo": "METHOD", "Bar": "METHOD", "APbox": "METRIC", "APmask": "METRIC",
+                               "Zorb": "BENCHMARK", "Quix": "BENCHMARK"})
+    assert [(r.benchmark, r.metric, r.value) for r in results][:2] == [("Zorb", "APbox", "+2.1"), ("Zorb", "APmask", "+1.5")]
+    assert "40.1%" not in {r.value for r in results}  # a baseline's value is not coordinated with the next one
