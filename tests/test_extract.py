@@ -623,3 +623,9 @@ def test_tagger_spans_ending_in_a_modifier_and_unsupported_shared_metrics_are_dr
                            _cand(text, "model size", "METRIC", "gazetteer"), _cand(text, "frame rate", "METRIC", "gazetteer"),
                            _cand(text, "frame rate", "METRIC")])
     assert got == {("frame rate", "METRIC")}
+
+
+def test_a_known_measure_name_outranks_the_taggers_kind_on_the_same_span():
+    text = "Title\nOur codec gains 1.2 dB PSNR and 0.01 MS-SSIM over Foo."
+    got = _combined(text, [_cand(text, "PSNR", "METHOD"), _cand(text, "MS-SSIM", "METHOD")])
+    assert {k for k in got if k[0] != "Foo"} == {("PSNR", "METRIC"), ("MS-SSIM", "METRIC")}

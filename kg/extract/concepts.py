@@ -795,7 +795,8 @@ def combine_candidates(
             if not _inside_hyphenated(text, start, end):
                 trimmed.append(Candidate(start, end, kind, "acronym", 2, 0.95))
 
-    trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source != "gazetteer", c.start))
+    # on one span a known measure's name ("PSNR", "MS-SSIM") outranks the tagger's kind, like the gazetteer's
+    trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source not in ("gazetteer", "pattern"), c.start))
     taken = bytearray(len(text) + 1)  # 1 where a chosen mention covers the character
     chosen: list[Candidate] = []
     by_string: dict[str, str] = {}
