@@ -200,7 +200,7 @@ def _ev(pid: str, sentence: str) -> Evidence:
     return Evidence(paper_id=pid, sentence=sentence, start=0, end=len(sentence), extractor="test", version="0", confidence=1.0)
 
 
-def _fixture_graph():
+def _fixture_records():
     abstracts = {
         "g1": ("On the Expressive Power of Geometric Graph Neural Networks", "Graph Neural Networks (GNNs) are studied.", 2023),
         "g2": ("A Hitchhiker's Guide to Geometric GNNs", "We survey GNNs for atomic systems.", 2023),
@@ -252,7 +252,13 @@ def _fixture_graph():
                 derived_from=[Derivation(new=a, base=b, evidence=_ev(pid, abstract)) for a, b in derived.get(pid, [])],
             )
         )
-    return assemble_graph(papers, exs)
+    return papers, exs
+
+
+def _fixture_graph(ids: set[str] | None = None):
+    """The fixture graph, or the graph of only some of its papers."""
+    papers, exs = _fixture_records()
+    return assemble_graph([p for p in papers if ids is None or p.id in ids], [x for x in exs if ids is None or x.paper_id in ids])
 
 
 @pytest.fixture
@@ -332,3 +338,85 @@ def test_reports_for_the_report_engineer(analysed):
     assert rl.counts == {"2025": 1, "undated": 1}
     with pytest.raises(InputError):
         concept_report(store, "no such concept")
+
+
+def _analytics_dump(store) -> str:
+    from kg.store import canonical_dump
+
+    return canonical_dump(store)
+
+
+def test_run_analytics_repairs_any_stale_result_to_the_clean_one(analysed):
+    """A run writes only what differs from the stored result, so whatever a previous run (or a killed
+    one) left must end as the graph a clean run leaves."""
+    from kg.analytics.run import run_analytics
+
+    store, first = analysed
+    clean = _analytics_dump(store)
+    author = store.query("MATCH (a:Author) RETURN a.id AS id, a.community AS c ORDER BY id LIMIT 2")
+    for cypher, params in [
+        ("MATCH (a:Author {id: $id}) SET a.community = $c", {"id": author[0]["id"], "c": author[0]["c"] + 1}),
+        ("MATCH (a:Author {id: $id}), (c:Community {id: $c}) CREATE (a)-[:IN_COMMUNITY]->(c)",
+         {"id": author[1]["id"], "c": author[0]["c"]}),
+        ("CREATE (:Community {id: 999, size: 1, papers: 1, modularity: 0.5, algorithm: 'stale'})", {}),
+        ("MATCH (c:Community {id: 0}) SET c.size = 77", {}),
+        ("MATCH (c:Concept {name: $n}) SET c.burst = 9.5, c.mentions = NULL", {"n": "GNNs"}),
+        ("MATCH (:Concept {name: 'PFGM++'})-[l:LINEAGE]->(:Concept) DELETE l", {}),
+        ("MATCH (:Concept {name: 'LASER-D'})-[l:LINEAGE]->(:Concept) SET l.evidence = 'stated'", {}),
+        ("MATCH (c:Concept {name: 'LASER-D'})-[:LINEAGE]->(p:Concept) CREATE (c)-[:LINEAGE {evidence: 'stated'}]->(p)", {}),
+        ("MATCH (c:Concept {name: 'GNNs'}), (p:Concept {name: 'CWM'}) CREATE (c)-[:LINEAGE {evidence: 'morphology'}]->(p)", {}),
+    ]:
+        store.execute(cypher, params)
+    assert _analytics_dump(store) != clean
+    again = run_analytics(store, seed=42)
+    assert _analytics_dump(store) == clean
+    assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
+
+
+def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, monkeypatch):
+    """The last run's result on a smaller graph, then more papers: the run leaves what a clean run on the
+    whole graph leaves; small read pages give the same result as one big page."""
+    import kg.analytics.run as run
+    from conftest import open_empty_store
+
+    graph = _fixture_graph()
+    part = _fixture_graph({"g1", "f1", "q2", "s1"})
+    stores = []
+    for name, page in (("grown", 2), ("clean", None)):
+        s = open_empty_store(request, "ladybug", tmp_path / f"{name}.lbdb", monkeypatch)
+        s.apply_schema()
+        stores.append(s)
+        if name == "grown":
+            s.load(part)
+            monkeypatch.setattr(run, "PAGE", 2)
+            run.run_analytics(s, seed=42)
+        s.load(graph)
+        monkeypatch.setattr(run, "PAGE", page or 20_000)
+        run.run_analytics(s, seed=42)
+    try:
+        assert _analytics_dump(stores[0]) == _analytics_dump(stores[1])
+        assert stores[1].query("MATCH (c:Community) RETURN count(*) AS n")[0]["n"] >= 3
+    finally:
+        for s in stores:
+            s.close()
+
+
+
+def test_the_suffix_prefilter_never_hides_a_suffix_match():
+    """morphology_parent_names skips _SUFFIX when _DECO_END does not match: that must be a necessary condition."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kg.analytics.lineage import _DECO_END, _SUFFIX
+
+    pieces = st.sampled_from(["+", "++", "-", " ", "v", "1", "2", "9", ".", "A", "D", "x", "XL", "Large", "Max", "Pro", "\n", "é", "GNN"])
+
+    @settings(max_examples=2000, deadline=None)
+    @given(st.lists(pieces, max_size=8).map("".join))
+    def check(name):
+        if _SUFFIX.match(name):
+            assert _DECO_END.search(name), name
+
+    check()
+    for name in ["PFGM++", "GPT-4", "YOLOv3", "LLaMA 2", "Mistral Large", "LASER-D", "Model v2.1", "T5-XXL", "x-1"]:
+        assert _SUFFIX.match(name) and _DECO_END.search(name), name

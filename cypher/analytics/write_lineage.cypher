@@ -1,5 +1,5 @@
 // Analytics (write): LINEAGE edges child -> parent ($rows: src = child id, dst = parent id, evidence, sentences, papers, child_year, parent_year).
-// CREATE, not MERGE: clear_lineage removed every LINEAGE edge first and each (src, dst) comes once.
+// CREATE, not MERGE: every stored edge of a written (src, dst) was deleted first and each (src, dst) comes once.
 UNWIND $rows AS row
 MATCH (c:Concept {id: row.src})
 MATCH (p:Concept {id: row.dst})

@@ -8,6 +8,7 @@ are counted with numpy (``coauthorship_edges``) and handed to igraph's C Leiden 
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -194,7 +195,7 @@ def community_labels(
         return np.empty(0, dtype=np.int64), 0.0, "none"
     if method in ("auto", "leiden"):
         try:
-            import igraph  # noqa: F401
+            import_igraph()
         except ImportError:
             if method == "leiden":
                 raise
@@ -205,15 +206,31 @@ def community_labels(
     return _renumbered(membership), q, "louvain"
 
 
+def import_igraph():
+    """igraph, imported without its optional plotting: igraph's drawing modules import matplotlib.pyplot
+    when it is installed (the report's plots need it), 1.5-2.5 s and tens of MB for each analytics run
+    that never draws. A process that already imported matplotlib keeps igraph's plotting."""
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # makes "import matplotlib" raise ImportError: igraph then skips plotting
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
+
+
 def _igraph(edges: WeightedEdges):
-    import igraph as ig
+    ig = import_igraph()
 
     # a list of tuples is the quickest input igraph takes (numpy arrays and nested lists are slower)
     return ig.Graph(n=len(edges.nodes), edges=list(zip(edges.source.tolist(), edges.target.tolist())))
 
 
 def _leiden(edges: WeightedEdges, *, seed: int | None, resolution: float, n_iterations: int) -> tuple[np.ndarray, float]:
-    import igraph as ig
+    ig = import_igraph()
 
     g = _igraph(edges)
     weights = edges.weight.tolist()

@@ -34,6 +34,9 @@ _SUFFIX = re.compile(
     r"^(?P<parent>.*?[A-Za-z].*?)"
     r"(?P<deco>\+\+|\+|[- ]?v\d+(\.\d+)?|-[A-Z0-9][A-Za-z0-9]{0,3}|[- ](XL|XXL|Large|Base|Small|Pro|Plus|Lite|Mini|Turbo|Zero|Next|Ultra|Max|[2-9]))$"
 )
+#: a necessary condition for _SUFFIX, checked first: _SUFFIX's lazy groups backtrack over every split of a
+#: name that does not match (most names), which made it the bulk of a lineage run
+_DECO_END = re.compile(r"(?:\+|\d|-[A-Za-z0-9]{1,4}|[- ](?:XL|XXL|Large|Base|Small|Pro|Plus|Lite|Mini|Turbo|Zero|Next|Ultra|Max))$")
 _PREFIX_HYPHEN = re.compile(r"^(?P<deco>[A-Za-z]{1,3})-(?P<parent>.+)$")
 _PREFIX_WORD = re.compile(r"^(?P<deco>[A-Z][a-z]+) (?P<parent>[A-Z][A-Za-z0-9\-+]*)$")
 
@@ -45,7 +48,7 @@ def morphology_parent_names(name: str) -> list[tuple[str, str]]:
     ([('PFGM', 'suffix ++')], [('GRAE', 'prefix A-')])
     """
     out: list[tuple[str, str]] = []
-    m = _SUFFIX.match(name)
+    m = _SUFFIX.match(name) if _DECO_END.search(name) else None
     parent = m.group("parent").strip() if m else ""
     if len(parent) >= 2 and (is_acronym(parent) or (parent[0].isupper() and " " not in parent)):
         out.append((parent, f"suffix {m.group('deco').strip()}"))

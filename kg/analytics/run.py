@@ -41,9 +41,9 @@ def read(store, name: str, params: dict | None = None) -> list[dict]:
     return store.query(statement(store, name), params or {})
 
 
-def pages(store, name: str, page: int = PAGE) -> Iterator[list[dict]]:
+def pages(store, name: str, page: int | None = None) -> Iterator[list[dict]]:
     """Pages of a statement that takes ``$after`` (the last ``id`` of the previous page) and ``$limit``."""
-    cypher, after = statement(store, name), ""
+    cypher, after, page = statement(store, name), "", page or PAGE
     while True:
         rows = store.query(cypher, {"after": after, "limit": page})
         if rows:
