@@ -135,3 +135,92 @@ def test_continue_bias_extends_an_entity_by_the_next_token_only_when_close():
     assert model._continue(scores, tags, no_pad).tolist() == [2, 0, 0]
     model.continue_bias = 1.5
     assert model._continue(scores, tags, no_pad).tolist() == [2, 1 + n + 1, 0]
+
+
+def _brute_force_best(logp: numpy.ndarray, bonus: float) -> float:
+    """The best constrained BIO path score by enumerating every tag sequence (short inputs only)."""
+    import itertools
+
+    n = len(LABELS)
+    best = -numpy.inf
+    for seq in itertools.product(range(N_TAGS), repeat=len(logp)):
+        prev, total = 0, 0.0
+        for t, tag in enumerate(seq):
+            if tag > n:
+                kind = tag - 1 - n
+                if prev not in (1 + kind, 1 + n + kind):
+                    break
+                total += bonus
+            total += logp[t, tag]
+            prev = tag
+        else:
+            best = max(best, total)
+    return best
+
+
+def test_viterbi_finds_the_best_legal_bio_sequence():
+    from kg.extract import tagger as tagger_module
+    from kg.extract.tagger import viterbi
+
+    rng = numpy.random.default_rng(3)
+    n = len(LABELS)
+    for _ in range(6):
+        scores = rng.normal(0, 2, size=(4, N_TAGS))
+        # a pad row before and after, as in a batch
+        batch = numpy.concatenate([numpy.zeros((1, N_TAGS)), scores, numpy.zeros((1, N_TAGS))])
+        is_pad = numpy.array([True, False, False, False, False, True])
+        tags = viterbi(batch, is_pad, o_bias=0.3, bonus=0.5)
+        assert tags[0] == tags[-1] == 0
+        path = tags[1:-1]
+        # legal: I-X only after B-X or I-X
+        for prev, tag in zip([0, *path[:-1]], path):
+            if tag > n:
+                assert prev in (tag - n, tag)
+        s = scores - scores.max(axis=1, keepdims=True)
+        logp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
+        logp[:, 0] += 0.3
+        got = sum(logp[t, k] for t, k in enumerate(path)) + 0.5 * sum(1 for k in path if k > n)
+        old = tagger_module.VITERBI_MARGIN
+        try:
+            tagger_module.VITERBI_MARGIN = 1e9  # no position skipped as "clearly O": the exact decoder
+            exact = viterbi(batch, is_pad, o_bias=0.3, bonus=0.5)[1:-1]
+        finally:
+            tagger_module.VITERBI_MARGIN = old
+        exact_score = sum(logp[t, k] for t, k in enumerate(exact)) + 0.5 * sum(1 for k in exact if k > n)
+        assert exact_score == pytest.approx(_brute_force_best(logp, 0.5))
+        assert got <= exact_score + 1e-9
+
+
+def test_viterbi_keeps_a_qualifier_that_greedy_tagging_drops():
+    """'SWE-bench Verified': the second token's I-DATASET loses to O alone but the path through it wins
+    when the third token can only continue the entity."""
+    from kg.extract.tagger import LinearModel, viterbi
+
+    n = len(LABELS)
+    scores = numpy.full((3, N_TAGS), -8.0)
+    scores[0, 1] = 3.0                       # B-DATASET
+    scores[1, 0], scores[1, 1 + n] = 1.0, 0.6  # O narrowly beats I-DATASET
+    scores[2, 0], scores[2, 1 + n] = 0.0, 2.0  # I-DATASET, and B- is impossible here
+    no_pad = numpy.zeros(3, dtype=bool)
+    assert LinearModel(1 << 4)._argmax(scores.copy()).tolist() == [1, 0, 1 + n]
+    assert viterbi(scores, no_pad).tolist() == [1, 1 + n, 1 + n]
+    assert decode(viterbi(scores, no_pad))[1].tolist() == [3]
+
+
+def test_decoder_is_saved_and_old_models_decode_greedily(tmp_path):
+    import json
+
+    nlp = blank()
+    tagger = _trained(nlp)
+    text = "We train KiloNet with care and report results on LimaSet today ."
+    greedy = [(e.text, e.label_) for e in nlp(text).ents]
+    tagger.model.decoder, tagger.model.transition_bonus = "viterbi", 0.5
+    assert [(e.text, e.label_) for e in nlp(text).ents] == greedy == [("KiloNet", "METHOD"), ("LimaSet", "DATASET")]
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m").get_pipe("kg_tagger_v1").model
+    assert (loaded.decoder, loaded.transition_bonus) == ("viterbi", 0.5)
+    cfg_path = tmp_path / "m" / "kg_tagger_v1" / "cfg.json"
+    cfg = json.loads(cfg_path.read_text())
+    del cfg["decoder"], cfg["transition_bonus"]
+    cfg_path.write_text(json.dumps(cfg))
+    assert spacy.load(tmp_path / "m").get_pipe("kg_tagger_v1").model.decoder == "greedy"

@@ -46,10 +46,13 @@ def pipeline_description(nlp, info: dict) -> str:
             clusters = (f" and word clusters ({t['cluster_words']} words at {'/'.join(map(str, t['cluster_levels']))}"
                         f" clusters, PPMI-SVD + k-means on unlabelled SciREX/SciERC/TDMSci train text and the sample corpus)"
                         if t.get("cluster_words") else "")
+            decoding = (f"Viterbi decoding over BIO transitions (continuation bonus {t.get('transition_bonus', 0)})"
+                        if t.get("decoder") == "viterbi" else f"continuation bias {t.get('continue_bias', 0)}")
             parts.append(
                 f"`kg_tagger_v1` (linear BIO tagger over hashed window features{clusters}, {t.get('stages', 1)} stage(s),"
                 f" 2^{int(t.get('rows', 0)).bit_length() - 1} rows, float16 weights; softmax regression with AdaGrad,"
-                f" averaged over updates and over {t.get('seeds_averaged', 1)} seed(s); O bias {t.get('o_bias', 0)}, continuation bias {t.get('continue_bias', 0)};"
+                f" averaged over updates and over {t.get('seeds_averaged', 1)} seed(s); O bias {t.get('o_bias', 0)}, "
+                f"{decoding};"
                 f" no pretrained vectors)"
             )
         elif factory == "ner":

@@ -292,6 +292,61 @@ def _hashed(attrs: numpy.ndarray, rows: int, templates, salts) -> numpy.ndarray:
     return out
 
 
+#: a position whose O log-probability beats every other tag's by this much (plus the transition bonus) is
+#: O on the best path in practice: Viterbi runs only over the runs of the other positions
+VITERBI_MARGIN = 2.0
+
+
+def viterbi(scores: numpy.ndarray, is_pad: numpy.ndarray, *, o_bias: float = 0.0, bonus: float = 0.0) -> numpy.ndarray:
+    """Best BIO tag sequence under the constraint that I-X follows B-X or I-X, over the log-softmax of
+    ``scores`` [positions, N_TAGS] (``o_bias`` added to O, ``bonus`` to every B-X/I-X -> I-X step).
+
+    Positions that are clearly O split the batch into short runs (most runs are 1-3 tokens); the runs are
+    decoded together, longest first, so each step is one numpy operation over the runs still open."""
+    n_labels = len(LABELS)
+    s = scores - scores.max(axis=1, keepdims=True)
+    logp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
+    logp[:, 0] += o_bias
+    free = ~is_pad & (logp[:, 0] < logp[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN)
+    tags = numpy.zeros(len(scores), dtype=numpy.int64)
+    at = numpy.flatnonzero(free)
+    if not len(at):
+        return tags
+    first = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(at) != 1) + 1))
+    length = numpy.diff(numpy.append(first, len(at)))
+    order = numpy.argsort(-length, kind="stable")
+    start, length = at[first][order], length[order]
+    steps = int(length[0])
+    # open[j]: how many runs (the first ones, as they are sorted by length) have a position j
+    open_ = len(start) - numpy.cumsum(numpy.bincount(length, minlength=steps + 1))[:steps]
+    b_tags, i_tags = slice(1, 1 + n_labels), slice(1 + n_labels, N_TAGS)
+    delta = logp[start].copy()
+    delta[:, i_tags] = -numpy.inf  # a run starts after an O
+    back_any, back_inside = [], []
+    for j in range(1, steps):
+        n = int(open_[j])
+        d = delta[:n]
+        e = logp[start[:n] + j]
+        from_b, from_i = d[:, b_tags], d[:, i_tags]
+        back_any.append(d.argmax(axis=1))
+        back_inside.append(from_i > from_b)
+        new = e + d.max(axis=1)[:, None]  # O and B-X may follow anything
+        new[:, i_tags] = numpy.maximum(from_b, from_i) + bonus + e[:, i_tags]
+        delta[:n] = new
+    state = delta.argmax(axis=1)  # each run's last position: O follows it
+    tags[start + length - 1] = state
+    for j in range(steps - 1, 0, -1):
+        n = int(open_[j])
+        cur = state[:n]
+        inside = cur > n_labels
+        kind = numpy.where(inside, cur - 1 - n_labels, 0)
+        stay = back_inside[j - 1][numpy.arange(n), kind]
+        prev = numpy.where(inside, numpy.where(stay, cur, cur - n_labels), back_any[j - 1])
+        state[:n] = prev
+        tags[start[:n] + j - 1] = prev
+    return tags
+
+
 def decode(tags: numpy.ndarray) -> tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]:
     """Spans (start, end exclusive, label index) from a tag sequence; a stray I- starts a span."""
     n_labels = len(LABELS)
@@ -324,6 +379,10 @@ class LinearModel:
         #: added to I-X right after a token tagged X: a fixed transition score, as tokens are scored one
         #: by one and "SWE-bench Verified" otherwise lost its qualifier (tuned on dev)
         self.continue_bias = 0.0
+        #: "greedy" (argmax per token, then ``continue_bias``) or "viterbi" (best constrained BIO sequence)
+        self.decoder = "greedy"
+        #: Viterbi only: log-score added to every step that continues an entity (B-X or I-X -> I-X)
+        self.transition_bonus = 0.0
         #: word clusters (kg.extract.clusters.ClusterTable) behind the c* templates, or None
         self.clusters = None
         #: the first stage's feature templates (all of TEMPLATES, or a saved model's subset)
@@ -369,7 +428,9 @@ class LinearModel:
             scores += self.scores(context_features(attrs, tags, len(self.W2)), self.W2)
             tags = self._argmax(scores)
             tags[is_pad] = 0
-        if self.continue_bias:
+        if self.decoder == "viterbi":
+            tags = viterbi(scores, is_pad, o_bias=self.o_bias, bonus=self.transition_bonus)
+        elif self.continue_bias:
             tags = self._continue(scores, tags, is_pad)
         return tags, starts
 
@@ -521,6 +582,8 @@ def average_models(models: Sequence[LinearModel]) -> LinearModel:
     out = LinearModel(models[0].rows)
     out.o_bias = models[0].o_bias
     out.continue_bias = models[0].continue_bias
+    out.decoder = models[0].decoder
+    out.transition_bonus = models[0].transition_bonus
     out.clusters = models[0].clusters
     out.templates = models[0].templates
     out.W = sum(m.W for m in models) / len(models)
@@ -590,6 +653,7 @@ class LinearTagger:
 
             save_clusters(path / "clusters.tsv", self.model.clusters.vocab, self.model.clusters.table)
         cfg = {"rows": self.model.rows, "o_bias": self.model.o_bias, "continue_bias": self.model.continue_bias,
+               "decoder": self.model.decoder, "transition_bonus": self.model.transition_bonus,
                "labels": list(LABELS),
                "templates": [t for t, _ in self.model.templates], "ctx_templates": [t for t, _ in CTX_TEMPLATES],
                "stages": 1 if self.model.W2 is None else 2, "clusters": self.model.clusters is not None}
@@ -610,6 +674,9 @@ class LinearTagger:
         self.model.W = numpy.load(path / "weights.npy").astype(numpy.float32)
         self.model.o_bias = float(cfg.get("o_bias", 0.0))
         self.model.continue_bias = float(cfg.get("continue_bias", 0.0))
+        # models from before the Viterbi decoder decode greedily, as they were tuned
+        self.model.decoder = cfg.get("decoder", "greedy")
+        self.model.transition_bonus = float(cfg.get("transition_bonus", 0.0))
         if cfg.get("stages", 1) == 2:
             self.model.W2 = numpy.load(path / "weights2.npy").astype(numpy.float32)
         if cfg.get("clusters"):
