@@ -437,6 +437,7 @@ _ADJECTIVE_END = re.compile(r"\w(?:ive|ous)$")
 _MODIFIER_LAST = re.compile(
     r"(?<![\w-])(?:[Nn]eural|[Dd]ynamic|[Ee]quivariant|[Ii]nvariant|[Gg]eometric|[Ss]emantic|[Aa]lgorithmic|[Ll]atent|"
     r"[Nn]atural|[\w]+-based)$")
+_MODIFIER_ENDINGS = ("eural", "ynamic", "variant", "eometric", "emantic", "lgorithmic", "atent", "atural", "-based")
 #: one hyphenated adjective is a modifier of a name, never the name: "RL-based", "Pre-trained"
 _ADJECTIVE_WORD = re.compile(
     r"[\w.+]+-(?:based|trained|aware|free|guided|driven|agnostic|specific|like|style|level|wise|oriented|centric|"
@@ -594,29 +595,37 @@ def _title_cased(line: str) -> bool:
 
 #: learning settings that are part of a method's or task's name ("zero-shot generalization", "safe multi-agent
 #: RL", "unsupervised domain adaptation", "3D medical image analysis"); "online" and "offline" mostly say when
-_SETTING_BEFORE = re.compile(
-    r"(?<![\w-])((?:un|self-|semi-|weakly[- ])?supervised|few-shot|zero-shot|one-shot|open-vocabulary|open-world|"
-    r"open-set|black-box|safe|model-free|model-based|parameter-efficient|[23]D)\s$",
-    re.I,
+_SETTINGS = frozenset(
+    """unsupervised self-supervised supervised semi-supervised weakly-supervised few-shot zero-shot one-shot
+    open-vocabulary open-world open-set black-box safe model-free model-based parameter-efficient 2d 3d""".split()
 )
 
 
 def _with_setting(text: str, start: int, end: int) -> int:
     """The start of a method or task span extended over the learning setting right before it; a proper name
     ("GPT-3", "ICL") is named without it."""
+    # the word before by plain string search: a regex per candidate cost more than the rest of the rule
     if start < 3 or text[start - 1] != " ":
         return start
-    m = _SETTING_BEFORE.search(text, max(0, start - 22), start)
-    if m is None:
+    lo = max(0, start - 22)
+    at = max(text.rfind(" ", lo, start - 1), text.rfind("\n", lo, start - 1), text.rfind("(", lo, start - 1))
+    if at < 0 and lo > 0:
         return start
+    word = text[at + 1 : start - 1]
+    if word.lower() not in _SETTINGS:
+        if word != "supervised" or not text.endswith("weakly ", 0, at + 1):
+            return start
+        at -= 7  # "weakly supervised"
     first = text[start:end].split(None, 1)[0]
     if is_name_shape(first) or (first.isupper() and len(first) > 1 and not text[start:end].endswith(("RL", "ML"))):
         return start
-    return m.start(1)
+    return at + 1
 
 
 #: a generic head after a name: "Transformer models", "the SERENE algorithm" name "Transformer" and "SERENE"
 _NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?)$")
+_NAME_HEAD_WORDS = tuple(f" {w}{s}" for w in ("model", "algorithm", "network", "architecture", "representation")
+                         for s in ("", "s"))
 _PERSON_PAIR = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
 _HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference)")
 
@@ -624,6 +633,8 @@ _HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference)")
 def _without_generic_head(text: str, start: int, end: int) -> tuple[int, int]:
     """A method span less a generic head after a proper name or a named technique ("reinforcement learning
     algorithms"); a statistical model named after people keeps its head ("Bradley-Terry model")."""
+    if not text.endswith(_NAME_HEAD_WORDS, start, end):
+        return start, end
     head = _NAME_HEAD.search(text, start, end)
     if head is None:
         return start, end
@@ -700,7 +711,7 @@ def combine_candidates(
             continue
         # ... and so does a tagger span in any case ending in an adjective that always modifies a head ("Implicit
         # Neural" of a title, "Cognitive Dynamic", "Diffusion model-based")
-        if c.source == "ner" and _MODIFIER_LAST.search(surface):
+        if c.source == "ner" and surface.endswith(_MODIFIER_ENDINGS) and _MODIFIER_LAST.search(surface):
             continue
         # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
         # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
@@ -731,9 +742,11 @@ def combine_candidates(
             if tail:
                 t = (t[0], tail.end())
         if c.tier < 2 and c.type in ("METHOD", "TASK"):
-            if c.type == "METHOD":
+            # cheap string tests first: these run for most candidates and rarely apply
+            if c.type == "METHOD" and text.endswith(_NAME_HEAD_WORDS, t[0], t[1]):
                 t = _without_generic_head(text, t[0], t[1])
-            t = (_with_setting(text, t[0], t[1]), t[1])
+            if t[0] > 2 and text[t[0] - 1] == " ":
+                t = (_with_setting(text, t[0], t[1]), t[1])
         if c.type in ("DATASET", "BENCHMARK"):
             # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
             head = _DATA_HEAD_TAIL.search(text, t[0], t[1])
