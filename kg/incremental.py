@@ -4,7 +4,15 @@ to the change instead of the corpus.
 Per store, a SQLite file under the build's cache directory holds:
 
 - ``file`` / ``entry``: every input file's content hash and the entries it parsed to (Papers and
-  SkippedRecords as JSON), so an unchanged file is not parsed again;
+  SkippedRecords as JSON, with what deduplication looks at), so an unchanged file is not parsed
+  again; ``merged``: the paper each group of duplicate entries merged to, by the group's entries,
+  so an unchanged group is not merged again;
+- ``contrib``: what each paper gave the corpus-wide resolution pass (its byline, org slugs,
+  concept uses and acronym definitions, under its record digest), so that pass reads neither the
+  papers nor the extractions of unchanged papers again;
+- ``cc_*``: pass 1 of the concept resolution over those contributions, kept additive
+  (kg.resolve.concepts.ConceptCounts): a build takes out the contributions of changed and
+  removed papers, adds those of new and changed ones, and decides from the counts;
 - ``paper``: every paper of the last build with a digest of its record, its content hash and the
   references it resolves through (author names, org slugs, concept keys);
 - ``uses``: the inverted index of those references (ref -> paper ids);
@@ -34,7 +42,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "2"
+SCHEMA = "3"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -100,13 +108,16 @@ class BuildState:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         for ddl in (
             "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT)",
-            "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, title TEXT,"
+            "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, title TEXT, dkey TEXT,"
             " PRIMARY KEY (path, seq))",
+            # a rowid table: its rows are whole papers (WITHOUT ROWID suits small rows only)
+            "CREATE TABLE IF NOT EXISTS merged (sig TEXT PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)",
             "CREATE TABLE IF NOT EXISTS paper (id TEXT PRIMARY KEY, digest TEXT, content_hash TEXT, refs TEXT)",
             "CREATE TABLE IF NOT EXISTS uses (ref TEXT, pid TEXT, PRIMARY KEY (ref, pid)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS override (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS node (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID",
+            "CREATE TABLE IF NOT EXISTS contrib (pid TEXT PRIMARY KEY, digest TEXT, body BLOB)",
         ):
             self.db.execute(ddl)
         self.db.commit()
@@ -123,8 +134,12 @@ class BuildState:
 
     def reset(self) -> None:
         """Empty every table: a full build writes them again."""
-        for table in ("file", "entry", "paper", "uses", "map", "override", "node"):
+        for table in ("file", "entry", "merged", "paper", "uses", "map", "override", "node", "contrib"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+        from kg.resolve.concepts import ConceptCounts
+
+        for table in ConceptCounts.TABLES:  # made again (empty) when a build counts
+            self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
         self.db.commit()
 
     def seal(self, token: str) -> None:
@@ -138,15 +153,31 @@ class BuildState:
         row = self.db.execute("SELECT sha, byline, known FROM file WHERE path=?", (path,)).fetchone()
         return (row[0], bool(row[1]), row[2]) if row else None
 
-    def entries(self, path: str) -> Iterator[tuple[str, str, str | None]]:
-        """(kind "p"/"s", JSON body, normalised title when other files' bylines use it) of a file's entries, in file order."""
-        yield from self.db.execute("SELECT kind, body, title FROM entry WHERE path=? ORDER BY seq", (path,))
+    def entries(self, path: str) -> Iterator[tuple[str, str, str | None, str | None]]:
+        """(kind "p"/"s", JSON body, normalised title when other files' bylines use it, a paper's
+        kg.ingest.dedup.dedup_keys as JSON) of a file's entries, in file order."""
+        yield from self.db.execute("SELECT kind, body, title, dkey FROM entry WHERE path=? ORDER BY seq", (path,))
 
     def put_file(self, path: str, sha: str, byline: bool, known: str | None,
-                 entries: list[tuple[str, str, str | None]]) -> None:
+                 entries: list[tuple[str, str, str | None, str | None]]) -> None:
         self.db.execute("DELETE FROM entry WHERE path=?", (path,))
-        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
         self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (path, sha, int(byline), known))
+
+    def merged(self, sig: str) -> tuple[str, str, str, str] | None:
+        """(id, content hash, JSON, digest) of the paper the entries with signature ``sig`` merged to."""
+        return self.db.execute("SELECT id, content_hash, body, digest FROM merged WHERE sig=?", (sig,)).fetchone()
+
+    def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
+        """Record (signature, id, content hash, JSON, digest) of new merges; forget every
+        signature not in ``live`` (this build's groups)."""
+        db = self.db
+        db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?, ?)", rows)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS live_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM live_sig")
+        db.executemany("INSERT OR IGNORE INTO live_sig VALUES (?)", ((s,) for s in live))
+        db.execute("DELETE FROM merged WHERE sig NOT IN (SELECT sig FROM live_sig)")
+        db.execute("DELETE FROM live_sig")
 
     def keep_files(self, paths: Iterable[str]) -> None:
         """Drop the records of files that are no longer inputs."""
@@ -268,6 +299,42 @@ class BuildState:
                 continue
             db.executemany("DELETE FROM uses WHERE ref=? AND pid=?", ((r, pid) for r in json.loads(row[0])))
             db.execute("DELETE FROM paper WHERE id=?", (pid,))
+
+    def contributions(self, spool_path: Path) -> Iterator[tuple[str, str, str, bytes | None]]:
+        """(paper id, record digest, paper JSON, stored contribution or None) of every paper of a
+        build's spool (kg.pipeline.Spool), in corpus order: the contribution is the one stored for
+        the same record digest (see kg.resolve.graph.paper_contribution, kept with marshal)."""
+        self.db.commit()  # the reader below sees what this connection committed
+        reader = sqlite3.connect(spool_path)
+        try:
+            reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
+            yield from reader.execute(
+                "SELECT p.id, p.digest, p.body, c.body FROM paper p"
+                " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
+            )
+        finally:
+            reader.close()
+
+    def contribution(self, pid: str) -> bytes | None:
+        """The stored contribution of a paper, whatever record it was made from."""
+        row = self.db.execute("SELECT body FROM contrib WHERE pid=?", (pid,)).fetchone()
+        return row[0] if row else None
+
+    def stale_contributions(self, spool_path: Path) -> list[tuple[str, bytes]]:
+        """(paper id, contribution) of the stored papers that are not in a build's spool (gone)."""
+        self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
+        try:
+            return self.db.execute("SELECT pid, body FROM contrib WHERE pid NOT IN (SELECT id FROM sp.paper)").fetchall()
+        finally:
+            self.db.execute("DETACH DATABASE sp")
+
+    def put_contributions(self, rows: list[tuple[str, str, bytes]]) -> None:
+        """Store (paper id, record digest, contribution) rows, replacing a paper's older one."""
+        self.db.executemany("INSERT OR REPLACE INTO contrib VALUES (?, ?, ?)", rows)
+        self.db.commit()
+
+    def drop_contributions(self, ids: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM contrib WHERE pid=?", ((pid,) for pid in ids))
 
     def put_papers(self, rows: list[tuple[str, str, str, list[str]]]) -> None:
         """Record papers: (id, record digest, content hash, refs); they must not be recorded already."""

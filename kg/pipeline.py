@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import marshal
 import os
 import re
 import sqlite3
@@ -321,11 +322,14 @@ class Spool:
         self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)")
         self.count = 0
 
-    def ingest(self, entries: Iterable[tuple]) -> tuple[int, list[SkippedRecord]]:
+    def ingest(self, entries: Iterable[tuple], merged: BuildState | None = None) -> tuple[int, list[SkippedRecord]]:
         """Group the entries as they stream (kg.ingest.DedupIndex), then merge each group in
         the order read_paths returns them. Returns (entries read, skipped records).
 
-        An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is known."""
+        An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is
+        known, or (path, entry or None, its JSON, its kg.ingest.dedup.dedup_keys) when those are
+        known too (the entry is not needed then). With ``merged``, a group whose entries are those
+        of a group of the last build takes that group's merged paper (and new merges are recorded)."""
         from kg.ingest.dedup import DedupIndex, merge_papers
 
         index = DedupIndex()
@@ -338,8 +342,9 @@ class Spool:
             if isinstance(entry, SkippedRecord):
                 skipped.append(entry)
                 continue
+            keys = item[3] if len(item) > 3 else None
             body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
-            batch.append((index.add(entry), body))
+            batch.append((index.add_keys(*keys) if keys is not None else index.add(entry), body))
             if len(batch) >= 2000:
                 self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
                 batch = []
@@ -351,25 +356,38 @@ class Spool:
             "SELECT e.grp, e.body FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
         )
         out: list[tuple[str, str, str, str]] = []
+        fresh: list[tuple[str, str, str, str, str]] = []
+        live: list[str] = []
 
-        def flush(group: list[Paper]) -> None:
-            paper = merge_papers(group)
-            body = paper.model_dump_json()
-            out.append((paper.id, paper.content_hash, body, text_digest(body)))
+        def flush(bodies: list[str]) -> None:
+            # a group is known by its entries, in reading order (merge_papers depends on nothing else)
+            sig = text_digest("\0".join(bodies)) if merged is not None else ""
+            row = merged.merged(sig) if merged is not None else None
+            if row is None:
+                paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
+                body = paper.model_dump_json()
+                row = (paper.id, paper.content_hash, body, text_digest(body))
+                if merged is not None:
+                    fresh.append((sig, *row))
+            if merged is not None:
+                live.append(sig)
+            out.append(tuple(row))
             if len(out) >= 2000:
                 self._write(out)
 
-        group: list[Paper] = []
+        group: list[str] = []
         current = None
         for grp, body in rows:
             if grp != current and group:
                 flush(group)
                 group = []
             current = grp
-            group.append(Paper.model_validate_json(body))
+            group.append(body)
         if group:
             flush(group)
         self._write(out)
+        if merged is not None:
+            merged.put_merged(fresh, live)
         self.db.execute("DROP TABLE entry")
         self.db.execute("DROP TABLE grp")
         self.db.commit()
@@ -464,14 +482,17 @@ class _AskedTitles:
 
 def corpus_entries(
     files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False
-) -> Iterator[tuple[Path, Paper | SkippedRecord, str | None]]:
-    """kg.ingest.reader.iter_corpus over ``files``, with each entry's JSON, reusing the entries
-    ``state`` recorded for a file whose content is unchanged (and recording the others).
+) -> Iterator[tuple]:
+    """kg.ingest.reader.iter_corpus over ``files``, with each entry's JSON (and a paper's
+    kg.ingest.dedup.dedup_keys: see Spool.ingest), reusing the entries ``state`` recorded for a
+    file whose content is unchanged (and recording the others); a reused paper entry is not
+    parsed (None in place of the Paper).
 
     A header-byline file is read with the titles of the other files (they settle ambiguous
     bylines): its entries are reused only when every title question its reading asked has the
     same answer now.
     """
+    from kg.ingest.dedup import dedup_keys
     from kg.ingest.reader import file_layout, iter_entries
     from kg.models import normalise_title
 
@@ -488,24 +509,29 @@ def corpus_entries(
         rec = known_at[path]
         unchanged = rec is not None and rec[0] == digests[path]
         if unchanged and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
-            for kind, body, title in state.entries(str(path)):
-                entry = Paper.model_validate_json(body) if kind == "p" else SkippedRecord.model_validate_json(body)
+            for kind, body, title, dkey in state.entries(str(path)):
                 if title is not None:
                     known.add(title)
-                yield path, entry, body
+                if kind == "p":  # grouping needs only its keys: the entry is not parsed
+                    arxiv, key, (source, line) = json.loads(dkey)
+                    yield path, None, body, (arxiv, key, (source, line))
+                else:
+                    yield path, SkippedRecord.model_validate_json(body), body
             continue
-        recorded: list[tuple[str, str, str | None]] = []
+        recorded: list[tuple[str, str, str | None, str | None]] = []
         asked = _AskedTitles(known) if byline[path] else None
         for entry in iter_entries(path, strict=strict, known_titles=asked if asked is not None else frozenset()):
             body = entry.model_dump_json()
             if isinstance(entry, Paper):
                 title = None if byline[path] else normalise_title(entry.title)
-                recorded.append(("p", body, title))
+                keys = dedup_keys(entry)
+                recorded.append(("p", body, title, json.dumps(keys)))
                 if title is not None:
                     known.add(title)
+                yield path, entry, body, keys
             else:
-                recorded.append(("s", body, None))
-            yield path, entry, body
+                recorded.append(("s", body, None, None))
+                yield path, entry, body
         if state is not None:
             state.put_file(str(path), digests[path], byline[path], asked.record() if asked else None, recorded)
     if state is not None:
@@ -687,7 +713,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                     entries = corpus_entries(files, digests, state, strict=pipe.strict)
                 else:
                     entries = iter_corpus(pipe.inputs, strict=pipe.strict)
-                read, skipped = spool.ingest(entries)
+                read, skipped = spool.ingest(entries, merged=state)
                 summary.skipped_records = len(skipped)
                 for s in skipped[:20]:
                     say(f"ingest: skipped {s.source}:{s.line}: {s.reason}")
@@ -800,7 +826,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     covers only the papers whose rows can change (see kg.incremental) and the rest is kept."""
     from kg.incremental import paper_refs
     from kg.models import ResolvedGraph
-    from kg.resolve.graph import ExtractionUses, resolve_corpus, resolved_chunk
+    from kg.resolve.graph import ExtractionUses, resolve_corpus, resolve_counted, resolved_chunk
 
     def cached(papers: Iterable[Paper], record=PaperExtraction) -> Iterator:
         # the first pass asks for ExtractionUses: it parses only names and kinds, half the cost per paper
@@ -815,8 +841,19 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     say("resolve: started")
     t0 = time.perf_counter()
     # its scratch file goes beside the run's other scratch files, not to a possibly small /tmp
-    resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
-                                **kwargs)
+    if state is not None:
+        # unchanged papers give what they gave last time, parsed neither from papers nor
+        # extractions, and concepts are decided from counts kept up to date paper by paper
+        from kg.resolve.aliases import load_aliases
+        from kg.resolve.concepts import ConceptCounts
+
+        counts = ConceptCounts(state.db, str(state.path), aliases=load_aliases(pipe.aliases))
+        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental), counts,
+                                     lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
+                                     spool_dir=spool.path.parent)
+    else:
+        resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
+                                    **kwargs)
     first_pass = time.perf_counter() - t0
     say(f"resolve: corpus-wide pass done in {first_pass:.2f}s")
     plan = _Plan()
@@ -886,6 +923,52 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     say(f"resolve: done in {resolve_seconds:.2f}s")
     say(f"load: done in {total - (building[0] - first_pass):.2f}s")
     summary.load = stats
+
+
+def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, version: str | None,
+                   counts, incremental: bool) -> Iterator[tuple]:
+    """Every paper's contribution to the corpus-wide pass, in corpus order: the stored one when its
+    record is unchanged, else made from the paper and its cached extraction (and stored). ``counts``
+    (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
+    what new and changed ones give; the removed ones go when the stream ends."""
+    from kg.resolve.graph import ExtractionUses, paper_contribution
+
+    fresh: list[tuple[str, str, bytes]] = []
+    for pid, digest, body, stored in state.contributions(spool.path):
+        if stored is not None:
+            yield marshal.loads(stored)
+            continue
+        paper = Paper.model_validate_json(body)
+        ex_body = cache.body(pid, paper.content_hash, version) if version is not None else None
+        contribution = paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
+        old = state.contribution(pid) if incremental else None
+        if old is not None:  # a changed paper: what it gave before goes
+            _, _, _, uses, acronyms = marshal.loads(old)
+            if uses is not None:
+                counts.add(pid, uses, acronyms, -1)
+        if contribution[3] is not None:
+            counts.add(pid, contribution[3], contribution[4])
+        fresh.append((pid, digest, marshal.dumps(contribution)))
+        if len(fresh) >= 2000:
+            state.put_contributions(fresh)
+            counts.flush()
+            fresh = []
+        yield contribution
+    state.put_contributions(fresh)
+    gone = state.stale_contributions(spool.path)
+    for pid, old in gone:
+        _, _, _, uses, acronyms = marshal.loads(old)
+        if uses is not None:
+            counts.add(pid, uses, acronyms, -1)
+    state.drop_contributions(pid for pid, _ in gone)
+    counts.flush()
+
+
+def _counted_papers(state: BuildState, ids: list[str]) -> Iterator[tuple]:
+    """(paper id, uses, acronyms) of stored contributions, in the order of ``ids``."""
+    for pid in ids:
+        _, _, _, uses, acronyms = marshal.loads(state.contribution(pid))
+        yield pid, uses, acronyms
 
 
 @dataclass

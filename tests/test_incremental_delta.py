@@ -150,7 +150,7 @@ def test_reused_file_entries_equal_a_fresh_read(built, tmp_path, monkeypatch):
     def entries(paths):
         read.clear()
         files = expand_paths(paths)
-        return [(str(p), body) for p, _e, body in corpus_entries(files, file_digests(files), state)]
+        return [(str(p), body) for p, _e, body, *_keys in corpus_entries(files, file_digests(files), state)]
 
     def fresh(paths):
         return [(str(p), e.model_dump_json()) for p, e in iter_corpus(paths)]
@@ -161,3 +161,60 @@ def test_reused_file_entries_equal_a_fresh_read(built, tmp_path, monkeypatch):
     assert sorted(read) == sorted(str(p) for p in expand_paths([extra]))
     assert again == fresh([base, extra])
     assert entries([extra]) == fresh([extra])  # titles of the base files gone: bylines re-checked
+
+
+def test_reused_dedup_keys_and_merges_equal_a_fresh_ingest(built, tmp_path):
+    """Ingest reuse (no spaCy): a reused paper entry is grouped by the keys recorded for it, and
+    a group with the same entries takes the last build's merged paper: the spool equals a
+    fresh ingest's, paper for paper, when files are added and when some are removed."""
+    from kg.incremental import BuildState
+    from kg.ingest.dedup import dedup_keys
+    from kg.ingest.reader import expand_paths, iter_corpus
+    from kg.models import Paper
+    from kg.pipeline import Spool, corpus_entries, file_digests
+
+    _, base, extra = built
+    state = BuildState(tmp_path, "store")
+
+    def spooled(paths, reuse):
+        files = expand_paths(paths)
+        spool = Spool(tmp_path / ("reuse" if reuse else "fresh"))
+        try:
+            if reuse:
+                read, skipped = spool.ingest(corpus_entries(files, file_digests(files), state), merged=state)
+                state.commit()
+            else:
+                read, skipped = spool.ingest(iter_corpus(paths))
+            return read, skipped, list(spool.db.execute("SELECT id, content_hash, body, digest FROM paper ORDER BY seq"))
+        finally:
+            spool.close()
+
+    for paths in ([base], [base, extra], [base, extra], [extra]):
+        assert spooled(paths, True) == spooled(paths, False)
+    for path, _e, body, *keys in corpus_entries(expand_paths([extra]), file_digests(expand_paths([extra])), state):
+        if keys:  # reused entries are not parsed: their keys are the recorded ones
+            assert keys[0] == dedup_keys(Paper.model_validate_json(body))
+    (merged,) = state.db.execute("SELECT COUNT(*) FROM merged").fetchone()
+    assert merged == spooled([extra], False)[2].__len__()  # only this build's groups are kept
+
+
+
+@pytest.mark.parametrize("marker", ["resolve: corpus-wide pass done", "load: papers"])
+def test_a_killed_incremental_build_falls_back_to_a_full_one(built, tmp_path, marker):
+    """SIGKILL during an incremental build, after it changed the kept contributions and concept
+    counts (or the store): the next build trusts none of it, runs in full and equals a clean build."""
+    import subprocess
+    import sys
+
+    from test_crash_build import _kill_at
+
+    tmp, base, extra = built
+    store = tmp_path / "killed.lbdb"
+    kg_run(pipeline(tmp_path, [base], store, stages=STAGES, name="killed.toml"))
+    toml = pipeline(tmp_path, [base, extra], store, stages=STAGES, name="killed.toml")
+    assert _kill_at(toml, marker)
+    proc = subprocess.run([sys.executable, "-m", "kg", "run", str(toml)], capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "build: full" in proc.stderr
+    assert _dump(store) == _clean(tmp, [base, extra], "killed")
+    assert kg_run(toml)["up_to_date"]  # the full build completed and was recorded

@@ -206,3 +206,59 @@ def test_the_merge_log_gives_back_equal_records():
     assert log == made and list(log) == made and len(log) == 2 and log[-1] == made[1] and log[:1] == made[:1]
     assert [m.model_fields_set for m in log] == [m.model_fields_set for m in made]
     assert [made[1]] + log == [made[1], *made] and log + [] == made
+
+
+def _counted(counts, papers: dict, tmp_path):
+    return counts.resolve(lambda ids: ((pid, *papers[pid]) for pid in ids), scratch_dir=tmp_path)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_counts_kept_paper_by_paper_resolve_as_a_clean_corpus(seed, tmp_path):
+    """ConceptCounts (pass 1 kept in SQLite, updated paper by paper) decides as the streaming
+    resolver over the corpus it counts: built at once, after papers are removed, re-added and
+    changed (one change turning an acronym ambiguous), in several flushes, over one database."""
+    import sqlite3
+
+    from kg.resolve.concepts import ConceptCounts
+
+    mentions, acronyms = random_corpus(seed)
+    papers = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
+    path = tmp_path / "counts.sqlite"
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, str(path))
+    rng = random.Random(seed)
+
+    def clean(corpus: dict):
+        with PaperSpool(tmp_path) as spool:
+            for pid, (m, a) in corpus.items():
+                spool.add(pid, m, a)
+            return _fields(resolve_concept_stream(spool))
+
+    for i, (pid, (m, a)) in enumerate(papers.items()):
+        counts.add(pid, m, a)
+        if i % 37 == 0:
+            counts.flush()
+    assert _fields(_counted(counts, papers, tmp_path)) == clean(papers)
+
+    removed = rng.sample(sorted(papers), 25)
+    for pid in removed:
+        counts.add(pid, *papers[pid], -1)
+    kept = {pid: v for pid, v in papers.items() if pid not in removed}
+    assert _fields(_counted(counts, kept, tmp_path)) == clean(kept)
+
+    for pid in removed[:10]:  # removed, then added again
+        counts.add(pid, *papers[pid])
+        kept[pid] = papers[pid]
+    kept = dict(sorted(kept.items()))
+    changed = dict(kept)
+    target = next(pid for pid in sorted(kept) if kept[pid][1])  # a paper that defines an acronym
+    long, short, kind, sentence = kept[target][1][0]
+    changed[target] = (kept[target][0] + [("something else entirely", "TASK")],
+                       [("something else entirely", short, kind, sentence)])  # a new sense: now ambiguous
+    counts.add(target, *kept[target], -1)
+    counts.add(target, *changed[target])
+    counted = _counted(counts, changed, tmp_path)
+    assert _fields(counted) == clean(changed) != clean(kept)
+    assert {key for _pid, key in counted.lookup} & {short.casefold().rstrip("s")}  # the acronym is now per paper
+    assert db.execute("SELECT COUNT(*) FROM cc_surf WHERE n <= 0").fetchone()[0] == 0
+    assert not [p for p in tmp_path.iterdir() if p.name != "counts.sqlite"]  # scratch files removed

@@ -74,29 +74,37 @@ class DedupIndex:
 
     def add(self, paper: Paper) -> int:
         """The group index of ``paper`` (a new group when it matches none)."""
-        key = normalise_title(paper.title)
-        index = self.by_arxiv.get(paper.arxiv_id) if paper.arxiv_id else None
+        return self.add_keys(*dedup_keys(paper))
+
+    def add_keys(self, arxiv_id: str | None, key: str, where: tuple[str, int]) -> int:
+        """:meth:`add` given an entry's :func:`dedup_keys` (all it looks at), without the entry."""
+        index = self.by_arxiv.get(arxiv_id) if arxiv_id else None
         if index is None:
             # same title, unless both sides carry different arXiv ids
             index = next(
                 (i for i in self.by_title.get(key, [])
-                 if not (paper.arxiv_id and self.group_arxiv[i] and self.group_arxiv[i] != paper.arxiv_id)),
+                 if not (arxiv_id and self.group_arxiv[i] and self.group_arxiv[i] != arxiv_id)),
                 None,
             )
-        where = min((s.source, s.line) for s in paper.sources) if paper.sources else ("", 0)
         if index is None:
             index = len(self.group_arxiv)
             self.group_arxiv.append(None)
             self.first.append(where)
         elif where < self.first[index]:
             self.first[index] = where
-        if paper.arxiv_id and self.group_arxiv[index] is None:
-            self.group_arxiv[index] = paper.arxiv_id
-            self.by_arxiv[paper.arxiv_id] = index
+        if arxiv_id and self.group_arxiv[index] is None:
+            self.group_arxiv[index] = arxiv_id
+            self.by_arxiv[arxiv_id] = index
         titles = self.by_title.setdefault(key, [])
         if index not in titles:
             titles.append(index)
         return index
+
+
+def dedup_keys(paper: Paper) -> tuple[str | None, str, tuple[str, int]]:
+    """What grouping looks at in an entry: its arXiv id, normalised title and first (source, line)."""
+    where = min((s.source, s.line) for s in paper.sources) if paper.sources else ("", 0)
+    return paper.arxiv_id, normalise_title(paper.title), where
 
 
 def deduplicate(entries: Iterable[Paper]) -> list[Paper]:

@@ -22,6 +22,7 @@ merges are recorded too (rule ``split:...``), so nothing is decided silently.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+import functools
 import marshal
 import os
 import sqlite3
@@ -295,6 +296,124 @@ def resolve_concept_stream(papers: PaperSpool, *, aliases: AliasTable | None = N
         return _resolve(papers, definitions, aliases=aliases, full_lookup=False)
 
 
+class ConceptCounts:
+    """Pass 1 of the concept resolution (surface and kind counts per key, acronym senses and
+    definitions, the context keys of defining papers, and which papers use which key) kept in
+    tables of a SQLite database and updated paper by paper: adding a paper's uses and taking a
+    removed paper's away leaves the tables a pass 1 over the current corpus would give, so
+    :meth:`resolve` decides as :func:`resolve_concept_stream` does over that corpus while reading
+    only the papers that use an ambiguous acronym.
+    """
+
+    P = "cc_"  # table prefix
+    TABLES = ("cc_surf", "cc_kind", "cc_sense", "cc_def", "cc_ctx", "cc_key")
+
+    def __init__(self, db: sqlite3.Connection, path: str, *, aliases: AliasTable | None = None):
+        self.db, self.path = db, path
+        self.aliases = aliases if aliases is not None else default_aliases()
+        self._canon = _canon(self.aliases)
+        p = self.P
+        for ddl in (
+            f"CREATE TABLE IF NOT EXISTS {p}surf (key TEXT, text TEXT, n INTEGER, PRIMARY KEY (key, text)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}kind (key TEXT, kind TEXT, n INTEGER, PRIMARY KEY (key, kind)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}sense (sk TEXT, clk TEXT, n INTEGER, PRIMARY KEY (sk, clk)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}def (sk BLOB, clk BLOB, pid BLOB, body BLOB)",
+            f"CREATE INDEX IF NOT EXISTS {p}def_pid ON {p}def (pid)",
+            f"CREATE TABLE IF NOT EXISTS {p}ctx (pid BLOB PRIMARY KEY, keys BLOB) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}key (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
+        ):
+            db.execute(ddl)
+        self._surf: Counter[tuple[str, str]] = Counter()
+        self._kind: Counter[tuple[str, str]] = Counter()
+        self._sense: Counter[tuple[str, str]] = Counter()
+        self._gone: list[tuple[str, list[str]]] = []
+        self._defs: list[tuple[bytes, bytes, bytes, bytes]] = []
+        self._ctx: list[tuple[bytes, bytes]] = []
+        self._keys: list[tuple[str, str]] = []
+
+    def reset(self) -> None:
+        for table in self.TABLES:
+            self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+
+    def add(self, pid: str, mentions: Iterable[MentionLike], acronyms: Iterable[AcronymLike], sign: int = 1) -> None:
+        """Count a paper's uses in (``sign`` 1), or take a counted paper's out (-1, with the same
+        uses and acronyms it was added with). A paper is taken out before it is added again."""
+        uses, defined = _paper_uses(mentions, acronyms)
+        for key, forms in uses.items():
+            for text, kind in forms:
+                self._surf[(key, text)] += sign
+                if kind:
+                    self._kind[(key, kind)] += sign
+        for sk, definition in defined.items():
+            clk = self._canon(definition[0])
+            self._sense[(sk, clk)] += sign
+            if sign > 0:
+                self._defs.append((_sortable(sk), _sortable(clk), _sortable(pid), marshal.dumps(definition)))
+        if sign < 0:
+            self._gone.append((pid, list(uses)))
+            return
+        if defined:
+            self._ctx.append((_sortable(pid), marshal.dumps(tuple(uses))))
+        self._keys.extend((key, pid) for key in uses)
+
+    def flush(self) -> None:
+        """Write what :meth:`add` counted (taken-out papers first)."""
+        db, p = self.db, self.P
+        for pid, keys in self._gone:
+            db.execute(f"DELETE FROM {p}def WHERE pid=?", (_sortable(pid),))  # noqa: S608 - fixed names
+            db.execute(f"DELETE FROM {p}ctx WHERE pid=?", (_sortable(pid),))  # noqa: S608
+            db.executemany(f"DELETE FROM {p}key WHERE key=? AND pid=?", ((k, pid) for k in keys))  # noqa: S608
+        db.executemany(f"INSERT INTO {p}def VALUES (?, ?, ?, ?)", self._defs)  # noqa: S608
+        db.executemany(f"INSERT OR REPLACE INTO {p}ctx VALUES (?, ?)", self._ctx)  # noqa: S608
+        db.executemany(f"INSERT OR IGNORE INTO {p}key VALUES (?, ?)", self._keys)  # noqa: S608
+        for table, cols, counts in (("surf", "key, text", self._surf), ("kind", "key, kind", self._kind),
+                                    ("sense", "sk, clk", self._sense)):
+            rows = [(*k, n) for k, n in counts.items() if n]
+            db.executemany(
+                f"INSERT INTO {p}{table} VALUES (?, ?, ?) ON CONFLICT ({cols}) DO UPDATE SET n = n + excluded.n", rows  # noqa: S608
+            )
+            if any(n < 0 for *_k, n in rows):
+                db.execute(f"DELETE FROM {p}{table} WHERE n <= 0")  # noqa: S608
+            counts.clear()
+        self._gone, self._defs, self._ctx, self._keys = [], [], [], []
+
+    def resolve(
+        self,
+        papers_of: Callable[[list[str]], Iterable[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]],
+        *,
+        scratch_dir: str | os.PathLike[str] | None = None,
+    ) -> ConceptResolution:
+        """The decisions of :func:`resolve_concept_stream` over the counted corpus.
+
+        ``papers_of(ids)`` yields (paper id, uses, acronyms) of the given counted papers, as they
+        were added, in the order given (sorted ids); it is asked only for the papers that use an
+        ambiguous acronym."""
+        self.flush()
+        self.db.commit()
+        db, p = self.db, self.P
+        node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)
+        node_kinds: dict[str, Counter[str]] = defaultdict(Counter)
+        sense_keys: dict[str, dict[str, int]] = defaultdict(dict)
+        for key, text, n in db.execute(f"SELECT key, text, n FROM {p}surf"):  # noqa: S608
+            node_surfaces[key][text] = n
+        for key, kind, n in db.execute(f"SELECT key, kind, n FROM {p}kind"):  # noqa: S608
+            node_kinds[key][kind] = n
+        for sk, clk, n in db.execute(f"SELECT sk, clk, n FROM {p}sense"):  # noqa: S608
+            sense_keys[sk][clk] = n
+
+        def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
+            ids: set[str] = set()
+            for key in ambiguous:
+                ids.update(r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,)))  # noqa: S608
+            yield from papers_of(sorted(ids))
+
+        with tempfile.TemporaryDirectory(prefix="kg-resolve-", dir=scratch_dir) as folder:
+            with _Definitions(folder) as definitions:
+                definitions.copy_from(self.path, p)
+                return _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
+                                counted=(node_surfaces, node_kinds, sense_keys))
+
+
 class _Definitions:
     """Acronym definitions (short key, long key, paper, ...) in SQLite, read back sorted by
     (short key, canonical long key, paper id) as Python sorts strings, and the concept keys of
@@ -339,6 +458,16 @@ class _Definitions:
         for (keys,) in rows:
             out.update(marshal.loads(keys))
         return out
+
+    def copy_from(self, path: str, prefix: str) -> None:
+        """Every definition and defining paper's keys of another SQLite file's ``<prefix>def`` /
+        ``<prefix>ctx`` tables (kept as this class keeps them, see ConceptCounts)."""
+        self._flush()
+        self.db.execute("ATTACH DATABASE ? AS src", (path,))
+        self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def")  # noqa: S608 - fixed names
+        self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx")  # noqa: S608
+        self.db.commit()
+        self.db.execute("DETACH DATABASE src")
 
     def ordered(self) -> Iterator[tuple[str, str, str, tuple[str, str, str, str]]]:
         self._flush()
@@ -396,38 +525,45 @@ def _resolve(
     *,
     aliases: AliasTable | None,
     full_lookup: bool,
+    counted: tuple[dict[str, Counter[str]], dict[str, Counter[str]], Mapping[str, Mapping[str, object]]] | None = None,
 ) -> ConceptResolution:
     """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
+
+    With ``counted`` (pass 1's surface counts, kind counts and acronym senses, given as
+    ConceptCounts keeps them, with ``definitions`` filled), pass 1 is skipped and pass 2 calls
+    ``papers(ambiguous keys)`` for the papers, by id, that use any of them.
 
     Pass 1 counts surfaces and kinds per concept key (additive) and writes each definition to
     ``definitions``; pass 2 keeps, of each paper, only what an ambiguous acronym's sense needs
     (its keys, and its uses and definitions of ambiguous acronyms).
     """
     aliases = aliases if aliases is not None else default_aliases()
+    canon = _canon(aliases)
 
-    def canon(key: str) -> str:
-        """A long form's key after curated merges, so two spellings of one sense count once."""
-        return concept_key(aliases.merges[key][0]) if key in aliases.merges else key
-
-    # ---- pass 1: surface and kind counts per key; acronym senses: short key -> canonical long keys
-    node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)
-    node_kinds: dict[str, Counter[str]] = defaultdict(Counter)
-    sense_keys: dict[str, dict[str, None]] = defaultdict(dict)
-    for pid, mentions, acronyms in papers():
-        uses, defined = _paper_uses(mentions, acronyms)
-        for key, forms in uses.items():
-            surfaces = node_surfaces[key]
-            for text, kind in forms:
-                surfaces[text] += 1
-                if kind:
-                    node_kinds[key][kind] += 1
-        for sk, definition in defined.items():
-            clk = canon(definition[0])
-            sense_keys[sk][clk] = None
-            definitions.add(sk, clk, pid, definition)
-        if defined:  # a defining paper's keys are the context of its senses
-            definitions.add_keys(pid, tuple(uses))
+    if counted is not None:  # pass 1 done elsewhere (ConceptCounts), definitions given
+        node_surfaces, node_kinds, sense_keys = counted
+    else:
+        # ---- pass 1: surface and kind counts per key; acronym senses: short key -> canonical long keys
+        node_surfaces = defaultdict(Counter)
+        node_kinds = defaultdict(Counter)
+        sense_keys = defaultdict(dict)
+        for pid, mentions, acronyms in papers():
+            uses, defined = _paper_uses(mentions, acronyms)
+            for key, forms in uses.items():
+                surfaces = node_surfaces[key]
+                for text, kind in forms:
+                    surfaces[text] += 1
+                    if kind:
+                        node_kinds[key][kind] += 1
+            for sk, definition in defined.items():
+                clk = canon(definition[0])
+                sense_keys[sk][clk] = None
+                definitions.add(sk, clk, pid, definition)
+            if defined:  # a defining paper's keys are the context of its senses
+                definitions.add_keys(pid, tuple(uses))
     ambiguous = {sk for sk, s in sense_keys.items() if len(s) > 1}
+    if counted is not None:
+        papers = functools.partial(papers, ambiguous)  # only the papers that use one of them
     for key in ambiguous:  # counted per sense in pass 2
         node_surfaces.pop(key, None)
         node_kinds.pop(key, None)
@@ -575,6 +711,14 @@ def _resolve(
         if SENSE not in node and node not in ambiguous:
             result.global_lookup[node] = cid
     return result
+
+
+def _canon(aliases: AliasTable) -> Callable[[str], str]:
+    def canon(key: str) -> str:
+        """A long form's key after curated merges, so two spellings of one sense count once."""
+        return concept_key(aliases.merges[key][0]) if key in aliases.merges else key
+
+    return canon
 
 
 def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, canon, context) -> str:

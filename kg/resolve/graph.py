@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,7 +34,7 @@ from kg.models import (
 from kg.resolve.affiliations import AffiliationResolution, load_org_table, resolve_affiliations
 from kg.resolve.aliases import AliasTable, load_aliases
 from kg.resolve.authors import AuthorResolution, resolve_authors
-from kg.resolve.concepts import ConceptResolution, PaperSpool, resolve_concept_stream
+from kg.resolve.concepts import ConceptCounts, ConceptResolution, PaperSpool, resolve_concept_stream
 from kg.resolve.names import concept_key
 
 
@@ -129,6 +129,24 @@ def concept_uses(ex: PaperExtraction | ExtractionUses) -> list[tuple[str, str | 
     return uses
 
 
+#: what one paper gives the corpus-wide pass: (paper id, authors as listed, org slugs, its
+#: (surface, kind) uses, its acronym definitions as (long, short, kind, sentence)); the last two
+#: are None when the paper has no extraction
+Contribution = tuple[str, list[str], list[str], list[tuple[str, str | None]] | None, list[tuple[str, str, str | None, str]] | None]
+
+
+def paper_contribution(paper: Paper, extraction: PaperExtraction | ExtractionUses | None) -> Contribution:
+    """Everything :func:`resolve_contributions` reads of one paper and its extraction (plain
+    lists and tuples: it can be stored, e.g. with marshal, and given back on a later build)."""
+    if extraction is None:
+        return paper.id, list(paper.authors), list(paper.orgs), None, None
+    return paper.id, list(paper.authors), list(paper.orgs), *_extraction_parts(extraction)
+
+
+def _extraction_parts(ex: PaperExtraction | ExtractionUses) -> tuple[list, list]:
+    return concept_uses(ex), [(a.long, a.short, a.type, a.evidence.sentence) for a in ex.acronyms]
+
+
 def resolve_corpus(
     papers: Iterable[Paper],
     extractions: Iterable[PaperExtraction | ExtractionUses] = (),
@@ -144,28 +162,71 @@ def resolve_corpus(
     SQLite file under ``spool_dir`` (default: the system's temporary directory). An extraction
     may be given as its :class:`ExtractionUses` view (same decisions, cheaper to parse from JSON).
     """
+    def contributions() -> Iterator[Contribution]:
+        for paper in papers:
+            yield paper.id, paper.authors, paper.orgs, None, None
+        for ex in extractions:  # an empty byline changes no author decision
+            yield ex.paper_id, [], [], *_extraction_parts(ex)
+
+    return resolve_contributions(contributions(), aliases=aliases, org_table=org_table, spool_dir=spool_dir)
+
+
+def resolve_contributions(
+    contributions: Iterable[Contribution],
+    *,
+    aliases: AliasTable | str | os.PathLike[str] | None = None,
+    org_table: dict[str, str] | str | os.PathLike[str] | None = None,
+    spool_dir: str | os.PathLike[str] | None = None,
+) -> CorpusResolution:
+    """:func:`resolve_corpus` over papers' contributions (see :func:`paper_contribution`), read
+    once in corpus order: a build that stored them needs neither the papers nor their extractions."""
     if not isinstance(aliases, AliasTable):
         aliases = load_aliases(aliases)
     if not isinstance(org_table, dict):
         org_table = load_org_table(org_table)
     slugs: dict[str, None] = {}  # distinct, in first-seen order (all resolve_affiliations looks at)
 
-    def bylines() -> Iterator[list[str]]:
-        for paper in papers:
-            slugs.update(dict.fromkeys(paper.orgs))
-            yield paper.authors
-
-    people = resolve_authors(bylines())
-    orgs = resolve_affiliations(slugs, org_table)
-
     # the uses go to disk as they stream and are read back twice, by paper id: memory holds
     # counts per distinct surface, not per paper (see resolve_concept_stream)
     with PaperSpool(spool_dir) as spool:
-        for ex in extractions:
-            spool.add(ex.paper_id, concept_uses(ex), [(a.long, a.short, a.type, a.evidence.sentence) for a in ex.acronyms])
+
+        def bylines() -> Iterator[list[str]]:
+            for pid, authors, orgs, uses, acronyms in contributions:
+                slugs.update(dict.fromkeys(orgs))
+                if uses is not None:
+                    spool.add(pid, uses, acronyms)
+                yield authors
+
+        people = resolve_authors(bylines())
+        orgs = resolve_affiliations(slugs, org_table)
         concepts = resolve_concept_stream(spool, aliases=aliases)
     # concepts.lookup holds only the (paper, key) entries the corpus-wide lookup cannot answer
     return CorpusResolution(people=people, orgs=orgs, concepts=concepts)
+
+
+def resolve_counted(
+    contributions: Iterable[Contribution],
+    counts: ConceptCounts,
+    papers_of: Callable[[list[str]], Iterable[tuple[str, list, list]]],
+    *,
+    org_table: dict[str, str] | str | os.PathLike[str] | None = None,
+    spool_dir: str | os.PathLike[str] | None = None,
+) -> CorpusResolution:
+    """:func:`resolve_contributions` with the concepts decided from ``counts`` (see
+    :meth:`ConceptCounts.resolve`, which ``papers_of`` serves): the caller keeps the counts up to
+    date while the contributions stream, so only their bylines and slugs are read here."""
+    if not isinstance(org_table, dict):
+        org_table = load_org_table(org_table)
+    slugs: dict[str, None] = {}
+
+    def bylines() -> Iterator[list[str]]:
+        for _pid, authors, orgs, _uses, _acronyms in contributions:
+            slugs.update(dict.fromkeys(orgs))
+            yield authors
+
+    people = resolve_authors(bylines())
+    orgs = resolve_affiliations(slugs, org_table)
+    return CorpusResolution(people=people, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
 
 
 def resolved_chunk(
