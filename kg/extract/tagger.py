@@ -430,7 +430,8 @@ class LinearModel:
             tags[is_pad] = 0
         if self.decoder == "viterbi":
             tags = viterbi(scores, is_pad, o_bias=self.o_bias, bonus=self.transition_bonus)
-        elif self.continue_bias:
+        # after Viterbi too: a qualifier the path leaves out ("SWE-bench Verified") still joins when close
+        if self.continue_bias:
             tags = self._continue(scores, tags, is_pad)
         return tags, starts
 
