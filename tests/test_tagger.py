@@ -224,3 +224,19 @@ def test_decoder_is_saved_and_old_models_decode_greedily(tmp_path):
     del cfg["decoder"], cfg["transition_bonus"]
     cfg_path.write_text(json.dumps(cfg))
     assert spacy.load(tmp_path / "m").get_pipe("kg_tagger_v1").model.decoder == "greedy"
+
+
+def test_continuation_pass_runs_after_viterbi():
+    from kg.extract.tagger import LinearModel
+
+    n = len(LABELS)
+    model = LinearModel(1 << 4)
+    model.decoder, model.o_bias = "viterbi", 0.5
+    scores = numpy.full((2, N_TAGS), -8.0, dtype=numpy.float32)
+    scores[0, 1] = 3.0                          # B-DATASET
+    scores[1, 0], scores[1, 1 + n] = 1.0, 0.2   # "Verified": O beats I-DATASET by 0.8
+    no_pad = numpy.zeros(2, dtype=bool)
+    path = __import__("kg.extract.tagger", fromlist=["viterbi"]).viterbi(scores, no_pad, o_bias=0.5, bonus=0.5)
+    assert path.tolist() == [1, 0]
+    model.continue_bias = 1.5
+    assert model._continue(scores, path, no_pad).tolist() == [1, 1 + n]
