@@ -135,7 +135,7 @@ _ON_BEFORE = re.compile(
     # "based on Fourier layers", "builds on X", "relies on X": what a method rests on, not where it is scored
     r"\b(?:(?<!based )(?<!built )(?<!builds )(?<!relies )(?<!rely )(?<!depends )(?<!focus )(?<!focuses )on"
     r"|across|including|such as|(?:benchmarks|datasets)(?:\s*:|,(?!\s+(?:and|or|which|where|that|but)\b)))"
-    r"\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*(?:[\w@.+-]+,?\s+(?:and|or)\s+)?$",
+    r"\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*(?:[\w@.+-]+\s+(?:and|or)\s+)?$",
     re.I,
 )
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
