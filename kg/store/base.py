@@ -502,8 +502,16 @@ class Loader:
             if changed:
                 batch.upsert(label, changed)
             stats.nodes_written += len(new) + len(changed)
+        tables: dict[str, list[tuple]] = {}
+        for b in todo:  # one pass over the papers rather than one per table
+            for name, part in b.tables.items():
+                have = tables.get(name)
+                if have is None:
+                    tables[name] = list(part)
+                else:
+                    have.extend(part)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
-            rows = [r for b in todo for r in b.tables.get(name, ())]
+            rows = tables.get(name)
             if rows:
                 batch.insert(name, rows)
                 if name in R.LOADED_TYPES:
