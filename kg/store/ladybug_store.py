@@ -27,10 +27,10 @@ NODE_FLUSH_ROWS = 250_000
 _NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
 
 #: LadybugDB's buffer pool in MB (env KG_LADYBUG_BUFFER_POOL_MB; 0: the engine's default, 80 % of
-#: the machine's memory). Its COPY and checkpoint keep pages cached up to this limit and spill
-#: beyond it, so a cap keeps a large load's memory bounded; below what one COPY pins they fail
-#: with "buffer pool is full" (measured: store_api.md)
-BUFFER_POOL_MB = 1024
+#: the machine's memory). Not capped by default: a cap saved little (1 GB: peak 1,329 against
+#: 1,387 MB loading 1.86M rows) and a COPY needing more fails ("buffer pool is full": 512 MB
+#: failed on that load), and one COPY per table grows with the load
+BUFFER_POOL_MB = 0
 
 
 def buffer_pool_bytes() -> int:
