@@ -1,4 +1,4 @@
 // Analytics (write): one Community node per row ($rows: id, size, papers, modularity, algorithm).
-// CREATE, not MERGE: clear_communities removed every Community node first and ids are distinct.
+// CREATE, not MERGE: only communities the store does not hold yet come here (the others go to update_communities).
 UNWIND $rows AS row
 CREATE (c:Community {id: row.id, size: row.size, papers: row.papers, modularity: row.modularity, algorithm: row.algorithm})

@@ -1,5 +1,5 @@
 // Analytics (write): each author's community ($rows: id = author id, community), as a property and an edge.
-// CREATE, not MERGE: clear_communities removed every IN_COMMUNITY edge first and each author comes once.
+// CREATE, not MERGE: only authors that moved come here, once each, after unlink_authors removed their old edge.
 UNWIND $rows AS row
 MATCH (a:Author {id: row.id})
 MATCH (c:Community {id: row.community})
