@@ -77,8 +77,14 @@ class SentenceSetter:
         if not len(doc):
             return doc
         # one array write instead of a Python setter per token (the setter dominated the profile)
-        idx = doc.to_array([IDX]).ravel()
-        flags = numpy.where(numpy.isin(idx, sentence_starts(doc_text(doc))), 1, -1).astype("uint64")
+        idx = doc.to_array([IDX]).ravel().astype("int64")
+        # token offsets increase: a sentence start is a token's where bisection lands on an equal offset
+        # (numpy.isin sorts both arrays each call, for a handful of starts)
+        starts = numpy.array(sentence_starts(doc_text(doc)), dtype="int64")
+        at = numpy.minimum(numpy.searchsorted(idx, starts), len(idx) - 1)
+        flags = numpy.full(len(idx), -1, dtype="int64")
+        flags[at[idx[at] == starts]] = 1
+        flags = flags.astype("uint64")
         flags[0] = 1
         doc.from_array([SENT_START], flags.reshape(-1, 1))
         return doc
@@ -170,13 +176,19 @@ class ConceptTagger:
                         continue
                 cands.append(Candidate(start, end, label, "ner", 1, 0.8))
         strings = self.nlp.vocab.strings
-        for match_id, s, e in self.matcher(doc):
+        matches = self.matcher(doc)
+        if matches:
+            # character offsets from the token array: a Span object per match cost more than the test
+            token_starts = arr[:, 0].tolist()
+            token_ends = (arr[:, 0] + arr[:, 1]).tolist()
+        for match_id, s, e in matches:
             entry = self.lookup[strings[match_id]]
-            span = doc[s:e]
-            if entry.cased and span.text != entry.term and span.text.upper() != span.text:
+            start_char, end_char = token_starts[s], token_ends[e - 1]
+            surface = text[start_char:end_char]
+            if entry.cased and surface != entry.term and surface.upper() != surface:
                 continue
             source = "gazetteer-domain" if entry.in_domain else "gazetteer"
-            cands.append(Candidate(span.start_char, span.end_char, entry.type, source, 1, min(0.99, entry.precision)))
+            cands.append(Candidate(start_char, end_char, entry.type, source, 1, min(0.99, entry.precision)))
         if self.use_shapes:
             for s, e in name_shapes(text):
                 cands.append(Candidate(s, e, None, "shape", 0, 0.5))
