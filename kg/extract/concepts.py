@@ -232,6 +232,8 @@ _COINED = re.compile(
 _COINED_LOWER = re.compile(
     r"\b[Ww]e\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
 )
+#: what _COINED_LOWER needs, found from its first letter ("term" and "call" alone are in "long-term", "recall")
+_WE_CALL = re.compile(r"[Ww]e\s+(?:call|term|dub)\s")
 #: "a geometric version of the WL test": the base named inside a derived name
 _MEASURE_LONG_FORM = re.compile(r"[\w-]\s+(?:rates?|scores?|accuracy|errors?|distance|divergence)$", re.I)
 _VERSION_OF = re.compile(
@@ -387,7 +389,7 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
             continue
         out.append(Candidate(m.start(1), m.end(1), _kind_by_apposition(text[m.end(1) : m.end(1) + 80]), "rule", 1, 0.85))
     # the pattern needs one of these words: substring tests skip its scan of most abstracts
-    lower_cues = "call" in text or "term" in text or "dub" in text
+    lower_cues = ("call" in text or "term" in text or "dub" in text) and _WE_CALL.search(text) is not None
     for m in _COINED_LOWER.finditer(text) if lower_cues else ():
         # "a phenomenon we call trajectory invariance" names an observation, not a method
         if m.group(1).split()[0] not in LEADING_DROP and m.group(1) not in GENERIC and not re.search(

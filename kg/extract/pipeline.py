@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -165,8 +165,9 @@ class ConceptTagger:
         cands: list[Candidate] = []
         # token offsets and entities in one array read: Span objects per entity cost more than the rest
         arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+        offsets = token_starts, token_ends = _token_offsets(arr)
         if self.use_ner:
-            for start, end, label in _entity_chars(arr, self.nlp.vocab.strings):
+            for start, end, label in _entity_chars(arr, self.nlp.vocab.strings, offsets):
                 phrase = text[start:end]
                 if phrase.islower():
                     words = len(phrase.split())
@@ -176,12 +177,8 @@ class ConceptTagger:
                         continue
                 cands.append(Candidate(start, end, label, "ner", 1, 0.8))
         strings = self.nlp.vocab.strings
-        matches = self.matcher(doc)
-        if matches:
-            # character offsets from the token array: a Span object per match cost more than the test
-            token_starts = arr[:, 0].tolist()
-            token_ends = (arr[:, 0] + arr[:, 1]).tolist()
-        for match_id, s, e in matches:
+        # character offsets from the token array: a Span object per match cost more than the test
+        for match_id, s, e in self.matcher(doc):
             entry = self.lookup[strings[match_id]]
             start_char, end_char = token_starts[s], token_ends[e - 1]
             surface = text[start_char:end_char]
@@ -204,7 +201,7 @@ class ConceptTagger:
             kind = by_pos.get((p.short_start, p.short_end))
             typed_pairs.append((*p, kind))
         doc._.kg_acronyms = typed_pairs
-        _write_entities(doc, arr, mentions, self.nlp.vocab.strings)
+        _write_entities(doc, arr, mentions, self.nlp.vocab.strings, offsets)
         return doc
 
     def to_disk(self, path, *, exclude=()):
@@ -219,32 +216,44 @@ class ConceptTagger:
         return self
 
 
-def _entity_chars(arr: numpy.ndarray, strings) -> list[tuple[int, int, str]]:
+def _token_offsets(arr: numpy.ndarray) -> tuple[list[int], list[int]]:
+    """Start and end characters of each token, as lists, from ``arr`` (IDX and LENGTH first)."""
+    return arr[:, 0].tolist(), (arr[:, 0] + arr[:, 1]).tolist()
+
+
+def _entity_chars(arr: numpy.ndarray, strings, offsets: tuple[list[int], list[int]] | None = None,
+                  ) -> list[tuple[int, int, str]]:
     """(start char, end char, label) of the entities in ``arr`` = to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE])."""
     iob = arr[:, 2]
-    begins = numpy.flatnonzero(iob == 3)
-    if not len(begins):
+    begins = numpy.flatnonzero(iob == 3).tolist()
+    if not begins:
         return []
-    # an entity runs from its B token over the I tokens that follow
-    not_inside = numpy.append(numpy.flatnonzero(iob != 1), len(iob))
-    last = not_inside[numpy.searchsorted(not_inside, begins, side="right")] - 1
-    return [(s, e, strings[k]) for s, e, k in zip(
-        arr[begins, 0].tolist(), (arr[last, 0] + arr[last, 1]).tolist(), arr[begins, 3].tolist())]
+    token_starts, token_ends = offsets or _token_offsets(arr)
+    # an entity runs from its B token over the I tokens that follow: a few entities, walked in Python
+    # (numpy calls on arrays of a few hundred tokens cost more in overhead than the walk)
+    codes = iob.tolist()
+    n = len(codes)
+    out = []
+    for b, k in zip(begins, arr[begins, 3].tolist()):
+        e = b + 1
+        while e < n and codes[e] == 1:
+            e += 1
+        out.append((token_starts[b], token_ends[e - 1], strings[k]))
+    return out
 
 
-def _write_entities(doc: Doc, arr: numpy.ndarray, mentions, strings) -> None:
+def _write_entities(doc: Doc, arr: numpy.ndarray, mentions, strings,
+                    offsets: tuple[list[int], list[int]] | None = None) -> None:
     """Set ``doc.ents`` to the mentions (token spans inside their characters, longest first on overlap)."""
     n = len(doc)
     if not n:
         return
-    starts = arr[:, 0]
-    ends = arr[:, 0] + arr[:, 1]
+    starts, ends = offsets or _token_offsets(arr)
     iob = [2] * n
     kind = [0] * n
-    ordered = sorted(mentions, key=lambda m: (m.start - m.end, m.start))
-    first = numpy.searchsorted(starts, [m.start for m in ordered], side="left").tolist()
-    after = numpy.searchsorted(ends, [m.end for m in ordered], side="right").tolist()
-    for m, a, b in zip(ordered, first, after):
+    # token offsets increase: bisection on the lists, not numpy.searchsorted on a few mentions
+    for m in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
+        a, b = bisect_left(starts, m.start), bisect_right(ends, m.end)
         if b <= a or any(x != 2 for x in iob[a:b]):
             continue
         iob[a : b] = [3] + [1] * (b - a - 1)

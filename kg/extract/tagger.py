@@ -133,17 +133,19 @@ def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
     import zlib
 
     uniq, inverse = numpy.unique(lower, return_inverse=True)
-    values = numpy.empty((len(uniq), 2), dtype=numpy.uint64)
     cache = _AFFIXES
-    for k, key in enumerate(uniq.tolist()):
-        pair = cache.get(key)
+    keys = uniq.tolist()
+    # cached pairs in one list and one array build: a numpy row write per word cost more than the lookup
+    pairs = [cache.get(key) for key in keys]
+    for k, pair in enumerate(pairs):
         if pair is None:
+            key = keys[k]
             word = strings[key] if key in strings else ""
             # crc32, not hash(): Python's str hash changes from process to process
-            pair = (zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
+            pair = pairs[k] = (zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
             if len(cache) < 2_000_000:
                 cache[key] = pair
-        values[k] = pair
+    values = numpy.array(pairs, dtype=numpy.uint64).reshape(len(keys), 2)
     return values[inverse.ravel()]
 
 
