@@ -343,7 +343,8 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
     sentences = list(zip(starts, starts[1:] + [len(text)]))
     mentions = classify_data_mentions(text, sentences, mentions, acronyms)
     kinds = {m.text.casefold(): m.type for m in mentions}
-    acronyms = [a.model_copy(update={"type": kinds.get(a.short.casefold(), a.type)}) for a in acronyms]
+    acronyms = [a if (kind := kinds.get(a.short.casefold(), a.type)) == a.type else a.model_copy(update={"type": kind})
+                for a in acronyms]
     proposes, derived, results = extract_paper_relations(paper, text, mentions, acronyms, evidence)
     mentions, acronyms = proposed_are_methods(mentions, acronyms, proposes)
     return PaperExtraction(

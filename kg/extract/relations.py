@@ -113,6 +113,8 @@ _DERIVE_CUE = re.compile(
     re.I)
 #: the cues as case-sensitive patterns for lowercased ASCII text
 _LOWER_CUES = {cue: re.compile(cue.pattern) for cue in (_PROPOSE_CUE, _NAMING_CUE, _NOVEL_CUE, _OUR_CUE, _DERIVE_CUE)}
+#: the same by the pattern's id: a dict lookup by a compiled pattern hashes its whole code
+_LOWER_CUES_BY_ID = {id(cue): lower for cue, lower in _LOWER_CUES.items()}
 _BASE_GAP_WORDS = (
     "the a an this that these those its their our well known well-known popular standard existing original classic "
     "classical widely used widely-used prior previous vanilla recent conventional seminal traditional ordinary plain "
@@ -220,7 +222,7 @@ class _Doc:
         found = self._cues.get(key)
         if found is None:
             if self._lower is not None:
-                found = _LOWER_CUES[cue].search(self._lower, start, end) is not None
+                found = _LOWER_CUES_BY_ID[key[0]].search(self._lower, start, end) is not None
             else:
                 found = cue.search(self.text, start, end) is not None
             self._cues[key] = found
@@ -779,6 +781,8 @@ def classify_data_mentions(
     and its acronym (``acronyms``) vote together and get one type.
     """
     mentions = list(mentions)
+    if not any(m.type in DATA_KINDS for m in mentions):
+        return mentions  # nothing to retype: skip the context and the result scan
     doc = _Doc("", text, sentences, mentions, acronyms, EXTRACTOR, VERSION)
     scored_on = {doc.key(r.benchmark) for r in find_results(doc)}
     votes: dict[str, float] = {}
@@ -812,7 +816,9 @@ def classify_data_mentions(
             decided[key] = "DATASET"
         else:
             decided[key] = max(set(kinds), key=lambda k: (kinds.count(k), -kinds.index(k)))
-    return [m.model_copy(update={"type": decided[doc.key(m.text)]}) if m.type in DATA_KINDS else m for m in mentions]
+    # a copy only where the type changes: most keep theirs, and a copy per mention cost more than the vote
+    return [m.model_copy(update={"type": kind}) if m.type in DATA_KINDS and (kind := decided[doc.key(m.text)]) != m.type
+            else m for m in mentions]
 
 
 # --------------------------------------------------------------------------- entry point
