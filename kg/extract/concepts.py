@@ -222,7 +222,8 @@ def metric_candidates(text: str) -> list["Candidate"]:
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
-    r"(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+    # the first letters ([Ww]e, the heads) in a lookahead: sre skips most positions before the word boundary
+    r"(?=[Wwmfabdsptnlo])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
     r"(?:\s+(?:it|this|them))?|\b(?:method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
     r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
     r"(?:namely|called|named|termed|dubbed|coined))\s+"
