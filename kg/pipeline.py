@@ -840,7 +840,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     kwargs = {k: v for k, v in (("aliases", pipe.aliases), ("org_table", pipe.orgs)) if v}
     say("resolve: started")
     t0 = time.perf_counter()
-    # its scratch file goes beside the run's other scratch files, not to a possibly small /tmp
+    # either way the pass's scratch file goes beside the run's spool, not to a possibly small /tmp
     if state is not None:
         # unchanged papers give what they gave last time, parsed neither from papers nor
         # extractions, and concepts are decided from counts kept up to date paper by paper
@@ -875,7 +875,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             by_id = {e.paper_id: e for e in extractions}
             if incremental:  # a full build starts from empty tables
                 state.drop_papers(p.id for p in papers)
-            state.put_papers([(p.id, plan.digest(spool, p.id), p.content_hash, paper_refs(p, by_id.get(p.id)))
+            state.put_papers([(p.id, plan.digests[p.id], p.content_hash, paper_refs(p, by_id.get(p.id)))
                               for p in papers])
         plan.passed.update(p.id for p in papers)
         # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
@@ -943,9 +943,7 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
         contribution = paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
         old = state.contribution(pid) if incremental else None
         if old is not None:  # a changed paper: what it gave before goes
-            _, _, _, uses, acronyms = marshal.loads(old)
-            if uses is not None:
-                counts.add(pid, uses, acronyms, -1)
+            _take_out(counts, pid, old)
         if contribution[3] is not None:
             counts.add(pid, contribution[3], contribution[4])
         fresh.append((pid, digest, marshal.dumps(contribution)))
@@ -957,18 +955,28 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
     state.put_contributions(fresh)
     gone = state.stale_contributions(spool.path)
     for pid, old in gone:
-        _, _, _, uses, acronyms = marshal.loads(old)
-        if uses is not None:
-            counts.add(pid, uses, acronyms, -1)
+        _take_out(counts, pid, old)
     state.drop_contributions(pid for pid, _ in gone)
     counts.flush()
+
+
+def _concept_part(stored: bytes) -> tuple:
+    """(uses, acronyms) of a stored contribution (kg.resolve.graph.paper_contribution; uses None
+    for a paper without an extraction)."""
+    return marshal.loads(stored)[3:5]
+
+
+def _take_out(counts, pid: str, stored: bytes) -> None:
+    """Subtract from ``counts`` what a paper's stored contribution added to them."""
+    uses, acronyms = _concept_part(stored)
+    if uses is not None:
+        counts.add(pid, uses, acronyms, -1)
 
 
 def _counted_papers(state: BuildState, ids: list[str]) -> Iterator[tuple]:
     """(paper id, uses, acronyms) of stored contributions, in the order of ``ids``."""
     for pid in ids:
-        _, _, _, uses, acronyms = marshal.loads(state.contribution(pid))
-        yield pid, uses, acronyms
+        yield pid, *_concept_part(state.contribution(pid))
 
 
 @dataclass
@@ -985,12 +993,8 @@ class _Plan:
     nodes: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)
     carried: set[str] = field(default_factory=set)
-    digests: dict[str, str] | None = None
-
-    def digest(self, spool: Spool, pid: str) -> str:
-        if self.digests is None:
-            self.digests = dict(spool.digests())
-        return self.digests[pid]
+    #: record digest of every paper of this build (set by _plan)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
     def one_carrier_each(state: BuildState, resolution, nodes: set[str]) -> set[str]:

@@ -505,11 +505,7 @@ class Loader:
         tables: dict[str, list[tuple]] = {}
         for b in todo:  # one pass over the papers rather than one per table
             for name, part in b.tables.items():
-                have = tables.get(name)
-                if have is None:
-                    tables[name] = list(part)
-                else:
-                    have.extend(part)
+                tables.setdefault(name, []).extend(part)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
             rows = tables.get(name)
             if rows:
