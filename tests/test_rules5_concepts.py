@@ -37,3 +37,23 @@ def test_one_lowercase_task_head_noun_stands_without_the_gazetteer():
     assert ("parsing", "METHOD") not in concepts(text, [("parsing", "METHOD")])
     known = concepts(text, [("recurrent", "METHOD")], [GazetteerEntry(term="recurrent", type="METHOD", count=5, in_domain=True)])
     assert ("recurrent", "METHOD") in known
+
+
+def test_a_learning_paradigm_the_tagger_typed_task_is_a_method_with_its_acronym():
+    from kg.extract.adapters import find_abbreviation_pairs
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = ("We study multi-agent reinforcement learning (MARL) and continual learning. "
+            "MARL agents and self-supervised learning both help.")
+    def cand(s, kind):
+        at = text.index(s)
+        return Candidate(at, at + len(s), kind, "ner", 1, 0.8)
+    cands = [cand("multi-agent reinforcement learning", "TASK"), cand("continual learning", "TASK"),
+             cand("self-supervised learning", "TASK")]
+    got = {(text[c.start : c.end], c.type)
+           for c in combine_candidates(text, cands, find_abbreviation_pairs(text), sentence_starts(text))}
+    assert {("multi-agent reinforcement learning", "METHOD"), ("MARL", "METHOD"),
+            ("self-supervised learning", "METHOD")} <= got
+    # a learning problem that is not a paradigm keeps the tagger's type
+    assert ("continual learning", "TASK") in got

@@ -879,7 +879,7 @@ def combine_candidates(
         out.append(c)
     out.extend(_nested_bases(text, out))
     out.sort(key=lambda c: c.start)
-    return _consistent_types(text, _problems_are_tasks(text, out, abbreviations))
+    return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
@@ -906,6 +906,33 @@ def _problems_are_tasks(text: str, mentions: list[Candidate], abbreviations: lis
         if forms & called:
             called |= forms
     return [c._replace(type="TASK") if c.type == "METHOD" and text[c.start : c.end].lower() in called else c
+            for c in mentions]
+
+
+#: learning paradigms, which ANNOTATION.md names as METHODs ("reinforcement learning", "self-supervised learning"),
+#: with the settings that make kinds of them ("multi-agent reinforcement learning"); the tagger often types them TASK.
+#: "representation learning", "imitation learning", "continual learning" are tasks in the gold and stay as typed
+_PARADIGM = re.compile(
+    r"(?:(?:deep|multi-agent|model-based|model-free|offline|online|inverse|hierarchical|safe|multi-objective|multi-goal|"
+    r"distributional)\s+)*(?:reinforcement|self-supervised|supervised|unsupervised|semi-supervised|weakly[- ]supervised|"
+    r"contrastive|deep|multi-task|in-context|adversarial|federated)\s+learning",
+    re.I,
+)
+
+
+def _paradigms_are_methods(text: str, mentions: list[Candidate], abbreviations: list[AbbrevPair]) -> list[Candidate]:
+    """A learning paradigm typed TASK is a METHOD (ANNOTATION.md), and so is its acronym."""
+    # a substring test first: most abstracts name no paradigm the tagger typed TASK
+    if "learning" not in text and "Learning" not in text:
+        return mentions
+    renamed = {text[c.start : c.end].lower() for c in mentions
+               if c.type == "TASK" and c.end - c.start > 9 and _PARADIGM.fullmatch(text, c.start, c.end)}
+    if not renamed:
+        return mentions
+    for pair in abbreviations:
+        if text[pair.long_start : pair.long_end].lower() in renamed:
+            renamed.add(text[pair.short_start : pair.short_end].lower())
+    return [c._replace(type="METHOD") if c.type == "TASK" and text[c.start : c.end].lower() in renamed else c
             for c in mentions]
 
 
