@@ -65,6 +65,44 @@ def test_load_writes_the_graph(store):
                     "h": FIXTURE.papers[0].content_hash}]
 
 
+def test_mentions_keep_every_offset_as_text(store):
+    g = FIXTURE.model_copy(deep=True)
+    m = g.mentions[0]
+    m.count, m.starts = 3, [m.evidence.start, m.evidence.start + 40, m.evidence.start + 95]
+    store.load(g)
+    rows = store.query(
+        "MATCH (p:Paper {id: $p})-[m:MENTIONS]->(c:Concept {id: $c}) RETURN m.offsets AS offsets, m.count AS n",
+        {"p": m.paper_id, "c": m.concept_id},
+    )
+    assert rows == [{"offsets": ",".join(map(str, m.starts)), "n": 3}]
+
+
+def test_a_store_from_an_earlier_schema_is_brought_to_this_one(tmp_path):
+    """MENTIONS had an INT64[] ``starts`` column before it had ``offsets``: the old store opens,
+    its table gains the new column and loses the old one, and a load then writes the graph."""
+    import ladybug
+
+    from kg.store import statements as S
+
+    path = tmp_path / "old.lbdb"
+    db = ladybug.Database(str(path))
+    conn = ladybug.Connection(db)
+    for stmt in S.ladybug_ddl():
+        conn.execute(stmt.replace("`offsets` STRING", "`starts` INT64[]"))
+    before = conn.execute("CALL table_info('MENTIONS') RETURN name").get_all()
+    assert ["starts"] in before and ["offsets"] not in before
+    conn.close()
+    db.close()
+    with open_store(str(path)) as s:
+        s.apply_schema()
+        columns = [r["name"] for r in s.query("CALL table_info('MENTIONS') RETURN *")]
+        assert "offsets" in columns and "starts" not in columns
+        s.load(FIXTURE)
+        assert s.counts()["relationships"]["MENTIONS"] == len(FIXTURE.mentions)
+        s.apply_schema()  # nothing left to migrate
+        assert [r["name"] for r in s.query("CALL table_info('MENTIONS') RETURN *")] == columns
+
+
 def test_loading_twice_gives_the_same_graph_and_writes_nothing(store):
     store.load(FIXTURE)
     first = canonical_dump(store)

@@ -124,6 +124,16 @@ class LadybugStore(GraphStore):
             self._db.close()
             self._conn = None
 
+    def apply_schema(self) -> None:
+        """Create the schema's tables, and bring those an earlier kg created to its columns."""
+        super().apply_schema()
+        from kg.store.schema import NODES, RELATIONSHIPS
+
+        for name in [n.label for n in NODES] + [r.type for r in RELATIONSHIPS]:
+            stored = {row["name"]: row["type"] for row in self._run(f"CALL table_info('{name}') RETURN *", None)}
+            for stmt in S.ladybug_migration(name, stored):
+                self._execute(stmt)
+
     # ----------------------------------------------------------------- bulk path
     @property
     def flush_rows(self) -> int:

@@ -101,6 +101,10 @@ def _sources(paper: Paper) -> list[str]:
     return [f"{s.source}:{s.line}:{s.layout}" for s in paper.sources]
 
 
+def _offsets(starts: list[int]) -> str:
+    return ",".join(map(str, starts))
+
+
 def _builder(name: str, args: str, exprs: dict[str, str]):
     """A function ``args -> row tuple`` for table ``name``, built once from the schema.
 
@@ -118,7 +122,7 @@ def _builder(name: str, args: str, exprs: dict[str, str]):
         else:
             parts.append(expr)
     code = f"lambda {args}: ({', '.join(parts)},)"
-    return eval(code, {"_sources": _sources})  # noqa: S307 - text built from the schema above
+    return eval(code, {"_sources": _sources, "_offsets": _offsets})  # noqa: S307 - text built from the schema above
 
 
 def _evidence(prefix: str) -> dict[str, str]:
@@ -157,7 +161,7 @@ _AFFILIATED = _builder("AFFILIATED_WITH", "a", {"src": "a.paper_id", "dst": "a.a
 _MENTIONS = _builder(
     "MENTIONS",
     "m, e",
-    {"src": "m.paper_id", "dst": "m.concept_id", "surface": "m.surface", "count": "m.count", "starts": "list(m.starts)", **_evidence("e")},
+    {"src": "m.paper_id", "dst": "m.concept_id", "surface": "m.surface", "count": "m.count", "offsets": "_offsets(m.starts)", **_evidence("e")},
 )
 _PROPOSES = _builder("PROPOSES", "p, e", {"src": "p.paper_id", "dst": "p.concept_id", "surface": "p.surface", **_evidence("e")})
 _DERIVED = _builder("DERIVED_FROM", "d, e", {"src": "d.new_id", "dst": "d.base_id", "relation": "d.relation", **_evidence("e")})

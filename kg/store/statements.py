@@ -1,7 +1,7 @@
 """Every Cypher statement the loader sends, generated from the schema or loaded by name.
 
 Labels, relationship types and property names come from kg/store/schema.py, always quoted
-with backticks (``ON`` and ``starts`` are Cypher keywords); values only ever arrive as
+with backticks (``ON``, ``end`` and ``count`` are keywords in one dialect or the other); values only ever arrive as
 parameters (``$rows``, ``$ids``).
 """
 
@@ -55,6 +55,18 @@ def neo4j_ddl() -> list[tuple[str, str]]:
         for p in n.indexed:
             iname = f"{n.label.lower()}_{p}_index"
             out.append((iname, f"CREATE INDEX {iname} IF NOT EXISTS FOR (n:{q(n.label)}) ON (n.{q(p)})"))
+    return out
+
+
+def ladybug_migration(table: str, stored: dict[str, str]) -> list[str]:
+    """``ALTER TABLE`` statements taking a LadybugDB table whose columns are ``stored`` (name ->
+    type, from ``table_info``) to the schema's: a property the schema no longer has, or has with
+    another type, is dropped, and one it gained is added (null until a load writes it). A store
+    built by an earlier kg thus opens; the build that follows rewrites every paper, as the code's
+    fingerprint changed."""
+    wanted = dict(node(table).properties) if table in {n.label for n in NODES} else dict(relationship(table).properties)
+    out = [f"ALTER TABLE {q(table)} DROP {q(c)}" for c, t in stored.items() if wanted.get(c) != t]
+    out += [f"ALTER TABLE {q(table)} ADD {q(c)} {t}" for c, t in wanted.items() if stored.get(c) != t]
     return out
 
 
