@@ -57,3 +57,20 @@ def test_a_learning_paradigm_the_tagger_typed_task_is_a_method_with_its_acronym(
             ("self-supervised learning", "METHOD")} <= got
     # a learning problem that is not a paradigm keeps the tagger's type
     assert ("continual learning", "TASK") in got
+
+
+def test_measures_listed_after_in_terms_of_are_metrics():
+    from kg.extract.concepts import combine_candidates, in_terms_of_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = ("Our planner beats the baselines in terms of both training time and final accuracy, and in terms of "
+            "persona consistency, response coherence and scalability on two datasets.")
+    got = [text[c.start : c.end] for c in in_terms_of_candidates(text)]
+    assert got == ["training time", "accuracy", "persona consistency", "response coherence"]
+    kinds = {(text[c.start : c.end], c.type) for c in combine_candidates(text, [], [], sentence_starts(text))}
+    assert ("persona consistency", "METRIC") in kinds and ("training time", "METRIC") in kinds
+    # what follows "in terms of" that is no measure stays out: a clause, a numbered list, a plain noun
+    for other in ("We compare them in terms of their symmetry group, base space, and field type.",
+                  "It differs in terms of (1) alleviating the stability gap and (2) speed.",
+                  "We discuss them in terms of generalization and motion naturalness."):
+        assert in_terms_of_candidates(other) == []

@@ -207,6 +207,61 @@ def measured_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "outperforms ... in terms of training time, sample efficiency and final accuracy": what a comparison is made in
+#: terms of is measured (ANNOTATION.md: a METRIC when "used as a measured quantity"); the list ends at a clause
+_IN_TERMS_OF = re.compile(r"in terms of\s+")
+_LIST_TEXT = re.compile(r"[^.;:()]{1,160}")
+_LIST_END = re.compile(
+    r"\s(?:on|in|of|over|than|compared|while|with|for|across|without|since|at|when|to|by|from|which|that|under|"
+    r"against|as|is|are|was|were|we|it|but|whereas|demonstrating|showing|using|via)\s"
+)
+_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as)\s+")
+_ITEM_LEAD = frozenset("the both their its our a an final overall".split())
+#: a one-word item that is a measure on its own; longer items need a measure head ("persona consistency")
+_MEASURE_ALONE = frozenset(
+    "accuracy error errors precision recall coverage latency perplexity throughput regret fidelity".split())
+_MEASURE_HEADS = _MEASURE_ALONE | frozenset(
+    """efficiency efficiencies time times speed ratio consistency coherence diversity welfare return returns
+    generalization generalisation effectiveness distance quality utility robustness rate rates cost usage""".split())
+_ITEM_WORD = re.compile(r"[A-Za-z][\w/-]*")
+#: words that make an item a clause, not a measure's name ("the role of", "how well it")
+_ITEM_STOP = frozenset("the a an this that these those we our their its it how what which not more less".split())
+
+
+def in_terms_of_candidates(text: str) -> list["Candidate"]:
+    """METRICs listed after "in terms of": one-word measures ("accuracy") and phrases with a measure head."""
+    out = []
+    for m in _IN_TERMS_OF.finditer(text):
+        if m.start() and _word_char(text[m.start() - 1]):
+            continue
+        # the list is matched apart: one greedy match would swallow a second "in terms of" after it
+        span = _LIST_TEXT.match(text, m.end())
+        if span is None:
+            continue
+        start, end = span.start(), span.end()
+        stop = _LIST_END.search(text, start, end)
+        if stop is not None:
+            end = stop.start()
+        at = start
+        while at < end:
+            sep = _LIST_SEPARATOR.search(text, at, end)
+            item_end = sep.start() if sep else end
+            words = [w for w in _ITEM_WORD.finditer(text, at, item_end)]
+            while words and words[0].group(0).lower() in _ITEM_LEAD:
+                words.pop(0)
+            # every character of the item is a word or the space between two: no digits alone, no brackets
+            if words and len(words) <= 3 and not text[words[-1].end() : item_end].strip() and " ".join(
+                    w.group(0) for w in words) == text[words[0].start() : words[-1].end()]:
+                head = words[-1].group(0).lower()
+                if (head in _MEASURE_ALONE if len(words) == 1 else head in _MEASURE_HEADS) and not any(
+                        w.group(0).lower() in _ITEM_STOP for w in words):
+                    out.append(Candidate(words[0].start(), words[-1].end(), "METRIC", "rule-metric", 1, 0.7))
+            if sep is None:
+                break
+            at = sep.end()
+    return out
+
+
 def metric_candidates(text: str) -> list["Candidate"]:
     """Known evaluation measures by name; "EM" only where it is not the EM algorithm."""
     out = []
@@ -671,6 +726,8 @@ def combine_candidates(
         candidates += listed_task_candidates(text)
     if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
         candidates += measured_candidates(text)
+    if "in terms of" in text:
+        candidates += in_terms_of_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
