@@ -74,3 +74,11 @@ def test_measures_listed_after_in_terms_of_are_metrics():
                   "It differs in terms of (1) alleviating the stability gap and (2) speed.",
                   "We discuss them in terms of generalization and motion naturalness."):
         assert in_terms_of_candidates(other) == []
+
+
+def test_a_quantity_the_text_changes_by_an_amount_is_a_metric():
+    from kg.extract.concepts import changed_by_candidates
+
+    text = ("Steering the model improves helpfulness by 9.6% and reduces collision rates by 4x, improves the "
+            "question answering performance by 1.2 points and raises the share of dependency accuracy by 2%.")
+    assert [text[c.start : c.end] for c in changed_by_candidates(text)] == ["helpfulness", "collision rates"]

@@ -225,7 +225,7 @@ _MEASURE_HEADS = _MEASURE_ALONE | frozenset(
     generalization generalisation effectiveness distance quality utility robustness rate rates cost usage""".split())
 _ITEM_WORD = re.compile(r"[A-Za-z][\w/-]*")
 #: words that make an item a clause, not a measure's name ("the role of", "how well it")
-_ITEM_STOP = frozenset("the a an this that these those we our their its it how what which not more less".split())
+_ITEM_STOP = frozenset("the a an this that these those we our their its it how what which not more less of in on for to with at from".split())
 
 
 def in_terms_of_candidates(text: str) -> list["Candidate"]:
@@ -259,6 +259,33 @@ def in_terms_of_candidates(text: str) -> list["Candidate"]:
             if sep is None:
                 break
             at = sep.end()
+    return out
+
+
+#: "improves helpfulness by 9.6%", "reducing collision rates by 4x": a quantity the text changes by an amount is
+#: measured; found from the amount, then the verb and the noun phrase before it
+_BY_AMOUNT = re.compile(r"\sby\s+(?:over\s+|up\s+to\s+|about\s+|nearly\s+|more\s+than\s+)?(?:\d|an?\s+order|orders|a\s+factor)")
+_CHANGED = re.compile(
+    r"(?<![\w-])(?:improv|reduc|increas|decreas|lower|rais|boost|enhanc)[a-z]*\s+(?:the\s+|its\s+|their\s+|our\s+)?"
+    r"((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s*$"
+)
+#: what a method improves that is no named measure: "performance", "results", "the state of the art"
+_NOT_MEASURED = frozenset("performance performances results result state-of-the-art sota baseline baselines it them".split())
+
+
+def changed_by_candidates(text: str) -> list["Candidate"]:
+    """METRICs the text changes by an amount: a measure head, or a quality noun in -ness/-ity ("helpfulness")."""
+    out = []
+    for b in _BY_AMOUNT.finditer(text):
+        m = _CHANGED.search(text, max(0, b.start() - 60), b.start())
+        if m is None:
+            continue
+        words = m.group(1).split()
+        head = words[-1]
+        if head in _NOT_MEASURED or any(w in _ITEM_STOP or w in _NOT_MEASURED for w in words):
+            continue
+        if head in _MEASURE_HEADS or head.endswith(("ness", "ity")):
+            out.append(Candidate(m.start(1), m.end(1), "METRIC", "rule-metric", 1, 0.7))
     return out
 
 
@@ -728,6 +755,8 @@ def combine_candidates(
         candidates += measured_candidates(text)
     if "in terms of" in text:
         candidates += in_terms_of_candidates(text)
+    if " by " in text:
+        candidates += changed_by_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
