@@ -82,3 +82,14 @@ def test_a_quantity_the_text_changes_by_an_amount_is_a_metric():
     text = ("Steering the model improves helpfulness by 9.6% and reduces collision rates by 4x, improves the "
             "question answering performance by 1.2 points and raises the share of dependency accuracy by 2%.")
     assert [text[c.start : c.end] for c in changed_by_candidates(text)] == ["helpfulness", "collision rates"]
+
+
+def test_a_number_of_dimensions_alone_is_no_concept():
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = "InvJoint learns 2D and 3D representations for recent 2D-3D models and 3D shape classification."
+    cands = [Candidate(text.index(s), text.index(s) + len(s), kind, "ner", 1, 0.8)
+             for s, kind in (("2D", "METRIC"), ("2D-3D", "METRIC"), ("3D shape classification", "TASK"))]
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert "3D shape classification" in got and not got & {"2D", "3D", "2D-3D"}

@@ -669,6 +669,7 @@ def _cut_a_head(text: str, start: int, end: int) -> bool:
     return any(w in TRAILING_DROP for w in text[start:end].split())
 
 
+_DIMENSION = re.compile(r"\d[Dd](?:[-/]\d[Dd])*")
 _CONTENT_WORD = re.compile(r"[A-Za-z][\w-]{3,}")
 
 
@@ -795,6 +796,8 @@ def combine_candidates(
         if c.tier < 2 and (("-" in surface and _ADJECTIVE_WORD.fullmatch(surface)) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
+        if c.tier < 2 and _DIMENSION.fullmatch(surface):
+            continue  # "2D", "2D-3D": a number of dimensions names no concept ("2D-3D models", "3D data")
         # a lowercase span ending in an adjective ("conditional generative") lost its head noun
         if c.source == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
             continue
