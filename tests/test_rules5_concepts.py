@@ -93,3 +93,20 @@ def test_a_number_of_dimensions_alone_is_no_concept():
              for s, kind in (("2D", "METRIC"), ("2D-3D", "METRIC"), ("3D shape classification", "TASK"))]
     got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
     assert "3D shape classification" in got and not got & {"2D", "3D", "2D-3D"}
+
+
+def test_names_given_as_examples_of_a_task_are_benchmarks():
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = ("Gains hold from classification (e.g. ImageNet), retrieval (e.g. CUB and SOP) to language modelling "
+            "(e.g. WikiText), unlike optimizers (e.g. Adam).")
+    def cand(s, kind):
+        at = text.index(s)
+        return Candidate(at, at + len(s), kind, "ner", 1, 0.8)
+    cands = [cand("classification", "TASK"), cand("ImageNet", "DATASET"), cand("retrieval", "TASK"),
+             cand("CUB", "METHOD"), cand("language modelling", "TASK"), cand("Adam", "METHOD")]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    assert {("ImageNet", "BENCHMARK"), ("CUB", "BENCHMARK"), ("SOP", "BENCHMARK"), ("WikiText", "BENCHMARK")} <= got
+    # examples of something that is no task keep their kind
+    assert ("Adam", "METHOD") in got

@@ -967,6 +967,8 @@ def combine_candidates(
             c = c._replace(type=decided)
         out.append(c)
     out.extend(_nested_bases(text, out))
+    if "e.g." in text:
+        out = _task_examples_are_benchmarks(text, out)
     out.sort(key=lambda c: c.start)
     return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
 
@@ -1023,6 +1025,37 @@ def _paradigms_are_methods(text: str, mentions: list[Candidate], abbreviations: 
             renamed.add(text[pair.short_start : pair.short_end].lower())
     return [c._replace(type="METHOD") if c.type == "TASK" and text[c.start : c.end].lower() in renamed else c
             for c in mentions]
+
+
+#: "classification (e.g. ImageNet), retrieval (e.g. CUB and SOP)": data sets given as examples of a task are the
+#: benchmarks it is measured on
+_EXAMPLES = re.compile(r"\s*\(e\.g\.,?\s+([^()]{1,80})\)")
+_EXAMPLE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_EXAMPLE_NAME = re.compile(r"[A-Z][\w.+/-]*(?:\s[A-Z0-9][\w.+/-]*){0,2}")
+
+
+def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Names in an "(e.g. ...)" right after a TASK mention are BENCHMARKs, found or typed so."""
+    out = list(mentions)
+    for task in mentions:
+        if task.type != "TASK":
+            continue
+        m = _EXAMPLES.match(text, task.end)
+        if m is None:
+            continue
+        at = m.start(1)
+        for sep in [*_EXAMPLE_SEPARATOR.finditer(text, m.start(1), m.end(1)), None]:
+            end = sep.start() if sep else m.end(1)
+            if _EXAMPLE_NAME.fullmatch(text, at, end) and text[at:end] not in CAPS_STOP:
+                inside = [k for k, c in enumerate(out) if c.start < end and at < c.end]
+                if not inside:
+                    out.append(Candidate(at, end, "BENCHMARK", "rule", 1, 0.75))
+                elif len(inside) == 1 and (out[inside[0]].start, out[inside[0]].end) == (at, end):
+                    out[inside[0]] = out[inside[0]]._replace(type="BENCHMARK")
+            if sep is None:
+                break
+            at = sep.end()
+    return out
 
 
 def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
