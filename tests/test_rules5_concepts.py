@@ -110,3 +110,16 @@ def test_names_given_as_examples_of_a_task_are_benchmarks():
     assert {("ImageNet", "BENCHMARK"), ("CUB", "BENCHMARK"), ("SOP", "BENCHMARK"), ("WikiText", "BENCHMARK")} <= got
     # examples of something that is no task keep their kind
     assert ("Adam", "METHOD") in got
+
+
+def test_names_experiments_are_run_on_are_benchmarks_and_a_sized_model_with_its_variant_is_not():
+    from kg.extract.concepts import is_sized_model
+    from kg.extract.shapes import dataset_or_benchmark, looks_like_benchmark
+
+    sentence = "Experiments on two large public datasets, PersonaChat and DSTC7-AVSD, demonstrated its effectiveness."
+    at = sentence.index("DSTC7-AVSD")
+    assert looks_like_benchmark("DSTC7-AVSD", sentence[:at], sentence[at + 10 : at + 30], sentence)
+    assert dataset_or_benchmark("PersonaChat", sentence) == "BENCHMARK"
+    # trained on it: a data set, experiments or not
+    assert dataset_or_benchmark("C4", "In our experiments we pre-train on C4.") == "DATASET"
+    assert is_sized_model("Llama3.1-8B Instruct") and is_sized_model("Qwen3-8B") and not is_sized_model("MNIST")

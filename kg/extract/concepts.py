@@ -149,7 +149,8 @@ def language_pair_candidates(text: str) -> list["Candidate"]:
 #: a released model named by its parameter count or its decimal version: "Codestral-22B", "Qwen2.5-32B",
 #: "DeepSeek-R1-Distill-Qwen-7B", "Mixtral-8x7B", "Claude-3.5" (ANNOTATION.md: a model family is a METHOD)
 _MODEL_NAME = re.compile(r"(?<![\w@./-])[A-Z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])*(?![\w-]|\.\w)")
-_PARAM_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]$|(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM]-")
+#: ... also before a released variant's word: "Llama3.1-8B Instruct"
+_PARAM_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM](?:$|-|\s)")
 _DECIMAL_VERSION = re.compile(r"[A-Za-z]-?\d+\.\d+(?:-|$)")
 _MODEL_CUE = re.compile(r"\d(?:\.\d+)?[BM]\b|\d\.\d")
 _TOKEN_LEFT = re.compile(r"[A-Za-z0-9.-]*$")

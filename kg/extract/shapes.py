@@ -124,7 +124,8 @@ def type_from_head(phrase: str) -> str | None:
 
 _RESULT_CUE = re.compile(
     r"\d+(?:\.\d+)?\s?\\?%|\bscor|\baccuracy\b|\bachiev|\boutperform|\bstate[- ]of[- ]the[- ]art\b|\bSOTA\b|"
-    r"\bevaluat|\bbenchmark|\bpass@|\bresults? on\b|\bsurpass|\bF1\b|\bBLEU\b",
+    # "experiments on A and B": what experiments are run on is where results are reported
+    r"\bevaluat|\bbenchmark|\bpass@|\bresults? on\b|\bsurpass|\bF1\b|\bBLEU\b|\bexperiment",
     re.I,
 )
 _DATA_CUE = re.compile(r"\b(train(?:ed|ing)? on|pre-?train|collect|releas|curat|construct|dataset of|corpus of)\w*", re.I)
