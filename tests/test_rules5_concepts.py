@@ -123,3 +123,14 @@ def test_names_experiments_are_run_on_are_benchmarks_and_a_sized_model_with_its_
     # trained on it: a data set, experiments or not
     assert dataset_or_benchmark("C4", "In our experiments we pre-train on C4.") == "DATASET"
     assert is_sized_model("Llama3.1-8B Instruct") and is_sized_model("Qwen3-8B") and not is_sized_model("MNIST")
+
+
+def test_f1_score_keeps_its_head_but_bleu_score_names_bleu():
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = "We report F1 scores of 91.2 and a BLEU score of 30.1, with a macro F1 score of 88."
+    at = text.index("BLEU score")
+    got = {text[c.start : c.end] for c in combine_candidates(
+        text, [Candidate(at, at + 10, "METRIC", "ner", 1, 0.8)], [], sentence_starts(text)) if c.type == "METRIC"}
+    assert {"F1 scores", "F1 score", "BLEU"} <= got and "BLEU score" not in got
