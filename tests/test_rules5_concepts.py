@@ -134,3 +134,11 @@ def test_f1_score_keeps_its_head_but_bleu_score_names_bleu():
     got = {text[c.start : c.end] for c in combine_candidates(
         text, [Candidate(at, at + 10, "METRIC", "ner", 1, 0.8)], [], sentence_starts(text)) if c.type == "METRIC"}
     assert {"F1 scores", "F1 score", "BLEU"} <= got and "BLEU score" not in got
+
+
+def test_f1_written_with_a_space_is_still_f1():
+    from kg.extract.concepts import metric_candidates
+
+    text = "It reaches an F 1 -score of 80.2 and F 1 scores above 75, while F1 stays the same."
+    got = [text[c.start : c.end] for c in metric_candidates(text)]
+    assert "F 1 -score" in got and "F 1 scores" in got and "F1" in got

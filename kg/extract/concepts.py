@@ -294,6 +294,7 @@ def changed_by_candidates(text: str) -> list["Candidate"]:
 #: unlike "BLEU score" (TDMSci: "BLEU" 21 of 25): its head stays
 _F1_NAMES = frozenset(("F1", "F-1", "F_1"))
 _F1_SCORE = re.compile(r"\s+scores?\b")
+_SPACED_F1 = re.compile(r"(?<![\w-])F 1(?:\s*-\s*scores?|\s+scores?)?(?![\w-])")
 
 
 def metric_candidates(text: str) -> list["Candidate"]:
@@ -308,6 +309,9 @@ def metric_candidates(text: str) -> list["Candidate"]:
             if score is not None:
                 end = score.end()
         out.append(Candidate(m.start(), end, "METRIC", "pattern", 1, 0.9))
+    if "F 1" in text:
+        # "F 1 -score", "F 1 scores": F1 with the space a PDF extraction leaves (TDMSci: 8 of 9 annotated)
+        out.extend(Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _SPACED_F1.finditer(text))
     return out
 
 
