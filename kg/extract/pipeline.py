@@ -35,7 +35,8 @@ from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
 EXTRACTOR = "kg.extract"
 #: a task named by its head noun alone ("parsing", "summarization"): the tagger's one lowercase word stands
 #: without the gazetteer when it types it TASK (held out: 5 of 11 right on the corpus, 6 of 8 on TDMSci dev)
-_TASK_NOUN_ALONE = re.compile(_TASK_HEADS)
+# robot tasks are named by one such noun too ("navigation", "locomotion"), though no longer phrase ends in them
+_TASK_NOUN_ALONE = re.compile(_TASK_HEADS[:-1] + "|navigation|locomotion|grasping|teleoperation)")
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 
 for _attr in ("kg_mentions", "kg_acronyms"):
