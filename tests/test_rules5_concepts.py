@@ -142,3 +142,11 @@ def test_f1_written_with_a_space_is_still_f1():
     text = "It reaches an F 1 -score of 80.2 and F 1 scores above 75, while F1 stays the same."
     got = [text[c.start : c.end] for c in metric_candidates(text)]
     assert "F 1 -score" in got and "F 1 scores" in got and "F1" in got
+
+
+def test_gold_and_ordinals_are_no_part_of_a_task_phrase():
+    from kg.extract.concepts import task_candidates
+
+    text = "We compare against gold segmentation, and the first parsing pass precedes word segmentation."
+    got = [text[c.start : c.end] for c in task_candidates(text)]
+    assert "word segmentation" in got and not {"gold segmentation", "first parsing"} & set(got)

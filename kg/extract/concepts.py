@@ -396,7 +396,8 @@ _TASK_STOP = frozenset(
     requires allow allows show shows propose proposes yield yields provide provides support supports obtain obtains
     outperform outperforms exhibit exhibits lack lacks remain remains benefit benefits one two three four five six
     seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline though although whereas compare compares compared evaluate evaluates
-    investigate investigates explore explores examine examines present presents describe describes apply applies""".split()
+    investigate investigates explore explores examine examines present presents describe describes apply applies
+    gold first second""".split()
 )
 
 
