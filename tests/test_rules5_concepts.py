@@ -147,6 +147,6 @@ def test_f1_written_with_a_space_is_still_f1():
 def test_gold_and_ordinals_are_no_part_of_a_task_phrase():
     from kg.extract.concepts import task_candidates
 
-    text = "We compare against gold segmentation, and the first parsing pass precedes word segmentation."
+    text = "We compare against gold segmentation. The first parsing runs. Then word segmentation follows."
     got = [text[c.start : c.end] for c in task_candidates(text)]
     assert "word segmentation" in got and not {"gold segmentation", "first parsing"} & set(got)
