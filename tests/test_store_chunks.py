@@ -106,6 +106,33 @@ def test_many_small_commits_give_the_graph_of_one(tmp_path, monkeypatch):
     assert dumps[0] == dumps[1] == dumps[2]
 
 
+def test_small_appends_by_unwind_write_the_graph_copy_writes(tmp_path, monkeypatch):
+    """Rows fewer than SMALL_APPEND_SHARE of a non-empty table go in by UNWIND, not COPY: the
+    same graph either way, lists, odd strings and a replaced paper included."""
+    from kg.models import Concept, MentionEdge, concept_id
+
+    g = changed(FIXTURE)
+    ev = g.mentions[0].evidence.model_copy(update={"sentence": 'a "quoted"\tsentence,\nover two lines'})
+    odd = Concept(id=concept_id("METHOD", "null method"), name="NULL", kind="METHOD",
+                  aliases=["a, b", "null"], acronym="null", merge_rules=["{r}"])
+    g.concepts.append(odd)
+    g.mentions.append(MentionEdge(paper_id=ev.paper_id, concept_id=odd.id, surface="NULL", count=2, starts=[3, 50], evidence=ev))
+    dumps, paths = [], []
+    for share in (0.0, 1e9):  # never / always when the table holds rows
+        monkeypatch.setattr(lb, "SMALL_APPEND_SHARE", share)
+        with open_store(str(tmp_path / f"g{share}.lbdb")) as s:
+            s.apply_schema()
+            first = s.load(FIXTURE)
+            again = s.load(g, prune=True)
+            paths.append((first.path, again.path))
+            dumps.append(canonical_dump(s))
+    assert paths == [("copy", "copy"), ("copy", "merge")]
+    assert dumps[0] == dumps[1]
+    with open_store(str(tmp_path / "clean.lbdb")) as s:
+        s.apply_schema()
+        assert clean_build(s, g) == dumps[0]
+
+
 def test_new_nodes_with_lists_append_to_a_non_empty_table(tmp_path):
     """A list of several strings COPYed into a table that already has rows (on the 10k synthetic graph,
     LadybugDB once misread such a CSV cell when it was quoted; lists are now written unquoted)."""
