@@ -19,6 +19,7 @@ import reference_concepts as ref
 
 from kg.ingest import read_paths
 from kg.resolve.aliases import AliasTable, default_aliases
+from kg.resolve.names import concept_key
 from kg.resolve.concepts import PaperSpool, resolve_concept_stream, resolve_concepts
 from kg.resolve.graph import ExtractionUses, concept_uses, resolve_corpus
 from synth_build import corpus
@@ -262,3 +263,92 @@ def test_counts_kept_paper_by_paper_resolve_as_a_clean_corpus(seed, tmp_path):
     assert {key for _pid, key in counted.lookup} & {short.casefold().rstrip("s")}  # the acronym is now per paper
     assert db.execute("SELECT COUNT(*) FROM cc_surf WHERE n <= 0").fetchone()[0] == 0
     assert not [p for p in tmp_path.iterdir() if p.name != "counts.sqlite"]  # scratch files removed
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, tmp_path):
+    """ConceptCounts keeps its last decisions and derives again only the groups the touched keys
+    reach: after each of many small changes (papers added, removed, changed; the counts reopened
+    from the database as a later build does) every field equals the streaming resolver's over
+    the corpus counted, and a change reaches fewer nodes than the corpus has."""
+    import sqlite3
+
+    from kg.resolve.concepts import ConceptCounts
+
+    mentions, acronyms = random_corpus(seed, papers=300)
+    papers = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
+    path = tmp_path / "counts.sqlite"
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, str(path))
+    scopes: list[int] = []
+    derive = ConceptCounts._scope
+
+    def spy(self, touched):
+        found = derive(self, touched)
+        scopes.append(len(found))
+        return found
+
+    rng = random.Random(seed)
+    order = sorted(papers)
+    rng.shuffle(order)
+    current: dict = {}
+    for pid in order[: len(order) // 2]:
+        counts.add(pid, *papers[pid])
+        current[pid] = papers[pid]
+
+    def check():
+        counted = _fields(counts.resolve(lambda ids: ((pid, *current[pid]) for pid in ids), scratch_dir=tmp_path))
+        with PaperSpool(tmp_path) as spool:
+            for pid, (m, a) in sorted(current.items()):
+                spool.add(pid, m, a)
+            assert counted == _fields(resolve_concept_stream(spool))
+
+    check()
+    ConceptCounts._scope = spy
+    try:
+        for step, start in enumerate(range(len(order) // 2, len(order), 6)):
+            for pid in order[start : start + 6]:
+                counts.add(pid, *papers[pid])
+                current[pid] = papers[pid]
+            counts.flush()
+            for pid in rng.sample(sorted(current), 2):
+                counts.add(pid, *current.pop(pid), -1)
+            changed = rng.choice(sorted(current))  # a changed paper: taken out, added back with one more use
+            counts.add(changed, *current[changed], -1)
+            current[changed] = (current[changed][0] + [(rng.choice(WORDS), rng.choice(KINDS))], current[changed][1])
+            counts.add(changed, *current[changed])
+            if step % 3 == 1:  # a later build: a new ConceptCounts over the same tables
+                counts.flush()
+                db.commit()
+                counts = ConceptCounts(db, str(path))
+            check()
+    finally:
+        ConceptCounts._scope = derive
+    nodes = db.execute("SELECT COUNT(*) FROM cc_node").fetchone()[0]
+    assert scopes and max(scopes) < nodes
+    assert db.execute("SELECT COUNT(*) FROM cc_dirty").fetchone()[0] == 0
+
+
+def test_another_curated_table_derives_every_decision_again(tmp_path):
+    """Kept decisions are used only with the curated table they were derived with."""
+    import sqlite3
+
+    from kg.resolve.concepts import ConceptCounts
+
+    mentions, acronyms = random_corpus(3)
+    papers = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
+    path = tmp_path / "counts.sqlite"
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, str(path))
+    for pid, (m, a) in papers.items():
+        counts.add(pid, m, a)
+    _counted(counts, papers, tmp_path)
+    base = default_aliases()
+    table = AliasTable(merges=dict(base.merges), splits=dict(base.splits))
+    key = next(iter(mentions.values()))[0][0]
+    table.merges[concept_key(key)] = ("something curated", "test")
+    other = ConceptCounts(db, str(path), aliases=table)
+    with PaperSpool(tmp_path) as spool:
+        for pid, (m, a) in papers.items():
+            spool.add(pid, m, a)
+        assert _fields(_counted(other, papers, tmp_path)) == _fields(resolve_concept_stream(spool, aliases=table))

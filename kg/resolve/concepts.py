@@ -142,6 +142,8 @@ class MergeLog(Sequence[MergeDecision]):
 
 
 _FIVE = frozenset(MergeDecision.model_fields)
+#: the fields a resolved Concept is made with (ConceptTable rows read back from ConceptCounts)
+_CONCEPT_SET = _FIELD_SETS.setdefault(*(frozenset({"id", "name", "kind", "aliases", "acronym", "merge_rules"}),) * 2)
 
 
 @dataclass
@@ -303,10 +305,17 @@ class ConceptCounts:
     removed paper's away leaves the tables a pass 1 over the current corpus would give, so
     :meth:`resolve` decides as :func:`resolve_concept_stream` does over that corpus while reading
     only the papers that use an ambiguous acronym.
+
+    The last decisions are kept too (``cc_node``: each node's group and initials bucket;
+    ``cc_group``: each group's concept and normalised-form merges; ``cc_dec``: the other merge
+    decisions with their place in the pass's order; ``cc_look``: per-paper senses), so
+    :meth:`resolve` derives again only the groups the touched keys can reach (see :meth:`_scope`)
+    and reads the others' decisions back.
     """
 
     P = "cc_"  # table prefix
-    TABLES = ("cc_surf", "cc_kind", "cc_sense", "cc_def", "cc_ctx", "cc_key")
+    TABLES = ("cc_surf", "cc_kind", "cc_sense", "cc_def", "cc_ctx", "cc_key", "cc_node", "cc_group", "cc_dec",
+              "cc_look", "cc_dirty", "cc_meta")
 
     def __init__(self, db: sqlite3.Connection, path: str, *, aliases: AliasTable | None = None):
         self.db, self.path = db, path
@@ -321,6 +330,19 @@ class ConceptCounts:
             f"CREATE INDEX IF NOT EXISTS {p}def_pid ON {p}def (pid)",
             f"CREATE TABLE IF NOT EXISTS {p}ctx (pid BLOB PRIMARY KEY, keys BLOB) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}key (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
+            # the last decisions: the closure of touched keys (_scope) looks nodes up by key, group and bucket
+            f"CREATE INDEX IF NOT EXISTS {p}def_sk ON {p}def (sk)",
+            f"CREATE INDEX IF NOT EXISTS {p}def_clk ON {p}def (clk)",
+            f"CREATE TABLE IF NOT EXISTS {p}node (node TEXT PRIMARY KEY, root TEXT, bucket TEXT) WITHOUT ROWID",
+            f"CREATE INDEX IF NOT EXISTS {p}node_root ON {p}node (root)",
+            f"CREATE INDEX IF NOT EXISTS {p}node_bucket ON {p}node (bucket)",
+            f"CREATE TABLE IF NOT EXISTS {p}group (root BLOB PRIMARY KEY, body BLOB)",
+            f"CREATE TABLE IF NOT EXISTS {p}dec (a TEXT, b TEXT, body BLOB)",
+            f"CREATE INDEX IF NOT EXISTS {p}dec_a ON {p}dec (a)",
+            f"CREATE INDEX IF NOT EXISTS {p}dec_b ON {p}dec (b)",
+            f"CREATE TABLE IF NOT EXISTS {p}look (key TEXT, pid TEXT, cid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}dirty (key TEXT PRIMARY KEY) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT)",
         ):
             db.execute(ddl)
         self._surf: Counter[tuple[str, str]] = Counter()
@@ -330,8 +352,13 @@ class ConceptCounts:
         self._defs: list[tuple[bytes, bytes, bytes, bytes]] = []
         self._ctx: list[tuple[bytes, bytes]] = []
         self._keys: list[tuple[str, str]] = []
+        #: keys whose counts, definitions or users changed since the last flush (kept in cc_dirty
+        #: until the decisions are derived again, see _scope)
+        self._touched: set[str] = set()
+        self._digest = _alias_digest(self.aliases)
 
     def reset(self) -> None:
+        self._touched = set()
         for table in self.TABLES:
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
 
@@ -339,6 +366,7 @@ class ConceptCounts:
         """Count a paper's uses in (``sign`` 1), or take a counted paper's out (-1, with the same
         uses and acronyms it was added with). A paper is taken out before it is added again."""
         uses, defined = _paper_uses(mentions, acronyms)
+        self._touched.update(uses)  # a defined short key is among the uses too
         for key, forms in uses.items():
             for text, kind in forms:
                 self._surf[(key, text)] += sign
@@ -359,6 +387,9 @@ class ConceptCounts:
     def flush(self) -> None:
         """Write what :meth:`add` counted (taken-out papers first)."""
         db, p = self.db, self.P
+        if self._touched and self._derived() is not None:  # with the counts: a crash loses neither
+            db.executemany(f"INSERT OR IGNORE INTO {p}dirty VALUES (?)", ((k,) for k in self._touched))  # noqa: S608
+        self._touched = set()
         for pid, keys in self._gone:
             db.execute(f"DELETE FROM {p}def WHERE pid=?", (_sortable(pid),))  # noqa: S608 - fixed names
             db.execute(f"DELETE FROM {p}ctx WHERE pid=?", (_sortable(pid),))  # noqa: S608
@@ -387,18 +418,28 @@ class ConceptCounts:
 
         ``papers_of(ids)`` yields (paper id, uses, acronyms) of the given counted papers, as they
         were added, in the order given (sorted ids); it is asked only for the papers that use an
-        ambiguous acronym."""
+        ambiguous acronym (of the derived groups)."""
         self.flush()
         self.db.commit()
         db, p = self.db, self.P
+        derived = self._derived()
+        touched = {k for (k,) in db.execute(f"SELECT key FROM {p}dirty")}  # noqa: S608
+        scope = self._scope(touched) if derived == self._digest else None
         node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)
         node_kinds: dict[str, Counter[str]] = defaultdict(Counter)
         sense_keys: dict[str, dict[str, int]] = defaultdict(dict)
-        for key, text, n in db.execute(f"SELECT key, text, n FROM {p}surf"):  # noqa: S608
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS kg_scope (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM temp.kg_scope")
+        if scope is None:
+            where = ""
+        else:
+            db.executemany("INSERT INTO temp.kg_scope VALUES (?)", ((n,) for n in scope))
+            where = " WHERE {} IN (SELECT key FROM temp.kg_scope)"
+        for key, text, n in db.execute(f"SELECT key, text, n FROM {p}surf" + where.format("key")):  # noqa: S608
             node_surfaces[key][text] = n
-        for key, kind, n in db.execute(f"SELECT key, kind, n FROM {p}kind"):  # noqa: S608
+        for key, kind, n in db.execute(f"SELECT key, kind, n FROM {p}kind" + where.format("key")):  # noqa: S608
             node_kinds[key][kind] = n
-        for sk, clk, n in db.execute(f"SELECT sk, clk, n FROM {p}sense"):  # noqa: S608
+        for sk, clk, n in db.execute(f"SELECT sk, clk, n FROM {p}sense" + where.format("sk")):  # noqa: S608
             sense_keys[sk][clk] = n
 
         def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
@@ -407,11 +448,120 @@ class ConceptCounts:
                 ids.update(r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,)))  # noqa: S608
             yield from papers_of(sorted(ids))
 
+        detail: dict = {}
         with tempfile.TemporaryDirectory(prefix="kg-resolve-", dir=scratch_dir) as folder:
             with _Definitions(folder) as definitions:
-                definitions.copy_from(self.path, p)
-                return _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
-                                counted=(node_surfaces, node_kinds, sense_keys))
+                definitions.copy_from(self.path, p, None if scope is None else sorted(scope))
+                result = _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
+                                  counted=(node_surfaces, node_kinds, sense_keys), detail=detail)
+        self._keep(detail, scope)
+        return result if scope is None else self._read()
+
+    def _scope(self, touched: set[str]) -> set[str]:
+        """The nodes whose decisions the touched keys can change: closed under every way two nodes
+        meet (last build's groups, a key's senses, acronym definitions, curated aliases, initials
+        buckets as they were and as they may be now), so deciding over them alone decides as the
+        whole corpus would, and every other group is as it was."""
+        db, p, aliases = self.db, self.P, self.aliases
+        targets: dict[str, set[str]] = defaultdict(set)  # alias target key -> alias keys
+        target_texts: dict[str, set[str]] = defaultdict(set)
+        for key, (text, _where) in aliases.merges.items():
+            tk = concept_key(text)
+            targets[tk].add(key)
+            target_texts[tk].add(text)
+        scope: set[str] = set()
+        bases: set[str] = set()
+        work = list(touched)
+        while work:
+            node = work.pop()
+            if node in scope:
+                continue
+            scope.add(node)
+            found: set[str] = set()
+            buckets: set[str | None] = set()
+            row = db.execute(f"SELECT root, bucket FROM {p}node WHERE node=?", (node,)).fetchone()  # noqa: S608
+            if row is not None:
+                found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE root=?", (row[0],)))  # noqa: S608
+                buckets.add(row[1])
+            b = _base(node)
+            if b not in bases:
+                bases.add(b)
+                found.add(b)
+                found.update(r[0] for r in db.execute(  # the key's sense nodes
+                    f"SELECT node FROM {p}node WHERE node > ? AND node < ?", (b + SENSE, b + chr(ord(SENSE) + 1))))  # noqa: S608
+                for (body,) in db.execute(f"SELECT body FROM {p}def WHERE sk=?", (_sortable(b),)):  # noqa: S608
+                    found.add(marshal.loads(body)[0])
+                canon = self._canon(b)
+                for sk, body in db.execute(f"SELECT sk, body FROM {p}def WHERE clk=?", (_sortable(canon),)):  # noqa: S608
+                    if marshal.loads(body)[0] == b:
+                        found.add(_text(sk))
+                if b in aliases.merges:
+                    found.add(concept_key(aliases.merges[b][0]))
+                found.update(targets.get(b, ()))
+                # the bucket of whichever surface is its top now (an alias target may have only the target's)
+                texts = [t for (t,) in db.execute(f"SELECT text FROM {p}surf WHERE key=?", (b,))]  # noqa: S608
+                buckets.update(_bucket(b, t) for t in (*texts, *target_texts.get(b, ())))
+            for bucket in buckets - {None}:
+                other = ("A" if bucket[0] == "L" else "L") + bucket[1:]
+                found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE bucket=?", (other,)))  # noqa: S608
+            work.extend(found - scope)
+        return scope
+
+    def _keep(self, detail: dict, scope: set[str] | None) -> None:
+        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
+        db, p = self.db, self.P
+        if scope is None:
+            for table in ("node", "group", "dec", "look"):
+                db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
+        else:  # every old group, decision and sense that touches the scope lies inside it
+            inside = "IN (SELECT key FROM temp.kg_scope)"
+            db.execute(f"DELETE FROM {p}node WHERE node {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
+            db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
+        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", detail["nodes"])  # noqa: S608
+        ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
+        db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
+            (_sortable(root), marshal.dumps((cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])))
+            for root, nodes, cid, concept, normal in detail["groups"]))
+        db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
+            (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
+        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
+        db.execute(f"DELETE FROM {p}dirty")  # noqa: S608
+        db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
+        db.commit()
+
+    def _derived(self) -> str | None:
+        """The curated table's digest the kept decisions were derived with (None: none kept)."""
+        row = self.db.execute(f"SELECT value FROM {self.P}meta WHERE key='derived'").fetchone()  # noqa: S608
+        return row[0] if row else None
+
+    def _read(self) -> ConceptResolution:
+        """The kept decisions as one ConceptResolution, in the order a whole pass gives them."""
+        db, p = self.db, self.P
+        result = ConceptResolution()
+        rows = result.concepts._rows
+        merges = result.merges._rows
+        for (body,) in db.execute(f"SELECT body FROM {p}group ORDER BY root"):  # noqa: S608
+            cid, (name, kind, aliases, acronym, rules), normal, looked_up = marshal.loads(body)
+            rules = tuple(rules)
+            rows[cid] = (None, name, kind, tuple(aliases), acronym, _RULES.setdefault(rules, rules), _CONCEPT_SET)
+            merges.extend(normal)
+            for key in looked_up:
+                result.global_lookup[key] = cid
+        decided = [marshal.loads(body) for (body,) in db.execute(f"SELECT body FROM {p}dec")]  # noqa: S608
+        decided.sort(key=lambda d: d[0])
+        merges.extend(("concept", *row) for _place, row in decided)
+        result.lookup = {(pid, key): cid for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look")}  # noqa: S608
+        return result
+
+
+def _alias_digest(aliases: AliasTable) -> str:
+    """What of the curated table the kept decisions depend on (in the order the pass reads it)."""
+    import hashlib
+
+    text = repr((list(aliases.merges.items()), [(sorted(pair), where) for pair, where in aliases.splits.items()]))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 class _Definitions:
@@ -459,13 +609,20 @@ class _Definitions:
             out.update(marshal.loads(keys))
         return out
 
-    def copy_from(self, path: str, prefix: str) -> None:
+    def copy_from(self, path: str, prefix: str, keys: list[str] | None = None) -> None:
         """Every definition and defining paper's keys of another SQLite file's ``<prefix>def`` /
-        ``<prefix>ctx`` tables (kept as this class keeps them, see ConceptCounts)."""
+        ``<prefix>ctx`` tables (kept as this class keeps them, see ConceptCounts); with ``keys``,
+        only the definitions of those short keys and their papers' keys."""
         self._flush()
         self.db.execute("ATTACH DATABASE ? AS src", (path,))
-        self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def")  # noqa: S608 - fixed names
-        self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx")  # noqa: S608
+        if keys is None:
+            self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def")  # noqa: S608 - fixed names
+            self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx")  # noqa: S608
+        else:
+            self.db.execute("CREATE TEMP TABLE want (sk BLOB PRIMARY KEY) WITHOUT ROWID")
+            self.db.executemany("INSERT INTO temp.want VALUES (?)", ((_sortable(k),) for k in keys))
+            self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def WHERE sk IN (SELECT sk FROM temp.want)")  # noqa: S608
+            self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx WHERE pid IN (SELECT pid FROM d)")  # noqa: S608
         self.db.commit()
         self.db.execute("DETACH DATABASE src")
 
@@ -526,6 +683,7 @@ def _resolve(
     aliases: AliasTable | None,
     full_lookup: bool,
     counted: tuple[dict[str, Counter[str]], dict[str, Counter[str]], Mapping[str, Mapping[str, object]]] | None = None,
+    detail: dict | None = None,
 ) -> ConceptResolution:
     """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
 
@@ -536,6 +694,10 @@ def _resolve(
     Pass 1 counts surfaces and kinds per concept key (additive) and writes each definition to
     ``definitions``; pass 2 keeps, of each paper, only what an ambiguous acronym's sense needs
     (its keys, and its uses and definitions of ambiguous acronyms).
+
+    ``detail`` (a dict) receives what ConceptCounts keeps of each group, node and decision (see
+    :func:`_detail`). The decisions over a set of nodes closed under every rule that can join
+    two nodes are those of the whole corpus restricted to them: ConceptCounts derives only those.
     """
     aliases = aliases if aliases is not None else default_aliases()
     canon = _canon(aliases)
@@ -573,6 +735,8 @@ def _resolve(
     node_of: dict[tuple[str, str], str] = {}
     uf = _UnionFind()
     decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
+    #: each decision's place in the order of this pass (phase, then what the phase iterates by)
+    order: list[tuple] = []
     #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
     contexts: dict[tuple[str, str], set[str]] = {}
 
@@ -587,10 +751,11 @@ def _resolve(
             uses, defined = _paper_uses(mentions, acronyms)
             if full_lookup:
                 node_of.update(((pid, key), key) for key in uses if key not in ambiguous)
-            for key, forms in uses.items():
+            for i, (key, forms) in enumerate(uses.items()):
                 if key not in ambiguous:
                     continue
                 node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context)
+                order.extend((0, pid, i) for _ in range(len(decisions) - len(order)))
                 node_of[(pid, key)] = node
                 for text, kind in forms:
                     node_surfaces[node][text] += 1
@@ -600,7 +765,7 @@ def _resolve(
     for node in node_surfaces:
         uf.add(node)
 
-    def try_union(a: str, b: str, rule: str, evidence: str) -> bool:
+    def try_union(a: str, b: str, rule: str, evidence: str, place: tuple) -> bool:
         uf.add(a)
         uf.add(b)
         ra, rb = uf.find(a), uf.find(b)
@@ -612,16 +777,18 @@ def _resolve(
             x, y = tuple(pair) if len(pair) == 2 else (next(iter(pair)),) * 2
             if (x in keys_a and y in keys_b) or (y in keys_a and x in keys_b):
                 decisions.append((a, b, "split:curated", f"blocked by curated split {where} ({rule}: {evidence})"))
+                order.append(place)
                 return False
         uf.union(a, b)
         decisions.append((a, b, rule, evidence))
+        order.append(place)
         return True
 
     # 2. acronym definitions, the paper's own word first
     for sk, lk, pid, (long_key, long, short, sentence) in definitions.ordered():
         short_node = f"{sk}{SENSE}{lk}" if sk in ambiguous else sk
         evidence = f"{short} = {long} in {pid}" + (f": {sentence}" if sentence else "")
-        try_union(long_key, short_node, "acronym-definition", evidence)
+        try_union(long_key, short_node, "acronym-definition", evidence, (1, sk, lk, pid))
 
     # 3a. curated aliases (a key can only be merged into its target's key)
     for key in sorted({_base(n) for n in uf.parent if SENSE not in n}):
@@ -632,7 +799,7 @@ def _resolve(
                 continue
             if tk not in uf.parent:
                 node_surfaces[tk][target_text] += 0
-            try_union(tk, key, "curated-alias", f"{_top(node_surfaces[key]) or key} -> {target_text} ({where})")
+            try_union(tk, key, "curated-alias", f"{_top(node_surfaces[key]) or key} -> {target_text} ({where})", (2, key))
 
     # 3b. initials of an undefined acronym that match exactly one long form of the same kind
     long_by_initials: dict[str, list[str]] = defaultdict(list)
@@ -652,7 +819,7 @@ def _resolve(
         cand = candidates[0]
         if _kind(node_kinds[node]) != _kind(node_kinds[cand]) or uf.find(cand) == uf.find(node):
             continue
-        try_union(cand, node, "acronym-initials", f"{surface} = initials of {_top(node_surfaces[cand])}")
+        try_union(cand, node, "acronym-initials", f"{surface} = initials of {_top(node_surfaces[cand])}", (3, node))
 
     # ---- build concepts from groups
     groups: dict[str, list[str]] = defaultdict(list)
@@ -663,8 +830,10 @@ def _resolve(
     for a, b, rule, _ in decisions:
         if not rule.startswith("split:") and a in uf.parent:
             rules_of[uf.find(a)].add(rule)
+    kept_groups: list[tuple] = []
     for root, nodes in sorted(groups.items()):
         nodes.sort()
+        normal_from = len(result.merges)
         kinds = Counter()
         surfaces: Counter[str] = Counter()
         for n in nodes:
@@ -700,6 +869,9 @@ def _resolve(
                 for other in sorted(node_surfaces[n]):
                     if other != top:
                         result.merges.add(top, other, "normalised-form", f"key={_base(n)}")
+        if detail is not None:
+            kept_groups.append((root, nodes, cid, (name, kind, result.concepts._rows[cid][3], acronym, sorted(rules)),
+                                result.merges._rows[normal_from:]))
 
     for a, b, rule, evidence in decisions:
         result.merges.add(
@@ -710,7 +882,27 @@ def _resolve(
     for node, cid in node_concept.items():
         if SENSE not in node and node not in ambiguous:
             result.global_lookup[node] = cid
+    if detail is not None:
+        detail["groups"] = kept_groups
+        detail["nodes"] = [(n, uf.find(n), _bucket(n, _top(node_surfaces[n]))) for n in uf.parent]
+        normal = len(result.merges) - len(decisions)
+        detail["decisions"] = [(a, b, place, *result.merges._rows[normal + i][1:])
+                               for i, ((a, b, _r, _e), place) in enumerate(zip(decisions, order))]
+        detail["lookup"] = result.lookup
     return result
+
+
+def _bucket(node: str, surface: str) -> str | None:
+    """Which initials rule bucket a node is in: "L" + the initials of a long form, "A" + the
+    letters of an acronym (a superset of the nodes the rule matches; None for neither)."""
+    if SENSE in node or not surface:
+        return None
+    if " " in surface and not is_acronym(surface):
+        return "L" + initials(surface)
+    if is_acronym(surface):
+        letters = surface[:-1] if surface.endswith("s") else surface
+        return "A" + letters.casefold()
+    return None
 
 
 def _canon(aliases: AliasTable) -> Callable[[str], str]:
