@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -42,7 +43,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "3"
+SCHEMA = "4"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -89,6 +90,12 @@ def node_rows(resolution) -> Iterator[tuple[str, str, str | None]]:
         yield c.id, node_digest(c), c.name
 
 
+def _head(body: bytes) -> bytes:
+    """A marshalled contribution without its concept part (see BuildState.contributions)."""
+    pid, authors, orgs, *_concepts = marshal.loads(body)
+    return marshal.dumps((pid, authors, orgs, None, None))
+
+
 class BuildState:
     """The incremental-build tables of one store (see the module docstring)."""
 
@@ -117,7 +124,8 @@ class BuildState:
             "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS override (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS node (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID",
-            "CREATE TABLE IF NOT EXISTS contrib (pid TEXT PRIMARY KEY, digest TEXT, body BLOB)",
+            # head: the contribution without its concept part, all the byline pass reads of an unchanged paper
+            "CREATE TABLE IF NOT EXISTS contrib (pid TEXT PRIMARY KEY, digest TEXT, body BLOB, head BLOB)",
         ):
             self.db.execute(ddl)
         self.db.commit()
@@ -138,7 +146,9 @@ class BuildState:
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         from kg.resolve.concepts import ConceptCounts
 
-        for table in ConceptCounts.TABLES:  # made again (empty) when a build counts
+        from kg.resolve.authors import AuthorCounts
+
+        for table in ConceptCounts.TABLES + AuthorCounts.TABLES:  # made again (empty) when a build counts
             self.db.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608 - fixed table names
         self.db.commit()
 
@@ -300,16 +310,18 @@ class BuildState:
             db.executemany("DELETE FROM uses WHERE ref=? AND pid=?", ((r, pid) for r in json.loads(row[0])))
             db.execute("DELETE FROM paper WHERE id=?", (pid,))
 
-    def contributions(self, spool_path: Path) -> Iterator[tuple[str, str, str, bytes | None]]:
-        """(paper id, record digest, paper JSON, stored contribution or None) of every paper of a
-        build's spool (kg.pipeline.Spool), in corpus order: the contribution is the one stored for
-        the same record digest (see kg.resolve.graph.paper_contribution, kept with marshal)."""
+    def contributions(self, spool_path: Path) -> Iterator[tuple[str, str, str | None, bytes | None]]:
+        """(paper id, record digest, paper JSON, None) of every new or changed paper of a build's
+        spool (kg.pipeline.Spool) and (paper id, record digest, None, stored contribution) of the
+        others, in corpus order. A stored contribution (kg.resolve.graph.paper_contribution, kept
+        with marshal) is the one kept for the same record digest, without its concept part (uses
+        and acronyms None: ConceptCounts keeps what they gave): the byline pass reads no more."""
         self.db.commit()  # the reader below sees what this connection committed
         reader = sqlite3.connect(spool_path)
         try:
             reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
             yield from reader.execute(
-                "SELECT p.id, p.digest, p.body, c.body FROM paper p"
+                "SELECT p.id, p.digest, CASE WHEN c.head IS NULL THEN p.body END, c.head FROM paper p"
                 " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
             )
         finally:
@@ -330,7 +342,8 @@ class BuildState:
 
     def put_contributions(self, rows: list[tuple[str, str, bytes]]) -> None:
         """Store (paper id, record digest, contribution) rows, replacing a paper's older one."""
-        self.db.executemany("INSERT OR REPLACE INTO contrib VALUES (?, ?, ?)", rows)
+        self.db.executemany("INSERT OR REPLACE INTO contrib VALUES (?, ?, ?, ?)",
+                            ((pid, digest, body, _head(body)) for pid, digest, body in rows))
         self.db.commit()
 
     def drop_contributions(self, ids: Iterable[str]) -> None:

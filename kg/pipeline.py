@@ -845,12 +845,14 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         # unchanged papers give what they gave last time, parsed neither from papers nor
         # extractions, and concepts are decided from counts kept up to date paper by paper
         from kg.resolve.aliases import load_aliases
+        from kg.resolve.authors import AuthorCounts
         from kg.resolve.concepts import ConceptCounts
 
         counts = ConceptCounts(state.db, str(state.path), aliases=load_aliases(pipe.aliases))
-        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental), counts,
-                                     lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
-                                     spool_dir=spool.path.parent)
+        people = AuthorCounts(state.db)
+        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people),
+                                     counts, lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
+                                     spool_dir=spool.path.parent, people=people)
     else:
         resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
                                     **kwargs)
@@ -926,11 +928,12 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
 
 def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, version: str | None,
-                   counts, incremental: bool) -> Iterator[tuple]:
+                   counts, incremental: bool, people) -> Iterator[tuple]:
     """Every paper's contribution to the corpus-wide pass, in corpus order: the stored one when its
     record is unchanged, else made from the paper and its cached extraction (and stored). ``counts``
     (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
-    what new and changed ones give; the removed ones go when the stream ends."""
+    what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines);
+    the removed ones go when the stream ends."""
     from kg.resolve.graph import ExtractionUses, paper_contribution
 
     fresh: list[tuple[str, str, bytes]] = []
@@ -943,21 +946,24 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
         contribution = paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
         old = state.contribution(pid) if incremental else None
         if old is not None:  # a changed paper: what it gave before goes
-            _take_out(counts, pid, old)
+            _take_out(counts, pid, old, people)
         if contribution[3] is not None:
             counts.add(pid, contribution[3], contribution[4])
+        people.add(pid, contribution[1])
         fresh.append((pid, digest, marshal.dumps(contribution)))
         if len(fresh) >= 2000:
             state.put_contributions(fresh)
             counts.flush()
+            people.flush()
             fresh = []
         yield contribution
     state.put_contributions(fresh)
     gone = state.stale_contributions(spool.path)
     for pid, old in gone:
-        _take_out(counts, pid, old)
+        _take_out(counts, pid, old, people)
     state.drop_contributions(pid for pid, _ in gone)
     counts.flush()
+    people.flush()
 
 
 def _concept_part(stored: bytes) -> tuple:
@@ -966,9 +972,10 @@ def _concept_part(stored: bytes) -> tuple:
     return marshal.loads(stored)[3:5]
 
 
-def _take_out(counts, pid: str, stored: bytes) -> None:
-    """Subtract from ``counts`` what a paper's stored contribution added to them."""
-    uses, acronyms = _concept_part(stored)
+def _take_out(counts, pid: str, stored: bytes, people) -> None:
+    """Subtract from ``counts`` and ``people`` what a paper's stored contribution added to them."""
+    _pid, authors, _orgs, uses, acronyms = marshal.loads(stored)
+    people.add(pid, authors, -1)
     if uses is not None:
         counts.add(pid, uses, acronyms, -1)
 

@@ -33,7 +33,7 @@ from kg.models import (
 )
 from kg.resolve.affiliations import AffiliationResolution, load_org_table, resolve_affiliations
 from kg.resolve.aliases import AliasTable, load_aliases
-from kg.resolve.authors import AuthorResolution, resolve_authors
+from kg.resolve.authors import AuthorCounts, AuthorResolution, resolve_authors
 from kg.resolve.concepts import ConceptCounts, ConceptResolution, PaperSpool, resolve_concept_stream
 from kg.resolve.names import concept_key
 
@@ -211,10 +211,13 @@ def resolve_counted(
     *,
     org_table: dict[str, str] | str | os.PathLike[str] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
+    people: AuthorCounts | None = None,
 ) -> CorpusResolution:
     """:func:`resolve_contributions` with the concepts decided from ``counts`` (see
     :meth:`ConceptCounts.resolve`, which ``papers_of`` serves): the caller keeps the counts up to
-    date while the contributions stream, so only their bylines and slugs are read here."""
+    date while the contributions stream, so only their bylines and slugs are read here. With
+    ``people`` (kept up to date by the caller too, see :class:`AuthorCounts`) only the authors of
+    touched names are resolved again."""
     if not isinstance(org_table, dict):
         org_table = load_org_table(org_table)
     slugs: dict[str, None] = {}
@@ -224,7 +227,7 @@ def resolve_counted(
             slugs.update(dict.fromkeys(orgs))
             yield authors
 
-    people = resolve_authors(bylines())
+    people = resolve_authors(bylines()) if people is None else people.resolve(bylines())
     orgs = resolve_affiliations(slugs, org_table)
     return CorpusResolution(people=people, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
 
