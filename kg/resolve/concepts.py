@@ -315,7 +315,7 @@ class ConceptCounts:
 
     P = "cc_"  # table prefix
     TABLES = ("cc_surf", "cc_kind", "cc_sense", "cc_def", "cc_ctx", "cc_key", "cc_node", "cc_group", "cc_dec",
-              "cc_look", "cc_dirty", "cc_meta")
+              "cc_look", "cc_dirty", "cc_redef", "cc_tuse", "cc_use", "cc_meta")
 
     def __init__(self, db: sqlite3.Connection, path: str, *, aliases: AliasTable | None = None):
         self.db, self.path = db, path
@@ -342,6 +342,11 @@ class ConceptCounts:
             f"CREATE INDEX IF NOT EXISTS {p}dec_b ON {p}dec (b)",
             f"CREATE TABLE IF NOT EXISTS {p}look (key TEXT, pid TEXT, cid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}dirty (key TEXT PRIMARY KEY) WITHOUT ROWID",
+            # acronyms whose definitions changed, and (key, paper) of changed papers: an ambiguous
+            # acronym whose definitions did not change keeps the senses of its other uses (cc_use)
+            f"CREATE TABLE IF NOT EXISTS {p}redef (key TEXT PRIMARY KEY) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}tuse (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
+            f"CREATE TABLE IF NOT EXISTS {p}use (key TEXT, pid TEXT, body BLOB, PRIMARY KEY (key, pid)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT)",
         ):
             db.execute(ddl)
@@ -355,7 +360,10 @@ class ConceptCounts:
         #: keys whose counts, definitions or users changed since the last flush (kept in cc_dirty
         #: until the decisions are derived again, see _scope)
         self._touched: set[str] = set()
+        self._redef: set[str] = set()
+        self._tuse: set[tuple[str, str]] = set()
         self._digest = _alias_digest(self.aliases)
+        self._kept = self._derived() is not None  # track what changed only when decisions are kept
 
     def reset(self) -> None:
         self._touched = set()
@@ -367,6 +375,9 @@ class ConceptCounts:
         uses and acronyms it was added with). A paper is taken out before it is added again."""
         uses, defined = _paper_uses(mentions, acronyms)
         self._touched.update(uses)  # a defined short key is among the uses too
+        if self._kept:
+            self._redef.update(defined)
+            self._tuse.update((key, pid) for key in uses)
         for key, forms in uses.items():
             for text, kind in forms:
                 self._surf[(key, text)] += sign
@@ -389,7 +400,9 @@ class ConceptCounts:
         db, p = self.db, self.P
         if self._touched and self._derived() is not None:  # with the counts: a crash loses neither
             db.executemany(f"INSERT OR IGNORE INTO {p}dirty VALUES (?)", ((k,) for k in self._touched))  # noqa: S608
-        self._touched = set()
+            db.executemany(f"INSERT OR IGNORE INTO {p}redef VALUES (?)", ((k,) for k in self._redef))  # noqa: S608
+            db.executemany(f"INSERT OR IGNORE INTO {p}tuse VALUES (?, ?)", self._tuse)  # noqa: S608
+        self._touched, self._redef, self._tuse = set(), set(), set()
         for pid, keys in self._gone:
             db.execute(f"DELETE FROM {p}def WHERE pid=?", (_sortable(pid),))  # noqa: S608 - fixed names
             db.execute(f"DELETE FROM {p}ctx WHERE pid=?", (_sortable(pid),))  # noqa: S608
@@ -442,18 +455,35 @@ class ConceptCounts:
         for sk, clk, n in db.execute(f"SELECT sk, clk, n FROM {p}sense" + where.format("sk")):  # noqa: S608
             sense_keys[sk][clk] = n
 
+        redefined = {k for (k,) in db.execute(f"SELECT key FROM {p}redef")}  # noqa: S608
+        changed: dict[str, set[str]] = defaultdict(set)
+        for key, pid in db.execute(f"SELECT key, pid FROM {p}tuse"):  # noqa: S608
+            changed[key].add(pid)
+
+        def again(key: str) -> bool:
+            return scope is None or key in redefined
+
         def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
             ids: set[str] = set()
             for key in ambiguous:
-                ids.update(r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,)))  # noqa: S608
+                found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
+                ids.update(found if again(key) else found & changed[key])
             yield from papers_of(sorted(ids))
+
+        def kept(ambiguous: set[str]) -> Iterator[tuple]:
+            for key in sorted(ambiguous):
+                if not again(key):
+                    for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
+                        if pid not in changed[key]:
+                            yield (key, pid, *marshal.loads(body))
 
         detail: dict = {}
         with tempfile.TemporaryDirectory(prefix="kg-resolve-", dir=scratch_dir) as folder:
             with _Definitions(folder) as definitions:
                 definitions.copy_from(self.path, p, None if scope is None else sorted(scope))
                 result = _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
-                                  counted=(node_surfaces, node_kinds, sense_keys), detail=detail)
+                                  counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
+                                  redo=lambda pid, key: again(key) or pid in changed[key], kept=kept)
         self._keep(detail, scope)
         return result if scope is None else self._read()
 
@@ -511,7 +541,7 @@ class ConceptCounts:
         """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
         db, p = self.db, self.P
         if scope is None:
-            for table in ("node", "group", "dec", "look"):
+            for table in ("node", "group", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
         else:  # every old group, decision and sense that touches the scope lies inside it
             inside = "IN (SELECT key FROM temp.kg_scope)"
@@ -519,6 +549,7 @@ class ConceptCounts:
             db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
         db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", detail["nodes"])  # noqa: S608
         ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
         db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
@@ -527,9 +558,13 @@ class ConceptCounts:
         db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
             (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
         db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
-        db.execute(f"DELETE FROM {p}dirty")  # noqa: S608
+        db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
+            (key, pid, marshal.dumps((node, forms, decided))) for key, pid, node, forms, decided in detail["senses"]))
+        for table in ("dirty", "redef", "tuse"):
+            db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
         db.commit()
+        self._kept = True
 
     def _derived(self) -> str | None:
         """The curated table's digest the kept decisions were derived with (None: none kept)."""
@@ -684,6 +719,8 @@ def _resolve(
     full_lookup: bool,
     counted: tuple[dict[str, Counter[str]], dict[str, Counter[str]], Mapping[str, Mapping[str, object]]] | None = None,
     detail: dict | None = None,
+    redo: Callable[[str, str], bool] | None = None,
+    kept: Callable[[set[str]], Iterable[tuple]] | None = None,
 ) -> ConceptResolution:
     """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
 
@@ -695,8 +732,10 @@ def _resolve(
     ``definitions``; pass 2 keeps, of each paper, only what an ambiguous acronym's sense needs
     (its keys, and its uses and definitions of ambiguous acronyms).
 
-    ``detail`` (a dict) receives what ConceptCounts keeps of each group, node and decision (see
-    :func:`_detail`). The decisions over a set of nodes closed under every rule that can join
+    ``detail`` (a dict) receives what ConceptCounts keeps of each group, node, decision and use
+    of an ambiguous acronym. ``redo(paper, key)`` says whether a paper's use of an ambiguous key
+    is decided again (default: all); ``kept(ambiguous keys)`` yields the uses not decided again
+    as ``detail["senses"]`` gave them. The decisions over a set of nodes closed under every rule that can join
     two nodes are those of the whole corpus restricted to them: ConceptCounts derives only those.
     """
     aliases = aliases if aliases is not None else default_aliases()
@@ -746,21 +785,35 @@ def _resolve(
             found = contexts[(key, lk)] = definitions.context(key, lk) - {key, lk}
         return found
 
+    senses: list[tuple] = []  # (key, paper, node, forms, (decision, place) or None) of each use decided
+
+    def count(key: str, pid: str, node: str, forms: list, decided: tuple | None) -> None:
+        node_of[(pid, key)] = node
+        for text, kind in forms:
+            node_surfaces[node][text] += 1
+            if kind:
+                node_kinds[node][kind] += 1
+        if detail is not None:
+            senses.append((key, pid, node, forms, decided))
+
     if ambiguous or full_lookup:
         for pid, mentions, acronyms in papers():
             uses, defined = _paper_uses(mentions, acronyms)
             if full_lookup:
                 node_of.update(((pid, key), key) for key in uses if key not in ambiguous)
             for i, (key, forms) in enumerate(uses.items()):
-                if key not in ambiguous:
+                if key not in ambiguous or (redo is not None and not redo(pid, key)):
                     continue
+                before = len(decisions)
                 node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context)
                 order.extend((0, pid, i) for _ in range(len(decisions) - len(order)))
-                node_of[(pid, key)] = node
-                for text, kind in forms:
-                    node_surfaces[node][text] += 1
-                    if kind:
-                        node_kinds[node][kind] += 1
+                count(key, pid, node, forms, (decisions[-1], order[-1]) if len(decisions) > before else None)
+    if kept is not None:  # uses whose sense cannot have changed, as last decided
+        for key, pid, node, forms, decided in kept(ambiguous):
+            if decided is not None:
+                decisions.append(decided[0])
+                order.append(decided[1])
+            count(key, pid, node, forms, decided)
     del contexts
     for node in node_surfaces:
         uf.add(node)
@@ -889,6 +942,7 @@ def _resolve(
         detail["decisions"] = [(a, b, place, *result.merges._rows[normal + i][1:])
                                for i, ((a, b, _r, _e), place) in enumerate(zip(decisions, order))]
         detail["lookup"] = result.lookup
+        detail["senses"] = senses
     return result
 
 
