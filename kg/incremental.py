@@ -232,8 +232,10 @@ class BuildState:
         refs = {r[0] for r in db.execute(
             "SELECT n.ref FROM nmap n LEFT JOIN map o ON o.ref = n.ref WHERE o.id IS NOT n.id "
             "UNION SELECT o.ref FROM map o LEFT JOIN nmap n ON n.ref = o.ref WHERE n.ref IS NULL")}
-        db.execute("DELETE FROM map")
-        db.execute("INSERT INTO map SELECT ref, id FROM nmap")
+        # the stored tables take only the differences: rewriting them cost in proportion to the corpus
+        db.execute("DELETE FROM map WHERE ref NOT IN (SELECT ref FROM nmap)")
+        db.execute("INSERT OR REPLACE INTO map SELECT n.ref, n.id FROM nmap n LEFT JOIN map o ON o.ref = n.ref"
+                   " WHERE o.id IS NOT n.id")
         db.execute("DELETE FROM nmap")
 
         db.execute("CREATE TEMP TABLE IF NOT EXISTS nover (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID")
@@ -243,8 +245,9 @@ class BuildState:
         papers = {r[0] for r in db.execute(
             "SELECT n.pid FROM nover n LEFT JOIN override o ON o.pid = n.pid AND o.ref = n.ref WHERE o.id IS NOT n.id "
             "UNION SELECT o.pid FROM override o LEFT JOIN nover n ON n.pid = o.pid AND n.ref = o.ref WHERE n.ref IS NULL")}
-        db.execute("DELETE FROM override")
-        db.execute("INSERT INTO override SELECT pid, ref, id FROM nover")
+        db.execute("DELETE FROM override WHERE NOT EXISTS (SELECT 1 FROM nover n WHERE n.pid = override.pid AND n.ref = override.ref)")
+        db.execute("INSERT OR REPLACE INTO override SELECT n.pid, n.ref, n.id FROM nover n"
+                   " LEFT JOIN override o ON o.pid = n.pid AND o.ref = n.ref WHERE o.id IS NOT n.id")
         db.execute("DELETE FROM nover")
 
         db.execute("CREATE TEMP TABLE IF NOT EXISTS nnode (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID")
@@ -257,8 +260,9 @@ class BuildState:
             nodes.add(nid)
             if new_name is not None and old_name != new_name:
                 renamed.add(nid)
-        db.execute("DELETE FROM node")
-        db.execute("INSERT INTO node SELECT id, digest, name FROM nnode")
+        db.execute("DELETE FROM node WHERE id NOT IN (SELECT id FROM nnode)")
+        db.execute("INSERT OR REPLACE INTO node SELECT n.id, n.digest, n.name FROM nnode n LEFT JOIN node o ON o.id = n.id"
+                   " WHERE o.digest IS NOT n.digest")
         db.execute("DELETE FROM nnode")
         return refs, papers, nodes, renamed
 
