@@ -10,6 +10,14 @@ from kg.extract import pipeline as _pipeline  # noqa: F401  registers the compon
 from kg.extract.gazetteer import GazetteerEntry
 
 
+def tagged(text: str, surface: str, kind: str):
+    """The tagger's candidate for the first ``surface`` in ``text``."""
+    from kg.extract.concepts import Candidate
+
+    at = text.index(surface)
+    return Candidate(at, at + len(surface), kind, "ner", 1, 0.8)
+
+
 def concepts(text: str, ents: list[tuple[str, str]], gazetteer: list[GazetteerEntry] = ()) -> set[tuple[str, str]]:
     """(surface, kind) of the mentions when the tagger found ``ents`` (surface, label) in ``text``."""
     nlp = spacy.blank("en")
@@ -41,14 +49,13 @@ def test_one_lowercase_task_head_noun_stands_without_the_gazetteer():
 
 def test_a_learning_paradigm_the_tagger_typed_task_is_a_method_with_its_acronym():
     from kg.extract.adapters import find_abbreviation_pairs
-    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.concepts import combine_candidates
     from kg.extract.pipeline import sentence_starts
 
     text = ("We study multi-agent reinforcement learning (MARL) and continual learning. "
             "MARL agents and self-supervised learning both help.")
     def cand(s, kind):
-        at = text.index(s)
-        return Candidate(at, at + len(s), kind, "ner", 1, 0.8)
+        return tagged(text, s, kind)
     cands = [cand("multi-agent reinforcement learning", "TASK"), cand("continual learning", "TASK"),
              cand("self-supervised learning", "TASK")]
     got = {(text[c.start : c.end], c.type)
@@ -96,14 +103,13 @@ def test_a_number_of_dimensions_alone_is_no_concept():
 
 
 def test_names_given_as_examples_of_a_task_are_benchmarks():
-    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.concepts import combine_candidates
     from kg.extract.pipeline import sentence_starts
 
     text = ("Gains hold from classification (e.g. ImageNet), retrieval (e.g. CUB and SOP) to language modelling "
             "(e.g. WikiText), unlike optimizers (e.g. Adam).")
     def cand(s, kind):
-        at = text.index(s)
-        return Candidate(at, at + len(s), kind, "ner", 1, 0.8)
+        return tagged(text, s, kind)
     cands = [cand("classification", "TASK"), cand("ImageNet", "DATASET"), cand("retrieval", "TASK"),
              cand("CUB", "METHOD"), cand("language modelling", "TASK"), cand("Adam", "METHOD")]
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, [], sentence_starts(text))}
