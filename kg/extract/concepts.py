@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from kg.extract.adapters import AbbrevPair
@@ -229,6 +230,16 @@ _ITEM_WORD = re.compile(r"[A-Za-z][\w/-]*")
 _ITEM_STOP = frozenset("the a an this that these those we our their its it how what which not more less of in on for to with at from".split())
 
 
+def _list_items(separator: re.Pattern, text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """(start, end) of each item of the list ``text[start:end]``, cut at ``separator``."""
+    at = start
+    for sep in separator.finditer(text, start, end):
+        yield at, sep.start()
+        at = sep.end()
+    if at < end:
+        yield at, end
+
+
 def in_terms_of_candidates(text: str) -> list["Candidate"]:
     """METRICs listed after "in terms of": one-word measures ("accuracy") and phrases with a measure head."""
     out = []
@@ -243,10 +254,7 @@ def in_terms_of_candidates(text: str) -> list["Candidate"]:
         stop = _LIST_END.search(text, start, end)
         if stop is not None:
             end = stop.start()
-        at = start
-        while at < end:
-            sep = _LIST_SEPARATOR.search(text, at, end)
-            item_end = sep.start() if sep else end
+        for at, item_end in _list_items(_LIST_SEPARATOR, text, start, end):
             words = [w for w in _ITEM_WORD.finditer(text, at, item_end)]
             while words and words[0].group(0).lower() in _ITEM_LEAD:
                 words.pop(0)
@@ -257,9 +265,6 @@ def in_terms_of_candidates(text: str) -> list["Candidate"]:
                 if (head in _MEASURE_ALONE if len(words) == 1 else head in _MEASURE_HEADS) and not any(
                         w.group(0).lower() in _ITEM_STOP for w in words):
                     out.append(Candidate(words[0].start(), words[-1].end(), "METRIC", "rule-metric", 1, 0.7))
-            if sep is None:
-                break
-            at = sep.end()
     return out
 
 
@@ -1061,18 +1066,13 @@ def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[
         m = _EXAMPLES.match(text, task.end)
         if m is None:
             continue
-        at = m.start(1)
-        for sep in [*_EXAMPLE_SEPARATOR.finditer(text, m.start(1), m.end(1)), None]:
-            end = sep.start() if sep else m.end(1)
+        for at, end in _list_items(_EXAMPLE_SEPARATOR, text, m.start(1), m.end(1)):
             if _EXAMPLE_NAME.fullmatch(text, at, end) and text[at:end] not in CAPS_STOP:
                 inside = [k for k, c in enumerate(out) if c.start < end and at < c.end]
                 if not inside:
                     out.append(Candidate(at, end, "BENCHMARK", "rule", 1, 0.75))
                 elif len(inside) == 1 and (out[inside[0]].start, out[inside[0]].end) == (at, end):
                     out[inside[0]] = out[inside[0]]._replace(type="BENCHMARK")
-            if sep is None:
-                break
-            at = sep.end()
     return out
 
 
