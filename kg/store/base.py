@@ -119,9 +119,14 @@ class GraphStore(ABC):
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Nodes per label and relationships per type."""
-        nodes = {n.label: int(self.query(S.count_nodes(n.label))[0]["n"]) for n in NODES}
-        rels = {r.type: int(self.query(S.count_rels(r.type))[0]["n"]) for r in RELATIONSHIPS}
+        nodes = {n.label: self.table_rows(n.label, "node") for n in NODES}
+        rels = {r.type: self.table_rows(r.type, "rel") for r in RELATIONSHIPS}
         return {"nodes": nodes, "relationships": rels}
+
+    def table_rows(self, name: str, kind: str) -> int:
+        """Nodes of label ``name`` (``kind`` "node") or relationships of type ``name`` ("rel")."""
+        stmt = S.count_nodes(name) if kind == "node" else S.count_rels(name)
+        return int(self.query(stmt)[0]["n"])
 
     def paper_hashes(self) -> dict[str, tuple[str | None, str | None]]:
         """{paper id: (load_hash, content_hash)} as stored."""

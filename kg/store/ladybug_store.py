@@ -156,10 +156,6 @@ class LadybugStore(GraphStore):
     def new_batch(self) -> Batch:
         return _StagedBatch(self) if self.fast else Batch(self)
 
-    def table_rows(self, name: str, kind: str) -> int:
-        stmt = S.count_nodes(name) if kind == "node" else S.count_rels(name)
-        return int(self._run(stmt, None)[0]["n"])
-
 
 class _StagedBatch(Batch):
     """A batch whose inserted rows wait in Parquet files (one per table), each read by one ``COPY FROM``.
