@@ -227,9 +227,9 @@ def resolve_counted(
             slugs.update(dict.fromkeys(orgs))
             yield authors
 
-    people = resolve_authors(bylines()) if people is None else people.resolve(bylines())
+    authors = resolve_authors(bylines()) if people is None else people.resolve(bylines())
     orgs = resolve_affiliations(slugs, org_table)
-    return CorpusResolution(people=people, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
+    return CorpusResolution(people=authors, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
 
 
 def resolved_chunk(
