@@ -116,3 +116,20 @@ def test_strings_occur_in_paper():
             assert ent["text"].casefold() in text, (rec["title"], ent["text"])
         for res in rec["results"]:
             assert res["value"].casefold() in text, (rec["title"], res)
+
+
+DETERMINERS = {"the", "a", "an", "our", "its", "their", "this", "these", "his", "her"}
+
+
+def test_spans_follow_the_span_rules():
+    # ANNOTATION.md span rules: no determiner or possessive in front, never a parenthesised acronym inside a span
+    # ("SE(3)-Transformer" is fine: the bracket belongs to the name). Checked on the dev gold too, which the same
+    # guidelines govern.
+    rows = list(RECORDS)
+    if DEV_GOLD.exists():
+        rows += [json.loads(line) for line in DEV_GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for rec in rows:
+        for ent in rec["entities"]:
+            first = ent["text"].split()[0].casefold()
+            assert first not in DETERMINERS, (rec["title"], ent)
+            assert " (" not in ent["text"], (rec["title"], ent)
