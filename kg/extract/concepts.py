@@ -151,7 +151,8 @@ def language_pair_candidates(text: str) -> list["Candidate"]:
 #: "DeepSeek-R1-Distill-Qwen-7B", "Mixtral-8x7B", "Claude-3.5" (ANNOTATION.md: a model family is a METHOD)
 _MODEL_NAME = re.compile(r"(?<![\w@./-])[A-Z][A-Za-z0-9.]*(?:-[A-Za-z0-9.]*[A-Za-z0-9])*(?![\w-]|\.\w)")
 #: ... also before a released variant's word: "Llama3.1-8B Instruct"
-_PARAM_COUNT = re.compile(r"(?<![A-Za-z])\d+(?:\.\d+)?(?:x\d+)?[BM](?:$|-|\s)")
+#: (a count starts the number: "Human3.6M" names a data set, its "6M" no size)
+_PARAM_COUNT = re.compile(r"(?<![A-Za-z\d.])\d+(?:\.\d+)?(?:x\d+)?[BM](?:$|-|\s)")
 _DECIMAL_VERSION = re.compile(r"[A-Za-z]-?\d+\.\d+(?:-|$)")
 _MODEL_CUE = re.compile(r"\d(?:\.\d+)?[BM]\b|\d\.\d")
 _TOKEN_LEFT = re.compile(r"[A-Za-z0-9.-]*$")
@@ -992,6 +993,8 @@ def combine_candidates(
     out.extend(_nested_bases(text, out))
     if "e.g." in text:
         out = _task_examples_are_benchmarks(text, out)
+    out = _coordinated_tasks(text, out, known_types)
+    out = _coordinated_data(text, out, known_types)
     out.sort(key=lambda c: c.start)
     return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
 
@@ -1073,6 +1076,134 @@ def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[
                     out.append(Candidate(at, end, "BENCHMARK", "rule", 1, 0.75))
                 elif len(inside) == 1 and (out[inside[0]].start, out[inside[0]].end) == (at, end):
                     out[inside[0]] = out[inside[0]]._replace(type="BENCHMARK")
+    return out
+
+
+#: "point cloud classification, set expansion, and outlier detection": a lowercase item that the list coordinates
+#: with a TASK mention is a task too (the tagger found its neighbours, not it)
+_COORD_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_COORD_ITEM = re.compile(r"[a-z0-9][\w-]*(?:\s+[a-z][\w-]*){0,3}")
+#: what may follow an item: the next separator, the end of the clause, or a preposition ("sorting for Sudoku")
+_COORD_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|in|for|on|with|from|of|to|under|using|via|across|at|by)\s")
+_TASK_ENDINGS = ("ion", "ing", "sis", "ment", "val", "ery")
+_CONJUNCTION = re.compile(r"\b(?:and|or)\b")
+_COORD_STOP = frozenset("but yet so hence however therefore i.e. e.g. etc respectively them they us he she him her one ones".split())
+_COORD_NOT_LAST = frozenset("tasks task problems problem settings setting applications domains data models methods".split())
+
+
+def _coordinated_item(text: str, at: int) -> tuple[int, int] | None:
+    """The lowercase noun phrase that starts a list item at ``at``, cut at its first function or evaluative word."""
+    m = _COORD_ITEM.match(text, at)
+    if m is None:
+        return None
+    end = at
+    for w in re.finditer(r"\S+", m.group(0)):
+        word = w.group(0)
+        if word in _TASK_STOP or word in _ITEM_STOP or word in _COORD_STOP or (end == at and word.endswith("ly")):
+            break
+        end = at + w.end()
+    if end == at or not _COORD_END.match(text, end):
+        return None
+    item = text[at:end]
+    last = item.rsplit(" ", 1)[-1]
+    # an action noun heads a task ("set expansion", "method naming"); other heads were mostly things or results
+    # ("realistic scenes", "speedups", "parallel text")
+    if not last.endswith(_TASK_ENDINGS) or last in _COORD_NOT_LAST or generic_phrase(item):
+        return None
+    return at, end
+
+
+def _coordinated_tasks(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
+    """Uncovered lowercase items in a list with a TASK mention become TASKs ("... classification, set expansion")."""
+    if not any(c.type == "TASK" for c in mentions):
+        return mentions
+    starts = {c.start: c for c in mentions}
+    taken = bytearray(len(text) + 1)
+    for c in mentions:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out = list(mentions)
+    for task in [c for c in mentions if c.type == "TASK"]:
+        at = task.end
+        while True:
+            sep = _COORD_SEPARATOR.match(text, at)
+            if sep is None:
+                break
+            nxt = starts.get(sep.end())
+            if nxt is not None:
+                at = nxt.end  # a mention in the list: the list goes on after it
+                continue
+            item = _coordinated_item(text, sep.end())
+            # after a bare comma the list must go on ("A, B, and C"): "X, resource quality maybe ..." is a clause
+            if item is not None and not _CONJUNCTION.search(sep.group(0)) and not _COORD_SEPARATOR.match(text, item[1]):
+                break
+            if item is None or _overlaps(taken, *item) or known_types.get(text[item[0] : item[1]].lower(), "TASK") != "TASK":
+                break
+            out.append(Candidate(item[0], item[1], "TASK", "rule-task-coord", 1, 0.6))
+            taken[item[0] : item[1]] = b"\x01" * (item[1] - item[0])
+            at = item[1]
+    return out
+
+
+#: "on 3DPW and Human3.6M", "Experiments on BabyAI, Minigrid, and Algorithmic Creativity": a capitalised name that
+#: a list coordinates with a data set or benchmark is one of the same kind (the tagger found some, not all)
+_DATA_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+well\s+as)\s+")
+_DATA_LIST_NAME = re.compile(r"[A-Z][\w.+/-]*[\w+](?:\s[A-Z0-9][\w.+/-]*[\w+])?|[A-Z]")
+_DATA_LIST_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|as|datasets?|benchmarks?|[a-z]+)\b")
+_DATA_LIST_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_RETYPED_SOURCES = frozenset(("ner", "rule-model", "shape", "repeat"))
+
+
+def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
+    """METHOD-typed or unfound capitalised names listed with a DATASET/BENCHMARK mention take its kind."""
+    data = [c for c in mentions if c.type in ("DATASET", "BENCHMARK")]
+    if not data:
+        return mentions
+    out = list(mentions)
+    at_start = {c.start: k for k, c in enumerate(out)}
+    at_end = {c.end: k for k, c in enumerate(out)}
+    taken = bytearray(len(text) + 1)
+    for c in mentions:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+
+    def claim(k: int, kind: str) -> bool:
+        c = out[k]
+        if c.type == kind or c.type in ("DATASET", "BENCHMARK"):
+            return True
+        name = text[c.start : c.end]
+        if (c.type != "METHOD" or c.source not in _RETYPED_SOURCES or _LANGUAGE_PAIR.fullmatch(name) or known_types.get(name.lower()) == "METHOD"
+                or not name[:1].isupper() or is_sized_model(name)):
+            return False
+        out[k] = c._replace(type=kind)
+        return True
+
+    for d in data:
+        at = d.end  # rightwards
+        while (sep := _DATA_LIST_SEPARATOR.match(text, at)) is not None:
+            k = at_start.get(sep.end())
+            if k is not None:
+                if not claim(k, d.type):
+                    break
+                at = out[k].end
+                continue
+            # a name nobody found joins only a list of benchmarks: what a model is trained on is often listed
+            # with the models themselves ("fine-tuned on SYN-2 and LLaMA-3")
+            name = _DATA_LIST_NAME.match(text, sep.end()) if d.type == "BENCHMARK" else None
+            if (name is None or not _DATA_LIST_END.match(text, name.end()) or _overlaps(taken, name.start(), name.end())
+                    or name.group(0) in CAPS_STOP or is_sized_model(name.group(0)) or _LANGUAGE_PAIR.fullmatch(name.group(0))
+                    # after a bare comma the list must go on: "On the NIST corpus, LTM-10 achieves" is a clause
+                    or not (_CONJUNCTION.search(sep.group(0)) or _DATA_LIST_SEPARATOR.match(text, name.end())
+                            or _DATA_HEAD_AFTER.match(text, name.end()))
+                    or known_types.get(name.group(0).lower(), d.type) not in ("DATASET", "BENCHMARK")):
+                break
+            out.append(Candidate(name.start(), name.end(), d.type, "rule-data-list", 1, 0.7))
+            taken[name.start() : name.end()] = b"\x01" * (name.end() - name.start())
+            at = name.end()
+        at = d.start  # leftwards: only names the tagger found
+        while (sep := _DATA_LIST_BEFORE.search(text, max(0, at - 12), at)) is not None:
+            k = at_end.get(sep.start())
+            if k is None or not claim(k, d.type):
+                break
+            at = out[k].start
     return out
 
 
