@@ -188,6 +188,67 @@ def test_periods_keep_date_precision_and_bursts_need_dated_papers():
     assert kleinberg_bursts([1, 1, 1, 1], [10, 10, 10, 10]) == []
 
 
+def _reference_bursts(counts, totals, s=2.0, gamma=1.0):
+    """Kleinberg's batched two-state automaton written plainly: each cost evaluated where it is used."""
+    import math
+
+    n = len(counts)
+    if n == 0 or sum(totals) == 0 or sum(counts) == 0:
+        return []
+    p0 = sum(counts) / sum(totals)
+    p = [p0, min(s * p0, 0.9999)]
+    if p[1] <= p0:
+        return []
+
+    def cost(state, t):
+        r, d = counts[t], totals[t]
+        return 0.0 if d == 0 else -(r * math.log(p[state]) + (d - r) * math.log(1 - p[state]))
+
+    up = gamma * math.log(n) if n > 1 else gamma
+    best, back = [cost(0, 0), cost(1, 0) + up], []
+    for t in range(1, n):
+        stay0, to1 = min((best[0], 0), (best[1], 1)), min((best[0] + up, 0), (best[1], 1))
+        back.append([stay0[1], to1[1]])
+        best = [stay0[0] + cost(0, t), to1[0] + cost(1, t)]
+    states = [0 if best[0] <= best[1] else 1]
+    for t in range(n - 2, -1, -1):
+        states.append(back[t][states[-1]])
+    states.reverse()
+    bursts, t = [], 0
+    while t < n:
+        if states[t] == 1:
+            start = t
+            while t + 1 < n and states[t + 1] == 1:
+                t += 1
+            weight = sum(cost(0, i) - cost(1, i) for i in range(start, t + 1))
+            if weight > 0:
+                bursts.append((start, t, round(weight, 6)))
+        t += 1
+    return bursts
+
+
+def test_bursts_are_the_plain_automaton_and_shared_series_are_scored_alike():
+    """kleinberg_bursts precomputes each period's costs and burst_scores scores each distinct series once:
+    both must give exactly (to the last bit) what the automaton evaluated step by step gives."""
+    import random
+
+    rng = random.Random(7)
+    for _ in range(3000):
+        totals = [rng.choice([0, rng.randint(1, 400)]) for _ in range(rng.randint(0, 9))]
+        counts = [min(t, rng.choice([0, 1, 2, rng.randint(0, 60)])) for t in totals]
+        s, gamma = rng.choice([2.0, 3.0]), rng.choice([1.0, 0.5])
+        assert kleinberg_bursts(counts, totals, s=s, gamma=gamma) == _reference_bursts(counts, totals, s, gamma)
+    periods = {str(y): rng.randint(5, 90) for y in range(2016, 2026)} | {"undated": 40}
+    counts = {f"c{i}": {rng.choice(list(periods)): rng.randint(1, 4) for _ in range(rng.randint(1, 3))} for i in range(400)}
+    scores = burst_scores(counts, periods)
+    order = sorted(periods)[:-1]
+    for c, by in counts.items():
+        bursts = _reference_bursts([by.get(p, 0) for p in order], [periods[p] for p in order])
+        weight = max((w for _, _, w in bursts), default=0.0)
+        assert scores[c] == (weight, any(end == len(order) - 1 for _, end, _ in bursts))
+    assert any(w > 0 for w, _ in scores.values())
+
+
 def test_adoption_order():
     assert adoption_order({5: (2024, 1), 2: (2022, 3), 9: (2022, 3)}) == (2, [9, 5])
     assert adoption_order({}) == (None, [])

@@ -72,20 +72,21 @@ def kleinberg_bursts(
     if p[1] <= p0:
         return []
 
-    def cost(state: int, t: int) -> float:
-        r, d = counts[t], totals[t]
-        if d == 0:
-            return 0.0
-        return -(r * math.log(p[state]) + (d - r) * math.log(1 - p[state]))
-
+    # each period's cost in each state, once: the logs of the two rates are shared by every period
+    # (the same expression as evaluating it per step, so the same floats)
+    logs = [(math.log(q), math.log(1 - q)) for q in p]
+    costs = [
+        [0.0 if totals[t] == 0 else -(counts[t] * lp + (totals[t] - counts[t]) * lq) for t in range(n)] for lp, lq in logs
+    ]
+    c0, c1 = costs
     up = gamma * math.log(n) if n > 1 else gamma
-    best = [cost(0, 0), cost(1, 0) + up]
+    best = [c0[0], c1[0] + up]
     back: list[list[int]] = []
     for t in range(1, n):
         stay0 = min((best[0], 0), (best[1], 1))
         to1 = min((best[0] + up, 0), (best[1], 1))
         back.append([stay0[1], to1[1]])
-        best = [stay0[0] + cost(0, t), to1[0] + cost(1, t)]
+        best = [stay0[0] + c0[t], to1[0] + c1[t]]
     state = 0 if best[0] <= best[1] else 1
     states = [state]
     for t in range(n - 2, -1, -1):
@@ -99,7 +100,7 @@ def kleinberg_bursts(
             start = t
             while t + 1 < n and states[t + 1] == 1:
                 t += 1
-            weight = sum(cost(0, i) - cost(1, i) for i in range(start, t + 1))
+            weight = sum(c0[i] - c1[i] for i in range(start, t + 1))
             if weight > 0:
                 bursts.append((start, t, round(weight, 6)))
         t += 1
@@ -113,11 +114,16 @@ def burst_scores(
     periods = timeline(papers_per_period)
     totals = [papers_per_period.get(p, 0) for p in periods]
     out: dict[str, tuple[float, bool]] = {}
+    # most concepts share their series with many others (one paper in one year): each series is scored once
+    scored: dict[tuple[int, ...], tuple[float, bool]] = {}
     for concept, by_period in counts.items():
-        series = [by_period.get(p, 0) for p in periods]
-        bursts = kleinberg_bursts(series, totals, s=s, gamma=gamma)
-        weight = max((w for _, _, w in bursts), default=0.0)
-        out[concept] = (weight, any(end == len(periods) - 1 for _, end, _ in bursts))
+        series = tuple(by_period.get(p, 0) for p in periods)
+        score = scored.get(series)
+        if score is None:
+            bursts = kleinberg_bursts(series, totals, s=s, gamma=gamma)
+            weight = max((w for _, _, w in bursts), default=0.0)
+            score = scored[series] = (weight, any(end == len(periods) - 1 for _, end, _ in bursts))
+        out[concept] = score
     return out
 
 
