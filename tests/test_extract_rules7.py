@@ -46,3 +46,13 @@ def test_a_name_listed_with_a_benchmark_is_a_benchmark():
 def test_a_decimal_inside_a_name_is_no_parameter_count():
     assert not is_sized_model("Human3.6M") and not is_sized_model("Kinetics7.5B")
     assert is_sized_model("Qwen2.5-7B") and is_sized_model("Mixtral-8x7B") and is_sized_model("Llama3.1-8B Instruct")
+
+
+def test_names_listed_with_measures_after_in_terms_of_are_metrics():
+    from kg.extract.concepts import in_terms_of_candidates
+
+    text = "Title\nOurs wins in terms of Hypervolume, R2-distance and candidate diversity over Foo."
+    assert {text[c.start : c.end] for c in in_terms_of_candidates(text)} == {"Hypervolume", "R2-distance", "candidate diversity"}
+    # without a measure in the list the names are no metrics; a plain word with a measure head alone is none either
+    text = "Title\nIt differs in terms of Paris and Berlin, and in terms of generalization and sample efficiency."
+    assert {text[c.start : c.end] for c in in_terms_of_candidates(text)} == {"sample efficiency"}

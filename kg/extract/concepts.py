@@ -255,6 +255,7 @@ def in_terms_of_candidates(text: str) -> list["Candidate"]:
         stop = _LIST_END.search(text, start, end)
         if stop is not None:
             end = stop.start()
+        found, names = [], []
         for at, item_end in _list_items(_LIST_SEPARATOR, text, start, end):
             words = [w for w in _ITEM_WORD.finditer(text, at, item_end)]
             while words and words[0].group(0).lower() in _ITEM_LEAD:
@@ -265,7 +266,14 @@ def in_terms_of_candidates(text: str) -> list["Candidate"]:
                 head = words[-1].group(0).lower()
                 if (head in _MEASURE_ALONE if len(words) == 1 else head in _MEASURE_HEADS) and not any(
                         w.group(0).lower() in _ITEM_STOP for w in words):
-                    out.append(Candidate(words[0].start(), words[-1].end(), "METRIC", "rule-metric", 1, 0.7))
+                    found.append(Candidate(words[0].start(), words[-1].end(), "METRIC", "rule-metric", 1, 0.7))
+                elif len(words) == 1 and (is_name_shape(words[0].group(0)) or ("-" in head and head.rsplit("-", 1)[-1] in _MEASURE_HEADS)
+                                          or words[0].group(0).istitle()):
+                    # "Hypervolume", "R2-distance": a name listed with measures is one
+                    names.append(Candidate(words[0].start(), words[-1].end(), "METRIC", "rule-metric", 1, 0.7))
+        out.extend(found)
+        if found:
+            out.extend(names)
     return out
 
 
