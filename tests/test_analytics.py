@@ -434,12 +434,15 @@ def test_run_analytics_repairs_any_stale_result_to_the_clean_one(analysed):
     assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
 
 
-def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, monkeypatch):
+@pytest.mark.parametrize("rewrite_share", [0.5, 0.0, 2.0], ids=["auto", "always-rewrite", "never-rewrite"])
+def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, monkeypatch, rewrite_share):
     """The last run's result on a smaller graph, then more papers: the run leaves what a clean run on the
-    whole graph leaves; small read pages give the same result as one big page."""
+    whole graph leaves, whether it moves the authors whose community changed or rewrites all communities;
+    small read pages give the same result as one big page."""
     import kg.analytics.run as run
     from conftest import open_empty_store
 
+    monkeypatch.setattr(run, "REWRITE_SHARE", rewrite_share)
     graph = _fixture_graph()
     part = _fixture_graph({"g1", "f1", "q2", "s1"})
     stores = []

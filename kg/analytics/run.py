@@ -30,6 +30,8 @@ from kg.store.cypher import load_cypher, strip_comments
 BATCH = 5_000
 #: rows per read page: big enough that the per-page scan is paid a few times, small enough to stay flat
 PAGE = 20_000
+#: when more than this fraction of the authors changed community, all communities are rewritten at once
+REWRITE_SHARE = 0.5
 
 
 def statement(store, name: str) -> str:
@@ -135,6 +137,12 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     before = {r["id"]: r for r in read(store, "stored_communities")}
     old = np.frombuffer(stored, dtype=np.int64)
     changed = labels != old
+    if before and int(changed.sum()) > REWRITE_SHARE * len(ids):
+        # most authors moved (a change renumbers the communities smaller than a new or grown one): dropping
+        # every community at once and writing all memberships costs less than moving each author's edge
+        write(store, "delete_all_communities")
+        before, old = {}, np.full(len(ids), -1, dtype=np.int64)
+        changed = labels != old
     write(store, "unlink_authors", [{"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()])
     moved = [{"id": ids[i], "community": int(labels[i])} for i in np.flatnonzero(changed).tolist()]
     gone = sorted(set(before) - set(communities))
