@@ -56,3 +56,26 @@ def test_names_listed_with_measures_after_in_terms_of_are_metrics():
     # without a measure in the list the names are no metrics; a plain word with a measure head alone is none either
     text = "Title\nIt differs in terms of Paris and Berlin, and in terms of generalization and sample efficiency."
     assert {text[c.start : c.end] for c in in_terms_of_candidates(text)} == {"sample efficiency"}
+
+
+def test_a_name_given_to_a_dataset_or_defined_before_a_data_head_is_data():
+    from kg.extract.adapters import fallback_find_abbreviations
+
+    text = ("Title\nWe build a new dataset called SnippetAsk, and a model called FooNet. It scores 71.2% on a new "
+            "benchmark named Quizzle, ahead of Foo.")
+    got = _combined(text, [("SnippetAsk", "METHOD"), ("Quizzle", "METHOD"), ("FooNet", "METHOD")])
+    assert {("SnippetAsk", "DATASET"), ("Quizzle", "BENCHMARK"), ("FooNet", "METHOD")} <= got
+    text = "Title\nWe release the Walkabout Scenes (WaSc) dataset and the Pond Hopping (PoHo) method; WaSc is large."
+    at = text.index("Walkabout Scenes")
+    cands = [Candidate(at, at + len("Walkabout Scenes"), "METHOD", "ner", 1, 0.8)]
+    at = text.index("Pond Hopping")
+    cands.append(Candidate(at, at + len("Pond Hopping"), "METHOD", "ner", 1, 0.8))
+    pairs = fallback_find_abbreviations(text)
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
+    assert {("Walkabout Scenes", "DATASET"), ("WaSc", "DATASET"), ("Pond Hopping", "METHOD"), ("PoHo", "METHOD")} <= got
+    # a task defined before "dataset" names the task the data is for
+    text = "Title\nWe label a search query named entity recognition (NER) dataset."
+    at = text.index("named entity recognition")
+    cands = [Candidate(at, at + len("named entity recognition"), "TASK", "ner", 1, 0.8)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, fallback_find_abbreviations(text), sentence_starts(text))}
+    assert ("named entity recognition", "TASK") in got and ("NER", "TASK") in got

@@ -137,6 +137,7 @@ _LANGUAGE_PAIR = re.compile(
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
 _DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites)$")
 #: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
+_PAIR_DATA_HEAD = re.compile(r"\s+(datasets?|data\s+sets?|corpus|corpora|benchmarks?)\b", re.I)
 _DATA_HEAD_LAST = re.compile(r"\s(?:Corpus|Corpora|Treebank|Dictionary|Lexicon|Thesaurus|Dataset|Data\s+Set)$")
 
 
@@ -335,12 +336,13 @@ _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
     # the first letters ([Ww]e, the heads) in a lookahead: sre skips most positions before the word boundary
-    r"(?=[Wwmfabdsptnlo])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
-    r"(?:\s+(?:it|this|them))?|\b(?:method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
-    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
+    r"(?=[Wwmfabdsptnloc])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+    r"(?:\s+(?:it|this|them))?|\b(?P<head>method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
+    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm|corpus)s?,?\s+"
     r"(?:namely|called|named|termed|dubbed|coined))\s+"
-    r"(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))"
+    r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))"
 )
+_DATA_CUE_HEADS = frozenset(("benchmark", "dataset", "suite", "corpus"))
 #: a lowercase name the authors coin themselves: "what we call equivariance regularizer for ..."
 _COINED_LOWER = re.compile(
     r"\b[Ww]e\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
@@ -498,10 +500,16 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
     before a colon, and a capitalised name before a generic head ("the Diffuser framework")."""
     out: list[Candidate] = []
     for m in _COINED.finditer(text):
-        name = m.group(1)
+        name = m.group("name")
         if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP:
             continue
-        out.append(Candidate(m.start(1), m.end(1), _kind_by_apposition(text[m.end(1) : m.end(1) + 80]), "rule", 1, 0.85))
+        head, at, end = m.group("head"), m.start("name"), m.end("name")
+        if head in _DATA_CUE_HEADS:
+            # "a new dataset called CodeQueries": the word the name is given to says its kind, over the tagger's
+            kind = "BENCHMARK" if head in ("benchmark", "suite") else "DATASET"
+            out.append(Candidate(at, end, kind, "rule", 2, 0.85))
+            continue
+        out.append(Candidate(at, end, _kind_by_apposition(text[end : end + 80]), "rule", 1, 0.85))
     # the pattern needs one of these words: substring tests skip its scan of most abstracts
     lower_cues = ("call" in text or "term" in text or "dub" in text) and _WE_CALL.search(text) is not None
     for m in _COINED_LOWER.finditer(text) if lower_cues else ():
@@ -921,6 +929,12 @@ def combine_candidates(
                 # a version of a thing is a thing of the same kind; a version of a test is a method
                 inner = type_from_head(long_text[version.end() :])
                 kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
+        # "the Multi-View Caption (MVCap) dataset": a data head after the defined pair names data, whoever typed it
+        # ("a named entity recognition (NER) dataset" is a data set for a task: the task keeps its kind)
+        if kind in ("METHOD", None) and text.startswith(")", pair.short_end) and not _ENDS_IN_TASK_HEAD.search(long_text):
+            head = _PAIR_DATA_HEAD.match(text, pair.short_end + 1)
+            if head is not None:
+                kind = "BENCHMARK" if head.group(1).lower().startswith("bench") else "DATASET"
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
