@@ -79,3 +79,17 @@ def test_a_name_given_to_a_dataset_or_defined_before_a_data_head_is_data():
     cands = [Candidate(at, at + len("named entity recognition"), "TASK", "ner", 1, 0.8)]
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, fallback_find_abbreviations(text), sentence_starts(text))}
     assert ("named entity recognition", "TASK") in got and ("NER", "TASK") in got
+
+
+def test_a_training_or_sampling_head_after_a_name_is_no_part_of_it_in_any_case():
+    text = "Efficient QX Training for Big Nets\nA few FooGAN sampling steps refine the ZetaNet Architecture and Blob Networks."
+    got = _combined(text, [("QX Training", "METHOD"), ("FooGAN sampling", "METHOD"), ("ZetaNet Architecture", "METHOD"),
+                           ("Blob Networks", "METHOD")])
+    assert {("QX", "METHOD"), ("FooGAN", "METHOD"), ("ZetaNet", "METHOD"), ("Blob Networks", "METHOD")} <= got
+    assert not {s for s, _ in got} & {"QX Training", "FooGAN sampling", "ZetaNet Architecture"}
+
+
+def test_a_method_like_name_typed_as_data_spreads_no_kind_along_its_list():
+    text = "Title\nWe beat strategies such as Thompson sampling and Boltzman Search, reaching state-of-the-art 71.2%."
+    got = _combined(text, [("Thompson sampling", "BENCHMARK"), ("Boltzman Search", "METHOD")])
+    assert ("Boltzman Search", "METHOD") in got

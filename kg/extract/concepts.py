@@ -748,9 +748,11 @@ def _with_setting(text: str, start: int, end: int) -> int:
 
 
 #: a generic head after a name: "Transformer models", "the SERENE algorithm" name "Transformer" and "SERENE"
-_NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?)$")
-_NAME_HEAD_WORDS = tuple(f" {w}{s}" for w in ("model", "algorithm", "network", "architecture", "representation")
-                         for s in ("", "s"))
+_NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?|training|sampling)$", re.I)
+#: (title case too: "Efficient RL Training for LLMs", "Reducing the Transformer Architecture")
+_NAME_HEAD_WORDS = tuple(f" {w}{s}" for w in ("model", "algorithm", "network", "architecture", "representation",
+                                              "Model", "Algorithm", "Architecture", "Representation")
+                         for s in ("", "s")) + (" training", " sampling", " Training", " Sampling")
 _PERSON_PAIR = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
 _HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference)")
 
@@ -1172,12 +1174,16 @@ _DATA_LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+w
 _DATA_LIST_NAME = re.compile(r"[A-Z][\w.+/-]*[\w+](?:\s[A-Z0-9][\w.+/-]*[\w+])?|[A-Z]")
 _DATA_LIST_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|as|datasets?|benchmarks?|[a-z]+)\b")
 _DATA_LIST_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+_METHOD_LIKE_DATA = re.compile(r"\s[a-z]")
 _RETYPED_SOURCES = frozenset(("ner", "rule-model", "shape", "repeat"))
 
 
 def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
     """METHOD-typed or unfound capitalised names listed with a DATASET/BENCHMARK mention take its kind."""
-    data = [c for c in mentions if c.type in ("DATASET", "BENCHMARK")]
+    # an anchor that reads like a method ("Thompson sampling", "Neural Tensor Network") was likely typed data by
+    # mistake: it spreads nothing
+    data = [c for c in mentions if c.type in ("DATASET", "BENCHMARK") and not _METHOD_LIKE_DATA.search(text, c.start, c.end)
+            and type_from_head(text[c.start : c.end]) != "METHOD"]
     if not data:
         return mentions
     out = list(mentions)
