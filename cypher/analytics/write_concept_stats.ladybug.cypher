@@ -1,5 +1,5 @@
-// Analytics (write): per-concept trend figures ($rows: id, first_year, mentions, burst).
-// The cast types a batch whose first years are all null: LadybugDB would type them STRING.
-UNWIND $rows AS row
-MATCH (c:Concept {id: row.id})
-SET c.first_year = CAST(row.first_year AS INT64), c.mentions = row.mentions, c.burst = CAST(row.burst AS DOUBLE)
+// Analytics (write): per-concept trend figures ($rows: an Arrow table with id, first_year, mentions, burst).
+// LadybugDB scans the table (LOAD FROM): typed columns, and no per-row conversion of a list of maps.
+LOAD FROM $rows
+MATCH (c:Concept {id: id})
+SET c.first_year = first_year, c.mentions = mentions, c.burst = burst

@@ -1,8 +1,8 @@
-// Analytics (write): LINEAGE edges child -> parent ($rows: src = child id, dst = parent id, evidence, sentences, papers, child_year, parent_year).
+// Analytics (write): LINEAGE edges child -> parent ($rows: an Arrow table with src = child id, dst = parent id,
+// evidence, sentences, papers, child_year, parent_year). LadybugDB scans the table (LOAD FROM): typed columns.
 // CREATE, not MERGE: every stored edge of a written (src, dst) was deleted first and each (src, dst) comes once.
-// The casts type a batch whose years are all null (or whose paper lists are all empty): LadybugDB would type them STRING.
-UNWIND $rows AS row
-MATCH (c:Concept {id: row.src})
-MATCH (p:Concept {id: row.dst})
-CREATE (c)-[l:LINEAGE {evidence: row.evidence, sentences: CAST(row.sentences AS STRING[]), papers: CAST(row.papers AS STRING[]),
-                       child_year: CAST(row.child_year AS INT64), parent_year: CAST(row.parent_year AS INT64)}]->(p)
+LOAD FROM $rows
+MATCH (c:Concept {id: src})
+MATCH (p:Concept {id: dst})
+CREATE (c)-[l:LINEAGE {evidence: evidence, sentences: sentences, papers: papers,
+                       child_year: child_year, parent_year: parent_year}]->(p)

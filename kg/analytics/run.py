@@ -68,13 +68,40 @@ class _Split:
         self.last = now
 
 
+#: the columns of each statement's ``$rows``: LadybugDB takes them as one typed Arrow table (``LOAD FROM``),
+#: which costs a fifth of converting a list of maps row by row (27k concept rows: 0.73 -> 0.13 CPU-s)
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "write_concept_stats": (("id", "string"), ("first_year", "int64"), ("mentions", "int64"), ("burst", "float64")),
+    "write_lineage": (
+        ("src", "string"), ("dst", "string"), ("evidence", "string"), ("sentences", "strings"), ("papers", "strings"),
+        ("child_year", "int64"), ("parent_year", "int64"),
+    ),
+    "delete_lineage": (("src", "string"), ("dst", "string")),
+    "write_memberships": (("id", "string"), ("community", "int64")),
+    "unlink_authors": (("id", "string"),),
+    "update_communities": (
+        ("id", "int64"), ("size", "int64"), ("papers", "int64"), ("modularity", "float64"), ("algorithm", "string"),
+    ),
+}
+COLUMNS["write_communities"] = COLUMNS["update_communities"]
+
+
 def write(store, name: str, rows: list[dict] | None = None) -> None:
-    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows``."""
+    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows`` (an Arrow table on LadybugDB)."""
     if rows is None:
         store.execute(statement(store, name))
         return
+    cypher = statement(store, name)
     for i in range(0, len(rows), BATCH):
-        store.execute(statement(store, name), {"rows": rows[i : i + BATCH]})
+        batch = rows[i : i + BATCH]
+        store.execute(cypher, {"rows": _table(batch, COLUMNS[name]) if store.dialect == "ladybug" else batch})
+
+
+def _table(rows: list[dict], columns: tuple[tuple[str, str], ...]):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "strings": pa.list_(pa.string())}
+    return pa.table({c: pa.array([r[c] for r in rows], type=types[t]) for c, t in columns})
 
 
 def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSummary:
