@@ -336,13 +336,13 @@ _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
     # the first letters ([Ww]e, the heads) in a lookahead: sre skips most positions before the word boundary
-    r"(?=[Wwmfabdsptnloc])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+    r"(?=[Wwmfabdsptnlo])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
     r"(?:\s+(?:it|this|them))?|\b(?P<head>method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
-    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm|corpus)s?,?\s+"
+    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
     r"(?:namely|called|named|termed|dubbed|coined))\s+"
     r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))"
 )
-_DATA_CUE_HEADS = frozenset(("benchmark", "dataset", "suite", "corpus"))
+_DATA_CUE_HEADS = frozenset(("benchmark", "dataset", "suite"))
 #: a lowercase name the authors coin themselves: "what we call equivariance regularizer for ..."
 _COINED_LOWER = re.compile(
     r"\b[Ww]e\s+(?:call|term|dub)\s+([a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}?)(?=\s*(?:[,;(]|\s(?:for|which|that)\b))"
