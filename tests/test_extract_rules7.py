@@ -93,3 +93,20 @@ def test_a_method_like_name_typed_as_data_spreads_no_kind_along_its_list():
     text = "Title\nWe beat strategies such as Thompson sampling and Boltzman Search, reaching state-of-the-art 71.2%."
     got = _combined(text, [("Thompson sampling", "BENCHMARK"), ("Boltzman Search", "METHOD")])
     assert ("Boltzman Search", "METHOD") in got
+
+
+def test_a_known_task_the_gazetteer_finds_before_a_things_head_is_a_modifier():
+    text = "Title\nWe pre-train video action recognition models with classic robotics techniques for robotics."
+    cands = []
+    for surface in ("action recognition", "robotics"):
+        at = text.index(surface)
+        cands.append(Candidate(at, at + len(surface), "TASK", "gazetteer-domain", 1, 0.9))
+    at = text.rindex("robotics")
+    cands.append(Candidate(at, at + len("robotics"), "TASK", "gazetteer-domain", 1, 0.9))
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text))}
+    # the last "robotics" names the field on its own; "action recognition" modifies "models"
+    assert got == {"robotics"}
+    # the tagger's own span stays: it saw the context
+    at = text.index("action recognition")
+    tagged = [Candidate(at, at + len("action recognition"), "TASK", "ner", 1, 0.8)]
+    assert [text[c.start : c.end] for c in combine_candidates(text, tagged, [], sentence_starts(text))] == ["action recognition"]

@@ -687,6 +687,11 @@ _EM_ALGORITHM = re.compile(r"\s+(?:algorithm|procedure|step|iterations?|training
 _ADJECTIVE_ENDINGS = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "est")
 _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
                              r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b")
+#: a known task phrase followed by the head of another thing modifies it (found by the gazetteer, which sees no
+#: context): "pre-training video action recognition models", "classic robotics techniques", "causal discovery method"
+_TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
+                               r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?)\b")
+_TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
@@ -818,6 +823,8 @@ def combine_candidates(
         # (so do their measures: "model size", "training loss", "similarity measure" are mostly no measured result)
         if c.source == "gazetteer" and c.type in ("METHOD", "METRIC") and (c.start, c.end) not in ner_spans:
             continue
+        if c.type == "TASK" and c.source in _TASK_MODIFIER_SOURCES and _TASK_AS_MODIFIER.match(text, c.end):
+            continue  # "action recognition models", "robotics techniques": the task names the kind of a thing
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
