@@ -72,6 +72,9 @@ def test_sentence_starts_respect_title_newline_and_abbreviations():
 def test_align_strings_and_detokenize():
     spans = align_strings("GNNs and graph neural networks (GNNs).", [("GNNs", "METHOD"), ("graph neural networks", "METHOD")])
     assert [(s.start, s.end) for s in spans] == [(0, 4), (9, 30), (32, 36)]
+    # an all-capitals acronym keeps its case: "IN" is instance normalisation, not every "in"
+    spans = align_strings("IN helps in training; Adam in IN.", [("IN", "METHOD"), ("adam", "METHOD")])
+    assert [(s.start, s.end) for s in spans] == [(0, 2), (22, 26), (30, 32)]
     text, remapped = detokenize("V - Net ( CNNs ) works .", [SpanLabel(start=0, end=7, type="METHOD")])
     assert text == "V-Net (CNNs) works." and text[remapped[0].start : remapped[0].end] == "V-Net"
 

@@ -210,15 +210,18 @@ def detokenize(text: str, spans: list[SpanLabel]) -> tuple[str, list[SpanLabel]]
 
 
 def align_strings(text: str, entities: list[tuple[str, str]]) -> list[SpanLabel]:
-    """Every case-insensitive, word-bounded occurrence of each entity string, longest first, no overlaps."""
+    """Every case-insensitive, word-bounded occurrence of each entity string, longest first, no overlaps.
+
+    An all-capitals string matches its own case only: the acronym "IN" (instance normalisation)
+    must not make every "in" of the abstract a METHOD."""
     lower = text.lower()
     taken = [False] * len(text)
     spans: list[SpanLabel] = []
     for surface, kind in sorted(entities, key=lambda e: -len(e[0])):
-        needle = surface.lower()
+        haystack, needle = (text, surface) if surface.isupper() else (lower, surface.lower())
         if not needle:
             continue
-        start = lower.find(needle)
+        start = haystack.find(needle)
         while start >= 0:
             end = start + len(needle)
             left_ok = start == 0 or not (_WORDCHAR.match(text[start - 1]) and _WORDCHAR.match(text[start]))
@@ -227,7 +230,7 @@ def align_strings(text: str, entities: list[tuple[str, str]]) -> list[SpanLabel]
                 spans.append(SpanLabel(start=start, end=end, type=kind))
                 for i in range(start, end):
                     taken[i] = True
-            start = lower.find(needle, start + 1)
+            start = haystack.find(needle, start + 1)
     return sorted(spans, key=lambda s: s.start)
 
 
