@@ -364,9 +364,12 @@ def test_run_analytics_is_idempotent(analysed):
     from kg.analytics.run import run_analytics
     from kg.store import canonical_dump
 
+    import gc
+
     store, first = analysed
     before = canonical_dump(store)
     again = run_analytics(store, seed=42)
+    assert gc.isenabled()  # the run pauses the collector and hands it back
     assert canonical_dump(store) == before
     assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
 

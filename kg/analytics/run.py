@@ -13,6 +13,7 @@ graph it leaves is the one a clean run leaves.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import time
 from array import array
@@ -111,13 +112,22 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
     edges and the analytics properties; the same graph and seed give the same result.
     """
     summary = AnalyticsSummary(seed=seed)
-    t0 = time.perf_counter()
-    write_communities(store, summary, seed=seed, method=method)
-    t1 = time.perf_counter()
-    concepts, first_year = write_trends(store, summary)
-    t2 = time.perf_counter()
-    write_lineage(store, summary, first_year, concepts)
-    t3 = time.perf_counter()
+    # the run holds hundreds of thousands of small objects (names, rows, candidates) and makes no reference
+    # cycles worth collecting: each collection of the oldest generation walks them all again, which cost
+    # 2-3 of the 8-9 CPU-s of a 100k run (lineage compute 3.3 -> 1.8 CPU-s), with the same peak memory
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        write_communities(store, summary, seed=seed, method=method)
+        t1 = time.perf_counter()
+        concepts, first_year = write_trends(store, summary)
+        t2 = time.perf_counter()
+        write_lineage(store, summary, first_year, concepts)
+        t3 = time.perf_counter()
+    finally:
+        if collecting:
+            gc.enable()
     summary.seconds.update(
         communities=round(t1 - t0, 3), trends=round(t2 - t1, 3), lineage=round(t3 - t2, 3), total=round(t3 - t0, 3)
     )
