@@ -110,3 +110,11 @@ def test_a_known_task_the_gazetteer_finds_before_a_things_head_is_a_modifier():
     at = text.index("action recognition")
     tagged = [Candidate(at, at + len("action recognition"), "TASK", "ner", 1, 0.8)]
     assert [text[c.start : c.end] for c in combine_candidates(text, tagged, [], sentence_starts(text))] == ["action recognition"]
+
+
+def test_a_coined_name_right_after_its_head_is_a_method():
+    text = ("Title\nWe learn it with a new attack ZorgFool, while an unsupervised ICL method, TopKNear, which picks "
+            "examples, and the method Lee2016, which we cite, serve as baselines.")
+    got = _combined(text, [])
+    assert {("ZorgFool", "METHOD"), ("TopKNear", "METHOD")} <= got
+    assert not any(s == "Lee2016" for s, _ in got)

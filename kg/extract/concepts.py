@@ -362,6 +362,11 @@ _NAME_BEFORE_HEAD = re.compile(
     r"the(?<!\wthe)\s+(" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,2})\s+"
     r"(?:(framework|model|algorithm|architecture|optimizer|method)|((?:[a-z][\w-]*\s+){0,3}?)(dataset|corpus|benchmark|suite)s?)\b"
 )
+_HEAD_THEN_NAME = re.compile(
+    r"(?:method|attack|algorithm|framework|approach|architecture|technique|optimizer|agent|model)"
+    r",?\s+([A-Z][\w.+-]*[\w+])(?=,\s|\s(?:which|that|to|for|as|is|and)\s|[.;:](?:\s|$))"
+)
+_AUTHOR_YEAR = re.compile(r"[A-Z][a-z]+(?:19|20)\d\d[a-z]?")  # "Lee2016": a citation key, not a name
 _APPOSITION_KIND = re.compile(
     r"^\s*(?:\([^()]*\)\s*)?,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(benchmark|suite|dataset|corpus)\b", re.I
 )
@@ -527,6 +532,15 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
         if " " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-")):
             start = text.index(lead)
             out.append(Candidate(start, start + len(lead), _kind_by_apposition(text[colon + 1 : colon + 80]), "rule", 1, 0.75))
+    for m in _HEAD_THEN_NAME.finditer(text):
+        # "a new attack GMVFool, while", "an unsupervised ICL method, TopKNearestPR, which": a coined-looking name
+        # right after the head that says what it is
+        # (the head is a word after a word: "ICL method, X"; checked here, a lookbehind first is tried everywhere)
+        if m.start() < 2 or text[m.start() - 1] != " " or not _word_char(text[m.start() - 2]):
+            continue
+        if (is_name_shape(m.group(1)) and m.group(1) not in CAPS_STOP and not is_sized_model(m.group(1))
+                and not _AUTHOR_YEAR.fullmatch(m.group(1))):
+            out.append(Candidate(m.start(1), m.end(1), "METHOD", "rule", 1, 0.75))
     for m in _NAME_BEFORE_HEAD.finditer(text):
         name = m.group(1)
         if name.split()[0] in _NOT_A_NAME:
