@@ -118,3 +118,11 @@ def test_a_coined_name_right_after_its_head_is_a_method():
     got = _combined(text, [])
     assert {("ZorgFool", "METHOD"), ("TopKNear", "METHOD")} <= got
     assert not any(s == "Lee2016" for s, _ in got)
+
+
+def test_a_name_shaped_word_listed_with_a_method_is_a_method():
+    text = ("Title\nCurrent flagship models fail: both GPT9-o and Llama-3.1-405B struggle, while BlipNet, QwikGen and "
+            "Zeta-2B do well; Horizon-Free and Kuchaiev2017Factorization and T1-weighted and Zeta-2B are no names here.")
+    got = _combined(text, [("BlipNet", "METHOD")])
+    assert {("GPT9-o", "METHOD"), ("Llama-3.1-405B", "METHOD"), ("QwikGen", "METHOD")} <= got
+    assert not {s for s, _ in got} & {"Horizon-Free", "Kuchaiev2017Factorization", "T1-weighted"}

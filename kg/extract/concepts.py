@@ -1040,6 +1040,7 @@ def combine_candidates(
         out = _task_examples_are_benchmarks(text, out)
     out = _coordinated_tasks(text, out, known_types)
     out = _coordinated_data(text, out, known_types)
+    out = _coordinated_methods(text, out, known_types)
     out.sort(key=lambda c: c.start)
     return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
 
@@ -1253,6 +1254,49 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
             if k is None or not claim(k, d.type):
                 break
             at = out[k].start
+    return out
+
+
+#: "both GPT4-o and Llama-3.1-405B", "H.265/HEVC, VP9 and AV1": a name-shaped word listed with a METHOD is one
+_PLURAL_NAME = re.compile(r"[A-Z]{2,}s")  # "LLMs", "VLMs": kinds of models, not names
+#: citation keys ("Mikolov2013DistributedRO") and modifiers ("T1-weighted") are name-shaped but name no method
+_CITATION_LIKE = re.compile(r"[a-z](?:19|20)\d\d|-[a-z]+ed$|[a-z]{3,}[A-Z]{3,}\d")
+_SHAPE_WORD = re.compile(r"[A-Za-z0-9][\w.+/-]*[\w+]")
+_SHAPE_WORD_BEFORE = re.compile(r"(?<![\w.+/-])([A-Za-z0-9][\w.+/-]*[\w+])(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
+
+
+def _coordinated_methods(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
+    """Unfound name-shaped words in a list with a METHOD mention become METHODs."""
+    methods = [c for c in mentions if c.type == "METHOD" and c.source in ("ner", "rule-model", "acronym", "rule")]
+    if not methods:
+        return mentions
+    taken = bytearray(len(text) + 1)
+    for c in mentions:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    out = list(mentions)
+
+    def take(at: int, end: int) -> bool:
+        word = text[at:end]
+        if (not is_name_shape(word) or word in CAPS_STOP or _PLURAL_NAME.fullmatch(word) or _overlaps(taken, at, end)
+                or known_types.get(word.lower(), "METHOD") != "METHOD" or _DIMENSION.fullmatch(word)
+                or ("-" in word and _ADJECTIVE_WORD.fullmatch(word)) or _CITATION_LIKE.search(word)):
+            return False
+        out.append(Candidate(at, end, "METHOD", "rule-method-list", 1, 0.7))
+        taken[at:end] = b"\x01" * (end - at)
+        return True
+
+    for c in methods:
+        at = c.end
+        while (sep := _DATA_LIST_SEPARATOR.match(text, at)) is not None:
+            word = _SHAPE_WORD.match(text, sep.end())
+            if word is None or not (_CONJUNCTION.search(sep.group(0)) or _DATA_LIST_SEPARATOR.match(text, word.end())):
+                break
+            if not _DATA_LIST_END.match(text, word.end()) or not take(word.start(), word.end()):
+                break
+            at = word.end()
+        before = _SHAPE_WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
+        if before is not None:
+            take(before.start(1), before.end(1))
     return out
 
 
