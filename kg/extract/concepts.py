@@ -1197,7 +1197,9 @@ _DATA_LIST_NAME = re.compile(r"[A-Z][\w.+/-]*[\w+](?:\s[A-Z0-9][\w.+/-]*[\w+])?|
 _DATA_LIST_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|as|datasets?|benchmarks?|[a-z]+)\b")
 _DATA_LIST_BEFORE = re.compile(r"(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 _METHOD_LIKE_DATA = re.compile(r"\s[a-z]")
-_RETYPED_SOURCES = frozenset(("ner", "rule-model", "shape", "repeat"))
+_ITEM_ACRONYM = re.compile(r"\s*\(([A-Z][\w-]*)\)")
+_ITEM_DATA_HEAD = re.compile(r" Dataset(?=[,\s])")
+_RETYPED_SOURCES = frozenset(("ner", "rule-model", "shape", "repeat", "acronym"))
 
 
 def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
@@ -1226,14 +1228,26 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
         out[k] = c._replace(type=kind)
         return True
 
+    def past(end: int, kind: str) -> int:
+        """The end of an item: after its "(ACR)", claimed too, and a capitalised "Dataset" head."""
+        paren = _ITEM_ACRONYM.match(text, end)
+        if paren is not None:
+            k = at_start.get(paren.start(1))
+            if k is not None and out[k].end == paren.end(1):
+                claim(k, kind)
+            end = paren.end()
+        head = _ITEM_DATA_HEAD.match(text, end)
+        return head.end() if head is not None else end
+
     for d in data:
-        at = d.end  # rightwards
+        at = past(d.end, d.type)  # rightwards
         while (sep := _DATA_LIST_SEPARATOR.match(text, at)) is not None:
-            k = at_start.get(sep.end())
+            start = sep.end() + 4 if text.startswith("the ", sep.end()) else sep.end()
+            k = at_start.get(start)
             if k is not None:
                 if not claim(k, d.type):
                     break
-                at = out[k].end
+                at = past(out[k].end, d.type)
                 continue
             # a name nobody found joins only a list of benchmarks: what a model is trained on is often listed
             # with the models themselves ("fine-tuned on SYN-2 and LLaMA-3")
@@ -1250,7 +1264,10 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
             at = name.end()
         at = d.start  # leftwards: only names the tagger found
         while (sep := _DATA_LIST_BEFORE.search(text, max(0, at - 12), at)) is not None:
-            k = at_end.get(sep.start())
+            end = sep.start()
+            if text.endswith(" Dataset", 0, end):
+                end -= 8
+            k = at_end.get(end)
             if k is None or not claim(k, d.type):
                 break
             at = out[k].start
