@@ -141,3 +141,9 @@ def test_a_data_list_goes_on_past_acronyms_articles_and_dataset_heads():
     pairs = fallback_find_abbreviations(text)
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
     assert {("Spiking Speech Calls", "BENCHMARK"), ("SSC", "BENCHMARK"), ("Quix", "BENCHMARK")} <= got
+
+
+def test_an_environment_head_after_a_benchmark_name_is_no_part_of_it():
+    text = "Title\nOur agent scores 71% in the Zorbo 2600 environment and in the Quix environments."
+    got = _combined(text, [("Zorbo 2600 environment", "BENCHMARK"), ("Quix environments", "BENCHMARK")])
+    assert got == {("Zorbo 2600", "BENCHMARK"), ("Quix", "BENCHMARK")}

@@ -135,7 +135,7 @@ _LANGUAGE_PAIR = re.compile(
 )
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
-_DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites)$")
+_DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites|environments?)$")
 #: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
 _PAIR_DATA_HEAD = re.compile(r"\s+(datasets?|data\s+sets?|corpus|corpora|benchmarks?)\b", re.I)
 _DATA_HEAD_LAST = re.compile(r"\s(?:Corpus|Corpora|Treebank|Dictionary|Lexicon|Thesaurus|Dataset|Data\s+Set)$")
