@@ -31,6 +31,7 @@ import gc
 import math
 import time
 from abc import ABC, abstractmethod
+from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -507,10 +508,10 @@ class Loader:
             if changed:
                 batch.upsert(label, changed)
             stats.nodes_written += len(new) + len(changed)
-        tables: dict[str, list[tuple]] = {}
-        for b in todo:  # one pass over the papers rather than one per table
-            for name, part in b.tables.items():
-                tables.setdefault(name, []).extend(part)
+        tables: dict[str, list[tuple]] = defaultdict(list)
+        for b in todo:  # one pass over the papers' rows rather than one per table
+            for (name, _), row in b.items:
+                tables[name].append(row)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
             rows = tables.get(name)
             if rows:

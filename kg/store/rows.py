@@ -16,11 +16,12 @@ import gc
 import hashlib
 import io
 import pickle
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from kg.models import Author, Affiliation, Concept, Paper, ResolvedGraph
 from kg.store.schema import EVIDENCE, node, relationship
@@ -179,15 +180,26 @@ LOAD_HASH_AT = columns("Paper").index("load_hash")
 
 @dataclass
 class PaperRows:
-    """Every row derived from one paper: replaced together, fingerprinted by ``load_hash``."""
+    """Every row derived from one paper: replaced together, fingerprinted by ``load_hash``.
+
+    ``items`` are ((table, key), row) pairs in the canonical order the fingerprint was taken in
+    (the Paper row then carries it): the loader groups them by table only for papers it writes."""
 
     paper_id: str
-    tables: dict[str, list[tuple]] = field(default_factory=dict)
+    items: list[tuple[tuple[str, object], tuple]] = field(default_factory=list)
     load_hash: str = ""
     has_paper: bool = False
 
+    @property
+    def tables(self) -> dict[str, list[tuple]]:
+        """The rows by table."""
+        out: dict[str, list[tuple]] = {}
+        for (name, _), row in self.items:
+            out.setdefault(name, []).append(row)
+        return out
+
     def count(self) -> int:
-        return sum(map(len, self.tables.values()))
+        return len(self.items)
 
 
 @dataclass
@@ -283,52 +295,68 @@ def chunk_rows(graph: ResolvedGraph) -> ChunkRows:
 
 def _paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
     names = {c.id: c.name for c in graph.concepts}
-    # per paper: (table, row) in record order; grouped into tables once fingerprinted
-    entries: dict[str, list] = defaultdict(list)
+    k = _KEYS
+    # per paper: {(table, key): row}, filled in record order (the last row of a key wins)
+    rows: dict[str, dict] = defaultdict(dict)
+    key = k["Paper"]
     for p in graph.papers:
-        entries[p.id].append(("Paper", _PAPER(p, p.date)))
-    for a in graph.authorships:
-        entries[a.paper_id].append(("AUTHORED", _AUTHORED(a)))
-    for a in graph.paper_affiliations:
-        entries[a.paper_id].append(("AFFILIATED_WITH", _AFFILIATED(a)))
-    for m in graph.mentions:
-        entries[m.paper_id].append(("MENTIONS", _MENTIONS(m, m.evidence)))
-    for p in graph.proposals:
-        entries[p.paper_id].append(("PROPOSES", _PROPOSES(p, p.evidence)))
-    for d in graph.derivations:
-        entries[d.evidence.paper_id].append(("DERIVED_FROM", _DERIVED(d, d.evidence)))
+        row = _PAPER(p, p.date)
+        rows[p.id]["Paper", key(row)] = row
+    for name, records, build, pid in (
+        ("AUTHORED", graph.authorships, _AUTHORED, _PAPER_ID),
+        ("AFFILIATED_WITH", graph.paper_affiliations, _AFFILIATED, _PAPER_ID),
+    ):
+        key = k[name]
+        for rec in records:
+            row = build(rec)
+            rows[pid(rec)][name, key(row)] = row
+    for name, records, build, pid in (
+        ("MENTIONS", graph.mentions, _MENTIONS, _PAPER_ID),
+        ("PROPOSES", graph.proposals, _PROPOSES, _PAPER_ID),
+        ("DERIVED_FROM", graph.derivations, _DERIVED, _EVIDENCE_PAPER_ID),
+    ):
+        key = k[name]
+        for rec in records:
+            row = build(rec, rec.evidence)
+            rows[pid(rec)][name, key(row)] = row
+    kr, kp, ko, km, kf = k["Result"], k["REPORTS"], k["ON"], k["MEASURED_BY"], k["FOR_METHOD"]
     for r in graph.results:
-        out = entries[r.paper_id]
+        out = rows[r.paper_id]
         metric = names.get(r.metric_id) if r.metric_id else None
-        out.append(("Result", _RESULT(r, metric, names.get(r.benchmark_id))))
-        out.append(("REPORTS", _REPORTS(r, r.evidence)))
-        out.append(("ON", _ON(r)))
+        row = _RESULT(r, metric, names.get(r.benchmark_id))
+        out["Result", kr(row)] = row
+        row = _REPORTS(r, r.evidence)
+        out["REPORTS", kp(row)] = row
+        row = _ON(r)
+        out["ON", ko(row)] = row
         if r.metric_id:
-            out.append(("MEASURED_BY", _MEASURED(r)))
+            row = _MEASURED(r)
+            out["MEASURED_BY", km(row)] = row
         if r.method_id:
-            out.append(("FOR_METHOD", _FOR_METHOD(r)))
-    return [bundle(pid, entries[pid]) for pid in sorted(entries)]
+            row = _FOR_METHOD(r)
+            out["FOR_METHOD", kf(row)] = row
+    return [bundle(pid, rows[pid]) for pid in sorted(rows)]
 
 
 _KEYS = {name: itemgetter(*key_of(name)) for name in (*PAPER_LABELS, *LOADED_TYPES)}
+_PAPER_ID = attrgetter("paper_id")
+_EVIDENCE_PAPER_ID = attrgetter("evidence.paper_id")
 
 
-def bundle(paper_id: str, entries: list[tuple[str, tuple]]) -> PaperRows:
-    """One paper's rows: one per node id and per edge identity (the last wins, so COPY and MERGE
-    agree), in a canonical order, fingerprinted; the Paper row carries the fingerprint."""
-    keys = _KEYS
-    unique = {(name, keys[name](row)): row for name, row in entries}
+def bundle(paper_id: str, unique: dict[tuple[str, object], tuple]) -> PaperRows:
+    """One paper's rows, given one per node id and per edge identity (``{(table, key): row}``,
+    the last row of a key kept, so COPY and MERGE agree): in a canonical order, fingerprinted;
+    the Paper row carries the fingerprint."""
     ordered = sorted(unique.items())
     # load_hash is null in the rows hashed here
     load_hash = hashlib.blake2b(canonical_bytes(ordered), digest_size=8).hexdigest()
-    tables: dict[str, list[tuple]] = defaultdict(list)
-    has_paper = False
-    for (name, _), row in ordered:
-        if name == "Paper":
-            row = (*row[:LOAD_HASH_AT], load_hash, *row[LOAD_HASH_AT + 1 :])
-            has_paper = True
-        tables[name].append(row)
-    return PaperRows(paper_id, dict(tables), load_hash, has_paper)
+    paper_key = ("Paper", paper_id or None)
+    row = unique.get(paper_key)
+    has_paper = row is not None
+    if has_paper:
+        at = bisect_left(ordered, paper_key, key=itemgetter(0))
+        ordered[at] = (paper_key, (*row[:LOAD_HASH_AT], load_hash, *row[LOAD_HASH_AT + 1 :]))
+    return PaperRows(paper_id, ordered, load_hash, has_paper)
 
 
 def canonical_bytes(value) -> bytes:
