@@ -123,6 +123,8 @@ class BuildState:
             "CREATE TABLE IF NOT EXISTS uses (ref TEXT, pid TEXT, PRIMARY KEY (ref, pid)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS override (pid TEXT, ref TEXT, id TEXT, PRIMARY KEY (pid, ref)) WITHOUT ROWID",
+            # a scoped diff reads the per-paper decisions of the keys derived again
+            "CREATE INDEX IF NOT EXISTS override_ref ON override (ref)",
             "CREATE TABLE IF NOT EXISTS node (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID",
             # head: the contribution without its concept part, all the byline pass reads of an unchanged paper
             "CREATE TABLE IF NOT EXISTS contrib (pid TEXT PRIMARY KEY, digest TEXT, body BLOB, head BLOB)",
@@ -220,11 +222,17 @@ class BuildState:
         db.execute("DELETE FROM ckey")
         return n
 
-    def diff_decisions(self, resolution) -> tuple[set[str], set[str], set[str], set[str]]:
+    def diff_decisions(self, resolution, touched: tuple[set[str], set[str]] | None = None
+                       ) -> tuple[set[str], set[str], set[str], set[str]]:
         """Compare the new corpus-wide decisions with the stored ones and store the new ones.
 
         Returns (refs resolving differently, paper ids whose per-paper decisions changed,
-        shared node ids whose values changed, concept ids whose name changed)."""
+        shared node ids whose values changed, concept ids whose name changed). With ``touched``
+        (author names, concept keys: outside them every decision is known to be the stored
+        one, see kg.resolve.authors.AuthorCounts.touched and kg.resolve.concepts.ConceptCounts.scope)
+        only those refs, every org slug and the nodes they lead to are compared."""
+        if touched is not None:
+            return self._diff_touched(resolution, *touched)
         db = self.db
         db.execute("CREATE TEMP TABLE IF NOT EXISTS nmap (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID")
         db.execute("DELETE FROM nmap")
@@ -265,6 +273,67 @@ class BuildState:
                    " WHERE o.digest IS NOT n.digest")
         db.execute("DELETE FROM nnode")
         return refs, papers, nodes, renamed
+
+    def _diff_touched(self, resolution, names: set[str], keys: set[str]) -> tuple[set[str], set[str], set[str], set[str]]:
+        """diff_decisions over the touched refs only: the cost follows the change, not the corpus."""
+        db = self.db
+        people, orgs, concepts = resolution.people, resolution.orgs, resolution.concepts
+        new: dict[str, str] = {}
+        for name in names:
+            aid = people.lookup.get(name)
+            if aid is not None:
+                new[AUTHOR + name] = aid
+        for slug, oid in orgs.lookup.items():
+            new[ORG + slug] = oid
+        for key in keys:
+            cid = concepts.global_lookup.get(key)
+            if cid is not None:
+                new[CONCEPT + key] = cid
+        want = [AUTHOR + n for n in names] + [CONCEPT + k for k in keys]
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM want")
+        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in want))
+        old = dict(db.execute("SELECT m.ref, m.id FROM want w JOIN map m ON m.ref = w.ref"))
+        old.update(db.execute("SELECT ref, id FROM map WHERE ref >= ? AND ref < ?", (ORG, chr(ord(ORG) + 1))))
+        refs = {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+        db.executemany("DELETE FROM map WHERE ref=?", ((r,) for r in refs if r not in new))
+        db.executemany("INSERT OR REPLACE INTO map VALUES (?, ?)", ((r, new[r]) for r in refs if r in new))
+
+        new_over = {(pid, CONCEPT + key): cid for (pid, key), cid in concepts.lookup.items() if key in keys}
+        old_over = {(pid, ref): cid for pid, ref, cid in db.execute(
+            "SELECT o.pid, o.ref, o.id FROM want w JOIN override o ON o.ref = w.ref")}
+        moved = {k for k in old_over.keys() | new_over.keys() if old_over.get(k) != new_over.get(k)}
+        db.executemany("DELETE FROM override WHERE pid=? AND ref=?", (k for k in moved if k not in new_over))
+        db.executemany("INSERT OR REPLACE INTO override VALUES (?, ?, ?)", ((*k, new_over[k]) for k in moved if k in new_over))
+        db.execute("DELETE FROM want")
+
+        # a node whose values changed has a touched ref (before or after): those are the candidates
+        candidates = {*old.values(), *new.values(), *old_over.values(), *new_over.values()}
+        now: dict[str, tuple[str, str | None]] = {}
+        for nid in candidates:
+            if nid in people.authors:
+                now[nid] = (node_digest(people.authors[nid]), None)
+            elif nid in orgs.affiliations:
+                now[nid] = (node_digest(orgs.affiliations[nid]), None)
+            elif nid in concepts.concepts:
+                c = concepts.concepts[nid]
+                now[nid] = (node_digest(c), c.name)
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wnode (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM wnode")
+        db.executemany("INSERT INTO wnode VALUES (?)", ((n,) for n in candidates))
+        was = {nid: (digest, name) for nid, digest, name in db.execute(
+            "SELECT o.id, o.digest, o.name FROM wnode w JOIN node o ON o.id = w.id")}
+        db.execute("DELETE FROM wnode")
+        nodes, renamed = set(), set()
+        for nid, (digest, name) in now.items():
+            before = was.get(nid)
+            if before is None or before[0] != digest:
+                nodes.add(nid)
+                if name is not None and (before[1] if before else None) != name:
+                    renamed.add(nid)
+        db.executemany("DELETE FROM node WHERE id=?", ((n,) for n in was if n not in now))
+        db.executemany("INSERT OR REPLACE INTO node VALUES (?, ?, ?)", ((n, *now[n]) for n in nodes))
+        return refs, {pid for pid, _ref in moved}, nodes, renamed
 
     def users(self, refs: Iterable[str]) -> set[str]:
         """Ids of the papers (of the last build) that use any of ``refs``."""

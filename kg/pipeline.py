@@ -861,7 +861,12 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     plan = _Plan()
     if state is not None:
         t = time.perf_counter()
-        plan = _plan(spool, state, resolution, incremental)
+        touched = None
+        if incremental and people.touched is not None and counts.scope is not None:
+            from kg.resolve.concepts import _base
+
+            touched = (people.touched, {_base(n) for n in counts.scope})
+        plan = _plan(spool, state, resolution, incremental, touched)
         first_pass += time.perf_counter() - t
         if incremental:
             say(f"resolve: {len(plan.todo)} papers to resolve again ({plan.changed} new or changed, "
@@ -1013,9 +1018,11 @@ class _Plan:
         return state.users(state.refs_of_nodes(nodes, resolution)) | state.override_users(nodes)
 
 
-def _plan(spool: Spool, state: BuildState, resolution, incremental: bool) -> _Plan:
-    """Diff this build's papers and corpus-wide decisions with the last build's (and store the new ones)."""
-    refs, override_papers, nodes, renamed = state.diff_decisions(resolution)
+def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
+          touched: tuple[set[str], set[str]] | None = None) -> _Plan:
+    """Diff this build's papers and corpus-wide decisions with the last build's (and store the
+    new ones); ``touched``: see BuildState.diff_decisions."""
+    refs, override_papers, nodes, renamed = state.diff_decisions(resolution, touched)
     plan = _Plan()
     plan.digests = dict(spool.digests())
     plan.current = set(plan.digests)

@@ -49,10 +49,25 @@ def test_author_counts_resolve_as_a_clean_corpus(seed, tmp_path):
         people.add(pid, papers[pid])
         current[pid] = papers[pid]
 
+    last: dict = {}
+
     def check(counts: AuthorCounts) -> None:
         clean = resolve_authors(byline for _pid, byline in sorted(current.items()))
         # a first pass reads the bylines it is given; later ones, only what they keep
-        assert _fields(counts.resolve(list(current.values()))) == _fields(clean)
+        got = counts.resolve(list(current.values()))
+        assert _fields(got) == _fields(clean)
+        if counts.touched is not None:  # every name whose lookup or author changed is reported touched
+            differ = {n for n in got.lookup.keys() | last.keys() if last.get(n) != got.lookup.get(n)}
+            assert differ <= counts.touched
+            for name, aid in got.lookup.items():
+                if name not in counts.touched and aid is not None:
+                    assert got.authors[aid] == authors_before[aid]
+        last.clear()
+        last.update(got.lookup)
+        authors_before.clear()
+        authors_before.update(got.authors)
+
+    authors_before: dict = {}
 
     check(people)
     again = AuthorCounts._again
@@ -60,7 +75,7 @@ def test_author_counts_resolve_as_a_clean_corpus(seed, tmp_path):
 
     def spy(self):
         buckets.append(db.execute("SELECT COUNT(*) FROM au_dirty").fetchone()[0])
-        again(self)
+        return again(self)
 
     AuthorCounts._again = spy
     try:

@@ -277,6 +277,12 @@ class AuthorCounts:
         self._bylines: list[tuple[str, list[str]]] = []
         self._touched: set[str] = set()
         self._cleaned: dict[str, str] = {}
+        #: spellings as listed that add() saw since the last resolve
+        self._listed: set[str] = set()
+        #: after an incremental :meth:`resolve`: every name whose lookup may differ from the last
+        #: pass (the spellings of the old and new rows of the redone buckets, and the spellings as
+        #: listed that map through them or were counted in or out); None after a whole pass
+        self.touched: set[str] | None = None
 
     def add(self, pid: str, names: Sequence[str], sign: int = 1) -> None:
         """Count a paper's byline in (``sign`` 1) or take a counted paper's out (-1, with the
@@ -288,6 +294,7 @@ class AuthorCounts:
                 if cleaned is None:
                     cleaned = self._cleaned[n] = clean_name(n)
                 self._raw[(n, cleaned)] += sign
+                self._listed.add(n)
                 byline.append(cleaned)
         for name in byline:
             self._form[(name_key(name), name)] += sign
@@ -338,16 +345,20 @@ class AuthorCounts:
             self._keep(detail)
             db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', '1')")  # noqa: S608
             db.commit()
+            self.touched, self._listed = None, set()
             return result
         for _ in bylines:  # the caller's stream drives the counts
             pass
         self.flush()
-        self._again()
+        names = self._again()
         db.commit()
-        return self._read()
+        result = self._read(names)
+        self.touched, self._listed = names | self._listed, set()
+        return result
 
-    def _again(self) -> None:
-        """Resolve the touched buckets again and keep their rows in place of the old ones."""
+    def _again(self) -> set[str]:
+        """Resolve the touched buckets again and keep their rows in place of the old ones.
+        Returns the spellings of the old and the new rows of those buckets."""
         db, p = self.db, self.P
         touched = [k for (k,) in db.execute(f"SELECT key FROM {p}dirty")]  # noqa: S608
         forms: dict[str, Counter[str]] = {}
@@ -392,11 +403,16 @@ class AuthorCounts:
             if keys:
                 rows = _resolve_bucket(keys, forms_of, coauthors_of, lambda s: _top(forms_of(s)))
                 detail.append((bucket, keys, rows, {k: _top(forms_of(k)) for k in keys}))
+        names = {s for *_r, rows, _tops in detail for r in rows for s in r[5]}
+        for bucket in buckets:
+            for (body,) in db.execute(f"SELECT body FROM {p}out WHERE bucket=?", (bucket,)):  # noqa: S608
+                names.update(marshal.loads(body)[5])
         db.executemany(f"DELETE FROM {p}key WHERE key=?", ((k,) for k in moved))  # noqa: S608
         for table in ("key", "out", "ev"):
             db.executemany(f"DELETE FROM {p}{table} WHERE bucket=?", ((b,) for b in buckets))  # noqa: S608
         self._keep(detail)
         db.execute(f"DELETE FROM {p}dirty")  # noqa: S608
+        return names
 
     def _keep(self, detail: list) -> None:
         db, p = self.db, self.P
@@ -406,8 +422,12 @@ class AuthorCounts:
                 (r[0].encode("utf-8", "surrogatepass"), bucket, marshal.dumps(r)) for r in rows))
             db.executemany(f"INSERT OR IGNORE INTO {p}ev VALUES (?, ?)", ((s, bucket) for r in rows for s in r[-1]))  # noqa: S608
 
-    def _read(self) -> AuthorResolution:
+    def _read(self, names: set[str]) -> AuthorResolution:
+        """The kept rows as one AuthorResolution; the spellings as listed that map through
+        ``names`` join them."""
         db, p = self.db, self.P
         rows = (marshal.loads(body) for (body,) in db.execute(f"SELECT body FROM {p}out ORDER BY root"))  # noqa: S608
-        return _assemble(rows, db.execute(f"SELECT raw, cleaned FROM {p}raw"))  # noqa: S608
+        raw = db.execute(f"SELECT raw, cleaned FROM {p}raw").fetchall()  # noqa: S608
+        names.update([r for r, cleaned in raw if cleaned in names])
+        return _assemble(rows, raw)
 

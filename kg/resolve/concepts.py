@@ -364,6 +364,9 @@ class ConceptCounts:
         self._tuse: set[tuple[str, str]] = set()
         self._digest = _alias_digest(self.aliases)
         self._kept = self._derived() is not None  # track what changed only when decisions are kept
+        #: after :meth:`resolve`: the nodes it derived again (see :meth:`_scope`), outside which
+        #: every decision is the last pass's; None when it derived the whole corpus
+        self.scope: set[str] | None = None
 
     def reset(self) -> None:
         self._touched = set()
@@ -485,6 +488,7 @@ class ConceptCounts:
                                   counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
                                   redo=lambda pid, key: again(key) or pid in changed[key], kept=kept)
         self._keep(detail, scope)
+        self.scope = scope
         return result if scope is None else self._read()
 
     def _scope(self, touched: set[str]) -> set[str]:
