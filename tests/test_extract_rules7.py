@@ -115,7 +115,10 @@ def test_a_known_task_the_gazetteer_finds_before_a_things_head_is_a_modifier():
 def test_a_coined_name_right_after_its_head_is_a_method():
     text = ("Title\nWe learn it with a new attack ZorgFool, while an unsupervised ICL method, TopKNear, which picks "
             "examples, and the method Lee2016, which we cite, serve as baselines.")
-    got = _combined(text, [])
+    from kg.extract.shapes import name_shapes
+
+    shapes = [Candidate(s, e, None, "shape", 0, 0.5) for s, e in name_shapes(text)]
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, shapes, [], sentence_starts(text))}
     assert {("ZorgFool", "METHOD"), ("TopKNear", "METHOD")} <= got
     assert not any(s == "Lee2016" for s, _ in got)
 
@@ -147,3 +150,8 @@ def test_an_environment_head_after_a_benchmark_name_is_no_part_of_it():
     text = "Title\nOur agent scores 71% in the Zorbo 2600 environment and in the Quix environments."
     got = _combined(text, [("Zorbo 2600 environment", "BENCHMARK"), ("Quix environments", "BENCHMARK")])
     assert got == {("Zorbo 2600", "BENCHMARK"), ("Quix", "BENCHMARK")}
+
+
+def test_a_language_listed_with_a_benchmark_is_no_benchmark():
+    text = "Title\nWe score 3.1% higher on Zorbo and English."
+    assert ("English", "BENCHMARK") not in _combined(text, [("Zorbo", "BENCHMARK")])
