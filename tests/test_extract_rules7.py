@@ -155,3 +155,14 @@ def test_an_environment_head_after_a_benchmark_name_is_no_part_of_it():
 def test_a_language_listed_with_a_benchmark_is_no_benchmark():
     text = "Title\nWe score 3.1% higher on Zorbo and English."
     assert ("English", "BENCHMARK") not in _combined(text, [("Zorbo", "BENCHMARK")])
+
+
+def test_a_plain_long_form_with_a_task_head_and_hyphenated_initials_is_a_task():
+    from kg.extract.adapters import fallback_find_abbreviations
+
+    text = "Title\nWe introduce a new task, Long-Tailed Multi-Label Classification (LT-MLC), and solve LT-MLC."
+    at = text.index("Long-Tailed")
+    cands = [Candidate(at, at + len("Long-Tailed Multi-Label Classification"), "METHOD", "ner", 1, 0.8)]
+    pairs = fallback_find_abbreviations(text)
+    got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
+    assert got == {("Long-Tailed Multi-Label Classification", "TASK"), ("LT-MLC", "TASK")}

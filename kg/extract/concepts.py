@@ -102,7 +102,7 @@ def task_by_head(phrase: str, kind: str | None) -> str | None:
 #: a long form written in capitals word by word, each word a plain one ("Domain Adaptation", "Source data-Free
 #: Active Domain Adaptation"), not a coined one with inner capitals ("PrototypicAl")
 _PLAIN_TITLE_WORD = re.compile(r"(?:[A-Z]?[a-z]+)(?:-(?:[A-Z]?[a-z]+))*")
-_INITIALS = re.compile(r"[A-Z]{2,}s?")
+_INITIALS = re.compile(r"[A-Z]{2,}(?:-[A-Z]{2,})*s?")  # "PLT-MLC" too
 _METHOD_LIKE_HEAD = re.compile(r"(?:Estimation|Reasoning)$")
 
 
