@@ -166,3 +166,15 @@ def test_a_plain_long_form_with_a_task_head_and_hyphenated_initials_is_a_task():
     pairs = fallback_find_abbreviations(text)
     got = {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, pairs, sentence_starts(text))}
     assert got == {("Long-Tailed Multi-Label Classification", "TASK"), ("LT-MLC", "TASK")}
+
+
+def test_a_name_given_as_an_example_of_a_task_is_no_benchmark():
+    from kg.extract.shapes import looks_like_benchmark
+
+    sentence = "We reach 71% by benchmarking on 30 datasets, spanning tasks such as OCR, action recognition, and QZR."
+    for name in ("OCR", "QZR"):
+        at = sentence.index(name)
+        assert not looks_like_benchmark(name, sentence[:at], sentence[at + 3 : at + 23], sentence)
+    sentence = "We reach 71% on benchmarks such as GSM8K."
+    at = sentence.index("GSM8K")
+    assert looks_like_benchmark("GSM8K", sentence[:at], sentence[at + 5 :], sentence)

@@ -139,6 +139,7 @@ _ON_BEFORE = re.compile(
     r"\s+(?:the\s+|both\s+)?(?:[\w@.+-]+,\s+(?:and\s+)?)*(?:[\w@.+-]+\s+(?:and|or)\s+)?$",
     re.I,
 )
+_TASKS_SUCH_AS = re.compile(r"\btasks?,?\s+(?:such\s+as|like|including)\s+(?:[\w@.+-]+(?:\s[\w@.+-]+){0,3},\s+(?:and\s+|or\s+)?)*$")
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
@@ -152,6 +153,8 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
         return False
     if _PLURAL_ACRONYM.fullmatch(name):
         return False  # "across both LLMs and VLMs": a plural acronym names a kind of model, not a data set
+    if "task" in before and _TASKS_SUCH_AS.search(before[-80:]):
+        return False  # "spanning tasks such as OCR, action recognition": the examples of tasks are tasks
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
 
