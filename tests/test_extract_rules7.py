@@ -178,3 +178,11 @@ def test_a_name_given_as_an_example_of_a_task_is_no_benchmark():
     sentence = "We reach 71% on benchmarks such as GSM8K."
     at = sentence.index("GSM8K")
     assert looks_like_benchmark("GSM8K", sentence[:at], sentence[at + 5 :], sentence)
+
+
+def test_examples_of_methods_and_sized_models_are_no_benchmarks():
+    text = ("Title\nOur loss works with RL algorithms (including GRPO, REINFOO, and RLOX) and reaches 71% on Zorbo. "
+            "Experiments on Qwix-R1-Distill-1.5B and Zorbo show 3% gains.")
+    got = _combined(text, [("GRPO", "METHOD"), ("REINFOO", "METHOD"), ("RLOX", "METHOD"), ("Zorbo", "BENCHMARK"),
+                           ("Qwix-R1-Distill-1.5B", "BENCHMARK")])
+    assert {("REINFOO", "METHOD"), ("RLOX", "METHOD"), ("Qwix-R1-Distill-1.5B", "METHOD"), ("Zorbo", "BENCHMARK")} <= got

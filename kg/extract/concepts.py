@@ -1034,6 +1034,8 @@ def combine_candidates(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
         ) and not is_sized_model(name) and not (c.type == "TASK" and _ENDS_IN_TASK_HEAD.search(name)):
             c = c._replace(type="BENCHMARK")
+        elif c.type in ("DATASET", "BENCHMARK") and is_sized_model(name):
+            c = c._replace(type="METHOD")  # "Experiments on DeepSeek-R1-Distill-Qwen-1.5B": a released model
         elif c.type in ("DATASET", "BENCHMARK") and c.source not in ("gazetteer-domain",):
             decided = known_types.get(text[c.start : c.end].lower())
             if decided not in ("DATASET", "BENCHMARK"):

@@ -140,6 +140,10 @@ _ON_BEFORE = re.compile(
     re.I,
 )
 _TASKS_SUCH_AS = re.compile(r"\btasks?,?\s+(?:such\s+as|like|including)\s+(?:[\w@.+-]+(?:\s[\w@.+-]+){0,3},\s+(?:and\s+|or\s+)?)*$")
+_METHODS_SUCH_AS = re.compile(
+    r"\b(?:methods|algorithms|models|techniques|baselines|approaches|architectures|optimizers|standards|LLMs)\s*,?\s*\(?"
+    r"(?:such\s+as|like|including|e\.g\.,?)\s+(?:[\w@./+-]+(?:\s[\w@./+-]+){0,3}(?:\s\([\w-]+\))?,\s+(?:and\s+|or\s+)?)*"
+    r"(?:[\w@./+-]+\s+(?:and|or)\s+)?$")
 _PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
@@ -155,6 +159,8 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
         return False  # "across both LLMs and VLMs": a plural acronym names a kind of model, not a data set
     if "task" in before and _TASKS_SUCH_AS.search(before[-80:]):
         return False  # "spanning tasks such as OCR, action recognition": the examples of tasks are tasks
+    if _METHODS_SUCH_AS.search(before[-80:]):
+        return False  # "RL algorithms (including GRPO, REINFORCE, and RLOO)": examples of methods are methods
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
 
