@@ -404,6 +404,28 @@ def test_reports_for_the_report_engineer(analysed):
         concept_report(store, "no such concept")
 
 
+def test_written_rows_keep_their_types_when_a_batch_is_all_null_or_empty(analysed):
+    """A batch whose first years are all null or whose paper lists are all empty still writes an INT64 year and
+    a string list (LadybugDB takes the rows as a typed Arrow table, Neo4j as maps)."""
+    from kg.analytics.run import write
+
+    store, _ = analysed
+    ids = [r["id"] for r in store.query("MATCH (c:Concept) RETURN c.id AS id ORDER BY id LIMIT 2")]
+    write(store, "write_concept_stats", [{"id": i, "first_year": None, "mentions": 0, "burst": 0.0} for i in ids])
+    write(store, "write_lineage", [{"src": ids[0], "dst": ids[1], "evidence": "stated", "sentences": [], "papers": [],
+                                    "child_year": None, "parent_year": None}])
+    write(store, "write_concept_stats", [{"id": ids[0], "first_year": 2021, "mentions": 3, "burst": 1.5}])
+    write(store, "write_lineage", [{"src": ids[1], "dst": ids[0], "evidence": "morphology", "sentences": ["s"],
+                                    "papers": ["p"], "child_year": 2022, "parent_year": 2021}])
+    stats = store.query("MATCH (c:Concept) WHERE c.id IN $ids RETURN c.id AS id, c.first_year AS y, c.mentions AS m, "
+                        "c.burst AS b ORDER BY id", {"ids": ids})
+    assert [(r["y"], r["m"], r["b"]) for r in stats] == [(2021, 3, 1.5), (None, 0, 0.0)]
+    edges = store.query("MATCH (c:Concept)-[l:LINEAGE]->(p:Concept) WHERE c.id IN $ids AND p.id IN $ids RETURN c.id AS child, "
+                        "l.sentences AS s, l.papers AS ps, l.child_year AS y ORDER BY child", {"ids": ids})
+    assert [(e["child"], list(e["s"] or []), list(e["ps"] or []), e["y"]) for e in edges] == [
+        (ids[0], [], [], None), (ids[1], ["s"], ["p"], 2022)]
+
+
 def _analytics_dump(store) -> str:
     from kg.store import canonical_dump
 
