@@ -186,3 +186,12 @@ def test_examples_of_methods_and_sized_models_are_no_benchmarks():
     got = _combined(text, [("GRPO", "METHOD"), ("REINFOO", "METHOD"), ("RLOX", "METHOD"), ("Zorbo", "BENCHMARK"),
                            ("Qwix-R1-Distill-1.5B", "BENCHMARK")])
     assert {("REINFOO", "METHOD"), ("RLOX", "METHOD"), ("Qwix-R1-Distill-1.5B", "METHOD"), ("Zorbo", "BENCHMARK")} <= got
+
+
+def test_the_noun_phrase_a_problem_is_of_is_a_task():
+    from kg.extract.concepts import problem_of_candidates
+
+    text = ("Title\nWe address the problem of local fairness, which matters, the problem of vagueness, and the task of rigid-body interactions "
+            "and more. The problem of learning a policy is hard, as is the task of predicting which caption fits; "
+            "the task of histopathology diagnosis becomes accessible as a challenge.")
+    assert [text[c.start : c.end] for c in problem_of_candidates(text)] == ["local fairness", "rigid-body interactions"]

@@ -478,6 +478,31 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "we address the problem of local fairness, which ...": the noun phrase a problem or task is of names it
+_PROBLEM_OF = re.compile(r"\b(?:task|problem)s?\s+of\s+(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,4}?)"
+                         r"(?=\s*[,.;:]|\s+(?:which|where|that|with|using|via|through|in|on|for|and|or|to|from|under|by|as)\s)")
+
+
+def problem_of_candidates(text: str) -> list["Candidate"]:
+    """TASKs named as what a problem or task is of: a noun phrase, not a clause ("the problem of learning a ...")."""
+    out = []
+    for m in _PROBLEM_OF.finditer(text):
+        words = m.group(1).split()
+        # a gerund first is a clause about doing something ("the task of predicting which caption ..."); an adverb or
+        # a function word first is no name
+        # one word alone is too often a property ("the problem of vagueness") to name a task
+        if len(words) < 2 or words[0].endswith(("ing", "ly")) or any(w in _TASK_STOP or w in _ITEM_STOP for w in words):
+            continue
+        # a verb or a plural inside ("diagnosis becomes accessible") or an adjective last: a clause, not a name
+        if any(w.endswith("s") and not w.endswith(("ss", "sis", "ics")) for w in words[:-1]) or words[-1].endswith(
+                ("ly", "ed", "ive", "ous", "ful", "ble", "est")):
+            continue
+        if generic_phrase(m.group(1)) or m.group(1) in GENERIC:
+            continue
+        out.append(Candidate(m.start(1), m.end(1), "TASK", "rule-task-of", 1, 0.65))
+    return out
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -823,6 +848,8 @@ def combine_candidates(
         candidates += in_terms_of_candidates(text)
     if " by " in text:
         candidates += changed_by_candidates(text)
+    if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
+        candidates += problem_of_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
