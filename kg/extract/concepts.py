@@ -1188,7 +1188,7 @@ def _coordinated_item(text: str, at: int) -> tuple[int, int] | None:
     last = item.rsplit(" ", 1)[-1]
     # an action noun heads a task ("set expansion", "method naming"); other heads were mostly things or results
     # ("realistic scenes", "speedups", "parallel text")
-    if not last.endswith(_TASK_ENDINGS) or last in _COORD_NOT_LAST or generic_phrase(item):
+    if " " not in item or not last.endswith(_TASK_ENDINGS) or last in _COORD_NOT_LAST or generic_phrase(item):
         return None
     return at, end
 
