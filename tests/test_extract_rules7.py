@@ -191,7 +191,7 @@ def test_examples_of_methods_and_sized_models_are_no_benchmarks():
 def test_the_noun_phrase_a_problem_is_of_is_a_task():
     from kg.extract.concepts import problem_of_candidates
 
-    text = ("Title\nWe address the problem of local fairness, which matters, the problem of vagueness, and the task of rigid-body interactions "
+    text = ("Title\nWe address the problem of local fairness, which matters, the problem of vagueness, the task of the fifth workshop, and the task of rigid-body interactions "
             "and more. The problem of learning a policy is hard, as is the task of predicting which caption fits; "
             "the task of histopathology diagnosis becomes accessible as a challenge.")
     assert [text[c.start : c.end] for c in problem_of_candidates(text)] == ["local fairness", "rigid-body interactions"]

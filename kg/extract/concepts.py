@@ -483,6 +483,9 @@ _PROBLEM_OF = re.compile(r"\b(?:task|problem)s?\s+of\s+(?:the\s+)?([a-z][\w-]*(?
                          r"(?=\s*[,.;:]|\s+(?:which|where|that|with|using|via|through|in|on|for|and|or|to|from|under|by|as)\s)")
 
 
+_ORDINALS = frozenset("first second third fourth fifth sixth seventh eighth ninth tenth last next".split())
+
+
 def problem_of_candidates(text: str) -> list["Candidate"]:
     """TASKs named as what a problem or task is of: a noun phrase, not a clause ("the problem of learning a ...")."""
     out = []
@@ -491,7 +494,8 @@ def problem_of_candidates(text: str) -> list["Candidate"]:
         # a gerund first is a clause about doing something ("the task of predicting which caption ..."); an adverb or
         # a function word first is no name
         # one word alone is too often a property ("the problem of vagueness") to name a task
-        if len(words) < 2 or words[0].endswith(("ing", "ly")) or any(w in _TASK_STOP or w in _ITEM_STOP for w in words):
+        if len(words) < 2 or words[0].endswith(("ing", "ly")) or words[0] in _ORDINALS or any(
+                w in _TASK_STOP or w in _ITEM_STOP for w in words):
             continue
         # a verb or a plural inside ("diagnosis becomes accessible") or an adjective last: a clause, not a name
         if any(w.endswith("s") and not w.endswith(("ss", "sis", "ics")) for w in words[:-1]) or words[-1].endswith(
