@@ -7,8 +7,10 @@ Memory: the graph is read in pages of ``PAGE`` rows in key order (authors, paper
 authors, concepts with the years of the papers naming them, counted in the query), kept as
 integer arrays and small tuples, never as one list of row dicts. Writes: each step computes its
 whole result, compares it with what the store holds (the last run's) and writes only the
-difference in batches of ``BATCH`` rows, so a run after a small change writes little, and the
-graph it leaves is the one a clean run leaves.
+difference in batches of ``BATCH`` rows (on LadybugDB each batch is one typed Arrow table), so a
+run after a small change writes little, and the graph it leaves is the one a clean run leaves.
+Communities are numbered by size, so a small change renumbers most of them: when most authors
+moved, all communities are rewritten at once (``REWRITE_SHARE``), which costs less than moving each.
 """
 
 from __future__ import annotations
