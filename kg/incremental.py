@@ -405,6 +405,11 @@ class BuildState:
         row = self.db.execute("SELECT body FROM contrib WHERE pid=?", (pid,)).fetchone()
         return row[0] if row else None
 
+    def contributions_of(self, ids: list[str]) -> dict[str, bytes]:
+        """{paper id: stored contribution} of the papers among ``ids`` (at most 500) that have one."""
+        marks = ",".join("?" * len(ids))
+        return dict(self.db.execute(f"SELECT pid, body FROM contrib WHERE pid IN ({marks})", ids))  # noqa: S608
+
     def stale_contributions(self, spool_path: Path) -> list[tuple[str, bytes]]:
         """(paper id, contribution) of the stored papers that are not in a build's spool (gone)."""
         self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))

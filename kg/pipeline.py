@@ -987,8 +987,10 @@ def _take_out(counts, pid: str, stored: bytes, people) -> None:
 
 def _counted_papers(state: BuildState, ids: list[str]) -> Iterator[tuple]:
     """(paper id, uses, acronyms) of stored contributions, in the order of ``ids``."""
-    for pid in ids:
-        yield pid, *_concept_part(state.contribution(pid))
+    for part in chunked(ids, 500):  # one query per 500 papers: tens of thousands may be asked for
+        found = state.contributions_of(part)
+        for pid in part:
+            yield pid, *_concept_part(found[pid])
 
 
 @dataclass

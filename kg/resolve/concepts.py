@@ -980,15 +980,18 @@ def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, 
     if key in definitions:
         return f"{key}{SENSE}{canon(definitions[key][0])}"
     own = set(uses) - {key}
-    named = [lk for lk in senses if lk in {canon(k) for k in own}]
+    own_canon = {canon(k) for k in own}
+    named = [lk for lk in senses if lk in own_canon]
     if len(named) == 1:
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))
         return f"{key}{SENSE}{named[0]}"
     scores = []
     for lk in senses:
         ctx = context(key, lk)
-        union = own | ctx
-        scores.append((len(own & ctx) / len(union) if union else 0.0, lk))
+        # the union's size without building it: a sense's context can hold thousands of keys
+        shared = len(own & ctx)
+        union = len(own) + len(ctx) - shared
+        scores.append((shared / union if union else 0.0, lk))
     scores.sort(reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
         best = scores[0][1]
