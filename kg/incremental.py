@@ -180,6 +180,12 @@ class BuildState:
         """(id, content hash, JSON, digest) of the paper the entries with signature ``sig`` merged to."""
         return self.db.execute("SELECT id, content_hash, body, digest FROM merged WHERE sig=?", (sig,)).fetchone()
 
+    def merged_many(self, sigs: list[str]) -> dict[str, tuple[str, str, str, str]]:
+        """{signature: what :meth:`merged` gives} of the signatures among ``sigs`` (at most 500) that are known."""
+        marks = ",".join("?" * len(sigs))
+        return {sig: tuple(rest) for sig, *rest in self.db.execute(
+            f"SELECT sig, id, content_hash, body, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
+
     def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
         """Record (signature, id, content hash, JSON, digest) of new merges; forget every
         signature not in ``live`` (this build's groups)."""

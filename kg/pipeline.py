@@ -359,21 +359,31 @@ class Spool:
         fresh: list[tuple[str, str, str, str, str]] = []
         live: list[str] = []
 
+        pending: list[tuple[str, list[str]]] = []
+
+        def settle() -> None:
+            # the last build's merges of these groups, looked up in one query
+            found = merged.merged_many([sig for sig, _ in pending]) if merged is not None else {}
+            for sig, bodies in pending:
+                row = found.get(sig)
+                if row is None:
+                    paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
+                    body = paper.model_dump_json()
+                    row = (paper.id, paper.content_hash, body, text_digest(body))
+                    if merged is not None:
+                        fresh.append((sig, *row))
+                if merged is not None:
+                    live.append(sig)
+                out.append(tuple(row))
+                if len(out) >= 2000:
+                    self._write(out)
+            pending.clear()
+
         def flush(bodies: list[str]) -> None:
             # a group is known by its entries, in reading order (merge_papers depends on nothing else)
-            sig = text_digest("\0".join(bodies)) if merged is not None else ""
-            row = merged.merged(sig) if merged is not None else None
-            if row is None:
-                paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
-                body = paper.model_dump_json()
-                row = (paper.id, paper.content_hash, body, text_digest(body))
-                if merged is not None:
-                    fresh.append((sig, *row))
-            if merged is not None:
-                live.append(sig)
-            out.append(tuple(row))
-            if len(out) >= 2000:
-                self._write(out)
+            pending.append((text_digest("\0".join(bodies)) if merged is not None else "", bodies))
+            if len(pending) >= 500:
+                settle()
 
         group: list[str] = []
         current = None
@@ -385,6 +395,7 @@ class Spool:
             group.append(body)
         if group:
             flush(group)
+        settle()
         self._write(out)
         if merged is not None:
             merged.put_merged(fresh, live)
