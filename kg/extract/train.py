@@ -27,7 +27,7 @@ from kg.extract.pipeline import MODEL_DIR
 from kg.extract.tagger import CLUSTER_MODES, LinearModel, average_models, example_tags, fit_stacked, templates_for
 
 ANNOTATIONS = Path(__file__).resolve().parent / "annotations" / "corpus_train.jsonl"
-VERSION = "0.3.0"
+VERSION = "0.4.0"
 #: decoding of the shipped tagger: Viterbi over BIO transitions, then the continuation pass (``continue_bias``),
 #: beat greedy tagging plus that pass on the 5-fold held-out estimate (``cross_validate``): 0.684 -> 0.696
 DECODER = "viterbi"
