@@ -728,6 +728,8 @@ _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|framewo
 _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
                                r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?)\b")
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
+#: lowercase "neural networks" with no modifier: the kind of every model, not one method
+_BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
@@ -894,6 +896,9 @@ def combine_candidates(
         if c.tier < 2 and (("-" in surface and _ADJECTIVE_WORD.fullmatch(surface)) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
+        # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
+        if c.tier < 2 and surface in _BARE_NETWORKS:
+            continue
         if c.tier < 2 and _DIMENSION.fullmatch(surface):
             continue  # "2D", "2D-3D": a number of dimensions names no concept ("2D-3D models", "3D data")
         # a lowercase span ending in an adjective ("conditional generative") lost its head noun

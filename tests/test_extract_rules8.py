@@ -1,0 +1,28 @@
+"""Contextual rules of session 8, each on sentences we wrote; the tagger's output is set by hand."""
+
+from __future__ import annotations
+
+from kg.extract.adapters import AbbrevPair
+from kg.extract.concepts import Candidate, combine_candidates
+from kg.extract.pipeline import sentence_starts
+
+
+def _combined(text: str, tagged: list[tuple[str, str]], pairs=()) -> set[tuple[str, str]]:
+    """(surface, kind) of the mentions when the tagger found ``tagged`` (surface, kind) in ``text``."""
+    cands = []
+    for surface, kind in tagged:
+        at = text.index(surface)
+        cands.append(Candidate(at, at + len(surface), kind, "ner", 1, 0.8))
+    return {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, list(pairs), sentence_starts(text))}
+
+
+def test_bare_neural_networks_name_no_method():
+    text = "Title\nWe train neural networks on tabular rows and compare them with gradient boosted trees."
+    got = _combined(text, [("neural networks", "METHOD"), ("gradient boosted trees", "METHOD")])
+    assert got == {("gradient boosted trees", "METHOD")}
+    # a modifier says which networks ("graph neural networks"), and so does an acronym defined for them
+    text = "Title\nWe study graph neural networks. A hybrid neural network (NN) solves the rest."
+    long_at, short_at = text.index("neural network ("), text.index("NN)")
+    pair = AbbrevPair(long_at, long_at + len("neural network"), short_at, short_at + 2)
+    got = _combined(text, [("graph neural networks", "METHOD"), ("neural network", "METHOD")], [pair])
+    assert {("graph neural networks", "METHOD"), ("neural network", "METHOD"), ("NN", "METHOD")} <= got
