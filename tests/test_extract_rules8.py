@@ -26,3 +26,9 @@ def test_bare_neural_networks_name_no_method():
     pair = AbbrevPair(long_at, long_at + len("neural network"), short_at, short_at + 2)
     got = _combined(text, [("graph neural networks", "METHOD"), ("neural network", "METHOD")], [pair])
     assert {("graph neural networks", "METHOD"), ("neural network", "METHOD"), ("NN", "METHOD")} <= got
+
+
+def test_a_field_of_study_is_no_task():
+    text = "Title\nFairness is a critical issue in machine learning and materials science, unlike image denoising."
+    got = _combined(text, [("machine learning", "TASK"), ("materials science", "TASK"), ("image denoising", "TASK")])
+    assert got == {("image denoising", "TASK")}

@@ -730,6 +730,7 @@ _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|dat
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
+_FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
@@ -898,6 +899,9 @@ def combine_candidates(
             continue  # "CPU", "SOTA": capitals that name no concept
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
         if c.tier < 2 and surface in _BARE_NETWORKS:
+            continue
+        # a whole field ("machine learning", "materials science") is where a task lies, not a task
+        if c.type == "TASK" and c.tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
         if c.tier < 2 and _DIMENSION.fullmatch(surface):
             continue  # "2D", "2D-3D": a number of dimensions names no concept ("2D-3D models", "3D data")
