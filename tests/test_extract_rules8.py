@@ -32,3 +32,10 @@ def test_a_field_of_study_is_no_task():
     text = "Title\nFairness is a critical issue in machine learning and materials science, unlike image denoising."
     got = _combined(text, [("machine learning", "TASK"), ("materials science", "TASK"), ("image denoising", "TASK")])
     assert got == {("image denoising", "TASK")}
+
+
+def test_vanilla_or_modified_is_no_part_of_a_name():
+    text = "Title\nA vanilla transformer and a modified Transformer-XL both lag behind our sparse mixer."
+    got = _combined(text, [("vanilla transformer", "METHOD"), ("modified Transformer-XL", "METHOD")])
+    assert {("transformer", "METHOD"), ("Transformer-XL", "METHOD")} <= got
+    assert not {s for s, _ in got if s.startswith(("vanilla", "modified"))}

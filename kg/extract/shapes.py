@@ -11,6 +11,7 @@ import re
 LEADING_DROP = frozenset(
     "the a an our their its this these that those we novel new proposed existing standard popular "
     "recent several various such both each any all sota state-of-the-art two three four five six seven eight nine ten "
+    "vanilla modified "
     # LaTeX arrows glued to a value in the listing pages: "34.2%uparrow accuracy"
     "uparrow downarrow".split()
 )
