@@ -39,3 +39,15 @@ def test_vanilla_or_modified_is_no_part_of_a_name():
     got = _combined(text, [("vanilla transformer", "METHOD"), ("modified Transformer-XL", "METHOD")])
     assert {("transformer", "METHOD"), ("Transformer-XL", "METHOD")} <= got
     assert not {s for s, _ in got if s.startswith(("vanilla", "modified"))}
+
+
+def test_optimization_named_by_its_problem_class_is_a_task():
+    text = "Title\nWe study fast online optimization and black-box optimization with proximal policy optimization."
+    got = _combined(text, [("fast online optimization", "METHOD"), ("proximal policy optimization", "METHOD")])
+    assert {("online optimization", "TASK"), ("black-box optimization", "TASK"),
+            ("proximal policy optimization", "METHOD")} <= got
+    assert not {s for s, _ in got if s.startswith("fast")}
+    # in a title too, and a named optimizer keeps its kind
+    text = "Multi-Objective Optimization With Desirability Functions\nWe use Bayesian optimization."
+    got = _combined(text, [("Multi-Objective Optimization", "METHOD"), ("Bayesian optimization", "METHOD")])
+    assert {("Multi-Objective Optimization", "TASK"), ("Bayesian optimization", "METHOD")} <= got

@@ -507,6 +507,31 @@ def problem_of_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: optimization named by the class of its problem ("multi-objective optimization", "black-box optimization",
+#: "non-smooth non-convex optimization") is a research problem, unlike a named optimizer ("policy optimization")
+_PROBLEM_CLASS = re.compile(
+    r"(?<![\w-])(?i:(?:non-?smooth\s+)?(?:multi-?objective|single-objective|many-objective|black-box|non-?convex|"
+    r"combinatorial|online|bi-?level))\s+$"
+)
+_OPTIMIZATION_REST = re.compile(r"ptimi[sz]ation(?![\w-])")
+
+
+def optimization_task_candidates(text: str) -> list["Candidate"]:
+    """TASKs named as a class of optimization problem; they outrank the tagger's METHOD and its extra modifiers."""
+    out = []
+    # found from each "optimization", then the class word before it: a scan for the class words at every
+    # character cost ten times more
+    at = text.find("ptimi")
+    while at > 0:
+        if text[at - 1] in "oO" and _OPTIMIZATION_REST.match(text, at):
+            m = _PROBLEM_CLASS.search(text, max(0, at - 50), at - 1)
+            if m is not None:
+                end = _OPTIMIZATION_REST.match(text, at).end()
+                out.append(Candidate(m.start(), end, "TASK", "rule-task-class", 2, 0.8))
+        at = text.find("ptimi", at + 5)
+    return out
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -857,6 +882,8 @@ def combine_candidates(
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
         candidates += problem_of_candidates(text)
+    if "ptimi" in text:
+        candidates += optimization_task_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
