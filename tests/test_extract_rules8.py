@@ -51,3 +51,17 @@ def test_optimization_named_by_its_problem_class_is_a_task():
     text = "Multi-Objective Optimization With Desirability Functions\nWe use Bayesian optimization."
     got = _combined(text, [("Multi-Objective Optimization", "METHOD"), ("Bayesian optimization", "METHOD")])
     assert {("Multi-Objective Optimization", "TASK"), ("Bayesian optimization", "METHOD")} <= got
+
+
+def test_a_title_ending_via_a_phrase_names_the_method():
+    text = ("Sparse Scene Recovery via Ray Bundle Fusion and Shadow Voting\n"
+            "We recover scenes. Ray bundle fusion merges rays.")
+    got = _combined(text, [])
+    assert {("Ray Bundle Fusion", "METHOD"), ("Shadow Voting", "METHOD"), ("Ray bundle fusion", "METHOD")} <= got
+    # a clause, a plain word or a task after the preposition names no method; "with" names a setting
+    for title in ("Better Agents by Creating Stationary Objectives", "Robust Models through Regularisation",
+                  "Faster Training via Non-Commutativity", "Pretraining via Image Segmentation",
+                  "Planning with Embodied Agents"):
+        assert _combined(title + "\nAn abstract.", []) == set(), title
+    # a coined name is one word enough
+    assert ("InvarProp", "METHOD") in _combined("Learning Features by InvarProp\nAn abstract.", [])

@@ -532,6 +532,39 @@ def optimization_task_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: a title that ends "... via Contrastive Sampling and Visual Persistence", "... through Level Set Projection":
+#: the capitalised phrase after the means-preposition names the paper's method ("with" often names a setting instead:
+#: "with Synthetic Data", "with Embodied Agents")
+_TITLE_MEANS = re.compile(
+    r"(?<![\w-])(?:via|through|by|using|Via|Through|By|Using)\s+(?:the\s+|a\s+|an\s+)?"
+    r"([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*)(?:\s+and\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)*))?\s*$"
+)
+
+
+def title_means_candidates(text: str) -> list["Candidate"]:
+    """METHODs named at the end of a title after "via", "through", "by" or "using"."""
+    title_end = text.find("\n")
+    if title_end < 0:
+        return []
+    m = _TITLE_MEANS.search(text, 0, title_end)
+    if m is None:
+        return []
+    out = []
+    for k in (1, 2):
+        if m.group(k) is None:
+            continue
+        words = m.group(k).split()
+        # a gerund first is a clause ("by Creating Stationary Objectives"); one plain word is a topic
+        # ("through Regularisation"), unless it is coined ("by InvariancePropagation"); a task head names a task
+        # ("Non-Commutativity" is a plain word capitalised)
+        if words[0].endswith("ing") or (len(words) == 1 and (
+                not is_name_shape(words[0]) or _PLAIN_TITLE_WORD.fullmatch(words[0]))) or _ENDS_IN_TASK_HEAD.search(
+                m.group(k)):
+            continue
+        out.append(Candidate(m.start(k), m.end(k), "METHOD", "rule", 1, 0.75))
+    return out
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -882,6 +915,7 @@ def combine_candidates(
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
         candidates += problem_of_candidates(text)
+    candidates += title_means_candidates(text)
     if "ptimi" in text:
         candidates += optimization_task_candidates(text)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
