@@ -420,7 +420,7 @@ _TASK_STOP = frozenset(
     outperform outperforms exhibit exhibits lack lacks remain remains benefit benefits one two three four five six
     seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline though although whereas compare compares compared evaluate evaluates
     investigate investigates explore explores examine examines present presents describe describes apply applies
-    gold first second""".split()
+    gold first second benchmark lower higher generate generates expected realistic""".split()
 )
 
 
@@ -780,7 +780,7 @@ def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
 _EM_ALGORITHM = re.compile(r"\s+(?:algorithm|procedure|step|iterations?|training)")
 _ADJECTIVE_ENDINGS = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "est")
 _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
-                             r"algorithms?|loss|layers?|heads?|pipelines?|systems?)\b")
+                             r"algorithms?|loss|layers?|heads?|pipelines?|systems?|strateg(?:y|ies)|techniques?|errors?)\b")
 #: a known task phrase followed by the head of another thing modifies it (found by the gazetteer, which sees no
 #: context): "pre-training video action recognition models", "classic robotics techniques", "causal discovery method"
 _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
