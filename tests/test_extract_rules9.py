@@ -24,3 +24,11 @@ def test_task_head_phrase_stops_at_benchmark_comparatives_and_verbs():
     text = "Title\nWe study point cloud normal estimation and joke recommendation."
     got = _combined(text, [])
     assert {("point cloud normal estimation", "TASK"), ("joke recommendation", "TASK")} <= got
+
+
+def test_participle_compound_models_name_nothing():
+    text = "Title\nUnlike data-driven models and post-merged models, energy-based models and diffusion models are named."
+    tagged = [("data-driven models", "METHOD"), ("post-merged models", "METHOD"), ("energy-based models", "METHOD"),
+              ("diffusion models", "METHOD")]
+    got = _combined(text, tagged)
+    assert got == {("energy-based models", "METHOD"), ("diffusion models", "METHOD")}

@@ -788,6 +788,9 @@ _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|dat
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
+#: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
+#: "post-merged models", "deep-learning models"); "-based" names a family ("energy-based models")
+_DESCRIBED_MODELS = re.compile(r"[a-z]+-[a-z]*(?:(?<!bas)ed|driven|learning) (?:models?|networks?)")
 _FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
@@ -960,6 +963,8 @@ def combine_candidates(
             continue  # "CPU", "SOTA": capitals that name no concept
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
         if c.tier < 2 and surface in _BARE_NETWORKS:
+            continue
+        if c.tier < 2 and "-" in surface and _DESCRIBED_MODELS.fullmatch(surface):
             continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if c.type == "TASK" and c.tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
