@@ -32,3 +32,16 @@ def test_participle_compound_models_name_nothing():
               ("diffusion models", "METHOD")]
     got = _combined(text, tagged)
     assert got == {("energy-based models", "METHOD"), ("diffusion models", "METHOD")}
+
+
+def test_symmetry_group_leads_the_method_name():
+    text = ("Title\nWe build SE(3)-Transformers from SE(3)-equivariant models and compare with "
+            "E(2)-Equivariant Graph Planning and SE(3)xZ-equivariant diffusion.")
+    tagged = [("SE", "METHOD"), ("Transformers", "METHOD"), ("Graph Planning", "TASK")]
+    got = _combined(text, tagged)
+    assert {("SE(3)-Transformers", "METHOD"), ("SE(3)-equivariant models", "METHOD"),
+            ("E(2)-Equivariant Graph Planning", "METHOD")} <= got
+    assert not {("SE", "METHOD"), ("Transformers", "METHOD"), ("Graph Planning", "TASK")} & got
+    # big-O is a cost, no group
+    text = "Title\nWe give an O(n)-Transformer with linear attention."
+    assert ("Transformer", "METHOD") in _combined(text, [("Transformer", "METHOD")])

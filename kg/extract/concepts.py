@@ -565,6 +565,33 @@ def title_means_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: a symmetry group's name leads a method's name ("SE(3)-Transformers", "E(2)-Equivariant Graph Planning",
+#: "SE(3)-equivariant networks"); the tokenizer cuts at the parenthesis, so the tagger sees "SE" and the rest apart
+#: (no bare "O": "O(n) attention" is a cost)
+_GROUP_LEAD = re.compile(r"(?<![\w(])(?:S?E|S[OU])\((?:\d|n)\)[- ](?:((?:[Ee]quivariant|[Ii]nvariant)[- ]))?")
+_GROUP_HEAD = re.compile(r"(?:[a-z][\w-]* ){0,2}(?:models?|networks?|attention|convolutions?|layers?)\b")
+
+
+def group_name_candidates(text: str, candidates: list["Candidate"]) -> list["Candidate"]:
+    """``candidates`` with the method names a symmetry group leads, over the tagger's pieces of them."""
+    out = list(candidates)
+    for g in _GROUP_LEAD.finditer(text):
+        letters_end = text.index("(", g.start())
+        # the bare group letters are a fragment, whatever follows
+        out = [c for c in out if not (c.start == g.start() and c.end == letters_end and c.tier < 2)]
+        if g.group(1) is None and text[g.end() - 1] != "-":
+            continue  # "SE(3) symmetry": the group alone, no name it leads
+        lead_end = g.start(1) if g.group(1) else g.end()
+        end = max((c.end for c in candidates if c.type in ("METHOD", "TASK") and c.tier >= 1
+                   and c.start in (lead_end, g.end())), default=0)
+        if not end and g.group(1):
+            head = _GROUP_HEAD.match(text, g.end())
+            end = head.end() if head else 0
+        if end:
+            out.append(Candidate(g.start(), end, "METHOD", "rule", 2, 0.8))
+    return out
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -921,6 +948,8 @@ def combine_candidates(
     candidates += title_means_candidates(text)
     if "ptimi" in text:
         candidates += optimization_task_candidates(text)
+    if "(3)" in text or "(2)" in text or "(n)" in text:
+        candidates = group_name_candidates(text, candidates)
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
