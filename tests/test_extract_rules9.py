@@ -45,3 +45,9 @@ def test_symmetry_group_leads_the_method_name():
     # big-O is a cost, no group
     text = "Title\nWe give an O(n)-Transformer with linear attention."
     assert ("Transformer", "METHOD") in _combined(text, [("Transformer", "METHOD")])
+
+
+def test_adverb_or_adjective_pair_alone_is_a_modifier():
+    text = "Title\nWe render Minimally-Clothed regions and learn Spatial-Angular Correlation with Q-learning."
+    tagged = [("Minimally-Clothed", "METHOD"), ("Spatial-Angular", "METHOD"), ("Q-learning", "METHOD")]
+    assert _combined(text, tagged) == {("Q-learning", "METHOD")}

@@ -689,6 +689,9 @@ _ADJECTIVE_WORD = re.compile(
     r"incremental|invariant|equivariant|efficient|robust|dependent|independent|consistent|conditioned|augmented)",
     re.I,
 )
+#: one hyphenated word of an adverb and an adjective, or two adjectives, modifies a noun ("Minimally-Clothed
+#: regions", "Partially-Correct Solutions", "Spatial-Angular Correlation"); it names nothing alone
+_ADJECTIVE_PAIR = re.compile(r"[a-z]+ly-[a-z]+|[a-z]+-[a-z]+(?:al|ar)", re.I)
 
 
 _PROCESS_OWNER = re.compile(r"(?:[A-Z][\w-]*|decision|point|birth-death)\s+$")
@@ -987,7 +990,8 @@ def combine_candidates(
                 t[1] < c.end and " " not in surface and surface.islower() and surface not in known_types
                 and not surface.endswith(_THING_ENDINGS) and _cut_a_head(text, t[1], c.end))):
             continue
-        if c.tier < 2 and (("-" in surface and _ADJECTIVE_WORD.fullmatch(surface)) or surface in CAPS_STOP
+        if c.tier < 2 and (("-" in surface and (_ADJECTIVE_WORD.fullmatch(surface) or _ADJECTIVE_PAIR.fullmatch(
+                surface))) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
