@@ -13,6 +13,7 @@ seeded, with per-token weights (in-domain annotations count more).
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -149,9 +150,64 @@ def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
     return values[inverse.ravel()]
 
 
-def batch_attributes(docs: Sequence[Doc], clusters=None) -> tuple[numpy.ndarray, numpy.ndarray]:
+class WordRows:
+    """The attribute row of each distinct word (ORTH) seen: the seven ``_ATTRS`` and the two affix hashes.
+
+    Every one of them is a function of the word's string, so a batch reads only ORTH per token (one
+    cheap ``to_array``) and gathers the rest by word: ``to_array`` of all seven attributes and the
+    affix ``unique()`` were half of the tagger's time. Rows are those ``batch_attributes`` computes."""
+
+    #: distinct words kept (about 120 bytes each); past this the rows start afresh
+    LIMIT = 1_000_000
+
+    def __init__(self):
+        self.vocab = None
+        self.clear()
+
+    def clear(self) -> None:
+        # ORTH 0 is the empty string's, never a token's: it names the PAD row
+        self.index: dict[int, int] = {0: 0}
+        self.table = numpy.full((4096, len(_ATTRS) + 2), _PAD_VALUE, dtype=numpy.uint64)
+
+    def ids(self, orths: list[int], vocab) -> numpy.ndarray:
+        """Row index of every ORTH in ``orths`` (0 for PAD), adding the words not seen yet."""
+        if vocab is not self.vocab or len(self.index) > self.LIMIT:
+            self.vocab = vocab
+            self.clear()
+        index = self.index
+        ids = numpy.fromiter(map(index.get, orths, itertools.repeat(-1)), dtype=numpy.intp, count=len(orths))
+        for k in numpy.flatnonzero(ids < 0).tolist():
+            found = index.get(orths[k])  # a word twice in the batch is added once
+            ids[k] = found if found is not None else self._add(orths[k], vocab)
+        return ids
+
+    def _add(self, orth: int, vocab) -> int:
+        import zlib
+
+        row = len(self.index)
+        if row == len(self.table):
+            grown = numpy.full((2 * row, self.table.shape[1]), _PAD_VALUE, dtype=numpy.uint64)
+            grown[:row] = self.table
+            self.table = grown
+        lex = vocab[orth]
+        strings = vocab.strings
+        lower = lex.lower
+        word = strings[lower] if lower in strings else ""
+        # the lexeme's values, as Doc.to_array(_ATTRS) reads them for its tokens; affixes as _affix_columns
+        self.table[row] = (lower, lex.shape, lex.prefix, lex.suffix, len(lex.orth_), int(lex.is_space), orth,
+                           zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
+        self.index[orth] = row
+        return row
+
+
+def batch_attributes(docs: Sequence[Doc], clusters=None, words: WordRows | None = None,
+                     ) -> tuple[numpy.ndarray, numpy.ndarray]:
     """The attribute rows of every doc, PAD rows before, between and after; and each doc's first row.
-    ``clusters`` is a :class:`kg.extract.clusters.ClusterTable` (None: every word in cluster 0)."""
+    ``clusters`` is a :class:`kg.extract.clusters.ClusterTable` (None: every word in cluster 0);
+    ``words`` a :class:`WordRows` to read the words' rows from (same result, faster)."""
+    # the rows are one vocab's: docs of several (not in a pipeline) take the path below
+    if words is not None and docs and all(doc.vocab is docs[0].vocab for doc in docs):
+        return _batch_attributes_by_word(docs, clusters, words)
     pad = numpy.full((PAD, len(_ATTRS)), _PAD_VALUE, dtype=numpy.uint64)
     parts = [pad]
     starts = numpy.empty(len(docs), dtype=numpy.int64)
@@ -176,6 +232,29 @@ def batch_attributes(docs: Sequence[Doc], clusters=None) -> tuple[numpy.ndarray,
     derived = numpy.concatenate([affixes, levels], axis=1)
     derived[is_pad] = _PAD_VALUE
     return numpy.concatenate([attrs, derived], axis=1), starts
+
+
+def _batch_attributes_by_word(docs: Sequence[Doc], clusters, words: WordRows) -> tuple[numpy.ndarray, numpy.ndarray]:
+    pad = numpy.zeros(PAD, dtype=numpy.uint64)
+    parts = [pad]
+    starts = numpy.empty(len(docs), dtype=numpy.int64)
+    at = PAD
+    for k, doc in enumerate(docs):
+        starts[k] = at
+        if len(doc):
+            parts.append(doc.to_array(ORTH))
+        parts.append(pad)
+        at += len(doc) + PAD
+    ids = words.ids(numpy.concatenate(parts).tolist(), docs[0].vocab)  # first: it may replace the table
+    attrs = words.table[ids]
+    is_pad = attrs[:, _L] == _PAD_VALUE
+    if clusters is None:
+        levels = numpy.zeros((len(attrs), _N_LEVELS), dtype=numpy.uint64)
+    else:
+        levels = clusters.lookup(attrs[:, _L])
+    levels[is_pad] = _PAD_VALUE
+    attrs[is_pad, len(_ATTRS):] = _PAD_VALUE  # a real word's LOWER equal to the PAD value, as batch_attributes
+    return numpy.concatenate([attrs, levels], axis=1), starts
 
 
 def _title_flags(attrs: numpy.ndarray) -> numpy.ndarray:
@@ -389,6 +468,8 @@ class LinearModel:
         self.clusters = None
         #: the first stage's feature templates (all of TEMPLATES, or a saved model's subset)
         self.templates = TEMPLATES
+        #: the attribute rows of the words seen at prediction (a cache: see WordRows)
+        self.words = WordRows()
 
     def scores(self, feats: numpy.ndarray, W: numpy.ndarray | None = None) -> numpy.ndarray:
         """[positions, N_TAGS] scores of template-major ``feats``."""
@@ -421,7 +502,7 @@ class LinearModel:
 
     def predict_tags(self, docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Decoded tags of the whole padded batch (PAD rows are O) and each doc's first row."""
-        attrs, starts = batch_attributes(docs, self.clusters)
+        attrs, starts = batch_attributes(docs, self.clusters, self.words)
         scores = first_stage_scores(self.W, attrs, self.templates)
         tags = self._argmax(scores)
         is_pad = attrs[:, _L] == _PAD_VALUE
