@@ -3,7 +3,7 @@
 import numpy
 import spacy
 
-from kg.extract.tagger import _PAD_VALUE, WordRows, batch_attributes
+from kg.extract.tagger import _PAD_VALUE, TEMPLATES, LinearModel, WordRows, batch_attributes, first_stage_scores
 from kg.extract.tokenizer import KGTokenizer
 
 TEXTS = [
@@ -49,3 +49,33 @@ def test_word_rows_start_afresh_for_another_vocab_and_past_the_limit():
     # docs of two vocabs in one batch take the to_array path
     mixed = [first.make_doc(TEXTS[3]), second.make_doc(TEXTS[4])]
     assert numpy.array_equal(batch_attributes(mixed, None, words)[0], batch_attributes(mixed)[0])
+
+
+def test_first_stage_scores_kept_per_word_are_bitwise_the_batch_ones():
+    nlp = _nlp()
+    docs = [nlp.make_doc(text) for text in TEXTS]
+    rng = numpy.random.default_rng(0)
+    W = rng.standard_normal((1 << 10, 9)).astype(numpy.float32)
+    words = WordRows()
+    for batch in (docs[:1], docs[3:], docs, docs[::-1]):
+        attrs, _ = batch_attributes(batch, None, words)
+        assert numpy.array_equal(first_stage_scores(W, attrs, TEMPLATES, words), first_stage_scores(W, attrs))
+    # new weights (another model, or after fit) do not reuse the kept sums
+    W2 = W * 2
+    assert numpy.array_equal(first_stage_scores(W2, attrs, TEMPLATES, words), first_stage_scores(W2, attrs))
+    # a batch the rows did not read (docs of two vocabs) is scored without them
+    mixed = [nlp.make_doc(TEXTS[0]), _nlp().make_doc(TEXTS[4])]
+    attrs, _ = batch_attributes(mixed, None, words)
+    assert words.last_ids is None
+    assert numpy.array_equal(first_stage_scores(W, attrs, TEMPLATES, words), first_stage_scores(W, attrs))
+
+
+def test_predicted_tags_same_with_and_without_the_word_cache():
+    nlp = _nlp()
+    docs = [nlp.make_doc(text) for text in TEXTS]
+    model = LinearModel(1 << 10)
+    model.W = numpy.random.default_rng(1).standard_normal((1 << 10, 9)).astype(numpy.float32)
+    cached = [model.predict_tags(docs)[0] for _ in range(2)]
+    model.words = None
+    plain = model.predict_tags(docs)[0]
+    assert all(numpy.array_equal(tags, plain) for tags in cached)

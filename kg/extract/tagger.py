@@ -157,8 +157,8 @@ class WordRows:
     cheap ``to_array``) and gathers the rest by word: ``to_array`` of all seven attributes and the
     affix ``unique()`` were half of the tagger's time. Rows are those ``batch_attributes`` computes."""
 
-    #: distinct words kept (about 120 bytes each); past this the rows start afresh
-    LIMIT = 1_000_000
+    #: distinct words kept (about 400 bytes each with their scores); past this the rows start afresh
+    LIMIT = 250_000
 
     def __init__(self):
         self.vocab = None
@@ -168,6 +168,12 @@ class WordRows:
         # ORTH 0 is the empty string's, never a token's: it names the PAD row
         self.index: dict[int, int] = {0: 0}
         self.table = numpy.full((4096, len(_ATTRS) + 2), _PAD_VALUE, dtype=numpy.uint64)
+        #: the rows of the last batch's positions (first_stage_scores reads them)
+        self.last_ids: numpy.ndarray | None = None
+        #: per word row, the summed weights of the templates reading one offset's word (see first_stage_scores)
+        self.scores_key: tuple | None = None
+        self.scores: list[numpy.ndarray] = []
+        self.scored = numpy.zeros(0, dtype=bool)
 
     def ids(self, orths: list[int], vocab) -> numpy.ndarray:
         """Row index of every ORTH in ``orths`` (0 for PAD), adding the words not seen yet."""
@@ -208,6 +214,8 @@ def batch_attributes(docs: Sequence[Doc], clusters=None, words: WordRows | None 
     # the rows are one vocab's: docs of several (not in a pipeline) take the path below
     if words is not None and docs and all(doc.vocab is docs[0].vocab for doc in docs):
         return _batch_attributes_by_word(docs, clusters, words)
+    if words is not None:
+        words.last_ids = None  # no word rows for this batch
     pad = numpy.full((PAD, len(_ATTRS)), _PAD_VALUE, dtype=numpy.uint64)
     parts = [pad]
     starts = numpy.empty(len(docs), dtype=numpy.int64)
@@ -246,6 +254,7 @@ def _batch_attributes_by_word(docs: Sequence[Doc], clusters, words: WordRows) ->
         parts.append(pad)
         at += len(doc) + PAD
     ids = words.ids(numpy.concatenate(parts).tolist(), docs[0].vocab)  # first: it may replace the table
+    words.last_ids = ids
     attrs = words.table[ids]
     is_pad = attrs[:, _L] == _PAD_VALUE
     if clusters is None:
@@ -316,15 +325,24 @@ def _split_templates(templates) -> tuple[dict[int, list[int]], list[int]]:
     return by_offset, rest
 
 
-def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLATES) -> numpy.ndarray:
+def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLATES,
+                       words: WordRows | None = None) -> numpy.ndarray:
     """[positions, N_TAGS] first-stage scores, equal to summing W over ``features(attrs, len(W),
     templates)`` but faster: the templates that read one token's own string are summed once per
-    distinct word in the batch (a batch repeats its words about 7 times) and then shifted into place."""
+    distinct word in the batch (a batch repeats its words about 7 times) and then shifted into place.
+    With ``words`` (whose last batch is ``attrs``) those sums are kept per word across batches."""
     rows = len(W)
     cols = numpy.concatenate([attrs, _title_flags(attrs)[:, None]], axis=1)
     n = len(cols)
     salts = _SALTS if templates is TEMPLATES else [_salt(name) for name, _ in templates]
     by_offset, rest = _split_templates(templates)
+    if words is not None and words.last_ids is not None and len(words.last_ids) == n:
+        out = _word_scores(W, cols, templates, salts, by_offset, words)
+        if rest:
+            feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest])
+            for row in feats:
+                out += W.take(row, axis=0)
+        return out
     # every word column is a function of the token's text (ORTH): equal texts, equal word features
     _u, first, inverse = numpy.unique(cols[:, _O], return_index=True, return_inverse=True)
     inverse = inverse.ravel()
@@ -345,6 +363,47 @@ def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLAT
         feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest])
         for row in feats:
             out += W.take(row, axis=0)
+    return out
+
+
+def _word_scores(W: numpy.ndarray, cols: numpy.ndarray, templates, salts, by_offset: dict[int, list[int]],
+                 words: WordRows) -> numpy.ndarray:
+    """The one-word templates' part of first_stage_scores, from sums kept per word row (same float32 sums,
+    added in the same order: the scores are bitwise those of the batch-local path)."""
+    ids = words.last_ids
+    n = len(cols)
+    groups = sorted(by_offset.items())
+    key = (id(W), W.shape, tuple(name for name, _ in templates))
+    if words.scores_key != key or len(words.scored) < len(words.table):
+        if words.scores_key != key:
+            words.scores, words.scored = [numpy.zeros((0, N_TAGS), dtype=W.dtype) for _ in groups], numpy.zeros(0, bool)
+            words.scores_key = key
+        size = len(words.table)
+        grown = [numpy.zeros((size, N_TAGS), dtype=W.dtype) for _ in groups]
+        for new, old in zip(grown, words.scores):
+            new[: len(old)] = old
+        scored = numpy.zeros(size, dtype=bool)
+        scored[: len(words.scored)] = words.scored
+        words.scores, words.scored = grown, scored
+    missing, first = numpy.unique(ids[~words.scored[ids]], return_index=True)
+    if len(missing):
+        # a word's first position in the batch holds its columns (every word column is a function of ORTH)
+        at_first = numpy.flatnonzero(~words.scored[ids])[first]
+        members = [t for _offset, group in groups for t in group]
+        local_templates = [(templates[t][0], tuple((c, 0) for c, _o in templates[t][1])) for t in members]
+        feats = _hashed(cols[at_first], len(W), local_templates, [salts[t] for t in members])
+        row_of = {t: k for k, t in enumerate(members)}
+        for (_offset, group), table in zip(groups, words.scores):
+            local = W.take(feats[row_of[group[0]]], axis=0)
+            for t in group[1:]:
+                local += W.take(feats[row_of[t]], axis=0)
+            table[missing] = local
+        words.scored[missing] = True
+    at = numpy.arange(n)
+    out = numpy.zeros((n, N_TAGS), dtype=W.dtype)
+    for (offset, _group), table in zip(groups, words.scores):
+        # PAD rows surround every document, so a real token's window never leaves the batch
+        out += table.take(ids[numpy.clip(at + offset, 0, n - 1)], axis=0)
     return out
 
 
@@ -503,7 +562,7 @@ class LinearModel:
     def predict_tags(self, docs: Sequence[Doc]) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Decoded tags of the whole padded batch (PAD rows are O) and each doc's first row."""
         attrs, starts = batch_attributes(docs, self.clusters, self.words)
-        scores = first_stage_scores(self.W, attrs, self.templates)
+        scores = first_stage_scores(self.W, attrs, self.templates, self.words)
         tags = self._argmax(scores)
         is_pad = attrs[:, _L] == _PAD_VALUE
         tags[is_pad] = 0
@@ -592,6 +651,7 @@ class LinearModel:
                 log(f"tagger epoch {epoch + 1}: loss {loss / weights.sum():.4f}")
         if lagged is not None and steps:
             self.W = (self.W + lagged / steps).astype(numpy.float32)
+        self.words = WordRows()  # scores kept per word are the old weights'
 
 
 def example_tags(doc: Doc, spans: Iterable[tuple[int, int, str]]) -> numpy.ndarray:
