@@ -540,11 +540,17 @@ def _relation(cue: str) -> str:
 def _gap_start(before: str) -> int:
     """Where the determiners and generic words right before a base begin."""
     index = len(before)
-    for m in reversed(list(re.finditer(r"\S+", before))):
-        if not _BASE_GAP.match(before[m.start():]):
-            break
-        index = m.start()
-    return index
+    # the words (runs of non-space) from the end, walked backwards: listing every word of the sentence cost more
+    end = index
+    while True:
+        while end > 0 and before[end - 1].isspace():
+            end -= 1
+        start = end
+        while start > 0 and not before[start - 1].isspace():
+            start -= 1
+        if start == end or not _BASE_GAP.match(before[start:]):
+            return index
+        index = end = start
 
 
 def _conjunction_head(doc: _Doc, base: Mention, s_start: int) -> Mention | None:
