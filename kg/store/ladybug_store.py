@@ -238,9 +238,10 @@ class _StagedBatch(Batch):
                 if self._counts[name] < SMALL_APPEND_SHARE * store.table_rows(name, kind):
                     import pyarrow.parquet as pq
 
-                    rows = [tuple(r.values()) for r in pq.read_table(path).to_pylist()]
+                    # the staged Arrow table scanned by one statement: as parameters, every value
+                    # was converted (and its type inferred) in Python first
                     with store.transaction() as tx:
-                        store.merge(tx, kind, name, rows)
+                        tx.run(S.load_merge(name, kind), {"rows": pq.ParquetFile(path).read()})
                     paths.add("merge")
                 else:
                     each.run(f"COPY {S.q(name)} FROM '{path.as_posix()}'")

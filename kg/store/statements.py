@@ -116,6 +116,28 @@ def merge_rel(rel_type: str, dialect: str = "neo4j") -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
+def load_merge(name: str, kind: str) -> str:
+    """LadybugDB: ``merge_node`` / ``merge_rel`` reading their rows from an Arrow table or a file
+    (``LOAD FROM $rows``, columns in ``rows.columns`` order, typed: no CAST), not from parameters."""
+    if kind == "node":
+        n = node(name)
+        sets = ", ".join(f"n.{q(p)} = {q(p)}" for p in node_properties(name) if p != n.key)
+        stmt = f"LOAD FROM $rows MERGE (n:{q(name)} {{{q(n.key)}: {q(n.key)}}})"
+        return stmt + (f" SET {sets}" if sets else "")
+    r = relationship(name)
+    src, dst = node(r.source), node(r.target)
+    ident = REL_IDENTITY.get(name, ())
+    ident_map = ", ".join(f"{q(p)}: {q(p)}" for p in ident)
+    sets = ", ".join(f"r.{q(p)} = {q(p)}" for p in rel_properties(name) if p not in ident)
+    stmt = (
+        f"LOAD FROM $rows "
+        f"MATCH (a:{q(src.label)} {{{q(src.key)}: src}}) "
+        f"MATCH (b:{q(dst.label)} {{{q(dst.key)}: dst}}) "
+        f"MERGE (a)-[r:{q(name)}{' {' + ident_map + '}' if ident else ''}]->(b)"
+    )
+    return stmt + (f" SET {sets}" if sets else "")
+
+
 def lookup_nodes(label: str) -> str:
     """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
     n = node(label)
