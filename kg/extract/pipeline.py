@@ -256,14 +256,21 @@ def _write_entities(doc: Doc, arr: numpy.ndarray, mentions, strings,
     starts, ends = offsets or _token_offsets(arr)
     iob = [2] * n
     kind = [0] * n
+    ids: dict[str, int] = {}
     # token offsets increase: bisection on the lists, not numpy.searchsorted on a few mentions
     for m in sorted(mentions, key=lambda m: (m.start - m.end, m.start)):
         a, b = bisect_left(starts, m.start), bisect_right(ends, m.end)
-        if b <= a or any(x != 2 for x in iob[a:b]):
+        if b <= a or iob[a:b].count(2) != b - a:  # a longer mention holds a token already
             continue
+        label = ids.get(m.type)
+        if label is None:
+            label = ids[m.type] = strings.add(m.type)
         iob[a : b] = [3] + [1] * (b - a - 1)
-        kind[a:b] = [strings.add(m.type)] * (b - a)
-    doc.from_array([ENT_IOB, ENT_TYPE], numpy.array([iob, kind], dtype=numpy.uint64).T.copy())
+        kind[a:b] = [label] * (b - a)
+    both = numpy.empty((n, 2), dtype=numpy.uint64)
+    both[:, 0] = iob
+    both[:, 1] = kind
+    doc.from_array([ENT_IOB, ENT_TYPE], both)
 
 
 # --------------------------------------------------------------------------- API
