@@ -1,0 +1,15 @@
+"""What the contextual rules make of a text when the tagger's output is set by hand (the rules tests share it)."""
+
+from __future__ import annotations
+
+from kg.extract.concepts import Candidate, combine_candidates
+from kg.extract.pipeline import sentence_starts
+
+
+def combined(text: str, tagged: list[tuple[str, str]], pairs=()) -> set[tuple[str, str]]:
+    """(surface, kind) of the mentions when the tagger found ``tagged`` (surface, kind) in ``text``."""
+    cands = []
+    for surface, kind in tagged:
+        at = text.index(surface)
+        cands.append(Candidate(at, at + len(surface), kind, "ner", 1, 0.8))
+    return {(text[c.start : c.end], c.type) for c in combine_candidates(text, cands, list(pairs), sentence_starts(text))}
