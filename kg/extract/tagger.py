@@ -217,16 +217,8 @@ def batch_attributes(docs: Sequence[Doc], clusters=None, words: WordRows | None 
     if words is not None:
         words.last_ids = None  # no word rows for this batch
     pad = numpy.full((PAD, len(_ATTRS)), _PAD_VALUE, dtype=numpy.uint64)
-    parts = [pad]
-    starts = numpy.empty(len(docs), dtype=numpy.int64)
-    at = PAD
-    for k, doc in enumerate(docs):
-        starts[k] = at
-        if len(doc):
-            parts.append(doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS)))
-        parts.append(pad)
-        at += len(doc) + PAD
-    attrs = numpy.concatenate(parts)
+    attrs, starts = _padded(
+        docs, pad, lambda doc: doc.to_array(_ATTRS).astype(numpy.uint64, copy=False).reshape(len(doc), len(_ATTRS)))
     if not docs:
         return numpy.concatenate([attrs, numpy.full((len(attrs), 2 + _N_LEVELS), _PAD_VALUE, dtype=numpy.uint64)],
                                  axis=1), starts
@@ -243,17 +235,8 @@ def batch_attributes(docs: Sequence[Doc], clusters=None, words: WordRows | None 
 
 
 def _batch_attributes_by_word(docs: Sequence[Doc], clusters, words: WordRows) -> tuple[numpy.ndarray, numpy.ndarray]:
-    pad = numpy.zeros(PAD, dtype=numpy.uint64)
-    parts = [pad]
-    starts = numpy.empty(len(docs), dtype=numpy.int64)
-    at = PAD
-    for k, doc in enumerate(docs):
-        starts[k] = at
-        if len(doc):
-            parts.append(doc.to_array(ORTH))
-        parts.append(pad)
-        at += len(doc) + PAD
-    ids = words.ids(numpy.concatenate(parts).tolist(), docs[0].vocab)  # first: it may replace the table
+    orths, starts = _padded(docs, numpy.zeros(PAD, dtype=numpy.uint64), lambda doc: doc.to_array(ORTH))
+    ids = words.ids(orths.tolist(), docs[0].vocab)  # first: it may replace the table
     words.last_ids = ids
     attrs = words.table[ids]
     is_pad = attrs[:, _L] == _PAD_VALUE
@@ -264,6 +247,21 @@ def _batch_attributes_by_word(docs: Sequence[Doc], clusters, words: WordRows) ->
     levels[is_pad] = _PAD_VALUE
     attrs[is_pad, len(_ATTRS):] = _PAD_VALUE  # a real word's LOWER equal to the PAD value, as batch_attributes
     return numpy.concatenate([attrs, levels], axis=1), starts
+
+
+def _padded(docs: Sequence[Doc], pad: numpy.ndarray, rows) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """``rows(doc)`` of every non-empty doc, each batch entry followed by ``pad`` (and one before the first),
+    and where each doc starts in the result."""
+    parts = [pad]
+    starts = numpy.empty(len(docs), dtype=numpy.int64)
+    at = PAD
+    for k, doc in enumerate(docs):
+        starts[k] = at
+        if len(doc):
+            parts.append(rows(doc))
+        parts.append(pad)
+        at += len(doc) + PAD
+    return numpy.concatenate(parts), starts
 
 
 def _title_flags(attrs: numpy.ndarray) -> numpy.ndarray:
