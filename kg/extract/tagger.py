@@ -129,10 +129,17 @@ _SALTS = [_salt(name) for name, _ in TEMPLATES]
 _CTX_SALTS = [_salt(name) for name, _ in CTX_TEMPLATES]
 
 
-def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
-    """[n, 2] hashes of each word's 3-character prefix and 4-character suffix, cached per word."""
+def _affix_pair(lower: int, strings) -> tuple[int, int]:
+    """The hashes of a word's 3-character prefix and 4-character suffix, by its LOWER string id."""
     import zlib
 
+    word = strings[lower] if lower in strings else ""
+    # crc32, not hash(): Python's str hash changes from process to process
+    return zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode())
+
+
+def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
+    """[n, 2] hashes of each word's 3-character prefix and 4-character suffix, cached per word."""
     uniq, inverse = numpy.unique(lower, return_inverse=True)
     cache = _AFFIXES
     keys = uniq.tolist()
@@ -141,9 +148,7 @@ def _affix_columns(lower: numpy.ndarray, strings) -> numpy.ndarray:
     for k, pair in enumerate(pairs):
         if pair is None:
             key = keys[k]
-            word = strings[key] if key in strings else ""
-            # crc32, not hash(): Python's str hash changes from process to process
-            pair = pairs[k] = (zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
+            pair = pairs[k] = _affix_pair(key, strings)
             if len(cache) < 2_000_000:
                 cache[key] = pair
     values = numpy.array(pairs, dtype=numpy.uint64).reshape(len(keys), 2)
@@ -188,20 +193,15 @@ class WordRows:
         return ids
 
     def _add(self, orth: int, vocab) -> int:
-        import zlib
-
         row = len(self.index)
         if row == len(self.table):
             grown = numpy.full((2 * row, self.table.shape[1]), _PAD_VALUE, dtype=numpy.uint64)
             grown[:row] = self.table
             self.table = grown
         lex = vocab[orth]
-        strings = vocab.strings
-        lower = lex.lower
-        word = strings[lower] if lower in strings else ""
         # the lexeme's values, as Doc.to_array(_ATTRS) reads them for its tokens; affixes as _affix_columns
-        self.table[row] = (lower, lex.shape, lex.prefix, lex.suffix, len(lex.orth_), int(lex.is_space), orth,
-                           zlib.crc32(b"p" + word[:3].encode()), zlib.crc32(b"s" + word[-4:].encode()))
+        self.table[row] = (lex.lower, lex.shape, lex.prefix, lex.suffix, len(lex.orth_), int(lex.is_space), orth,
+                           *_affix_pair(lex.lower, vocab.strings))
         self.index[orth] = row
         return row
 
