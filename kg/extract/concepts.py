@@ -15,7 +15,8 @@ from typing import NamedTuple
 
 from kg.extract.adapters import AbbrevPair
 from kg.extract.shapes import (
-    CAPS_STOP, GENERIC, LEADING_DROP, TRAILING_DROP, dataset_or_benchmark, is_name_shape, looks_like_benchmark,
+    CAPS_STOP, GENERIC, LEADING_DROP, PLURAL_ACRONYM, TRAILING_DROP, dataset_or_benchmark, is_name_shape,
+    looks_like_benchmark,
     looks_like_training_data,
     type_from_head,
 )
@@ -221,6 +222,8 @@ _LIST_END = re.compile(
     r"against|as|is|are|was|were|we|it|but|whereas|demonstrating|showing|using|via)\s"
 )
 _LIST_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as well as)\s+")
+#: the same without "as well as": the examples in "(e.g. ...)" and the items coordinated with a TASK
+_ITEM_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _ITEM_LEAD = frozenset("the both their its our a an final overall".split())
 #: a one-word item that is a measure on its own; longer items need a measure head ("persona consistency")
 _MEASURE_ALONE = frozenset(
@@ -523,11 +526,11 @@ def optimization_task_candidates(text: str) -> list["Candidate"]:
     # character cost ten times more
     at = text.find("ptimi")
     while at > 0:
-        if text[at - 1] in "oO" and _OPTIMIZATION_REST.match(text, at):
+        rest = _OPTIMIZATION_REST.match(text, at) if text[at - 1] in "oO" else None
+        if rest is not None:
             m = _PROBLEM_CLASS.search(text, max(0, at - 50), at - 1)
             if m is not None:
-                end = _OPTIMIZATION_REST.match(text, at).end()
-                out.append(Candidate(m.start(), end, "TASK", "rule-task-class", 2, 0.8))
+                out.append(Candidate(m.start(), rest.end(), "TASK", "rule-task-class", 2, 0.8))
         at = text.find("ptimi", at + 5)
     return out
 
@@ -919,6 +922,14 @@ def _named_after_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
     return out
 
 
+def _taken(text: str, mentions: list[Candidate]) -> bytearray:
+    """1 at each character of ``text`` a mention covers (``_overlaps`` reads it)."""
+    taken = bytearray(len(text) + 1)
+    for c in mentions:
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    return taken
+
+
 def _overlaps(taken: bytearray, start: int, end: int) -> bool:
     return taken.find(1, start, end) >= 0
 
@@ -1248,7 +1259,6 @@ def _paradigms_are_methods(text: str, mentions: list[Candidate], abbreviations: 
 #: "classification (e.g. ImageNet), retrieval (e.g. CUB and SOP)": data sets given as examples of a task are the
 #: benchmarks it is measured on
 _EXAMPLES = re.compile(r"\s*\(e\.g\.,?\s+([^()]{1,80})\)")
-_EXAMPLE_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _EXAMPLE_NAME = re.compile(r"[A-Z][\w.+/-]*(?:\s[A-Z0-9][\w.+/-]*){0,2}")
 
 
@@ -1261,7 +1271,7 @@ def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[
         m = _EXAMPLES.match(text, task.end)
         if m is None:
             continue
-        for at, end in _list_items(_EXAMPLE_SEPARATOR, text, m.start(1), m.end(1)):
+        for at, end in _list_items(_ITEM_SEPARATOR, text, m.start(1), m.end(1)):
             if _EXAMPLE_NAME.fullmatch(text, at, end) and text[at:end] not in CAPS_STOP:
                 inside = [k for k, c in enumerate(out) if c.start < end and at < c.end]
                 if not inside:
@@ -1273,7 +1283,6 @@ def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[
 
 #: "point cloud classification, set expansion, and outlier detection": a lowercase item that the list coordinates
 #: with a TASK mention is a task too (the tagger found its neighbours, not it)
-_COORD_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 _COORD_ITEM = re.compile(r"[a-z0-9][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 #: what may follow an item: the next separator, the end of the clause, or a preposition ("sorting for Sudoku")
 _COORD_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|in|for|on|with|from|of|to|under|using|via|across|at|by)\s")
@@ -1310,14 +1319,12 @@ def _coordinated_tasks(text: str, mentions: list[Candidate], known_types: dict[s
     if not any(c.type == "TASK" for c in mentions):
         return mentions
     starts = {c.start: c for c in mentions}
-    taken = bytearray(len(text) + 1)
-    for c in mentions:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(text, mentions)
     out = list(mentions)
     for task in [c for c in mentions if c.type == "TASK"]:
         at = task.end
         while True:
-            sep = _COORD_SEPARATOR.match(text, at)
+            sep = _ITEM_SEPARATOR.match(text, at)
             if sep is None:
                 break
             nxt = starts.get(sep.end())
@@ -1326,7 +1333,7 @@ def _coordinated_tasks(text: str, mentions: list[Candidate], known_types: dict[s
                 continue
             item = _coordinated_item(text, sep.end())
             # after a bare comma the list must go on ("A, B, and C"): "X, resource quality maybe ..." is a clause
-            if item is not None and not _CONJUNCTION.search(sep.group(0)) and not _COORD_SEPARATOR.match(text, item[1]):
+            if item is not None and not _CONJUNCTION.search(sep.group(0)) and not _ITEM_SEPARATOR.match(text, item[1]):
                 break
             if item is None or _overlaps(taken, *item) or known_types.get(text[item[0] : item[1]].lower(), "TASK") != "TASK":
                 break
@@ -1359,9 +1366,7 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
     out = list(mentions)
     at_start = {c.start: k for k, c in enumerate(out)}
     at_end = {c.end: k for k, c in enumerate(out)}
-    taken = bytearray(len(text) + 1)
-    for c in mentions:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(text, mentions)
 
     def claim(k: int, kind: str) -> bool:
         c = out[k]
@@ -1422,7 +1427,6 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
 
 
 #: "both GPT4-o and Llama-3.1-405B", "H.265/HEVC, VP9 and AV1": a name-shaped word listed with a METHOD is one
-_PLURAL_NAME = re.compile(r"[A-Z]{2,}s")  # "LLMs", "VLMs": kinds of models, not names
 #: citation keys ("Mikolov2013DistributedRO") and modifiers ("T1-weighted") are name-shaped but name no method
 _CITATION_LIKE = re.compile(r"[a-z](?:19|20)\d\d|-[a-z]+ed$|[a-z]{3,}[A-Z]{3,}\d")
 _SHAPE_WORD = re.compile(r"[A-Za-z0-9][\w.+/-]*[\w+]")
@@ -1434,14 +1438,12 @@ def _coordinated_methods(text: str, mentions: list[Candidate], known_types: dict
     methods = [c for c in mentions if c.type == "METHOD" and c.source in ("ner", "rule-model", "acronym", "rule")]
     if not methods:
         return mentions
-    taken = bytearray(len(text) + 1)
-    for c in mentions:
-        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
+    taken = _taken(text, mentions)
     out = list(mentions)
 
     def take(at: int, end: int) -> bool:
         word = text[at:end]
-        if (not is_name_shape(word) or word in CAPS_STOP or _PLURAL_NAME.fullmatch(word) or _overlaps(taken, at, end)
+        if (not is_name_shape(word) or word in CAPS_STOP or PLURAL_ACRONYM.fullmatch(word) or _overlaps(taken, at, end)
                 or known_types.get(word.lower(), "METHOD") != "METHOD" or _DIMENSION.fullmatch(word)
                 or ("-" in word and _ADJECTIVE_WORD.fullmatch(word)) or _CITATION_LIKE.search(word)):
             return False

@@ -145,7 +145,8 @@ _METHODS_SUCH_AS = re.compile(
     r"\b(?:methods|algorithms|models|techniques|baselines|approaches|architectures|optimizers|standards|LLMs)\s*,?\s*\(?"
     r"(?:such\s+as|like|including|e\.g\.,?)\s+(?:[\w@./+-]+(?:\s[\w@./+-]+){0,3}(?:\s\([\w-]+\))?,\s+(?:and\s+|or\s+)?)*"
     r"(?:[\w@./+-]+\s+(?:and|or)\s+)?$")
-_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
+#: "LLMs", "VLMs": a plural acronym names a kind of model, not one thing
+PLURAL_ACRONYM = re.compile(r"[A-Z]{2,}s")
 _BENCH_AFTER = re.compile(r"^\s+(?:benchmarks?|suite|leaderboard)\b", re.I)
 
 
@@ -156,7 +157,7 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
     # one scan for a capital or digit; non-ASCII names take the loop (other capitals and digits)
     if _UPPER_OR_DIGIT.search(name) is None and (name.isascii() or not any(ch.isupper() or ch.isdigit() for ch in name)):
         return False
-    if _PLURAL_ACRONYM.fullmatch(name):
+    if PLURAL_ACRONYM.fullmatch(name):
         return False  # "across both LLMs and VLMs": a plural acronym names a kind of model, not a data set
     if "task" in before and _TASKS_SUCH_AS.search(before[-80:]):
         return False  # "spanning tasks such as OCR, action recognition": the examples of tasks are tasks
