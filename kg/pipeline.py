@@ -873,10 +873,9 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     if state is not None:
         t = time.perf_counter()
         touched = None
-        if incremental and people.touched is not None and counts.scope is not None:
-            from kg.resolve.concepts import _base
-
-            touched = (people.touched, {_base(n) for n in counts.scope})
+        keys = counts.scope_keys() if incremental else None
+        if people.touched is not None and keys is not None:
+            touched = (people.touched, keys)
         plan = _plan(spool, state, resolution, incremental, touched)
         first_pass += time.perf_counter() - t
         if incremental:

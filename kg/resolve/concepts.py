@@ -424,6 +424,10 @@ class ConceptCounts:
             counts.clear()
         self._gone, self._defs, self._ctx, self._keys = [], [], [], []
 
+    def scope_keys(self) -> set[str] | None:
+        """The concept keys of :attr:`scope` (None when the last resolve derived the whole corpus)."""
+        return None if self.scope is None else {_base(n) for n in self.scope}
+
     def resolve(
         self,
         papers_of: Callable[[list[str]], Iterable[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]],
