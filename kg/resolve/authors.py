@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from kg.models import Author, MergeDecision, author_id
 from kg.resolve.names import fold, name_key
+from kg.resolve.tables import add_counts
 
 _GROUP_WORDS = re.compile(
     r"\b(team|group|consortium|collaboration|project|lab|labs|laboratory|initiative|contributors|"
@@ -315,16 +316,8 @@ class AuthorCounts:
             db.executemany(f"DELETE FROM {p}paper WHERE key=? AND pid=?", ((k, pid) for k in keys))  # noqa: S608
         db.executemany(f"INSERT OR REPLACE INTO {p}byline VALUES (?, ?)", ((pid, marshal.dumps(keys)) for pid, keys in self._bylines))  # noqa: S608
         db.executemany(f"INSERT OR IGNORE INTO {p}paper VALUES (?, ?)", ((k, pid) for pid, keys in self._bylines for k in keys))  # noqa: S608
-        rows = [(k, f, n) for (k, f), n in self._form.items() if n]
-        db.executemany(f"INSERT INTO {p}form VALUES (?, ?, ?) ON CONFLICT (key, form) DO UPDATE SET n = n + excluded.n", rows)  # noqa: S608
-        if any(n < 0 for *_k, n in rows):
-            db.execute(f"DELETE FROM {p}form WHERE n <= 0")  # noqa: S608
-        rows = [(r, c, n) for (r, c), n in self._raw.items() if n]
-        db.executemany(f"INSERT INTO {p}raw VALUES (?, ?, ?) ON CONFLICT (raw) DO UPDATE SET n = n + excluded.n", rows)  # noqa: S608
-        if any(n < 0 for *_k, n in rows):
-            db.execute(f"DELETE FROM {p}raw WHERE n <= 0")  # noqa: S608
-        self._form.clear()
-        self._raw.clear()
+        add_counts(db, f"{p}form", "key, form", self._form)
+        add_counts(db, f"{p}raw", "raw", self._raw)
         self._gone, self._bylines, self._touched = [], [], set()
 
     def _derived(self) -> bool:

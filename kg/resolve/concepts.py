@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from kg.models import CONCEPT_KINDS, AcronymPair, Concept, MergeDecision, Mention, concept_id
 from kg.resolve.aliases import AliasTable, default_aliases
 from kg.resolve.names import concept_key, initials, is_acronym
+from kg.resolve.tables import add_counts
 
 #: separates an ambiguous acronym's key from its sense in node names (keys never contain it)
 SENSE = "|"
@@ -415,13 +416,7 @@ class ConceptCounts:
         db.executemany(f"INSERT OR IGNORE INTO {p}key VALUES (?, ?)", self._keys)  # noqa: S608
         for table, cols, counts in (("surf", "key, text", self._surf), ("kind", "key, kind", self._kind),
                                     ("sense", "sk, clk", self._sense)):
-            rows = [(*k, n) for k, n in counts.items() if n]
-            db.executemany(
-                f"INSERT INTO {p}{table} VALUES (?, ?, ?) ON CONFLICT ({cols}) DO UPDATE SET n = n + excluded.n", rows  # noqa: S608
-            )
-            if any(n < 0 for *_k, n in rows):
-                db.execute(f"DELETE FROM {p}{table} WHERE n <= 0")  # noqa: S608
-            counts.clear()
+            add_counts(db, p + table, cols, counts)
         self._gone, self._defs, self._ctx, self._keys = [], [], [], []
 
     def scope_keys(self) -> set[str] | None:
