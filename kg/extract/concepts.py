@@ -481,6 +481,47 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "on biochemical design tasks", "a simulated teleoperation task": a lowercase phrase of two or three words right
+#: before "task(s)" whose last word is an action noun names the task, whatever its head (the head-noun rule knows only
+#: the common heads); one word alone ("math tasks", "control task") is mostly a field or a kind of task
+_BEFORE_TASK = re.compile(r"(?<![\w-])([a-z][\w-]*(?:\s+[a-z][\w-]*){1,2})\s+$")
+_TASK_WORD = re.compile(r"tasks?\b")
+_ACTION_NOUN = ("ion", "ing", "sis")
+_ADVERBS = frozenset("often always usually also then still even very quite rather too".split())
+
+
+def named_task_candidates(text: str) -> list["Candidate"]:
+    """TASK phrases of two or three lowercase words right before "task"/"tasks", ending in an action noun."""
+    out = []
+    for h in _TASK_WORD.finditer(text):
+        if not text.endswith(_ACTION_NOUN, 0, h.start() - 1) or text[h.start() - 1] != " ":
+            continue
+        m = _BEFORE_TASK.search(text, max(0, h.start() - 60), h.start())
+        if m is None:
+            continue
+        words = m.group(1).split()
+        # cut at the last function word, verb or evaluative word; an adverb or a gerund cannot lead the name
+        # a participle ("simulated", "user-specified") says which instance, not which task; an adverb ("very time
+        # consuming tasks", "often solving tasks") modifies an adjective or a verb: the words are no task's name
+        for k in range(len(words) - 1, -1, -1):
+            w = words[k]
+            if w in _ADVERBS or w.endswith("ly"):
+                words = []
+                break
+            if w in _TASK_STOP or w.endswith("ed") or w.isdigit():
+                words = words[k + 1 :]
+                break
+        # "invariance-demanding tasks": a hyphenated participle is an adjective, no action noun
+        if (len(words) < 2 or words[0].endswith("ing") or ("-" in words[-1] and words[-1].endswith("ing"))
+                or generic_phrase(" ".join(words))):
+            continue
+        start = h.start() - 1 - len(" ".join(words))
+        if text[start : h.start() - 1] != " ".join(words):
+            continue  # a line break or a double space inside: no plain phrase
+        out.append(Candidate(start, h.start() - 1, "TASK", "rule-task-named", 1, 0.6))
+    return out
+
+
 #: "we address the problem of local fairness, which ...": the noun phrase a problem or task is of names it
 _PROBLEM_OF = re.compile(r"\b(?:task|problem)s?\s+of\s+(?:the\s+)?([a-z][\w-]*(?:\s+[a-z][\w-]*){0,4}?)"
                          r"(?=\s*[,.;:]|\s+(?:which|where|that|with|using|via|through|in|on|for|and|or|to|from|under|by|as)\s)")
@@ -967,7 +1008,7 @@ def combine_candidates(
     # a task phrase found by its head only fills gaps: the NER and the gazetteer know their spans better
     typed = _Coverage([c for c in candidates if c.type is not None], len(text))
     task_ends = {c.end for c in candidates if c.type == "TASK"}
-    for t in task_candidates(text):
+    for t in task_candidates(text) + (named_task_candidates(text) if "task" in text else []):
         # ... unless it only adds modifiers to a task span ending at the same head: "motion" + "forecasting"
         if not typed.overlaps(t.start, t.end) or (t.end in task_ends and not any(
                 c.start < t.end and t.start < c.end and (c.end != t.end or c.start < t.start or c.type != "TASK")
