@@ -19,3 +19,20 @@ def test_phrase_before_task_word_needs_a_noun_phrase():
     got = {m[0] for m in combined(text, []) if m[1] == "TASK"}
     assert not {"very time consuming", "time consuming", "often solving", "simulated motion planning",
                 "high-level invariance-demanding", "math"} & got
+
+
+def test_shared_gazetteer_applications_and_issues_are_no_tasks():
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    text = "Title\nThis helps real-time applications, fixes a class imbalance issue and improves dialogue systems."
+    cands = []
+    for phrase in ("real-time applications", "class imbalance issue", "dialogue systems"):
+        at = text.index(phrase)
+        cands.append(Candidate(at, at + len(phrase), "TASK", "gazetteer", 1, 0.7))
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text)) if c.type == "TASK"}
+    assert got == {"dialogue systems"}
+    # an in-domain entry keeps its span
+    cands = [c._replace(source="gazetteer-domain") for c in cands]
+    got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text)) if c.type == "TASK"}
+    assert "real-time applications" in got

@@ -860,6 +860,7 @@ _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|framewo
 _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
                                r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?)\b")
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
+_USE_HEADS = (" applications", " issue", " issues")
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
@@ -1026,6 +1027,10 @@ def combine_candidates(
             continue
         if c.type == "TASK" and c.source in _TASK_MODIFIER_SOURCES and _TASK_AS_MODIFIER.match(text, c.end):
             continue  # "action recognition models", "robotics techniques": the task names the kind of a thing
+        # the shared sets' "real-world applications", "downstream applications", "class imbalance issue": where a
+        # task is used or what goes wrong, no task of its own ("dialogue systems" is one: systems stay)
+        if c.type == "TASK" and c.source == "gazetteer" and text.endswith(_USE_HEADS, c.start, c.end):
+            continue
         t = trim_span(text, c.start, c.end)
         if not t:
             continue
