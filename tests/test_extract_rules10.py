@@ -36,3 +36,12 @@ def test_shared_gazetteer_applications_and_issues_are_no_tasks():
     cands = [c._replace(source="gazetteer-domain") for c in cands]
     got = {text[c.start : c.end] for c in combine_candidates(text, cands, [], sentence_starts(text)) if c.type == "TASK"}
     assert "real-time applications" in got
+
+
+def test_lowercase_pretrained_is_no_part_of_the_name():
+    text = "Title\nWe reuse pretrained autoencoders and a pre-trained graph transformer from Pre-trained Language Models."
+    tagged = [("pretrained autoencoders", "METHOD"), ("pre-trained graph transformer", "METHOD"),
+              ("Pre-trained Language Models", "METHOD")]
+    got = {m for m in combined(text, tagged) if m[1] == "METHOD"}
+    assert {("autoencoders", "METHOD"), ("graph transformer", "METHOD"), ("Pre-trained Language Models", "METHOD")} <= got
+    assert not {("pretrained autoencoders", "METHOD"), ("pre-trained graph transformer", "METHOD")} & got

@@ -1097,6 +1097,12 @@ def combine_candidates(
             tail = _VARIANT_TAIL.match(text, t[1])
             if tail:
                 t = (t[0], tail.end())
+        # "a pre-trained vision-language model", "already pretrained autoencoders": lowercase "pre-trained" says
+        # which instance of the model, it is no part of its name (the title-cased "Pre-trained Language Models" is)
+        if c.tier < 2 and c.type == "METHOD" and text.startswith(("pre-trained ", "pretrained "), t[0]):
+            rest = text.index(" ", t[0]) + 1
+            if rest < t[1] and not generic_phrase(text[rest : t[1]]):
+                t = (rest, t[1])
         if c.tier < 2 and c.type in ("METHOD", "TASK"):
             # cheap string tests first: these run for most candidates and rarely apply
             if c.type == "METHOD" and text.endswith(_NAME_HEAD_WORDS, t[0], t[1]):
