@@ -45,3 +45,25 @@ def test_lowercase_pretrained_is_no_part_of_the_name():
     got = {m for m in combined(text, tagged) if m[1] == "METHOD"}
     assert {("autoencoders", "METHOD"), ("graph transformer", "METHOD"), ("Pre-trained Language Models", "METHOD")} <= got
     assert not {("pretrained autoencoders", "METHOD"), ("pre-trained graph transformer", "METHOD")} & got
+
+
+
+def _pair(text: str, long_form: str, short: str):
+    from kg.extract.adapters import AbbrevPair
+
+    at = text.index(long_form + " (" + short + ")")
+    short_at = at + len(long_form) + 2
+    return AbbrevPair(at, at + len(long_form), short_at, short_at + len(short))
+
+
+def test_defined_short_form_keeps_the_head_it_spells():
+    text = ("Title\nWe add a token mixing module (TMM) and use graph sampling methods (GSMs) with a rank pooling "
+            "strategy (RP) after it.")
+    pairs = [_pair(text, "token mixing module", "TMM"), _pair(text, "graph sampling methods", "GSMs"),
+             _pair(text, "rank pooling strategy", "RP")]
+    tagged = [("token mixing", "METHOD"), ("graph sampling", "METHOD"), ("rank pooling", "METHOD")]
+    spans = {s for s, _ in combined(text, tagged, pairs)}
+    assert {"token mixing module", "graph sampling methods", "TMM", "GSMs"} <= spans
+    assert not {"token mixing", "graph sampling"} & spans
+    # the short form does not spell the head: the generic head stays out
+    assert "rank pooling" in spans and "rank pooling strategy" not in spans

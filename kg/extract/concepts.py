@@ -717,6 +717,7 @@ _TRAIL = " \t\n,;:.!?\"'"
 _GROUP_ARGUMENT = re.compile(r"[A-Z]\((?:\d{1,2}|[a-zA-Z])\)")
 _LEADING_WORD = re.compile(r"(\w+)\s+")
 _TRAILING_WORD = re.compile(r"\s+(\w+)$")
+_LAST_WORD = re.compile(r"\s+([a-z]+)\s*$")
 _LEAD = " \t\n,;:\"'"
 _TRAILING_FUNCTION = frozenset("for via of with in on and or by to from at into using except than versus vs".split())
 #: heads and function words that end no name, in the case they are written in (no lower() per span)
@@ -1168,6 +1169,13 @@ def combine_candidates(
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
+        if t and t[1] < pair.long_end:
+            # "spatial correlation module (SCM)", "policy gradient methods (PGMs)": the short form spells the head,
+            # so the head is part of the name the text defines
+            head = _LAST_WORD.search(text, t[1], pair.long_end)
+            if (head is not None and head.start() == t[1] and head.group(1) in TRAILING_DROP
+                    and short_text.rstrip("s").endswith(head.group(1)[0].upper())):
+                t = (t[0], head.end(1))
         if t:
             trimmed.append(Candidate(t[0], t[1], kind, "acronym", 2, 0.95))
         # every later use of a defined short form is that concept too, and outranks a shorter span
