@@ -67,3 +67,19 @@ def test_defined_short_form_keeps_the_head_it_spells():
     assert not {"token mixing", "graph sampling"} & spans
     # the short form does not spell the head: the generic head stays out
     assert "rank pooling" in spans and "rank pooling strategy" not in spans
+
+
+def test_title_task_takes_its_capitalised_modifiers():
+    text = "Learning Multi-Agent Crowd Trajectory Forecasting with Graph Networks\nWe forecast crowds."
+    got = combined(text, [("Trajectory Forecasting", "TASK")])
+    assert ("Multi-Agent Crowd Trajectory Forecasting", "TASK") in got
+    # a function word, a verb, an evaluative word or a setting of when ends the modifiers
+    for title, task in (("Efficient Sea Ice Segmentation for Polar Routes", "Sea Ice Segmentation"),
+                        ("Towards Robust Sea Ice Segmentation in Winter", "Sea Ice Segmentation"),
+                        ("Optimize Drone Path Planning under Wind", "Drone Path Planning"),
+                        ("Real-Time Sea Ice Segmentation from Radar Images", "Sea Ice Segmentation")):
+        got = combined(title + "\nWe study it.", [(task, "TASK")])
+        assert (task, "TASK") in got, title
+    # abstract sentences are no title: the tagger's span stays
+    text = "Title\nWe study Crowd Trajectory Forecasting in cities."
+    assert ("Trajectory Forecasting", "TASK") in combined(text, [("Trajectory Forecasting", "TASK")])

@@ -899,6 +899,27 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
+_TITLE_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*|[0-9][A-Z][\w-]*) $")
+_TITLE_FUNCTION = frozenset("For And With Via Using Through From Into On In Of To By At As Towards Toward Under "
+                            "Without Beyond Across Is Are The A An Its Their Our".split())
+
+
+def _title_modifiers_start(text: str, start: int) -> int:
+    """Where the capitalised modifiers before ``start`` in a title begin (``start`` when there are none)."""
+    while True:
+        m = _TITLE_WORD_BEFORE.search(text, max(0, start - 40), start)
+        if m is None or m.group(1) in _TITLE_FUNCTION or (
+                m.start() > 0 and text[m.start() - 1] not in " \n"):
+            return start
+        word = m.group(1).lower()
+        # a learning setting is part of the task's name ("Source-Free", "Zero-Shot"); verbs, evaluative words and
+        # settings of when or how well are not ("Learning", "Optimize", "Efficient", "Real-Time", "Adaptable")
+        if word not in _SETTINGS and (word.endswith(("ing", "ed", "ly", "ize", "ous", "ble")) or word in _TASK_STOP
+                                      or word == "real-time" or _ADJECTIVE_WORD.fullmatch(word)):
+            return start
+        start = m.start()
+
+
 #: learning settings that are part of a method's or task's name ("zero-shot generalization", "safe multi-agent
 #: RL", "unsupervised domain adaptation", "3D medical image analysis"); "online" and "offline" mostly say when
 _SETTINGS = frozenset(
@@ -1020,6 +1041,7 @@ def combine_candidates(
     if title_end < 0 and len(text) < 200 and _title_cased(text):
         title_end = len(text)  # a lone title-cased line (a title or a heading) is a title
     ner_spans = {(c.start, c.end) for c in candidates if c.source == "ner"}
+    title_cased = None  # whether the title is title-cased, decided once when a rule asks
     for c in candidates:
         # the shared sets' method names are mostly generic phrases in our guidelines ("linear models", "optimizer"):
         # such a name needs the tagger's support; in-domain entries and the other kinds stand on their own
@@ -1075,6 +1097,13 @@ def combine_candidates(
         if (c.source == "ner" and t[1] <= title_end and surface.istitle() and surface.isalpha()
                 and surface.lower() not in known_types and not (c.type == "TASK" and surface.endswith("ion"))):
             continue
+        # "Distributionally Robust Optimization with ...", "... for Light Field Image Super-Resolution": in a
+        # title-cased title the capitalised words before a task the tagger found are its modifiers, cut at a
+        # function word or a leading verb ("Learning Long-Horizon Robot Manipulation Skills")
+        if c.type == "TASK" and c.source == "ner" and t[1] <= title_end and t[0] > 0 and text[t[0] - 1] == " " and (
+                title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased):
+            t = (_title_modifiers_start(text, t[0]), t[1])
+            surface = text[t[0] : t[1]]
         if c.type == "METRIC":
             if _NOT_A_METRIC.search(surface):
                 continue
