@@ -83,3 +83,12 @@ def test_title_task_takes_its_capitalised_modifiers():
     # abstract sentences are no title: the tagger's span stays
     text = "Title\nWe study Crowd Trajectory Forecasting in cities."
     assert ("Trajectory Forecasting", "TASK") in combined(text, [("Trajectory Forecasting", "TASK")])
+
+
+def test_title_method_takes_its_capitalised_modifiers():
+    text = "Scaling Safe Multi-Agent RL with Sparse Critics\nWe scale it."
+    got = combined(text, [("Multi-Agent RL", "METHOD")])
+    assert ("Safe Multi-Agent RL", "METHOD") in got
+    text = "Distill Your Teacher Network into Tiny Models\nWe distill."
+    got = combined(text, [("Teacher Network", "METHOD")])
+    assert ("Teacher Network", "METHOD") in got and ("Your Teacher Network", "METHOD") not in got
