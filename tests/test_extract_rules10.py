@@ -92,3 +92,9 @@ def test_title_method_takes_its_capitalised_modifiers():
     text = "Distill Your Teacher Network into Tiny Models\nWe distill."
     got = combined(text, [("Teacher Network", "METHOD")])
     assert ("Teacher Network", "METHOD") in got and ("Your Teacher Network", "METHOD") not in got
+
+
+def test_title_modifiers_stop_at_question_words():
+    text = "Why Sparse GRPO Works for Long Proofs\nWe explain it."
+    got = combined(text, [("Sparse GRPO", "METHOD")])
+    assert ("Sparse GRPO", "METHOD") in got and ("Why Sparse GRPO", "METHOD") not in got

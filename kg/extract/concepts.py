@@ -899,9 +899,12 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
+_TITLE_SOURCES = frozenset(("ner", "gazetteer", "gazetteer-domain"))
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*|[0-9][A-Z][\w-]*) $")
-_TITLE_FUNCTION = frozenset("For And With Via Using Through From Into On In Of To By At As Towards Toward Under "
-                            "Without Beyond Across Is Are The A An Its Their Our Your My We You It This These".split())
+#: words that end a title's modifiers: function words, pronouns and question words ("Why GRPO ...", "Your LLM")
+_TITLE_FUNCTION = frozenset("""For And With Via Using Through From Into On In Of To By At As Towards Toward Under
+    Without Beyond Across Is Are The A An Its Their Our Your My We You It This These Why How What When Which Where Who
+    Does Do Can Should""".split())
 
 
 def _title_modifiers_start(text: str, start: int) -> int:
@@ -1100,8 +1103,9 @@ def combine_candidates(
         # "Distributionally Robust Optimization with ...", "... for Light Field Image Super-Resolution": in a
         # title-cased title the capitalised words before a task the tagger found are its modifiers, cut at a
         # function word or a leading verb ("Learning Long-Horizon Robot Manipulation Skills")
-        if c.type in ("TASK", "METHOD") and c.source == "ner" and t[1] <= title_end and t[0] > 0 and text[t[0] - 1] == " " and (
-                title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased):
+        if (c.type in ("TASK", "METHOD") and c.source in _TITLE_SOURCES and t[1] <= title_end and t[0] > 0
+                and text[t[0] - 1] == " "
+                and (title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased)):
             t = (_title_modifiers_start(text, t[0]), t[1])
             surface = text[t[0] : t[1]]
         if c.type == "METRIC":
