@@ -98,3 +98,14 @@ def test_title_modifiers_stop_at_question_words():
     text = "Why Sparse GRPO Works for Long Proofs\nWe explain it."
     got = combined(text, [("Sparse GRPO", "METHOD")])
     assert ("Sparse GRPO", "METHOD") in got and ("Why Sparse GRPO", "METHOD") not in got
+
+
+
+def test_capitalised_method_name_in_the_abstract_takes_its_capitalised_lead():
+    text = "Title\nWe study the Tiny Recursive Transformer on proofs."
+    assert ("Tiny Recursive Transformer", "METHOD") in combined(text, [("Recursive Transformer", "METHOD")])
+    # a sentence's first word, an evaluative word or a task does not lead the name
+    for text, tagged in (("Title\nIt is small. Tiny Recursive Transformer wins.", ("Recursive Transformer", "METHOD")),
+                         ("Title\nWe use the Efficient Recursive Transformer.", ("Recursive Transformer", "METHOD")),
+                         ("Title\nWe evaluate on Japanese Word Segmentation.", ("Word Segmentation", "TASK"))):
+        assert tagged in combined(text, [tagged]), text

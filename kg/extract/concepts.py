@@ -899,6 +899,7 @@ def _title_cased(line: str) -> bool:
     return len(words) >= 3 and sum(w[0].isupper() for w in words) >= 0.75 * len(words)
 
 
+_SENTENCE_END_BEFORE = re.compile(r"[.!?:;]\s*$|\n$")
 _TITLE_SOURCES = frozenset(("ner", "gazetteer", "gazetteer-domain"))
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*|[0-9][A-Z][\w-]*) $")
 #: words that end a title's modifiers: function words, pronouns and question words ("Why GRPO ...", "Your LLM")
@@ -1108,6 +1109,14 @@ def combine_candidates(
                 and (title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased)):
             t = (_title_modifiers_start(text, t[0]), t[1])
             surface = text[t[0] : t[1]]
+        elif (c.type == "METHOD" and c.source == "ner" and t[0] > title_end + 1 and text[t[0]].isupper()
+              and text[t[0] - 1] == " "):
+            # in the abstract a capitalised name goes on to the left over capitalised words, not over the first
+            # word of a sentence
+            at = _title_modifiers_start(text, t[0])
+            if at < t[0] and not _SENTENCE_END_BEFORE.search(text, max(0, at - 3), at) and at > title_end + 1:
+                t = (at, t[1])
+                surface = text[t[0] : t[1]]
         if c.type == "METRIC":
             if _NOT_A_METRIC.search(surface):
                 continue
