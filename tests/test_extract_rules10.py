@@ -109,3 +109,22 @@ def test_capitalised_method_name_in_the_abstract_takes_its_capitalised_lead():
                          ("Title\nWe use the Efficient Recursive Transformer.", ("Recursive Transformer", "METHOD")),
                          ("Title\nWe evaluate on Japanese Word Segmentation.", ("Word Segmentation", "TASK"))):
         assert tagged in combined(text, [tagged]), text
+
+
+def test_longer_name_written_again_replaces_the_fragment_inside_it():
+    text = ("Title\nWe propose the contact mesh transformer for cloth. Unlike a plain transformer, the contact mesh "
+            "transformer attends to contacts.")
+    at = text.index("contact mesh transformer")
+    second = text.index("contact mesh transformer", at + 1)
+    from kg.extract.concepts import Candidate, combine_candidates
+    from kg.extract.pipeline import sentence_starts
+
+    cands = [Candidate(at, at + 24, "METHOD", "ner", 1, 0.8),
+             Candidate(second + 13, second + 24, "METHOD", "ner", 1, 0.8)]  # the tagger's "transformer" only
+    got = [(c.start, c.end) for c in combine_candidates(text, cands, [], sentence_starts(text))]
+    assert (second, second + 24) in got and (second + 13, second + 24) not in got
+    # the standalone "transformer" is a mention of its own where the tagger found it
+    plain = text.index("plain transformer") + 6
+    cands.append(Candidate(plain, plain + 11, "METHOD", "ner", 1, 0.8))
+    got = [(c.start, c.end) for c in combine_candidates(text, cands, [], sentence_starts(text))]
+    assert (plain, plain + 11) in got

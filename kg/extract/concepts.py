@@ -1243,14 +1243,25 @@ def combine_candidates(
         lower = text.lower()
         if len(lower) != len(text):  # a few characters change length when lowered: keep offsets exact
             lower = "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
-        for s, kind in list(by_string.items()):
+        # longest first: where the paper writes "contact mesh transformer" again, the tagger's "transformer" inside
+        # it is that concept's fragment, and the longer name replaces it
+        spans = {(c.start, c.end) for c in chosen}
+        for s, kind in sorted(by_string.items(), key=lambda kv: -len(kv[0])):
             # plain find with word-boundary checks: a regex compiled per string dominated the profile
             for start, end in _occurrences(lower, s):
                 # "LASER" inside "LASER-D" is part of a variant's name: the variant is the mention
                 start, end = _variant_name(text, start, end)
-                if not _overlaps(taken, start, end):
-                    chosen.append(Candidate(start, end, kind, "repeat", 1, 0.8))
-                    taken[start : end] = b"\x01" * (end - start)
+                if _overlaps(taken, start, end):
+                    if (start, end) in spans or (start and taken[start - 1]) or taken[end]:
+                        continue  # the mention itself, or one reaching past the string (the common cases): no scan
+                    inside = [c for c in chosen if c.start < end and start < c.end]
+                    if not all(c.tier < 2 and start <= c.start and c.end <= end and c.end - c.start < end - start
+                               for c in inside):
+                        continue
+                    chosen = [c for c in chosen if not (c.start < end and start < c.end)]
+                chosen.append(Candidate(start, end, kind, "repeat", 1, 0.8))
+                spans.add((start, end))
+                taken[start : end] = b"\x01" * (end - start)
 
     if use_shapes:
         for c in trimmed:
