@@ -128,3 +128,9 @@ def test_longer_name_written_again_replaces_the_fragment_inside_it():
     cands.append(Candidate(plain, plain + 11, "METHOD", "ner", 1, 0.8))
     got = [(c.start, c.end) for c in combine_candidates(text, cands, [], sentence_starts(text))]
     assert (plain, plain + 11) in got
+
+
+def test_release_status_leads_no_name():
+    text = "An Open-Weights Code LLM for Proofs\nWe release an open-weights Code LLM."
+    got = combined(text, [("Code LLM", "METHOD")])
+    assert ("Code LLM", "METHOD") in got and not any("open-weights" in s.lower() for s, _ in got)

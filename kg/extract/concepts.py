@@ -900,6 +900,8 @@ def _title_cased(line: str) -> bool:
 
 
 _SENTENCE_END_BEFORE = re.compile(r"[.!?:;]\s*$|\n$")
+#: when and how a model is run or released is no part of its name ("Real-Time", "Open-Weights LLM")
+_NOT_NAME_MODIFIERS = frozenset("real-time open-weights open-weight open-source closed-source proprietary".split())
 _TITLE_SOURCES = frozenset(("ner", "gazetteer", "gazetteer-domain"))
 _TITLE_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*|[0-9][A-Z][\w-]*) $")
 #: words that end a title's modifiers: function words, pronouns and question words ("Why GRPO ...", "Your LLM")
@@ -919,7 +921,7 @@ def _title_modifiers_start(text: str, start: int) -> int:
         # a learning setting is part of the task's name ("Source-Free", "Zero-Shot"); verbs, evaluative words and
         # settings of when or how well are not ("Learning", "Optimize", "Efficient", "Real-Time", "Adaptable")
         if word not in _SETTINGS and (word.endswith(("ing", "ed", "ly", "ize", "ous", "ble")) or word in _TASK_STOP
-                                      or word == "real-time" or _ADJECTIVE_WORD.fullmatch(word)):
+                                      or word in _NOT_NAME_MODIFIERS or _ADJECTIVE_WORD.fullmatch(word)):
             return start
         start = m.start()
 
