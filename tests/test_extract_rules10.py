@@ -134,3 +134,10 @@ def test_release_status_leads_no_name():
     text = "An Open-Weights Code LLM for Proofs\nWe release an open-weights Code LLM."
     got = combined(text, [("Code LLM", "METHOD")])
     assert ("Code LLM", "METHOD") in got and not any("open-weights" in s.lower() for s, _ in got)
+
+
+def test_sensors_are_hardware_not_methods():
+    text = "Title\nOur filter fuses IMU, GPS and LiDAR readings with a Kalman filter."
+    tagged = [("IMU", "METHOD"), ("GPS", "METHOD"), ("LiDAR", "METHOD"), ("Kalman filter", "METHOD")]
+    got = combined(text, tagged)
+    assert got == {("Kalman filter", "METHOD")}

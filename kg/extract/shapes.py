@@ -39,7 +39,7 @@ GENERIC = frozenset(
 CAPS_STOP = frozenset(
     """I II III IV V VI OK US USA UK EU API APIs GPU GPUs CPU CPUs TPU TPUs URL PDF HTML JSON CSV ID IDs
     AND OR NOT IF THE FOR TL DR NB AM PM ICLR ICML NeurIPS CVPR ECCV ICCV ACL EMNLP NAACL AAAI IJCAI KDD
-    SOTA PhD MSc IEEE ACM arXiv GitHub AI""".split()
+    SOTA PhD MSc IEEE ACM arXiv GitHub AI IMU IMUs LiDAR LIDAR GPS""".split()
 )
 
 _NAME_RE = re.compile(r"(?<![\w@])[A-Za-z0-9][\w.+@/'-]*[\w+]|(?<![\w@])[A-Z]\b")
