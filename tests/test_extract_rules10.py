@@ -141,3 +141,13 @@ def test_sensors_are_hardware_not_methods():
     tagged = [("IMU", "METHOD"), ("GPS", "METHOD"), ("LiDAR", "METHOD"), ("Kalman filter", "METHOD")]
     got = combined(text, tagged)
     assert got == {("Kalman filter", "METHOD")}
+
+
+def test_translation_direction_alone_is_a_task():
+    text = "Title\nGains reach 3.1 BLEU (in Finnish-to-English) and 2.0 in German-to-Polish, or Finnish-to-English."
+    got = {s for s, k in combined(text, []) if k == "TASK"}
+    assert {"Finnish-to-English", "German-to-Polish"} <= got
+    # before a noun the direction says which languages another task works on; an undirected pair may be data
+    text = "Title\nWe study Finnish-to-English cross-language summarization on Urdu-English."
+    got = {s for s, _ in combined(text, [])}
+    assert "Finnish-to-English" not in got and "Urdu-English" not in got
