@@ -151,3 +151,9 @@ def test_translation_direction_alone_is_a_task():
     text = "Title\nWe study Finnish-to-English cross-language summarization on Urdu-English."
     got = {s for s, _ in combined(text, [])}
     assert "Finnish-to-English" not in got and "Urdu-English" not in got
+
+
+def test_standard_error_and_correlation_measures_are_metrics():
+    text = "Title\nWe report the mean squared error, the Mean Absolute Error and the correlation coefficient."
+    got = {s for s, k in combined(text, []) if k == "METRIC"}
+    assert {"mean squared error", "Mean Absolute Error", "correlation coefficient"} <= got

@@ -40,7 +40,8 @@ _METRIC_PATTERN = re.compile(
     r"|UAS|LAS|LAA|EM|F1|AP(?:box|mask)|BD-rate|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"
     r"|LPIPS|MAE|MSE|RMSE|BPC|BPB|(?i:perplexity|exact match|word error rates?|character error rates?"
     r"|top-\d{1,2}(?: accuracy| error)?|end-point error|mean reciprocal rank|mean average precision|(?:Pearson|Spearman)(?:'s)? correlation"
-    r"|(?:Pearson|Spearman) correlation coefficients?|Kendall's tau)"
+    r"|(?:Pearson|Spearman) correlation coefficients?|Kendall's tau|correlation coefficients?"
+    r"|(?:Root[- ])?mean[- ](?:squared|absolute) errors?)"
     r")(?![\w@]|-(?=\w))"
 )
 _METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regret|constraint violations?)", re.I)
