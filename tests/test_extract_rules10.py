@@ -157,3 +157,13 @@ def test_standard_error_and_correlation_measures_are_metrics():
     text = "Title\nWe report the mean squared error, the Mean Absolute Error and the correlation coefficient."
     got = {s for s, k in combined(text, []) if k == "METRIC"}
     assert {"mean squared error", "Mean Absolute Error", "correlation coefficient"} <= got
+
+
+def test_untyped_defined_term_is_a_method_unless_one_compound_word():
+    text = ("Title\nWe use signed occupancy fields (SOFs) for shapes and test out-of-distribution (OOD) inputs "
+            "against the state-of-the-art (SOTA).")
+    pairs = [_pair(text, "signed occupancy fields", "SOFs"), _pair(text, "out-of-distribution", "OOD"),
+             _pair(text, "state-of-the-art", "SOTA")]
+    got = combined(text, [], pairs)
+    assert {("signed occupancy fields", "METHOD"), ("SOFs", "METHOD")} <= got
+    assert not {s for s, _ in got} & {"out-of-distribution", "OOD", "state-of-the-art", "SOTA"}

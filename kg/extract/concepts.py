@@ -1218,6 +1218,11 @@ def combine_candidates(
             head = _PAIR_DATA_HEAD.match(text, pair.short_end + 1)
             if head is not None:
                 kind = "BENCHMARK" if head.group(1).lower().startswith("bench") else "DATASET"
+        if kind is None and " " in long_text.strip():
+            # a defined term nothing typed ("instrumental variables (IVs)", "abstract syntax trees (AST)"): what a
+            # paper defines is mostly a method or a model; a one-word compound ("out-of-distribution (OOD)",
+            # "state-of-the-art (SOTA)") is a modifier, no concept
+            kind = "METHOD"
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
