@@ -911,7 +911,7 @@ _SENTENCE_END_BEFORE = re.compile(r"[.!?:;]\s*$|\n$")
 #: when and how a model is run or released is no part of its name ("Real-Time", "Open-Weights LLM")
 _NOT_NAME_MODIFIERS = frozenset("real-time open-weights open-weight open-source closed-source proprietary".split())
 _TITLE_SOURCES = frozenset(("ner", "gazetteer", "gazetteer-domain"))
-_TITLE_WORD_BEFORE = re.compile(r"(?<![\w-])([A-Z][\w-]*|[0-9][A-Z][\w-]*) $")
+_TITLE_WORD = re.compile(r"[A-Z][\w-]*|[0-9][A-Z][\w-]*")
 #: words that end a title's modifiers: function words, pronouns and question words ("Why GRPO ...", "Your LLM")
 _TITLE_FUNCTION = frozenset("""For And With Via Using Through From Into On In Of To By At As Towards Toward Under
     Without Beyond Across Is Are The A An Its Their Our Your My We You It This These Why How What When Which Where Who
@@ -920,18 +920,23 @@ _TITLE_FUNCTION = frozenset("""For And With Via Using Through From Into On In Of
 
 def _title_modifiers_start(text: str, start: int) -> int:
     """Where the capitalised modifiers before ``start`` in a title begin (``start`` when there are none)."""
-    while True:
-        m = _TITLE_WORD_BEFORE.search(text, max(0, start - 40), start)
-        if m is None or m.group(1) in _TITLE_FUNCTION or (
-                m.start() > 0 and text[m.start() - 1] not in " \n"):
+    # the word before is found with rfind, not a regex search over a window: this runs for most capitalised spans
+    while start > 1 and text[start - 1] == " ":
+        low = max(0, start - 41)
+        at = max(text.rfind(" ", low, start - 1), text.rfind("\n", low, start - 1)) + 1
+        if at == 0 and low > 0:
+            return start  # no word boundary in reach: no title word
+        word = text[at : start - 1]
+        if not _TITLE_WORD.fullmatch(word) or word in _TITLE_FUNCTION:
             return start
-        word = m.group(1).lower()
+        word = word.lower()
         # a learning setting is part of the task's name ("Source-Free", "Zero-Shot"); verbs, evaluative words and
         # settings of when or how well are not ("Learning", "Optimize", "Efficient", "Real-Time", "Adaptable")
         if word not in _SETTINGS and (word.endswith(("ing", "ed", "ly", "ize", "ous", "ble")) or word in _TASK_STOP
                                       or word in _NOT_NAME_MODIFIERS or _ADJECTIVE_WORD.fullmatch(word)):
             return start
-        start = m.start()
+        start = at
+    return start
 
 
 #: learning settings that are part of a method's or task's name ("zero-shot generalization", "safe multi-agent
