@@ -187,13 +187,18 @@ class BuildState:
             f"SELECT sig, id, content_hash, body, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
 
     def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
-        """Record (signature, id, content hash, JSON, digest) of new merges; forget every
-        signature not in ``live`` (this build's groups)."""
+        """Record (signature, id, content hash, JSON, digest) of new merges and note the
+        signatures in ``live`` as groups of this build; called batch by batch while ingest
+        streams (a corpus's merged papers are not held in memory), then :meth:`keep_merged`."""
         db = self.db
         db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?, ?)", rows)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS live_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM live_sig")
         db.executemany("INSERT OR IGNORE INTO live_sig VALUES (?)", ((s,) for s in live))
+
+    def keep_merged(self) -> None:
+        """Forget every merge whose signature no :meth:`put_merged` call of this ingest noted."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS live_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
         db.execute("DELETE FROM merged WHERE sig NOT IN (SELECT sig FROM live_sig)")
         db.execute("DELETE FROM live_sig")
 

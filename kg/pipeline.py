@@ -378,6 +378,11 @@ class Spool:
                 if len(out) >= 2000:
                     self._write(out)
             pending.clear()
+            # to disk as they come: the merges of a whole corpus, held here, grew with it
+            if merged is not None and len(live) >= 2000:
+                merged.put_merged(fresh, live)
+                fresh.clear()
+                live.clear()
 
         def flush(bodies: list[str]) -> None:
             # a group is known by its entries, in reading order (merge_papers depends on nothing else)
@@ -399,6 +404,7 @@ class Spool:
         self._write(out)
         if merged is not None:
             merged.put_merged(fresh, live)
+            merged.keep_merged()
         self.db.execute("DROP TABLE entry")
         self.db.execute("DROP TABLE grp")
         self.db.commit()
