@@ -80,9 +80,11 @@ _NONSPECIFIC = frozenset(
 
 def generic_phrase(phrase: str) -> bool:
     """A lowercase phrase of only non-specific words ending in a generic head: not a concept."""
+    if not phrase.islower():  # most spans: no split
+        return False
     words = phrase.split()
     return (
-        len(words) >= 2 and phrase.islower() and words[-1] in _GENERIC_HEADS
+        len(words) >= 2 and words[-1] in _GENERIC_HEADS
         and all(w in _NONSPECIFIC or w in GENERIC for w in words[:-1])
     )
 
@@ -131,6 +133,8 @@ _LANGUAGE = (
     r"Gujarati|Nepali|Sinhala|Pashto|Malagasy|Basque|Catalan|Croatian|Serbian|Slovenian|Bulgarian)"
 )
 _ONE_LANGUAGE = re.compile(_LANGUAGE)
+#: the capitals a language name starts with: a span starting otherwise is no language pair (no regex call)
+_LANGUAGE_INITIALS = frozenset(w[0] for w in _LANGUAGE[3:-1].split("|"))
 #: "Chinese-to-English translation": a language pair with its task word names the task
 _LANGUAGE_PAIR = re.compile(
     _LANGUAGE + r"(?:-to-|-|/|\s+to\s+)" + _LANGUAGE
@@ -947,6 +951,12 @@ _SETTINGS = frozenset(
 )
 
 
+#: the last two letters of every setting, lowercased: combine_candidates calls _with_setting only after one
+#: (the word before a span is a setting in few cases; most spans follow "the", "of", "and")
+_SETTING_ENDS = frozenset(w[-2:] for w in _SETTINGS | {"supervised"})
+_UNTRIMMED = object()
+
+
 def _with_setting(text: str, start: int, end: int) -> int:
     """The start of a method or task span extended over the learning setting right before it; a proper name
     ("GPT-3", "ICL") is named without it."""
@@ -1061,70 +1071,75 @@ def combine_candidates(
         title_end = len(text)  # a lone title-cased line (a title or a heading) is a title
     ner_spans = {(c.start, c.end) for c in candidates if c.source == "ner"}
     title_cased = None  # whether the title is title-cased, decided once when a rule asks
+    # the tagger and the gazetteer often find the same span (about half the candidates): trim each span once
+    trims: dict[tuple[int, int], tuple[int, int] | None] = {}
     for c in candidates:
+        cs, ce, ctype, src, tier, conf = c
         # the shared sets' method names are mostly generic phrases in our guidelines ("linear models", "optimizer"):
         # such a name needs the tagger's support; in-domain entries and the other kinds stand on their own
         # (so do their measures: "model size", "training loss", "similarity measure" are mostly no measured result)
-        if c.source == "gazetteer" and c.type in ("METHOD", "METRIC") and (c.start, c.end) not in ner_spans:
+        if src == "gazetteer" and ctype in ("METHOD", "METRIC") and (cs, ce) not in ner_spans:
             continue
-        if c.type == "TASK" and c.source in _TASK_MODIFIER_SOURCES and _TASK_AS_MODIFIER.match(text, c.end):
+        if ctype == "TASK" and src in _TASK_MODIFIER_SOURCES and _TASK_AS_MODIFIER.match(text, ce):
             continue  # "action recognition models", "robotics techniques": the task names the kind of a thing
         # the shared sets' "real-world applications", "downstream applications", "class imbalance issue": where a
         # task is used or what goes wrong, no task of its own ("dialogue systems" is one: systems stay)
-        if c.type == "TASK" and c.source == "gazetteer" and text.endswith(_USE_HEADS, c.start, c.end):
+        if ctype == "TASK" and src == "gazetteer" and text.endswith(_USE_HEADS, cs, ce):
             continue
-        t = trim_span(text, c.start, c.end)
+        t = trims.get((cs, ce), _UNTRIMMED)
+        if t is _UNTRIMMED:
+            t = trims[cs, ce] = trim_span(text, cs, ce)
         if not t:
             continue
         if text[t[1] - 1] in "-/":
             # a tagger span cut inside a word ("F1-" of "F1-score"): the whole word, or none of it
             word = _WORD_REST.match(text[t[1] : t[1] + 30])
-            if word is None or c.source not in ("ner", "shape"):
+            if word is None or src not in ("ner", "shape"):
                 continue
             t = (t[0], t[1] + word.end())
         surface = text[t[0] : t[1]]
-        if c.tier < 2 and (surface.isdigit() or (
+        if tier < 2 and (surface.isdigit() or (
                 # "curriculum design" less its head is one modifier ("curriculum", "primal-dual"), not the concept
                 # matched; a noun that names a thing of its own stays ("navigation tasks", "transformer architecture")
-                t[1] < c.end and " " not in surface and surface.islower() and surface not in known_types
-                and not surface.endswith(_THING_ENDINGS) and _cut_a_head(text, t[1], c.end))):
+                t[1] < ce and " " not in surface and surface.islower() and surface not in known_types
+                and not surface.endswith(_THING_ENDINGS) and _cut_a_head(text, t[1], ce))):
             continue
-        if c.tier < 2 and (("-" in surface and (_ADJECTIVE_WORD.fullmatch(surface) or _ADJECTIVE_PAIR.fullmatch(
+        if tier < 2 and (("-" in surface and (_ADJECTIVE_WORD.fullmatch(surface) or _ADJECTIVE_PAIR.fullmatch(
                 surface))) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
-        if c.tier < 2 and surface in _BARE_NETWORKS:
+        if tier < 2 and surface in _BARE_NETWORKS:
             continue
-        if c.tier < 2 and "-" in surface and _DESCRIBED_MODELS.fullmatch(surface):
+        if tier < 2 and "-" in surface and _DESCRIBED_MODELS.fullmatch(surface):
             continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
-        if c.type == "TASK" and c.tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
+        if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
-        if c.tier < 2 and _DIMENSION.fullmatch(surface):
+        if tier < 2 and surface[:1].isdigit() and _DIMENSION.fullmatch(surface):
             continue  # "2D", "2D-3D": a number of dimensions names no concept ("2D-3D models", "3D data")
         # a lowercase span ending in an adjective ("conditional generative") lost its head noun
-        if c.source == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
+        if src == "ner" and surface.islower() and _ADJECTIVE_END.search(surface):
             continue
         # ... and so does a tagger span in any case ending in an adjective that always modifies a head ("Implicit
         # Neural" of a title, "Cognitive Dynamic", "Diffusion model-based")
-        if c.source == "ner" and surface.endswith(_MODIFIER_ENDINGS) and _MODIFIER_LAST.search(surface):
+        if src == "ner" and surface.endswith(_MODIFIER_ENDINGS) and _MODIFIER_LAST.search(surface):
             continue
         # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
         # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
         # a task named by one action noun ("Segmentation", "Navigation") stays
-        if (c.source == "ner" and t[1] <= title_end and surface.istitle() and surface.isalpha()
-                and surface.lower() not in known_types and not (c.type == "TASK" and surface.endswith("ion"))):
+        if (src == "ner" and t[1] <= title_end and surface.istitle() and surface.isalpha()
+                and surface.lower() not in known_types and not (ctype == "TASK" and surface.endswith("ion"))):
             continue
         # "Distributionally Robust Optimization with ...", "... for Light Field Image Super-Resolution": in a
         # title-cased title the capitalised words before a task the tagger found are its modifiers, cut at a
         # function word or a leading verb ("Learning Long-Horizon Robot Manipulation Skills")
-        if (c.type in ("TASK", "METHOD") and c.source in _TITLE_SOURCES and t[1] <= title_end and t[0] > 0
+        if (ctype in ("TASK", "METHOD") and src in _TITLE_SOURCES and t[1] <= title_end and t[0] > 0
                 and text[t[0] - 1] == " "
                 and (title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased)):
             t = (_title_modifiers_start(text, t[0]), t[1])
             surface = text[t[0] : t[1]]
-        elif (c.type == "METHOD" and c.source == "ner" and t[0] > title_end + 1 and text[t[0]].isupper()
+        elif (ctype == "METHOD" and src == "ner" and t[0] > title_end + 1 and text[t[0]].isupper()
               and text[t[0] - 1] == " "):
             # in the abstract a capitalised name goes on to the left over capitalised words, not over the first
             # word of a sentence
@@ -1132,42 +1147,42 @@ def combine_candidates(
             if at < t[0] and not _SENTENCE_END_BEFORE.search(text, max(0, at - 3), at) and at > title_end + 1:
                 t = (at, t[1])
                 surface = text[t[0] : t[1]]
-        if c.type == "METRIC":
+        if ctype == "METRIC":
             if _NOT_A_METRIC.search(surface):
                 continue
             head = _METRIC_HEAD.search(surface)
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]) and not (
                     surface[: head.start()] in _F1_NAMES and _F1_SCORE.fullmatch(surface, head.start())):
                 t = (t[0], t[0] + head.start())
-        if c.type == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
+        if ctype == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
             # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
             mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
             if mod is not None and mod.group(1) not in _NOT_METRIC_COMPOUND and not _EVALUATIVE_COMPOUND.search(mod.group(1)):
                 t = (mod.start(1), t[1])
-        elif c.type == "METRIC" and text.endswith("average end-point error", 0, t[1]):
+        elif ctype == "METRIC" and text.endswith("average end-point error", 0, t[1]):
             t = (t[1] - 23, t[1])  # the measure's name (AEPE), not an average of another one
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
-        if c.type == "METRIC" and t[1] < c.end and text[t[1] : c.end].strip():
+        if ctype == "METRIC" and t[1] < ce and text[t[1] : ce].strip():
             continue
-        if c.tier < 2 and generic_phrase(text[t[0] : t[1]]):
+        if tier < 2 and generic_phrase(text[t[0] : t[1]]):
             continue
-        if c.type == "METHOD" and _has_digit(text[t[0] : t[1]]):
+        if ctype == "METHOD" and _has_digit(text[t[0] : t[1]]):
             tail = _VARIANT_TAIL.match(text, t[1])
             if tail:
                 t = (t[0], tail.end())
         # "a pre-trained vision-language model", "already pretrained autoencoders": lowercase "pre-trained" says
         # which instance of the model, it is no part of its name (the title-cased "Pre-trained Language Models" is)
-        if c.tier < 2 and c.type == "METHOD" and text.startswith(("pre-trained ", "pretrained "), t[0]):
+        if tier < 2 and ctype == "METHOD" and text.startswith(("pre-trained ", "pretrained "), t[0]):
             rest = text.index(" ", t[0]) + 1
             if rest < t[1] and not generic_phrase(text[rest : t[1]]):
                 t = (rest, t[1])
-        if c.tier < 2 and c.type in ("METHOD", "TASK"):
+        if tier < 2 and ctype in ("METHOD", "TASK"):
             # cheap string tests first: these run for most candidates and rarely apply
-            if c.type == "METHOD" and text.endswith(_NAME_HEAD_WORDS, t[0], t[1]):
+            if ctype == "METHOD" and text.endswith(_NAME_HEAD_WORDS, t[0], t[1]):
                 t = _without_generic_head(text, t[0], t[1])
-            if t[0] > 2 and text[t[0] - 1] == " ":
+            if t[0] > 2 and text[t[0] - 1] == " " and text[t[0] - 3 : t[0] - 1].lower() in _SETTING_ENDS:
                 t = (_with_setting(text, t[0], t[1]), t[1])
-        if c.type in ("DATASET", "BENCHMARK"):
+        if ctype in ("DATASET", "BENCHMARK"):
             # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
             head = _DATA_HEAD_TAIL.search(text, t[0], t[1])
             if head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower():
@@ -1177,17 +1192,17 @@ def combine_candidates(
             if year:
                 t = (t[0], t[1] + year.end())
         surface = text[t[0] : t[1]]
-        if c.tier < 2 and c.type != "TASK" and _LANGUAGE_PAIR.fullmatch(surface):
+        if tier < 2 and ctype != "TASK" and surface[:1] in _LANGUAGE_INITIALS and _LANGUAGE_PAIR.fullmatch(surface):
             continue  # "Chinese-English" alone is the language pair of some data or task, not a name
-        if surface.lower() in known_types or c.source == "gazetteer-domain":
-            kind = c.type
+        if surface.lower() in known_types or src == "gazetteer-domain":
+            kind = ctype
         else:
-            kind = task_by_head(surface, c.type)
+            kind = task_by_head(surface, ctype)
             # a name that its data head follows or ends is data: "the MUC-7 corpus", "British National Corpus"
             if kind in ("METHOD", "TASK") and (_DATA_HEAD_LAST.search(surface) or (
                     _DATA_HEAD_AFTER.match(text, t[1]) and not surface.islower())):
                 kind = "DATASET"
-        trimmed.append(Candidate(t[0], t[1], kind, c.source, c.tier, c.confidence))
+        trimmed.append(Candidate(t[0], t[1], kind, src, tier, conf))
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     for pair in abbreviations:
