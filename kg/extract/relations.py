@@ -334,6 +334,11 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
 
     for m in named:
         s_start, s_end = doc.sentence_at(m.start)
+        # every rule below needs one of these cues in the sentence (the appositive "is a new" the novelty cue,
+        # "the proposed" the proposing one): about half of the mentions are in sentences without any
+        if not (doc.has_cue(_PROPOSE_CUE, s_start, s_end) or doc.has_cue(_NAMING_CUE, s_start, s_end)
+                or doc.has_cue(_NOVEL_CUE, s_start, s_end) or doc.has_cue(_OUR_CUE, s_start, s_end)):
+            continue
         before = text[s_start:m.start]
         after = text[m.end:s_end]
         if _CITATION_AFTER.match(after) or _MODIFIER_AFTER.match(after):
