@@ -1578,6 +1578,7 @@ def _coordinated_data(text: str, mentions: list[Candidate], known_types: dict[st
 #: citation keys ("Mikolov2013DistributedRO") and modifiers ("T1-weighted") are name-shaped but name no method
 _CITATION_LIKE = re.compile(r"[a-z](?:19|20)\d\d|-[a-z]+ed$|[a-z]{3,}[A-Z]{3,}\d")
 _SHAPE_WORD = re.compile(r"[A-Za-z0-9][\w.+/-]*[\w+]")
+_SEPARATOR_ENDS = (",", "and", "or")
 _SHAPE_WORD_BEFORE = re.compile(r"(?<![\w.+/-])([A-Za-z0-9][\w.+/-]*[\w+])(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)$")
 
 
@@ -1608,6 +1609,10 @@ def _coordinated_methods(text: str, mentions: list[Candidate], known_types: dict
             if not _DATA_LIST_END.match(text, word.end()) or not take(word.start(), word.end()):
                 break
             at = word.end()
+        # the pattern needs a separator ending in ",", "and" or "or" right before the mention (mostly absent)
+        tail = text[max(0, c.start - 8) : c.start].rstrip()
+        if len(tail) >= 3 and not tail.endswith(_SEPARATOR_ENDS):
+            continue
         before = _SHAPE_WORD_BEFORE.search(text, max(0, c.start - 40), c.start)
         if before is not None:
             take(before.start(1), before.end(1))
@@ -1631,12 +1636,18 @@ def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
 def _consistent_types(text: str, mentions: list[Candidate]) -> list[Candidate]:
     # one string, one kind per paper (evaluation counts each distinct string once): majority wins
     votes: dict[str, dict[str, float]] = {}
-    for c in mentions:
-        v = votes.setdefault(text[c.start : c.end].lower(), {})
-        v[c.type] = v.get(c.type, 0.0) + (2.0 if c.tier == 2 else 1.0)
-    winners = {key: max(v.items(), key=lambda kv: kv[1])[0] for key, v in votes.items()}
+    keys = [text[c.start : c.end].lower() for c in mentions]
+    for key, c in zip(keys, mentions):
+        v = votes.get(key)
+        if v is None:
+            votes[key] = {c.type: 2.0 if c.tier == 2 else 1.0}
+        else:
+            v[c.type] = v.get(c.type, 0.0) + (2.0 if c.tier == 2 else 1.0)
+    # most strings have one kind: max() only where they differ (it keeps the first of tied kinds)
+    winners = {key: next(iter(v)) if len(v) == 1 else max(v.items(), key=lambda kv: kv[1])[0]
+               for key, v in votes.items()}
     out = []
-    for c in mentions:
-        kind = winners[text[c.start : c.end].lower()]
+    for key, c in zip(keys, mentions):
+        kind = winners[key]
         out.append(c if kind == c.type else c._replace(type=kind))
     return out
