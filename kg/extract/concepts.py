@@ -955,6 +955,7 @@ _SETTINGS = frozenset(
 #: (the word before a span is a setting in few cases; most spans follow "the", "of", "and")
 _SETTING_ENDS = frozenset(w[-2:] for w in _SETTINGS | {"supervised"})
 _UNTRIMMED = object()
+_new_tuple = tuple.__new__
 
 
 def _with_setting(text: str, start: int, end: int) -> int:
@@ -1202,7 +1203,7 @@ def combine_candidates(
             if kind in ("METHOD", "TASK") and (_DATA_HEAD_LAST.search(surface) or (
                     _DATA_HEAD_AFTER.match(text, t[1]) and not surface.islower())):
                 kind = "DATASET"
-        trimmed.append(Candidate(t[0], t[1], kind, src, tier, conf))
+        trimmed.append(_new_tuple(Candidate, (t[0], t[1], kind, src, tier, conf)))  # no Python-level __new__
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     for pair in abbreviations:
