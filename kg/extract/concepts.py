@@ -349,15 +349,22 @@ def metric_candidates(text: str) -> list["Candidate"]:
 # --------------------------------------------------------------------------- contextual name rules
 
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
+_WE_COIN = (r"e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
+            r"(?:\s+(?:it|this|them))?")
+_COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})"
+                r"(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))")
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
     # the first letters ([Ww]e, the heads) in a lookahead: sre skips most positions before the word boundary
-    r"(?=[Wwmfabdsptnlo])(?:\b[Ww]e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
-    r"(?:\s+(?:it|this|them))?|\b(?P<head>method|framework|model|approach|algorithm|architecture|benchmark|dataset|system|"
-    r"pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|paradigm)s?,?\s+"
-    r"(?:namely|called|named|termed|dubbed|coined))\s+"
-    r"(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))"
+    r"(?=[Wwmfabdsptnlo])(?:\b[Ww]" + _WE_COIN + r"|\b(?P<head>method|framework|model|approach|algorithm|architecture|"
+    r"benchmark|dataset|system|pipeline|technique|network|agent|module|tool|loss|metric|suite|strategy|objective|"
+    r"paradigm)s?,?\s+(?:namely|called|named|termed|dubbed|coined))" + _COINED_NAME
 )
+#: _COINED for a text without its naming words (four in five abstracts): only "we propose X" can match there,
+#: and a pattern that starts by consuming "W"/"w" lets sre jump between those letters (a scan 40 % cheaper).
+#: ``(?<!\w[Ww])`` after the letter is the word boundary before it
+_COINED_WE = re.compile(r"[Ww](?<!\w[Ww])" + _WE_COIN + _COINED_NAME)
+_NAMING_WORDS = ("namely", "called", "named", "termed", "dubbed", "coined")
 _DATA_CUE_HEADS = frozenset(("benchmark", "dataset", "suite"))
 #: a lowercase name the authors coin themselves: "what we call equivariance regularizer for ..."
 _COINED_LOWER = re.compile(
@@ -676,11 +683,12 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
     """Names the context introduces: coined names after a proposing cue, the title's one-word lead
     before a colon, and a capitalised name before a generic head ("the Diffuser framework")."""
     out: list[Candidate] = []
-    for m in _COINED.finditer(text):
+    coined = _COINED if any(w in text for w in _NAMING_WORDS) else _COINED_WE
+    for m in coined.finditer(text):
         name = m.group("name")
         if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP:
             continue
-        head, at, end = m.group("head"), m.start("name"), m.end("name")
+        head, at, end = m.groupdict().get("head"), m.start("name"), m.end("name")
         if head in _DATA_CUE_HEADS:
             # "a new dataset called CodeQueries": the word the name is given to says its kind, over the tagger's
             kind = "BENCHMARK" if head in ("benchmark", "suite") else "DATASET"
