@@ -74,3 +74,15 @@ def test_sentences_without_cues_propose_nothing_and_cue_sentences_still_do():
     ms = _mentions(text, {"FooNet": "METHOD", "BarNet": "METHOD", "BazNet": "METHOD", "ImageNet": "DATASET"})
     proposals, _, _ = extract_relations("p", text, spans, ms, [], extractor="test", version="9")
     assert [p.name for p in proposals] == ["BarNet", "BazNet"]
+
+
+def test_cased_metric_pattern_matches_the_full_pattern_without_its_case_free_words():
+    texts = ["We report BLEU-4, ROUGE-L, mAP@50, mIoU, chrF++, F1 and AP on COCO; EM rises. AUROC, MS-SSIM, P@1.",
+             "Scores: F-score, F_1, LPIPS, BD-rate and xBLEU, BLEU-based, @EM, SSIM-like."]
+    for text in texts:
+        assert text.isascii() and not any(w in text.lower() for w in concepts._CASE_FREE_METRIC_WORDS)
+        full = [m.span() for m in concepts._METRIC_PATTERN.finditer(text)]
+        assert [m.span() for m in concepts._CASED_METRIC_PATTERN.finditer(text)] == full
+    text = "A title\nWe lower the Root Mean Squared Error and raise PASS@1 and BLEU."
+    found = [text[c.start : c.end] for c in concepts.metric_candidates(text)]
+    assert found == ["Root Mean Squared Error", "PASS@1", "BLEU"]
