@@ -196,3 +196,67 @@ def test_a_commit_failing_in_the_background_fails_the_load_and_leaves_no_staged_
     with open_store(str(tmp_path / "g.lbdb")) as s:  # the next load repairs what the failed one left
         s.load(FIXTURE)
         assert canonical_dump(s) == clean_build(s, FIXTURE)
+
+
+def _forked_loads(tmp_path, monkeypatch, flush: int, graph=FIXTURE, group: int = 1) -> tuple[str, object, int]:
+    """A first load with its chunks staged in forked processes, ``group`` papers or more each: (dump, stats, forks)."""
+    monkeypatch.setattr(lb, "FLUSH_ROWS", flush)
+    monkeypatch.setattr(lb, "NODE_FLUSH_ROWS", flush)
+    monkeypatch.setattr(base, "PAPER_BATCH", 2)
+    monkeypatch.setattr(base, "FORK_PAPERS", group)
+    forks = []
+    fork = base.Loader._fork_stage
+    monkeypatch.setattr(base.Loader, "_fork_stage", lambda self, chunk: (forks.append(1), fork(self, chunk))[1])
+    with open_store(str(tmp_path / f"f{flush}.lbdb")) as s:
+        s.apply_schema()
+        stats = s.load(graph, prune=True)
+        return canonical_dump(s), stats, len(forks)
+
+
+@pytest.mark.parametrize("flush", [1, 50, 10_000_000])
+@pytest.mark.parametrize("group", [1, 5])
+def test_chunks_staged_in_forked_processes_write_the_graph_and_stats_of_staging_here(tmp_path, monkeypatch, flush, group):
+    """The fork path (a first load, LadybugDB bulk path): each child stages into its batch's
+    directory and the parent adopts its files, fingerprints and shared-node digests; small and
+    large commit bounds (so nodes committed ahead, several files per COPY) give the same graph."""
+    dump, stats, forks = _forked_loads(tmp_path, monkeypatch, flush, group=group)
+    expected = gathered = 0
+    for chunk in chunks_of(FIXTURE, 2):  # a fork once the gathered chunks hold ``group`` papers; the rest staged here
+        gathered += len(chunk.papers)
+        if gathered >= group:
+            expected, gathered = expected + 1, 0
+    assert forks == expected > 0
+    monkeypatch.setenv("KG_LOAD_FORK", "0")
+    here, here_stats, none = _forked_loads(tmp_path / "here", monkeypatch, flush, group=group)
+    assert none == 0
+    assert dump == here == clean_build_dump(tmp_path, FIXTURE)
+    assert stats == here_stats.model_copy(update={"seconds": stats.seconds})
+
+
+def test_a_later_load_into_a_filled_store_stages_here(tmp_path, monkeypatch):
+    """Only a load into an empty store forks: a rebuild looks up stored fingerprints and nodes."""
+    _forked_loads(tmp_path, monkeypatch, 50)
+    forks = []
+    fork = base.Loader._fork_stage
+    monkeypatch.setattr(base.Loader, "_fork_stage", lambda self, chunk: (forks.append(1), fork(self, chunk))[1])
+    with open_store(str(tmp_path / "f50.lbdb")) as s:
+        stats = s.load(changed(FIXTURE), prune=True)
+        assert forks == [] and stats.papers_replaced >= 1
+        assert canonical_dump(s) == clean_build(s, changed(FIXTURE))
+
+
+def test_a_paper_in_two_forked_chunks_is_refused_and_leaves_no_staged_files(tmp_path, monkeypatch):
+    monkeypatch.setattr(base, "FORK_PAPERS", 1)
+    part = chunks_of(FIXTURE, 2)[0]
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        s.apply_schema()
+        with pytest.raises(StoreError, match="two chunks"):
+            s.load_chunks([part, part])
+        assert not (tmp_path / ".g.lbdb.staging").exists()
+
+
+def clean_build_dump(tmp_path, graph) -> str:
+    with open_store(str(tmp_path / "clean.lbdb"), fast=False) as s:
+        s.apply_schema()
+        s.load(graph)
+        return canonical_dump(s)

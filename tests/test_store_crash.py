@@ -28,6 +28,7 @@ CHILD = textwrap.dedent(
 
     import kg.store.ladybug_store as lb
     base.PAPER_BATCH = 3          # several chunks of papers
+    base.FORK_PAPERS = {fork_min}  # 1: a first build stages every chunk in a forked process
     lb.FLUSH_ROWS = {flush_rows}  # 1: every chunk its own transaction, so kills land between and inside them
     lb.NODE_FLUSH_ROWS = {flush_rows}  # 1: nodes also committed ahead of their edges, chunk by chunk
     store = open_store({path!r}, fast={fast})
@@ -70,9 +71,10 @@ def test_a_load_killed_inside_its_one_staged_transaction_leaves_nothing_half_wri
     _kill_and_rerun(tmp_path, fast=True, preload=preload, kill_at=kill_at, flush_rows=2_000_000)
 
 
-def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, flush_rows: int) -> None:
+def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, flush_rows: int, fork_min: int = 10_000) -> None:
     path = str(tmp_path / "graph.lbdb")
-    code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at, flush_rows=flush_rows)
+    code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at, flush_rows=flush_rows,
+                        fork_min=fork_min)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     if "finished" in proc.stdout:
         pytest.fail(f"the load ended before statement {kill_at}: pick an earlier kill point")
@@ -85,9 +87,16 @@ def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, 
     assert repaired == _clean_dump(tmp_path, target)
 
 
+@pytest.mark.parametrize("flush_rows", [1, 2_000_000])
+@pytest.mark.parametrize("kill_at", [1, 3, 6, 10])
+def test_a_first_build_staging_in_forked_processes_killed_then_run_again_equals_a_clean_build(tmp_path, kill_at, flush_rows):
+    _kill_and_rerun(tmp_path, fast=True, preload=False, kill_at=kill_at, flush_rows=flush_rows, fork_min=1)
+
+
 def test_a_killed_bulk_load_leaves_no_staged_files_behind_the_next_open(tmp_path):
     path = tmp_path / "graph.lbdb"
-    code = CHILD.format(tests=str(TESTS), path=str(path), fast=True, preload=False, kill_at=10, flush_rows=2_000_000)
+    code = CHILD.format(tests=str(TESTS), path=str(path), fast=True, preload=False, kill_at=10, flush_rows=2_000_000,
+                        fork_min=10_000)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
     staging = tmp_path / ".graph.lbdb.staging"
