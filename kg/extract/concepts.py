@@ -731,7 +731,9 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
             continue
         head = m.group(2) or m.group(4)
         kind = "METHOD" if m.group(2) else ("BENCHMARK" if head in ("benchmark", "suite") else "DATASET")
-        out.append(Candidate(m.start(1), m.end(1), kind, "rule", 1, 0.8))
+        # a model named after people keeps its head ("the Bradley-Terry model"), as _without_generic_head does
+        end = m.end(2) if head == "model" and _PERSON_PAIR.fullmatch(name) else m.end(1)
+        out.append(Candidate(m.start(1), end, kind, "rule", 1, 0.8))
     return out
 
 
