@@ -14,3 +14,13 @@ def test_model_named_after_people_keeps_its_head():
     text = "Title\nWe fine-tune the Gemini model on the counts."
     got = combined(text, [])
     assert ("Gemini", "METHOD") in got and ("Gemini model", "METHOD") not in got
+
+
+def test_task_head_taking_an_object_is_an_action():
+    text = "Title\nThe automatic estimation of poses speeds up training, and the causal manipulation of weights helps."
+    got = {m for m in combined(text, []) if m[1] == "TASK"}
+    assert got == set()
+    # the same head with no object still names a task
+    text = "Title\nWe study automatic pose estimation and causal manipulation in robots."
+    got = combined(text, [])
+    assert {("automatic pose estimation", "TASK"), ("causal manipulation", "TASK")} <= got

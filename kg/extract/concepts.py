@@ -685,7 +685,8 @@ def task_candidates(text: str) -> list["Candidate"]:
             if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS) or "-" in w:
                 break
             keep += 1
-        if keep == 0 or h.group(0) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15]):
+        if (keep == 0 or h.group(0) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
+                or text.startswith(" of ", h.end())):
             continue
         start = m.end(1) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
         out.append(Candidate(start, h.end(), "TASK", "rule-task", 1, 0.6))
