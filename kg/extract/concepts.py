@@ -946,6 +946,9 @@ _TITLE_FUNCTION = frozenset("""For And With Via Using Through From Into On In Of
     Does Do Can Should""".split())
 
 
+_TITLE_GERUND = re.compile(r"[A-Z][a-z]+ing (?=[A-Z])")
+
+
 def _title_modifiers_start(text: str, start: int) -> int:
     """Where the capitalised modifiers before ``start`` in a title begin (``start`` when there are none)."""
     # the word before is found with rfind, not a regex search over a window: this runs for most capitalised spans
@@ -1150,6 +1153,14 @@ def combine_candidates(
         # Neural" of a title, "Cognitive Dynamic", "Diffusion model-based")
         if src == "ner" and surface.endswith(_MODIFIER_ENDINGS) and _MODIFIER_LAST.search(surface):
             continue
+        # a title that opens with a verb before a known name ("Deconfounding Imitation Learning with ..."): the
+        # gerund says what the paper does to the thing, it is no part of the name (a gerund before words nobody
+        # knows may name a task of its own: "Predicting Tense in Chinese Conversations")
+        if (src in ("ner", "repeat") and t[1] <= title_end and (t[0] == 0 or text.startswith(": ", t[0] - 2))
+                and (verb := _TITLE_GERUND.match(surface)) and surface.lower() not in known_types
+                and surface[verb.end() :].lower() in known_types):
+            t = (t[0] + verb.end(), t[1])
+            surface = text[t[0] : t[1]]
         # in a title-cased title every word is capitalised: one ordinary word that the tagger took alone
         # ("Risk" of "Risk Minimization", "Modeling") is a fragment unless the in-domain gazetteer knows it;
         # a task named by one action noun ("Segmentation", "Navigation") stays
