@@ -46,3 +46,12 @@ def test_title_gerund_before_a_known_name_is_no_part_of_it():
     text = "Predicting Tense in Chinese Dialogues\nWe predict the tense of verbs."
     got = combined_known(text, [("Predicting Tense in Chinese Dialogues", "TASK")], known)
     assert ("Predicting Tense in Chinese Dialogues", "TASK") in got
+
+
+def test_tasks_like_list_takes_modified_task_nouns():
+    text = ("Title\nWe test on robotic tasks such as cloth folding, legged robot locomotion and grasping, "
+            "and on tasks like the new recognition problems.")
+    got = {m for m in combined(text, []) if m[1] == "TASK"}
+    assert {("cloth folding", "TASK"), ("legged robot locomotion", "TASK"), ("grasping", "TASK")} <= got
+    # a function or evaluative word among the modifiers ends the list
+    assert not {m for m in got if "recognition" in m[0]}

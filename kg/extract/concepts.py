@@ -474,7 +474,7 @@ _TASKS_WORD = re.compile(r"(?:tasks|problems)\b")
 #: "vision tasks like classification (e.g. ImageNet), retrieval (...) and segmentation": a list after "tasks like"
 #: (the literal start lets re jump between occurrences; the word boundary before it is checked by hand)
 _TASKS_LIKE = re.compile(r"tasks,?\s+(?:like|such\s+as|including)\s+")
-_LIST_ITEM = re.compile(r"(" + _TASK_NOUN + r")\b(?:\s*\([^()]{0,60}\))?(,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
+_LIST_ITEM = re.compile(r"((?:[a-z][a-z-]*\s+){0,2}?" + _TASK_NOUN + r")\b(?:\s*\([^()]{0,60}\))?(,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
 _ONE_WORD = re.compile(_TASK_NOUN)
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
 #: nouns with a task suffix that name a field or an ability, not a task ("vision and language tasks")
@@ -504,7 +504,8 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
         at = m.end()
         while True:
             item = _LIST_ITEM.match(text, at)
-            if item is None or item.group(1) in _TASK_STOP or item.group(1) in _NOT_A_TASK_NOUN:
+            if (item is None or item.group(1) in _NOT_A_TASK_NOUN
+                    or any(w in _TASK_STOP for w in item.group(1).split())):
                 break
             out.append(Candidate(item.start(1), item.end(1), "TASK", "rule-task-list", 1, 0.7))
             if not item.group(2):
