@@ -55,3 +55,12 @@ def test_tasks_like_list_takes_modified_task_nouns():
     assert {("cloth folding", "TASK"), ("legged robot locomotion", "TASK"), ("grasping", "TASK")} <= got
     # a function or evaluative word among the modifiers ends the list
     assert not {m for m in got if "recognition" in m[0]}
+
+
+def test_generic_head_after_a_named_technique_is_dropped():
+    text = ("Trust Region Optimization Methods for Vision-Language Pre-training Models\n"
+            "We study ranking methods and Bayesian methods.")
+    tagged = [("Trust Region Optimization Methods", "METHOD"), ("Vision-Language Pre-training Models", "METHOD")]
+    got = combined(text, tagged)
+    assert {("Trust Region Optimization", "METHOD"), ("Vision-Language Pre-training", "METHOD")} <= got
+    assert not {m for m in got if m[0].endswith(("Methods", "Models"))}

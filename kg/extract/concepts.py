@@ -1008,13 +1008,14 @@ def _with_setting(text: str, start: int, end: int) -> int:
 
 
 #: a generic head after a name: "Transformer models", "the SERENE algorithm" name "Transformer" and "SERENE"
-_NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?|training|sampling)$", re.I)
+_NAME_HEAD = re.compile(r" (?:models?|algorithms?|networks?|architectures?|representations?|methods?|training|sampling)$", re.I)
 #: (title case too: "Efficient RL Training for LLMs", "Reducing the Transformer Architecture")
 _NAME_HEAD_WORDS = tuple(f" {w}{s}" for w in ("model", "algorithm", "network", "architecture", "representation",
-                                              "Model", "Algorithm", "Architecture", "Representation")
+                                              "method", "Model", "Algorithm", "Architecture", "Representation",
+                                              "Method")
                          for s in ("", "s")) + (" training", " sampling", " Training", " Sampling")
 _PERSON_PAIR = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
-_HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference)")
+_HEADLESS_NAME = re.compile(r"(?i:transformers?)|.+ (?:learning|inference|[Oo]ptimization|[Pp]re-training)")
 
 
 def _without_generic_head(text: str, start: int, end: int) -> tuple[int, int]:
