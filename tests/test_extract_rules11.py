@@ -64,3 +64,13 @@ def test_generic_head_after_a_named_technique_is_dropped():
     got = combined(text, tagged)
     assert {("Trust Region Optimization", "METHOD"), ("Vision-Language Pre-training", "METHOD")} <= got
     assert not {m for m in got if m[0].endswith(("Methods", "Models"))}
+
+
+def test_task_phrase_after_an_article_and_adjective_is_an_instance():
+    text = "Title\nThe model learns an iterative shape correction and runs an expected risk estimation online."
+    got = {m for m in combined(text, []) if m[1] == "TASK"}
+    assert got == set()
+    # without the indefinite article the phrase still names a task
+    text = "Title\nWe study shape correction and risk estimation."
+    got = combined(text, [])
+    assert {("shape correction", "TASK"), ("risk estimation", "TASK")} <= got

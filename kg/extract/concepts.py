@@ -689,6 +689,11 @@ def task_candidates(text: str) -> list["Candidate"]:
         if (keep == 0 or h.group(0) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
             continue
+        # "an iterative curvature correction", "an expected cost estimation": one action the sentence describes,
+        # an instance, no task name
+        if keep < len(words) and len(words) - keep >= 2 and words[-keep - 2] in ("a", "an") and (
+                words[-keep - 1].endswith(_ADJECTIVE_ENDINGS)):
+            continue
         start = m.end(1) - len(" ".join(words[-keep:])) - (len(m.group(1)) - len(m.group(1).rstrip()))
         out.append(Candidate(start, h.end(), "TASK", "rule-task", 1, 0.6))
     return out
