@@ -952,8 +952,6 @@ _TITLE_FUNCTION = frozenset("""For And With Via Using Through From Into On In Of
     Does Do Can Should""".split())
 
 
-_COUNTED_KIND = re.compile(r"(?:\b(?:two|three|four|five|six|seven|eight|nine|ten|\d+|different|various|several|many|"
-                           r"multiple|variety of|range of))\s+$")
 _TITLE_GERUND = re.compile(r"[A-Z][a-z]+ing (?=[A-Z])")
 
 
@@ -1152,11 +1150,6 @@ def combine_candidates(
             continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
-            continue
-        # "four classification tasks (Text Classification, ...)", "different recognition tasks": one word between a
-        # count and "tasks" says which kind of tasks are counted, it names none of them
-        if (ctype == "TASK" and tier < 2 and " " not in surface and text.startswith(" tasks", t[1])
-                and _COUNTED_KIND.search(text, max(0, t[0] - 24), t[0])):
             continue
         if tier < 2 and surface[:1].isdigit() and _DIMENSION.fullmatch(surface):
             continue  # "2D", "2D-3D": a number of dimensions names no concept ("2D-3D models", "3D data")
