@@ -1105,7 +1105,7 @@ def combine_candidates(
     if title_end < 0 and len(text) < 200 and _title_cased(text):
         title_end = len(text)  # a lone title-cased line (a title or a heading) is a title
     ner_spans = {(c.start, c.end) for c in candidates if c.source == "ner"}
-    title_cased = None  # whether the title is title-cased, decided once when a rule asks
+    title_cased = title_end > 0 and _title_cased(text[:title_end])  # read by the title-modifier rule below
     # the tagger and the gazetteer often find the same span (about half the candidates): trim each span once
     trims: dict[tuple[int, int], tuple[int, int] | None] = {}
     for c in candidates:
@@ -1179,7 +1179,7 @@ def combine_candidates(
         # function word or a leading verb ("Learning Long-Horizon Robot Manipulation Skills")
         if (ctype in ("TASK", "METHOD") and src in _TITLE_SOURCES and t[1] <= title_end and t[0] > 0
                 and text[t[0] - 1] == " "
-                and (title_cased is None and (title_cased := _title_cased(text[:title_end])) or title_cased)):
+                and title_cased):
             t = (_title_modifiers_start(text, t[0]), t[1])
             surface = text[t[0] : t[1]]
         elif (ctype == "METHOD" and src == "ner" and t[0] > title_end + 1 and text[t[0]].isupper()
