@@ -684,6 +684,8 @@ def task_candidates(text: str) -> list["Candidate"]:
             # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
             # a hyphenated compound says which kind or setting ("single-turn", "image-text", "cross-domain")
             if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS) or "-" in w:
+                if w == "novel" and keep and words[-keep].startswith("view"):
+                    keep += 1  # ... but the views of "novel view synthesis" are new: the name starts there
                 break
             keep += 1
         if (keep == 0 or h.group(0) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
@@ -789,6 +791,11 @@ def _named_process(text: str, start: int, m: re.Match) -> bool:
     return m.group(1) in ("process", "processes") and _PROCESS_OWNER.search(text, start, m.start() + 1) is not None
 
 
+def _novel_views(text: str, m: re.Match) -> bool:
+    """"novel view synthesis": the views are new, the word is part of the task's name, no claim of novelty."""
+    return m.group(1) in ("novel", "Novel") and text.startswith(("view", "View"), m.end())
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
     span = text[start:end]
@@ -811,7 +818,7 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     # compiled patterns over text[start:end] by pos/endpos: a slice and a pattern lookup per call dominated
     while True:
         m = _LEADING_WORD.match(text, start, end)
-        if m and m.group(1).lower() in LEADING_DROP:
+        if m and m.group(1).lower() in LEADING_DROP and not _novel_views(text, m):
             start = m.end()
         else:
             break
