@@ -15,3 +15,12 @@ def test_novel_views_belong_to_the_task_name():
     text = "Title\nWe propose a novel pose estimation method and study novel object detection."
     got = of_kind("TASK", text)
     assert "object detection" in got and not {s for s in got if s.startswith("novel")}
+
+
+def test_time_after_at_is_no_measure():
+    text = "Title\nThe labels are unknown at training time, and the model adapts at test time."
+    got = combined(text, [("training time", "METRIC"), ("test time", "METRIC")])
+    assert not {m for m in got if m[1] == "METRIC"}
+    # a time the text measures stays a metric
+    text = "Title\nOur method halves the training time of the baseline."
+    assert ("training time", "METRIC") in combined(text, [("training time", "METRIC")])

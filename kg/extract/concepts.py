@@ -1200,6 +1200,9 @@ def combine_candidates(
         if ctype == "METRIC":
             if _NOT_A_METRIC.search(surface):
                 continue
+            # "unknown at training time", "at test time": when something happens, no measured quantity
+            if surface.endswith(" time") and text.endswith(" at ", 0, t[0]):
+                continue
             head = _METRIC_HEAD.search(surface)
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]) and not (
                     surface[: head.start()] in _F1_NAMES and _F1_SCORE.fullmatch(surface, head.start())):
