@@ -24,3 +24,12 @@ def test_time_after_at_is_no_measure():
     # a time the text measures stays a metric
     text = "Title\nOur method halves the training time of the baseline."
     assert ("training time", "METRIC") in combined(text, [("training time", "METRIC")])
+
+
+def test_name_proposed_as_a_new_one_is_coined():
+    text = "Title\nTo amend this, we propose a novel QX-BERT to align words, and we introduce a new HopNet, which helps."
+    got = of_kind("METHOD", text)
+    assert {"QX-BERT", "HopNet"} <= got
+    # a name cut at its glued parenthesis is no name
+    text = "Title\nWe introduce a new SE(3)xS3-equivariant diffusion model that supports many inputs."
+    assert "SE" not in of_kind("METHOD", text)

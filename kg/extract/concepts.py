@@ -363,7 +363,7 @@ def metric_candidates(text: str) -> list["Candidate"]:
 
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 _WE_COIN = (r"e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
-            r"(?:\s+(?:it|this|them))?")
+            r"(?:\s+(?:it|this|them|an?\s+(?:new|novel)))?")
 _COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})"
                 r"(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))")
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
@@ -708,8 +708,8 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
     coined = _COINED if any(w in text for w in _NAMING_WORDS) else _COINED_WE
     for m in coined.finditer(text):
         name = m.group("name")
-        if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP:
-            continue
+        if name.split()[0] in _NOT_A_NAME or name.upper() in CAPS_STOP or text.startswith("(", m.end("name")):
+            continue  # ... or a name cut at its glued parenthesis: "a new SE(3)-equivariant model"
         head, at, end = m.groupdict().get("head"), m.start("name"), m.end("name")
         if head in _DATA_CUE_HEADS:
             # "a new dataset called CodeQueries": the word the name is given to says its kind, over the tagger's
