@@ -34,10 +34,3 @@ def test_name_proposed_as_a_new_one_is_coined():
     text = "Title\nWe introduce a new SE(3)xS3-equivariant diffusion model that supports many inputs."
     assert "SE" not in of_kind("METHOD", text)
 
-
-def test_name_built_on_a_model_family_is_a_model():
-    text = "Title\nEven early layers in VGG-19 and TinyBERT respond to shifts of the input."
-    got = combined(text, [], shapes=True)
-    assert {("VGG-19", "METHOD"), ("TinyBERT", "METHOD")} <= got
-    # other name-shaped words without a typing cue stay untyped
-    assert combined("Title\nEven early layers in ShiftX respond to shifts.", [], shapes=True) == set()

@@ -923,10 +923,6 @@ _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
 _DIGIT = re.compile(r"\d")
 
 
-#: stems of model families that name-shaped words build on ("VGG-19", "TinyBERT", "Llama-3")
-_MODEL_FAMILY = re.compile(r"BERT|GPT|VGG|ResNet|LLaMA|Llama|ViT|Qwen|Mistral|Gemma|PaLM|DeepSeek")
-
-
 def _has_digit(s: str) -> bool:
     """any(ch.isdigit() for ch in s) without a Python loop: \\d finds every decimal digit; only non-ASCII
     text can hold the other characters isdigit() accepts ('²')."""
@@ -1361,8 +1357,6 @@ def combine_candidates(
                 continue
             surface = text[c.start : c.end]
             kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
-            if kind is None and _MODEL_FAMILY.search(surface):
-                kind = "METHOD"  # "TW-BERT", "VGG-19": a name built on a known model family's is a model
             if kind is None:
                 k = bisect_right(sentence_starts, c.start) - 1
                 s_start = sentence_starts[k] if k >= 0 else 0
