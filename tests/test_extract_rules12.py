@@ -34,3 +34,10 @@ def test_name_proposed_as_a_new_one_is_coined():
     text = "Title\nWe introduce a new SE(3)xS3-equivariant diffusion model that supports many inputs."
     assert "SE" not in of_kind("METHOD", text)
 
+
+
+def test_procedure_is_a_generic_head():
+    text = "Title\nWe view the dropout procedure as an iterative optimization procedure and a stochastic procedure."
+    tagged = [("dropout procedure", "METHOD"), ("iterative optimization procedure", "METHOD"),
+              ("stochastic procedure", "METHOD")]
+    assert of_kind("METHOD", text, tagged) == {"dropout"}

@@ -912,6 +912,7 @@ _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|dat
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 _USE_HEADS = (" applications", " issue", " issues")
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
+_PROCEDURE_HEADS = (" procedure", " procedures")
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
 #: "post-merged models", "deep-learning models"); "-based" names a family ("energy-based models")
@@ -1155,6 +1156,13 @@ def combine_candidates(
             continue
         if tier < 2 and "-" in surface and _DESCRIBED_MODELS.fullmatch(surface):
             continue
+        # "procedure" is a generic head (ANNOTATION.md): "the dropout procedure" names dropout; "an iterative
+        # optimization procedure", "a stochastic procedure" describe the steps a method runs and name nothing
+        if tier < 2 and surface.endswith(_PROCEDURE_HEADS) and surface.islower():
+            t = (t[0], text.rindex(" ", t[0], t[1]))
+            surface = text[t[0] : t[1]]
+            if " " in surface or surface.endswith(_ADJECTIVE_ENDINGS) or surface.endswith("ic"):
+                continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
