@@ -41,3 +41,11 @@ def test_procedure_is_a_generic_head():
     tagged = [("dropout procedure", "METHOD"), ("iterative optimization procedure", "METHOD"),
               ("stochastic procedure", "METHOD")]
     assert of_kind("METHOD", text, tagged) == {"dropout"}
+
+
+def test_translation_among_symmetries_is_no_task():
+    text = "Title\nThe network respects permutations, rotation, reflection, and translation of the inputs."
+    assert of_kind("TASK", text, [("translation", "TASK")]) == set()
+    # the language task stays a task
+    text = "Title\nWe improve translation between English and German."
+    assert of_kind("TASK", text, [("translation", "TASK")]) == {"translation"}

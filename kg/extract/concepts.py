@@ -912,6 +912,7 @@ _TASK_AS_MODIFIER = re.compile(r"\s+(?:models?|methods?|policies|techniques?|dat
 _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 _USE_HEADS = (" applications", " issue", " issues")
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
+_SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _PROCEDURE_HEADS = (" procedure", " procedures")
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
@@ -1163,6 +1164,10 @@ def combine_candidates(
             surface = text[t[0] : t[1]]
             if " " in surface or surface.endswith(_ADJECTIVE_ENDINGS) or surface.endswith("ic"):
                 continue
+        # "permutations, rotation, reflection, and translation": a geometric transformation among its kin, no task
+        if (ctype == "TASK" and surface.startswith(("translation", "Translation")) and surface.rstrip("s")[-1] == "n"
+                and _SYMMETRY_NEAR.search(text, max(0, t[0] - 50), t[1] + 50)):
+            continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
