@@ -49,3 +49,12 @@ def test_translation_among_symmetries_is_no_task():
     # the language task stays a task
     text = "Title\nWe improve translation between English and German."
     assert of_kind("TASK", text, [("translation", "TASK")]) == {"translation"}
+
+
+def test_coordinated_tasks_may_end_in_control_or_design():
+    text = "Title\nIt serves ego-motion estimation, motion control, or autonomous exploration, and drug discovery and material design."
+    tagged = [("ego-motion estimation", "TASK"), ("drug discovery", "TASK")]
+    assert {"motion control", "autonomous exploration", "material design"} <= of_kind("TASK", text, tagged)
+    # a list item ending in a thing is still no task
+    text = "Title\nIt serves ego-motion estimation, motion capture suits, and robot hands."
+    assert of_kind("TASK", text, [("ego-motion estimation", "TASK")]) == {"ego-motion estimation"}

@@ -1500,7 +1500,7 @@ def _task_examples_are_benchmarks(text: str, mentions: list[Candidate]) -> list[
 _COORD_ITEM = re.compile(r"[a-z0-9][\w-]*(?:\s+[a-z][\w-]*){0,3}")
 #: what may follow an item: the next separator, the end of the clause, or a preposition ("sorting for Sudoku")
 _COORD_END = re.compile(r"\s*(?:[,.;:)]|$)|\s+(?:and|or|in|for|on|with|from|of|to|under|using|via|across|at|by)\s")
-_TASK_ENDINGS = ("ion", "ing", "sis", "ment", "val", "ery")
+_TASK_ENDINGS = ("ion", "ing", "sis", "ment", "val", "ery", " control", " design", " transfer", " inference")
 _CONJUNCTION = re.compile(r"\b(?:and|or)\b")
 _COORD_STOP = frozenset("but yet so hence however therefore i.e. e.g. etc respectively them they us he she him her one ones".split())
 _COORD_NOT_LAST = frozenset("tasks task problems problem settings setting applications domains data models methods".split())
@@ -1523,7 +1523,7 @@ def _coordinated_item(text: str, at: int) -> tuple[int, int] | None:
     last = item.rsplit(" ", 1)[-1]
     # an action noun heads a task ("set expansion", "method naming"); other heads were mostly things or results
     # ("realistic scenes", "speedups", "parallel text")
-    if " " not in item or not last.endswith(_TASK_ENDINGS) or last in _COORD_NOT_LAST or generic_phrase(item):
+    if " " not in item or not item.endswith(_TASK_ENDINGS) or last in _COORD_NOT_LAST or generic_phrase(item):
         return None
     return at, end
 
