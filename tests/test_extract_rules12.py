@@ -58,3 +58,13 @@ def test_coordinated_tasks_may_end_in_control_or_design():
     # a list item ending in a thing is still no task
     text = "Title\nIt serves ego-motion estimation, motion capture suits, and robot hands."
     assert of_kind("TASK", text, [("ego-motion estimation", "TASK")]) == {"ego-motion estimation"}
+
+
+def test_generic_task_head_after_a_task_name_is_cut():
+    text = "Text Simplification Task\nWe join the information extraction challenge and the CoNLL-2009 Shared Task."
+    tagged = [("Text Simplification Task", "TASK"), ("information extraction challenge", "TASK"),
+              ("CoNLL-2009 Shared Task", "TASK")]
+    got = of_kind("TASK", text, tagged)
+    assert {"Text Simplification", "information extraction"} <= got
+    # a named event keeps its head
+    assert "CoNLL-2009 Shared Task" in got

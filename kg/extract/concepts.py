@@ -913,6 +913,7 @@ _TASK_MODIFIER_SOURCES = frozenset(("gazetteer", "gazetteer-domain"))
 _USE_HEADS = (" applications", " issue", " issues")
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
+_TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _PROCEDURE_HEADS = (" procedure", " procedures")
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
@@ -1168,6 +1169,14 @@ def combine_candidates(
         if (ctype == "TASK" and surface.startswith(("translation", "Translation")) and surface.rstrip("s")[-1] == "n"
                 and _SYMMETRY_NEAR.search(text, max(0, t[0] - 50), t[1] + 50)):
             continue
+        # "Text Simplification Task", "the information extraction challenge": a generic head after a task's name
+        # (ANNOTATION.md) goes; a named event keeps it ("CoNLL-2009 Shared Task", "Amazon Picking Challenge"), and
+        # plural "tasks" name a family ("video-language tasks")
+        if ctype == "TASK" and surface.endswith(_TASK_GENERIC_HEADS):
+            cut = text.rindex(" ", t[0], t[1])
+            if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
+                t = (t[0], cut)
+                surface = text[t[0] : t[1]]
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
