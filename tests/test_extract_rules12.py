@@ -68,3 +68,9 @@ def test_generic_task_head_after_a_task_name_is_cut():
     assert {"Text Simplification", "information extraction"} <= got
     # a named event keeps its head
     assert "CoNLL-2009 Shared Task" in got
+
+
+def test_measure_naming_a_training_method_is_no_metric():
+    text = "Title\nWeights are tuned with minimum error rate training and reported as word error rate."
+    got = of_kind("METRIC", text, [("minimum error rate", "METRIC"), ("word error rate", "METRIC")])
+    assert got == {"word error rate"}

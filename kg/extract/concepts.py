@@ -1225,6 +1225,9 @@ def combine_candidates(
             # "unknown at training time", "at test time": when something happens, no measured quantity
             if surface.endswith(" time") and text.endswith(" at ", 0, t[0]):
                 continue
+            # "minimum error rate training": a measure naming a training method is part of that method's name
+            if text.startswith((" training", " tuning"), t[1]):
+                continue
             head = _METRIC_HEAD.search(surface)
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]) and not (
                     surface[: head.start()] in _F1_NAMES and _F1_SCORE.fullmatch(surface, head.start())):
