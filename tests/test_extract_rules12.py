@@ -74,3 +74,9 @@ def test_measure_naming_a_training_method_is_no_metric():
     text = "Title\nWeights are tuned with minimum error rate training and reported as word error rate."
     got = of_kind("METRIC", text, [("minimum error rate", "METRIC"), ("word error rate", "METRIC")])
     assert got == {"word error rate"}
+
+
+def test_learning_after_a_training_method_is_no_part_of_its_name():
+    text = "Title\nIt helps offline-to-online fine-tuning learning and in-context learning by gradient descent learning."
+    tagged = [("fine-tuning learning", "METHOD"), ("gradient descent learning", "METHOD"), ("in-context learning", "METHOD")]
+    assert of_kind("METHOD", text, tagged) == {"fine-tuning", "gradient descent", "in-context learning"}

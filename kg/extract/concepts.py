@@ -914,6 +914,7 @@ _USE_HEADS = (" applications", " issue", " issues")
 #: lowercase "neural networks" with no modifier: the kind of every model, not one method
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
+_METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
 _PROCEDURE_HEADS = (" procedure", " procedures")
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
@@ -1158,6 +1159,11 @@ def combine_candidates(
             continue
         if tier < 2 and "-" in surface and _DESCRIBED_MODELS.fullmatch(surface):
             continue
+        # "offline-to-online fine-tuning learning", "by gradient descent learning": "learning" after a training
+        # method's name says what the method does, the name ends before it
+        if ctype == "METHOD" and surface.endswith(" learning") and _METHOD_THEN_LEARNING.search(surface):
+            t = (t[0], t[1] - 9)
+            surface = text[t[0] : t[1]]
         # "procedure" is a generic head (ANNOTATION.md): "the dropout procedure" names dropout; "an iterative
         # optimization procedure", "a stochastic procedure" describe the steps a method runs and name nothing
         if tier < 2 and surface.endswith(_PROCEDURE_HEADS) and surface.islower():
