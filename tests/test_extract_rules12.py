@@ -80,3 +80,16 @@ def test_learning_after_a_training_method_is_no_part_of_its_name():
     text = "Title\nIt helps offline-to-online fine-tuning learning and in-context learning by gradient descent learning."
     tagged = [("fine-tuning learning", "METHOD"), ("gradient descent learning", "METHOD"), ("in-context learning", "METHOD")]
     assert of_kind("METHOD", text, tagged) == {"fine-tuning", "gradient descent", "in-context learning"}
+
+
+def test_training_stage_of_a_named_model_or_data_set_is_the_stage():
+    text = "Policy Optimization for Large Language Model Post-Training\nWe compare LLM fine-tuning with ImageNet pre-training."
+    tagged = [("Large Language Model Post-Training", "METHOD"), ("LLM fine-tuning", "METHOD"),
+              ("ImageNet pre-training", "METHOD")]
+    got = of_kind("METHOD", text, tagged)
+    assert {"Post-Training", "fine-tuning", "pre-training"} <= got
+    assert not {m for m in got if " " in m and m.endswith(("Training", "tuning", "training"))}
+    # a stage named by its kind stays whole
+    text = "Title\nWe study supervised fine-tuning and Vision-Language Pre-training."
+    tagged = [("supervised fine-tuning", "METHOD"), ("Vision-Language Pre-training", "METHOD")]
+    assert of_kind("METHOD", text, tagged) == {"supervised fine-tuning", "Vision-Language Pre-training"}

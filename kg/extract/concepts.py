@@ -915,6 +915,9 @@ _USE_HEADS = (" applications", " issue", " issues")
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
+_STAGE_ENDINGS = ("training", "Training", "tuning", "Tuning")
+_OWNED_STAGE = re.compile(r"(.+) ((?i:pre-?training|fine-?tuning|post-training))")
+_OWNER_NAME = re.compile(r"[A-Z][a-z]*[A-Z][\w-]*|[A-Z]{2,}s?")  # "ImageNet", "LLM": a name-shaped word
 _PROCEDURE_HEADS = (" procedure", " procedures")
 _BARE_NETWORKS = frozenset(("neural networks", "neural network", "neural nets", "neural net"))
 #: a hyphenated participle before a generic head describes the models, it names none ("data-driven models",
@@ -1260,6 +1263,14 @@ def combine_candidates(
             rest = text.index(" ", t[0]) + 1
             if rest < t[1] and not generic_phrase(text[rest : t[1]]):
                 t = (rest, t[1])
+        # "LLM fine-tuning", "ImageNet pre-training", "Large Language Model Post-Training": a training stage of a named
+        # model or on a named data set is the stage (ANNOTATION.md: named training stages are METHODs); the name
+        # is a mention of its own ("Supervised Fine-Tuning", "Vision-Language Pre-training" are names)
+        if ctype == "METHOD" and surface.endswith(_STAGE_ENDINGS):
+            stage = _OWNED_STAGE.fullmatch(surface)
+            if stage is not None and (_OWNER_NAME.fullmatch(stage.group(1)) or stage.group(1).endswith((" Model", " model"))):
+                t = (t[0] + stage.start(2), t[1])
+                surface = text[t[0] : t[1]]
         if tier < 2 and ctype in ("METHOD", "TASK"):
             # cheap string tests first: these run for most candidates and rarely apply
             if ctype == "METHOD" and text.endswith(_NAME_HEAD_WORDS, t[0], t[1]):
