@@ -260,3 +260,30 @@ def clean_build_dump(tmp_path, graph) -> str:
         s.apply_schema()
         s.load(graph)
         return canonical_dump(s)
+
+
+def test_fork_groups_grow_from_the_first_group_to_the_cap(tmp_path, monkeypatch):
+    """Groups hold as many papers as every earlier group together, from ``FIRST_FORK_PAPERS`` to
+    ``FORK_PAPERS``: a small load forks too, a large one a few times; the graph is the one staged here."""
+    monkeypatch.setattr(lb, "FLUSH_ROWS", 50)
+    monkeypatch.setattr(base, "PAPER_BATCH", 2)
+    monkeypatch.setattr(base, "FIRST_FORK_PAPERS", 2)
+    monkeypatch.setattr(base, "FORK_PAPERS", 4)
+    groups = []
+    fork = base.Loader._fork_stage
+    monkeypatch.setattr(base.Loader, "_fork_stage",
+                        lambda self, chunks: (groups.append(sum(len(c.papers) for c in chunks)), fork(self, chunks))[1])
+    with open_store(str(tmp_path / "g.lbdb")) as s:
+        s.apply_schema()
+        stats = s.load(FIXTURE, prune=True)
+        dump = canonical_dump(s)
+    sizes = [len(c.papers) for c in chunks_of(FIXTURE, 2)]
+    assert sizes[:4] == [2, 2, 2, 2]  # the fixture: chunks of two papers, then the rest
+    assert groups[:3] == [2, 2, 4]  # 2 (the first group), 2 (as many as forked), 4 (the cap)
+    assert sum(groups) <= sum(sizes) and len(groups) == 3 + (sum(sizes) - 8) // 4
+    monkeypatch.setenv("KG_LOAD_FORK", "0")
+    with open_store(str(tmp_path / "here.lbdb")) as s:
+        s.apply_schema()
+        here = s.load(FIXTURE, prune=True)
+        assert canonical_dump(s) == dump == clean_build_dump(tmp_path, FIXTURE)
+    assert stats == here.model_copy(update={"seconds": stats.seconds})

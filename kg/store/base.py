@@ -10,7 +10,7 @@ The loader (``GraphStore.load`` / ``load_chunks``, a ``Loader`` session undernea
    ``commits_in_background`` (LadybugDB: COPY releases the GIL) commits in a worker thread while
    the next chunks are built, and may commit nodes ahead of their edges (``Batch.detach_nodes``);
    a first load into a store with ``stages_in_child`` (LadybugDB) builds and stages the rows of
-   every ``FORK_PAPERS`` papers' chunks in a forked process while the caller produces the next
+   every group of chunks (``FORK_PAPERS`` papers at most) in a forked process while the caller produces the next
    chunks (``Loader._fork_stage``);
 2. papers: every row derived from a paper is fingerprinted (``load_hash``); a paper whose stored
    fingerprint is equal is skipped, a changed one is removed with everything derived from it
@@ -59,6 +59,12 @@ UNWIND_BATCH = 5_000
 #: chunk of a 100k build, the children took 22.8 CPU-s for the 12.6 the staging took here and
 #: the build saved no time; every 10,000 papers, 15.8 CPU-s (busy machine)
 FORK_PAPERS = 10_000
+#: the first group's papers: a group then holds as many papers as every earlier group together
+#: (2,000, 2,000, 4,000, 8,000, then ``FORK_PAPERS`` each), so a small load forks too (a 10k
+#: build never filled one 10,000-paper group: all of its staging waited for ``finish``) while
+#: a large one forks a few times more, and what is left for ``finish`` to stage here, the last
+#: group not filled, is at most a third of a small load
+FIRST_FORK_PAPERS = 2_000
 
 Progress = Callable[[str], None]
 
@@ -380,6 +386,7 @@ class Loader:
         #: (pid, result file, papers) of the forked process staging the last chunks
         self._child: tuple[int, str, int] | None = None
         self._forks = 0
+        self._forked_papers = 0
         #: chunks waiting for a forked process, and their papers
         self._gathered: list[ResolvedGraph] = []
         self._gathered_papers = 0
@@ -392,7 +399,7 @@ class Loader:
                 return
             self._gathered.append(chunk)
             self._gathered_papers += len(chunk.papers)
-            if self._gathered_papers < FORK_PAPERS:
+            if self._gathered_papers < self._fork_group():
                 return
             chunks, self._gathered, self._gathered_papers = self._gathered, [], 0
             if self._collect():
@@ -472,7 +479,12 @@ class Loader:
             finally:
                 os._exit(0)
         self._child = (pid, out, sum(len(c.papers) for c in chunks))
+        self._forked_papers += self._child[2]
         return True
+
+    def _fork_group(self) -> int:
+        """Papers to gather before the next fork: as many as forked so far, from ``FIRST_FORK_PAPERS`` up to ``FORK_PAPERS``."""
+        return min(FORK_PAPERS, max(FIRST_FORK_PAPERS, self._forked_papers))
 
     def _collect(self) -> bool:
         """Wait for the forked process staging the last chunk and take its part; False when none runs."""
