@@ -93,3 +93,10 @@ def test_training_stage_of_a_named_model_or_data_set_is_the_stage():
     text = "Title\nWe study supervised fine-tuning and Vision-Language Pre-training."
     tagged = [("supervised fine-tuning", "METHOD"), ("Vision-Language Pre-training", "METHOD")]
     assert of_kind("METHOD", text, tagged) == {"supervised fine-tuning", "Vision-Language Pre-training"}
+
+
+def test_tagger_task_ending_in_a_thing_is_no_task():
+    text = "Learning Segmentation Masks for Self-Adaptive Agents\nWe study vision for autonomous cars and image segmentation."
+    tagged = [("Segmentation Masks", "TASK"), ("Self-Adaptive Agents", "TASK"), ("autonomous cars", "TASK"),
+              ("image segmentation", "TASK")]
+    assert of_kind("TASK", text, tagged) == {"image segmentation"}

@@ -915,6 +915,9 @@ _USE_HEADS = (" applications", " issue", " issues")
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
+_THING_HEADS = tuple(f"{sep}{w}" for sep in (" ", "-") for w in (
+    "masks Masks agents Agents representation Representation representations Representations cars vehicles networks "
+    "Networks computation").split())
 _STAGE_ENDINGS = ("training", "Training", "tuning", "Tuning")
 _OWNED_STAGE = re.compile(r"(.+) ((?i:pre-?training|fine-?tuning|post-training))")
 _OWNER_NAME = re.compile(r"[A-Z][a-z]*[A-Z][\w-]*|[A-Z]{2,}s?")  # "ImageNet", "LLM": a name-shaped word
@@ -1186,6 +1189,10 @@ def combine_candidates(
             if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
                 t = (t[0], cut)
                 surface = text[t[0] : t[1]]
+        # "Segmentation Masks", "Self-Adaptive Agents", "autonomous cars": the tagger's task ending in a thing names
+        # that thing (an output, an actor, a representation), no problem to solve
+        if ctype == "TASK" and src == "ner" and surface.endswith(_THING_HEADS):
+            continue
         # a whole field ("machine learning", "materials science") is where a task lies, not a task
         if ctype == "TASK" and tier < 2 and _FIELD_OF_STUDY.fullmatch(surface):
             continue
