@@ -465,16 +465,39 @@ class ConceptCounts:
         def again(key: str) -> bool:
             return scope is None or key in redefined
 
+        # an unchanged paper that defines a redefined acronym itself keeps its sense (its own
+        # definition decides it, whatever the other papers say): its last decision is kept and
+        # the paper is not read again for that key
+        own: dict[str, dict[str, tuple]] = {}
+
+        def own_senses(ambiguous: set[str]) -> dict[str, dict[str, tuple]]:
+            if scope is not None and not own:
+                for key in sorted(ambiguous & redefined):
+                    found = own[key] = {}
+                    for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
+                        use = marshal.loads(body)
+                        if use[2] is None and pid not in changed[key]:  # no decision: the paper's own definition
+                            found[pid] = use
+            return own
+
+        def redo(pid: str, key: str) -> bool:
+            return pid in changed[key] or (again(key) and pid not in own.get(key, ()))
+
         def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
+            own_senses(ambiguous)
             ids: set[str] = set()
             for key in ambiguous:
                 found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
-                ids.update(found if again(key) else found & changed[key])
+                ids.update(found - own.get(key, {}).keys() if again(key) else found & changed[key])
             yield from papers_of(sorted(ids))
 
         def kept(ambiguous: set[str]) -> Iterator[tuple]:
+            own_senses(ambiguous)
             for key in sorted(ambiguous):
-                if not again(key):
+                if key in own:
+                    for pid, use in own[key].items():
+                        yield (key, pid, *use)
+                elif not again(key):
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
                         if pid not in changed[key]:
                             yield (key, pid, *marshal.loads(body))
@@ -485,7 +508,7 @@ class ConceptCounts:
                 definitions.copy_from(self.path, p, None if scope is None else sorted(scope))
                 result = _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
                                   counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
-                                  redo=lambda pid, key: again(key) or pid in changed[key], kept=kept)
+                                  redo=redo, kept=kept)
         self._keep(detail, scope)
         self.scope = scope
         return result if scope is None else self._read()
@@ -779,14 +802,29 @@ def _resolve(
     decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
     #: each decision's place in the order of this pass (phase, then what the phase iterates by)
     order: list[tuple] = []
-    #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
-    contexts: dict[tuple[str, str], set[str]] = {}
+    #: acronym key -> its senses, the size of each sense's context (the keys of the papers defining
+    #: it) and which senses' contexts hold each key: the same for every paper that asks, and a use's
+    #: overlap with every sense then costs one look-up per key of the paper, not one set
+    #: intersection per sense (an acronym of a large corpus has dozens of senses)
+    contexts: dict[str, tuple[list[str], list[int], dict[str, list[int]]]] = {}
 
-    def context(key: str, lk: str) -> set[str]:
-        found = contexts.get((key, lk))
+    def context(key: str, own: set[str]) -> Iterator[tuple[str, int, int]]:
+        """(sense, keys of ``own`` in its context, context size) of every sense of ``key``."""
+        found = contexts.get(key)
         if found is None:
-            found = contexts[(key, lk)] = definitions.context(key, lk) - {key, lk}
-        return found
+            lks, sizes, holders = list(sense_keys[key]), [], defaultdict(list)
+            for i, lk in enumerate(lks):
+                ctx = definitions.context(key, lk) - {key, lk}
+                sizes.append(len(ctx))
+                for k in ctx:
+                    holders[k].append(i)
+            found = contexts[key] = (lks, sizes, dict(holders))
+        lks, sizes, holders = found
+        shared = [0] * len(lks)
+        for k in own:
+            for i in holders.get(k, ()):
+                shared[i] += 1
+        return zip(lks, shared, sizes)
 
     senses: list[tuple] = []  # (key, paper, node, forms, (decision, place) or None) of each use decided
 
@@ -974,7 +1012,8 @@ def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, 
     """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell.
 
     ``definitions`` and ``uses`` are the paper's own; ``senses`` the acronym's canonical long
-    keys; ``context(key, sense)`` the keys of the papers defining it as that sense."""
+    keys; ``context(key, own)`` gives (sense, how many of ``own`` the keys of the papers defining
+    it as that sense hold, how many keys those are) for every sense."""
     surface = forms[0][0]
     if key in definitions:
         return f"{key}{SENSE}{canon(definitions[key][0])}"
@@ -985,11 +1024,9 @@ def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, 
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))
         return f"{key}{SENSE}{named[0]}"
     scores = []
-    for lk in senses:
-        ctx = context(key, lk)
-        # the union's size without building it: a sense's context can hold thousands of keys
-        shared = len(own & ctx)
-        union = len(own) + len(ctx) - shared
+    # the union's size without building it: a sense's context can hold thousands of keys
+    for lk, shared, size in context(key, own):
+        union = len(own) + size - shared
         scores.append((shared / union if union else 0.0, lk))
     scores.sort(reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
