@@ -100,3 +100,10 @@ def test_tagger_task_ending_in_a_thing_is_no_task():
     tagged = [("Segmentation Masks", "TASK"), ("Self-Adaptive Agents", "TASK"), ("autonomous cars", "TASK"),
               ("image segmentation", "TASK")]
     assert of_kind("TASK", text, tagged) == {"image segmentation"}
+
+
+def test_setting_adjective_alone_is_no_concept():
+    text = "Self-Improving Models for Real-Time Tracking\nWe study sparse-view CT and real-time tracking."
+    tagged = [("Self-Improving", "METHOD"), ("Real-Time", "TASK"), ("sparse-view", "METHOD")]
+    got = combined(text, tagged)
+    assert not {m for m in got if m[0].lower() in ("self-improving", "real-time", "sparse-view")}

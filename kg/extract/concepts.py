@@ -915,6 +915,10 @@ _USE_HEADS = (" applications", " issue", " issues")
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
+_SETTING_ADJECTIVES = frozenset(
+    "real-time near-real-time sparse-view long-tailed self-improving large-scale small-scale high-dimensional "
+    "low-dimensional open-source closed-source open-weight open-weights fine-grained coarse-grained long-horizon "
+    "short-horizon".split())
 _THING_HEADS = tuple(f"{sep}{w}" for sep in (" ", "-") for w in (
     "masks Masks agents Agents representation Representation representations Representations cars vehicles networks "
     "Networks computation").split())
@@ -1160,6 +1164,9 @@ def combine_candidates(
                 surface))) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
+        # "Real-Time", "Sparse-View", "Long-Tailed": a setting's adjective standing alone names no concept
+        if tier < 2 and "-" in surface and surface.lower() in _SETTING_ADJECTIVES:
+            continue
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
         if tier < 2 and surface in _BARE_NETWORKS:
             continue
