@@ -107,3 +107,8 @@ def test_setting_adjective_alone_is_no_concept():
     tagged = [("Self-Improving", "METHOD"), ("Real-Time", "TASK"), ("sparse-view", "METHOD")]
     got = combined(text, tagged)
     assert not {m for m in got if m[0].lower() in ("self-improving", "real-time", "sparse-view")}
+
+
+def test_flops_is_a_measure():
+    text = "Title\nThe model is as accurate while having 9 billion fewer FLOPS, and FLOPs drop by 28%."
+    assert {"FLOPS", "FLOPs"} <= of_kind("METRIC", text)

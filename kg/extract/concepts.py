@@ -37,7 +37,7 @@ _CASED_METRICS = (
     r"(?:BLEU|ROUGE|NDCG|Recall|Hits|MRR|P|R|mAP|AP)@\d+"
     r"|BLEU(?:-\d)?|ROUGE(?:-(?:\d|L|SU4|W|S))?|METEOR|CIDEr|SPICE|chrF(?:\+\+)?|BERTScore|TER|HTER|WER|CER"
     r"|UAS|LAS|LAA|EM|F1|AP(?:box|mask)|BD-rate|F-?(?:score|measure)s?|F_1|F-1|MRR|NDCG|AUC|AUROC|AUPRC|mAP|mIoU|IoU|FID|PSNR|MS-SSIM|SSIM"
-    r"|LPIPS|MAE|MSE|RMSE|BPC|BPB"
+    r"|LPIPS|MAE|MSE|RMSE|BPC|BPB|FLOP[sS]"
 )
 _METRIC_END = r"(?![\w@]|-(?=\w))"
 _METRIC_PATTERN = re.compile(
