@@ -112,3 +112,9 @@ def test_setting_adjective_alone_is_no_concept():
 def test_flops_is_a_measure():
     text = "Title\nThe model is as accurate while having 9 billion fewer FLOPS, and FLOPs drop by 28%."
     assert {"FLOPS", "FLOPs"} <= of_kind("METRIC", text)
+
+
+def test_standard_losses_are_methods():
+    text = "Title\nWe train with a contrastive loss and an adversarial loss instead of the joint loss."
+    got = of_kind("METHOD", text)
+    assert {"contrastive loss", "adversarial loss"} <= got and "joint loss" not in got

@@ -915,6 +915,10 @@ _USE_HEADS = (" applications", " issue", " issues")
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
+#: the standard losses, named by their kind: a training objective is a METHOD (ANNOTATION.md: "loss")
+_NAMED_LOSS = re.compile(
+    r"(?<![\w-])(?:[Cc]ontrastive|[Aa]dversarial|[Tt]riplet|[Hh]inge|[Cc]ross-[Ee]ntropy|[Ff]ocal|[Pp]erceptual|InfoNCE)"
+    r" loss(?![\w-])")
 _SETTING_ADJECTIVES = frozenset(
     "real-time near-real-time sparse-view long-tailed self-improving large-scale small-scale high-dimensional "
     "low-dimensional open-source closed-source open-weight open-weights fine-grained coarse-grained long-horizon "
@@ -1104,6 +1108,8 @@ def combine_candidates(
         candidates += measured_candidates(text)
     if "in terms of" in text:
         candidates += in_terms_of_candidates(text)
+    if " loss" in text:
+        candidates += [Candidate(m.start(), m.end(), "METHOD", "rule", 1, 0.8) for m in _NAMED_LOSS.finditer(text)]
     if " by " in text:
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
