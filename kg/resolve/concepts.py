@@ -802,29 +802,14 @@ def _resolve(
     decisions: list[tuple[str, str, str, str]] = []  # (node a, node b, rule, evidence)
     #: each decision's place in the order of this pass (phase, then what the phase iterates by)
     order: list[tuple] = []
-    #: acronym key -> its senses, the size of each sense's context (the keys of the papers defining
-    #: it) and which senses' contexts hold each key: the same for every paper that asks, and a use's
-    #: overlap with every sense then costs one look-up per key of the paper, not one set
-    #: intersection per sense (an acronym of a large corpus has dozens of senses)
-    contexts: dict[str, tuple[list[str], list[int], dict[str, list[int]]]] = {}
+    #: (acronym key, sense) -> the keys of the papers defining it: the same for every paper that asks
+    contexts: dict[tuple[str, str], set[str]] = {}
 
-    def context(key: str, own: set[str]) -> Iterator[tuple[str, int, int]]:
-        """(sense, keys of ``own`` in its context, context size) of every sense of ``key``."""
-        found = contexts.get(key)
+    def context(key: str, lk: str) -> set[str]:
+        found = contexts.get((key, lk))
         if found is None:
-            lks, sizes, holders = list(sense_keys[key]), [], defaultdict(list)
-            for i, lk in enumerate(lks):
-                ctx = definitions.context(key, lk) - {key, lk}
-                sizes.append(len(ctx))
-                for k in ctx:
-                    holders[k].append(i)
-            found = contexts[key] = (lks, sizes, dict(holders))
-        lks, sizes, holders = found
-        shared = [0] * len(lks)
-        for k in own:
-            for i in holders.get(k, ()):
-                shared[i] += 1
-        return zip(lks, shared, sizes)
+            found = contexts[(key, lk)] = definitions.context(key, lk) - {key, lk}
+        return found
 
     senses: list[tuple] = []  # (key, paper, node, forms, (decision, place) or None) of each use decided
 
@@ -1012,8 +997,7 @@ def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, 
     """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell.
 
     ``definitions`` and ``uses`` are the paper's own; ``senses`` the acronym's canonical long
-    keys; ``context(key, own)`` gives (sense, how many of ``own`` the keys of the papers defining
-    it as that sense hold, how many keys those are) for every sense."""
+    keys; ``context(key, sense)`` the keys of the papers defining it as that sense."""
     surface = forms[0][0]
     if key in definitions:
         return f"{key}{SENSE}{canon(definitions[key][0])}"
@@ -1024,9 +1008,11 @@ def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, 
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))
         return f"{key}{SENSE}{named[0]}"
     scores = []
-    # the union's size without building it: a sense's context can hold thousands of keys
-    for lk, shared, size in context(key, own):
-        union = len(own) + size - shared
+    for lk in senses:
+        ctx = context(key, lk)
+        # the union's size without building it: a sense's context can hold thousands of keys
+        shared = len(own & ctx)
+        union = len(own) + len(ctx) - shared
         scores.append((shared / union if union else 0.0, lk))
     scores.sort(reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
