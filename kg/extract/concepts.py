@@ -915,10 +915,24 @@ _USE_HEADS = (" applications", " issue", " issues")
 _SYMMETRY_NEAR = re.compile(r"(?<![\w-])(?:rotations?|reflections?|permutations?|scalings?|flips?|rotational)(?![\w-])", re.I)
 _TASK_GENERIC_HEADS = (" Task", " task", " challenge", " Challenge")
 _METHOD_THEN_LEARNING = re.compile(r"(?:tuning|training|descent|propagation|sampling|distillation) learning$", re.I)
-#: the standard losses, named by their kind: a training objective is a METHOD (ANNOTATION.md: "loss")
-_NAMED_LOSS = re.compile(
-    r"(?<![\w-])(?:[Cc]ontrastive|[Aa]dversarial|[Tt]riplet|[Hh]inge|[Cc]ross-[Ee]ntropy|[Ff]ocal|[Pp]erceptual|InfoNCE)"
-    r" loss(?![\w-])")
+#: the standard losses, named by their kind: a training objective is a METHOD (ANNOTATION.md: "loss"); the
+#: kind is read backwards from each " loss" (a scan of the text for the kinds cost more than all the rest)
+_LOSS_KIND = re.compile(
+    r"(?<![\w-])(?:[Cc]ontrastive|[Aa]dversarial|[Tt]riplet|[Hh]inge|[Cc]ross-[Ee]ntropy|[Ff]ocal|[Pp]erceptual|InfoNCE)$")
+
+
+def named_loss_candidates(text: str) -> list["Candidate"]:
+    """METHOD candidates for "contrastive loss", "adversarial loss", ...: a standard loss named by its kind."""
+    out = []
+    at = text.find(" loss")
+    while at >= 0:
+        end = at + 5
+        if end == len(text) or not (text[end].isalnum() or text[end] in "_-"):
+            kind = _LOSS_KIND.search(text, max(0, at - 16), at)
+            if kind is not None:
+                out.append(Candidate(kind.start(), end, "METHOD", "rule", 1, 0.8))
+        at = text.find(" loss", end)
+    return out
 _SETTING_ADJECTIVES = frozenset(
     "real-time near-real-time sparse-view long-tailed self-improving large-scale small-scale high-dimensional "
     "low-dimensional open-source closed-source open-weight open-weights fine-grained coarse-grained long-horizon "
@@ -1109,7 +1123,7 @@ def combine_candidates(
     if "in terms of" in text:
         candidates += in_terms_of_candidates(text)
     if " loss" in text:
-        candidates += [Candidate(m.start(), m.end(), "METHOD", "rule", 1, 0.8) for m in _NAMED_LOSS.finditer(text)]
+        candidates += named_loss_candidates(text)
     if " by " in text:
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
