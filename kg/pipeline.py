@@ -269,6 +269,20 @@ class ExtractionCache:
             (paper_id, content_hash, version),
         ).fetchone() is not None
 
+    def missing(self, keys: Iterable[tuple[str, str]], version: str) -> list[str]:
+        """Ids of the (paper id, content hash) pairs with no extraction of ``version``, in the
+        order given: one query for a corpus (a query per paper cost 1.4 of a +1 % build's CPU-s at 100k)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wanted (seq INTEGER PRIMARY KEY, paper_id TEXT, content_hash TEXT)")
+        db.execute("DELETE FROM temp.wanted")
+        db.executemany("INSERT INTO temp.wanted (paper_id, content_hash) VALUES (?, ?)", keys)
+        out = [r[0] for r in db.execute(
+            "SELECT w.paper_id FROM temp.wanted w WHERE NOT EXISTS (SELECT 1 FROM extraction e WHERE"
+            " e.paper_id = w.paper_id AND e.content_hash = w.content_hash AND e.version = ?) ORDER BY w.seq",
+            (version,))]
+        db.execute("DELETE FROM temp.wanted")
+        return out
+
     def put(self, extractions: list[PaperExtraction], version: str) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
@@ -815,7 +829,7 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
     nlp = load_model(pipe.model)
     version = _extraction_version(pipe, nlp)
-    missing = [pid for pid, ch in spool.keys() if not cache.has(pid, ch, version)]
+    missing = cache.missing(spool.keys(), version)
     todo = len(missing)
     summary.extraction_cached = spool.count - todo
     say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
