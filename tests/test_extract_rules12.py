@@ -118,3 +118,9 @@ def test_standard_losses_are_methods():
     text = "Title\nWe train with a contrastive loss and an adversarial loss instead of the joint loss."
     got = of_kind("METHOD", text)
     assert {"contrastive loss", "adversarial loss"} <= got and "joint loss" not in got
+
+
+def test_company_is_no_concept():
+    text = "Title\nTo address this need, Meta FAIR presents UMA, trained with support from Google."
+    got = combined(text, [("Meta", "METHOD"), ("Google", "DATASET"), ("UMA", "METHOD")])
+    assert got == {("UMA", "METHOD")}

@@ -933,6 +933,9 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
                 out.append(Candidate(kind.start(), end, "METHOD", "rule", 1, 0.8))
         at = text.find(" loss", end)
     return out
+_ORGANIZATIONS = frozenset(
+    "Meta Google OpenAI DeepMind Microsoft NVIDIA Nvidia Anthropic Facebook Amazon Apple Baidu Alibaba Tencent "
+    "Huawei Samsung Intel".split())
 _SETTING_ADJECTIVES = frozenset(
     "real-time near-real-time sparse-view long-tailed self-improving large-scale small-scale high-dimensional "
     "low-dimensional open-source closed-source open-weight open-weights fine-grained coarse-grained long-horizon "
@@ -1184,6 +1187,9 @@ def combine_candidates(
                 surface))) or surface in CAPS_STOP
                            or surface.rstrip("s") in CAPS_STOP):
             continue  # "CPU", "SOTA": capitals that name no concept
+        # "Meta FAIR presents ...": a company that builds or funds the work is no concept of it
+        if tier < 2 and surface in _ORGANIZATIONS:
+            continue
         # "Real-Time", "Sparse-View", "Long-Tailed": a setting's adjective standing alone names no concept
         if tier < 2 and "-" in surface and surface.lower() in _SETTING_ADJECTIVES:
             continue
