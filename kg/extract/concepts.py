@@ -921,6 +921,54 @@ _LOSS_KIND = re.compile(
     r"(?<![\w-])(?:[Cc]ontrastive|[Aa]dversarial|[Tt]riplet|[Hh]inge|[Cc]ross-[Ee]ntropy|[Ff]ocal|[Pp]erceptual|InfoNCE)$")
 
 
+def _trie_pattern(terms: list[str]) -> str:
+    """One regex alternation shaped as a character trie: each position tries only the branches of its letter."""
+    trie: dict = {}
+    for term in terms:
+        node = trie
+        for ch in term:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        branches = [("[ -]" if ch == " " else re.escape(ch)) + walk(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(trie)
+
+
+def _technique_names() -> re.Pattern:
+    from kg.extract.gazetteer import TECHNIQUES_FILE
+
+    lines = TECHNIQUES_FILE.read_text("utf-8").splitlines() if TECHNIQUES_FILE.exists() else []
+    terms = sorted({line.replace("-", " ") for line in lines if line and not line.startswith("#")})
+    return re.compile("(" + (_trie_pattern(terms) or "(?!)") + r")(?![\w-])")
+
+
+#: standard lowercase technique names the shared sets agree on (kg/extract/techniques.txt, generated from SciREX,
+#: SciERC and TDMSci train by ``kg.extract.gazetteer.technique_lexicon``): the shared gazetteer's METHOD entries need
+#: the tagger's support, being mostly generic phrases; these are the process-named techniques among them
+_TECHNIQUE_NAME = _technique_names()
+#: the separator before a name comes first: the regex engine then skips to separators, not trying every position
+_TECHNIQUE_AFTER = re.compile("[\\s(/\"']" + _TECHNIQUE_NAME.pattern)
+_TECHNIQUE_AS_MODIFIER = re.compile(_TASK_AS_MODIFIER.pattern.replace(r"\s+(?:", r"\s+(?:objectives?|", 1))
+
+
+def technique_candidates(text: str) -> list["Candidate"]:
+    """METHOD candidates for the standard techniques of the generated lexicon ("weight decay", "beam search")."""
+    # ... unless it modifies the head of another thing: "a maximum likelihood training objective", "deep-learning models"
+    found = list(_TECHNIQUE_AFTER.finditer(text))
+    first = _TECHNIQUE_NAME.match(text)
+    if first is not None:
+        found.append(first)
+    return [Candidate(m.start(1), m.end(1), "METHOD", "rule", 1, 0.8) for m in found
+            if not _TECHNIQUE_AS_MODIFIER.match(text, m.end())]
+
+
 def named_loss_candidates(text: str) -> list["Candidate"]:
     """METHOD candidates for "contrastive loss", "adversarial loss", ...: a standard loss named by its kind."""
     out = []
@@ -1127,6 +1175,7 @@ def combine_candidates(
         candidates += in_terms_of_candidates(text)
     if " loss" in text:
         candidates += named_loss_candidates(text)
+    candidates += technique_candidates(text)
     if " by " in text:
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:

@@ -173,3 +173,103 @@ def save_gazetteer(entries: list[GazetteerEntry], path: Path) -> None:
 
 def load_gazetteer(path: Path) -> list[GazetteerEntry]:
     return [GazetteerEntry.model_validate_json(line) for line in Path(path).read_text("utf-8").splitlines() if line]
+
+
+#: where ``technique_lexicon`` is written and ``kg.extract.concepts`` reads it
+TECHNIQUES_FILE = Path(__file__).with_name("techniques.txt")
+#: a technique is named by what it does: the head of its name is a process noun ("weight decay", "beam search",
+#: "layer normalization", "gradient clipping"), not a thing ("softmax layer", "language model", "loss function")
+_PROCESS_HEAD = re.compile(r"(?:ing|tion|sion|ment|ance|ence|decay|descent|search|replay|dropout)$")
+#: process-shaped heads that name a thing or a quantity, no technique
+_THING_HEADS = frozenset(
+    "function functions representation representations distribution distributions operation operations information "
+    "combination transformation transformations projection projections embedding embeddings setting settings "
+    "mapping mappings encoding encodings building solution solutions".split())
+_SPACED = re.compile(r" ?- ?")
+
+
+def _annotation_annotated_task(term: str) -> bool:
+    # ANNOTATION.md lists "imitation learning" among its TASK examples: the guidelines outrank the shared sets
+    return term in {"imitation learning"}
+
+
+def technique_lexicon(
+    root: Path | None = None, *, min_docs: int = 3, min_share: float = 0.8, min_lowercase: float = 0.8
+) -> list[str]:
+    """Standard lowercase technique names from the shared training data only (no corpus annotation).
+
+    A term qualifies when the shared sets agree it is a method and it is written as a common noun phrase:
+    2-3 words, annotated Method in at least ``min_docs`` SciREX train papers (full texts) or SciERC train
+    abstracts, at least ``min_share`` of all its annotations (SciERC/SciREX kinds including
+    OtherScientificTerm/Generic, TDMSci train tasks/data sets/metrics, the KB terms) are Method, written in
+    lowercase in at least ``min_lowercase`` of its SciREX occurrences, and headed by a process noun."""
+    import json
+
+    root = root or datasets_dir()
+    votes: dict[str, Counter] = defaultdict(Counter)
+    method_docs: dict[str, set] = defaultdict(set)
+    texts: list[list[str]] = []
+    with (root / "scirex" / "train_from_docs_pages.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            words = rec["words"]
+            lower = [w.lower() for w in words]
+            for s, e, label in rec["ner"]:
+                if e - s <= 5:
+                    term = _SPACED.sub("-", " ".join(lower[s:e]))
+                    votes[term][label] += 1
+                    if label == "Method":
+                        method_docs[term].add(rec["doc_id"])
+            texts.append(words)
+    with (root / "scierc" / "train_text_entities.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            for ent in rec["entities"]:
+                term = _SPACED.sub("-", " ".join(ent["text"].lower().split()))
+                votes[term][ent["type"]] += 1
+                if ent["type"] == "Method":
+                    method_docs[term].add("scierc:" + rec["doc_key"])
+    from kg.extract.datasets import read_tdmsci, tdmsci_split
+
+    for ex in read_tdmsci(root):
+        if tdmsci_split(ex.id) == "train":
+            for span in ex.spans:
+                votes[" ".join(ex.text[span.start : span.end].lower().split())]["tdmsci-" + span.type] += 1
+    for term, kind in kb_terms(root):
+        votes[term.lower()]["kb-" + kind] += 1
+    wanted = {}
+    for term, docs in method_docs.items():
+        words = term.replace("-", " ").split()  # "max-pooling" is two words, like "max pooling"
+        if len(docs) < min_docs or not 2 <= len(words) <= 3 or not re.fullmatch(r"[a-z]+(?:[ -][a-z]+)+", term):
+            continue
+        if votes[term]["Method"] < min_share * sum(votes[term].values()):
+            continue
+        if not _PROCESS_HEAD.search(words[-1]) or words[-1] in _THING_HEADS or _annotation_annotated_task(term):
+            continue
+        wanted[tuple(term.replace("-", " - ").split())] = term
+    # how each term is written where it occurs in the SciREX texts (hyphens tokenised apart there)
+    seen: Counter = Counter()
+    lowercase: Counter = Counter()
+    lengths = {len(k) for k in wanted}
+    for words in texts:
+        lower = [w.lower() for w in words]
+        for n in lengths:
+            for i in range(len(words) - n + 1):
+                key = tuple(lower[i : i + n])
+                if key in wanted:
+                    seen[key] += 1
+                    lowercase[key] += words[i : i + n] == lower[i : i + n]
+    return sorted(term for key, term in wanted.items() if seen[key] and lowercase[key] >= min_lowercase * seen[key])
+
+
+def write_technique_lexicon(path: Path = TECHNIQUES_FILE, root: Path | None = None) -> list[str]:
+    """Write ``technique_lexicon`` to ``path`` (one term a line, with a header saying how it was made)."""
+    terms = technique_lexicon(root)
+    header = ("# generated by `python -m kg.extract.gazetteer` from SciREX train, SciERC train, TDMSci train and the KBs"
+              " (kg.extract.gazetteer.technique_lexicon); do not edit\n")
+    Path(path).write_text(header + "".join(t + "\n" for t in terms), encoding="utf-8")
+    return terms
+
+
+if __name__ == "__main__":
+    print(f"{len(write_technique_lexicon())} terms -> {TECHNIQUES_FILE}")
