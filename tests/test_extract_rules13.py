@@ -44,3 +44,12 @@ def test_lexicon_file_matches_its_generator():
     from kg.extract.gazetteer import technique_lexicon
 
     assert set(technique_lexicon()) == _terms()
+
+
+def test_phenomenon_in_the_abstract_alone_is_no_task():
+    text = ("Title of the paper\nAgents struggle with sparse rewards, and deep models with the vanishing gradient.")
+    got = combined(text, [("sparse rewards", "TASK"), ("vanishing gradient", "TASK")])
+    assert not {m for m in got if m[1] == "TASK"}
+    # the paper whose title names the condition treats it as its task
+    text = "Learning in Sparse Rewards Settings\nWe approach the problem of sparse rewards with novelty search."
+    assert ("sparse rewards", "TASK") in combined(text, [("sparse rewards", "TASK")])

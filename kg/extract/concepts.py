@@ -984,6 +984,10 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
 _ORGANIZATIONS = frozenset(
     "Meta Google OpenAI DeepMind Microsoft NVIDIA Nvidia Anthropic Facebook Amazon Apple Baidu Alibaba Tencent "
     "Huawei Samsung Intel".split())
+#: heads of phenomena and conditions a method meets, no problem of their own (ANNOTATION.md: "distribution shift")
+_PHENOMENON_HEADS = tuple(f" {w}" for w in (
+    "shift shifts rewards gradient gradients occlusion occlusions noise bias imbalance drift collapse forgetting "
+    "overfitting hallucination hallucinations").split()) + ("Shift", "Rewards", "Noise", "Bias", "Forgetting")
 _SETTING_ADJECTIVES = frozenset(
     "real-time near-real-time sparse-view long-tailed self-improving large-scale small-scale high-dimensional "
     "low-dimensional open-source closed-source open-weight open-weights fine-grained coarse-grained long-horizon "
@@ -1241,6 +1245,11 @@ def combine_candidates(
             continue
         # "Real-Time", "Sparse-View", "Long-Tailed": a setting's adjective standing alone names no concept
         if tier < 2 and "-" in surface and surface.lower() in _SETTING_ADJECTIVES:
+            continue
+        # ANNOTATION.md: phenomena and conditions ("sparse rewards", "covariate shift", "vanishing gradient") are no
+        # entities unless the paper treats them as its task, which its title says: named only in the abstract they go
+        if (ctype == "TASK" and tier < 2 and surface.endswith(_PHENOMENON_HEADS) and t[0] > title_end
+                and surface.lower() not in text[:title_end].lower()):
             continue
         # ANNOTATION.md: "neural networks" alone names nothing specific; defined with an acronym it is kept (tier 2)
         if tier < 2 and surface in _BARE_NETWORKS:
