@@ -53,3 +53,11 @@ def test_phenomenon_in_the_abstract_alone_is_no_task():
     # the paper whose title names the condition treats it as its task
     text = "Learning in Sparse Rewards Settings\nWe approach the problem of sparse rewards with novelty search."
     assert ("sparse rewards", "TASK") in combined(text, [("sparse rewards", "TASK")])
+
+
+def test_list_after_capitalised_tasks_such_as():
+    text = "Title\nTasks such as insertion with different objects require precise control."
+    assert "insertion" in of_kind("TASK", text)
+    # "problems such as" lists phenomena as often as tasks: no list read there
+    text = "Title\nDeep models meet problems such as vanishing and exploding gradients."
+    assert not of_kind("TASK", text) & {"vanishing", "exploding"}

@@ -473,7 +473,7 @@ _COORDINATED_TASKS = re.compile(
 _TASKS_WORD = re.compile(r"(?:tasks|problems)\b")
 #: "vision tasks like classification (e.g. ImageNet), retrieval (...) and segmentation": a list after "tasks like"
 #: (the literal start lets re jump between occurrences; the word boundary before it is checked by hand)
-_TASKS_LIKE = re.compile(r"tasks,?\s+(?:like|such\s+as|including)\s+")
+_TASKS_LIKE = re.compile(r"[Tt]asks,?\s+(?:like|such\s+as|including)\s+")
 _LIST_ITEM = re.compile(r"((?:[a-z][a-z-]*\s+){0,2}?" + _TASK_NOUN + r")\b(?:\s*\([^()]{0,60}\))?(,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+)?")
 _ONE_WORD = re.compile(_TASK_NOUN)
 _WORD_BEFORE = re.compile(r"([\w-]+)\s+$")
@@ -1175,7 +1175,7 @@ def combine_candidates(
     candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
                   + model_name_candidates(text))
     candidates += _named_after_head(text, [c for c in candidates if c.source == "shape"])
-    if "tasks" in text or "problems" in text:
+    if "tasks" in text or "problems" in text or "Tasks" in text:
         candidates += listed_task_candidates(text)
     if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
         candidates += measured_candidates(text)
