@@ -61,3 +61,11 @@ def test_list_after_capitalised_tasks_such_as():
     # "problems such as" lists phenomena as often as tasks: no list read there
     text = "Title\nDeep models meet problems such as vanishing and exploding gradients."
     assert not of_kind("TASK", text) & {"vanishing", "exploding"}
+
+
+def test_action_noun_after_a_participle_names_the_task():
+    text = "Title\nWe run a user study on a challenging simulated teleoperation task with humans."
+    assert "teleoperation" in of_kind("TASK", text)
+    # one word without the participle stays a field or a kind of task
+    text = "Title\nWe evaluate on a control task and on math tasks."
+    assert not of_kind("TASK", text) & {"control", "math"}

@@ -533,6 +533,7 @@ def named_task_candidates(text: str) -> list["Candidate"]:
         if m is None:
             continue
         words = m.group(1).split()
+        one = False
         # cut at the last function word, verb or evaluative word; an adverb or a gerund cannot lead the name
         # a participle ("simulated", "user-specified") says which instance, not which task; an adverb ("very time
         # consuming tasks", "often solving tasks") modifies an adjective or a verb: the words are no task's name
@@ -542,10 +543,12 @@ def named_task_candidates(text: str) -> list["Candidate"]:
                 words = []
                 break
             if w in _TASK_STOP or w.endswith("ed") or w.isdigit():
+                # "a simulated teleoperation task": after a participle one action noun names the task, no field
+                one = k == len(words) - 2 and w.endswith("ed") and w not in _TASK_STOP
                 words = words[k + 1 :]
                 break
         # "invariance-demanding tasks": a hyphenated participle is an adjective, no action noun
-        if (len(words) < 2 or words[0].endswith("ing") or ("-" in words[-1] and words[-1].endswith("ing"))
+        if ((len(words) < 2 and not one) or words[0].endswith("ing") or ("-" in words[-1] and words[-1].endswith("ing"))
                 or generic_phrase(" ".join(words))):
             continue
         start = h.start() - 1 - len(" ".join(words))
