@@ -69,3 +69,8 @@ def test_action_noun_after_a_participle_names_the_task():
     # one word without the participle stays a field or a kind of task
     text = "Title\nWe evaluate on a control task and on math tasks."
     assert not of_kind("TASK", text) & {"control", "math"}
+
+
+def test_control_and_design_end_a_task_before_tasks():
+    text = "Title\nOur method beats prior methods across seven simulated continuous control tasks."
+    assert "continuous control" in of_kind("TASK", text)

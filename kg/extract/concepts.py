@@ -519,7 +519,7 @@ def listed_task_candidates(text: str) -> list["Candidate"]:
 #: the common heads); one word alone ("math tasks", "control task") is mostly a field or a kind of task
 _BEFORE_TASK = re.compile(r"(?<![\w-])([a-z][\w-]*(?:\s+[a-z][\w-]*){1,2})\s+$")
 _TASK_WORD = re.compile(r"tasks?\b")
-_ACTION_NOUN = ("ion", "ing", "sis")
+_ACTION_NOUN = ("ion", "ing", "sis", " control", " design")
 _ADVERBS = frozenset("often always usually also then still even very quite rather too".split())
 
 
