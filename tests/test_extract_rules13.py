@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rules_helpers import combined, of_kind
 
+from kg.extract.adapters import find_abbreviation_pairs
 from kg.extract.datasets import datasets_dir
 from kg.extract.gazetteer import TECHNIQUES_FILE
 
@@ -74,3 +75,12 @@ def test_action_noun_after_a_participle_names_the_task():
 def test_control_and_design_end_a_task_before_tasks():
     text = "Title\nOur method beats prior methods across seven simulated continuous control tasks."
     assert "continuous control" in of_kind("TASK", text)
+
+
+def test_defined_mathematical_object_is_no_method():
+    text = "Title\nOur algorithm converges to a first-order stationary point (FOSP) at a fast rate."
+    got = combined(text, [], pairs=find_abbreviation_pairs(text))
+    assert not {m for m in got if m[1] == "METHOD"}
+    # a unit of a network is a method's part and stays
+    text = "Title\nWe replace each gated recurrent unit (GRU) by a cheaper cell."
+    assert ("gated recurrent unit", "METHOD") in combined(text, [], pairs=find_abbreviation_pairs(text))

@@ -991,6 +991,9 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
 _ORGANIZATIONS = frozenset(
     "Meta Google OpenAI DeepMind Microsoft NVIDIA Nvidia Anthropic Facebook Amazon Apple Baidu Alibaba Tencent "
     "Huawei Samsung Intel".split())
+#: heads of mathematical objects: a defined term headed by one is no method (ANNOTATION.md: METHOD names a
+#: method, model, algorithm, architecture, technique, loss or framework)
+_OBJECT_HEADS = frozenset("point points cluster clusters equilibrium equilibria".split())
 #: heads of phenomena and conditions a method meets, no problem of their own (ANNOTATION.md: "distribution shift")
 _PHENOMENON_HEADS = tuple(f" {w}" for w in (
     "shift shifts rewards gradient gradients occlusion occlusions noise bias imbalance drift collapse forgetting "
@@ -1443,6 +1446,10 @@ def combine_candidates(
             # paper defines is mostly a method or a model; a one-word compound ("out-of-distribution (OOD)",
             # "state-of-the-art (SOTA)") is a modifier, no concept
             kind = "METHOD"
+        # a lowercase defined term headed by a mathematical object ("first-order stationary point (FOSP)",
+        # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
+        if kind == "METHOD" and long_text.islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+            continue
         if kind is None:
             continue
         t = trim_span(text, pair.long_start, pair.long_end)
