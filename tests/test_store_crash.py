@@ -29,6 +29,7 @@ CHILD = textwrap.dedent(
     import kg.store.ladybug_store as lb
     base.PAPER_BATCH = 3          # several chunks of papers
     base.FORK_PAPERS = {fork_min}  # 1: a first build stages every chunk in a forked process
+    base.FIRST_FORK_PAPERS = {fork_first}  # the first fork group; later ones grow to FORK_PAPERS
     lb.FLUSH_ROWS = {flush_rows}  # 1: every chunk its own transaction, so kills land between and inside them
     lb.NODE_FLUSH_ROWS = {flush_rows}  # 1: nodes also committed ahead of their edges, chunk by chunk
     store = open_store({path!r}, fast={fast})
@@ -71,10 +72,11 @@ def test_a_load_killed_inside_its_one_staged_transaction_leaves_nothing_half_wri
     _kill_and_rerun(tmp_path, fast=True, preload=preload, kill_at=kill_at, flush_rows=2_000_000)
 
 
-def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, flush_rows: int, fork_min: int = 10_000) -> None:
+def _kill_and_rerun(tmp_path: Path, *, fast: bool, preload: bool, kill_at: int, flush_rows: int, fork_min: int = 10_000,
+                    fork_first: int | None = None) -> None:
     path = str(tmp_path / "graph.lbdb")
     code = CHILD.format(tests=str(TESTS), path=path, fast=fast, preload=preload, kill_at=kill_at, flush_rows=flush_rows,
-                        fork_min=fork_min)
+                        fork_min=fork_min, fork_first=fork_min if fork_first is None else fork_first)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     if "finished" in proc.stdout:
         pytest.fail(f"the load ended before statement {kill_at}: pick an earlier kill point")
@@ -93,10 +95,16 @@ def test_a_first_build_staging_in_forked_processes_killed_then_run_again_equals_
     _kill_and_rerun(tmp_path, fast=True, preload=False, kill_at=kill_at, flush_rows=flush_rows, fork_min=1)
 
 
+@pytest.mark.parametrize("kill_at", [1, 3, 6, 10])
+def test_a_first_build_with_growing_fork_groups_killed_then_run_again_equals_a_clean_build(tmp_path, kill_at):
+    """Groups of 3 and 3 papers forked, the last chunks (4 papers, fewer than the next group's 6) staged at finish."""
+    _kill_and_rerun(tmp_path, fast=True, preload=False, kill_at=kill_at, flush_rows=1, fork_min=6, fork_first=3)
+
+
 def test_a_killed_bulk_load_leaves_no_staged_files_behind_the_next_open(tmp_path):
     path = tmp_path / "graph.lbdb"
     code = CHILD.format(tests=str(TESTS), path=str(path), fast=True, preload=False, kill_at=10, flush_rows=2_000_000,
-                        fork_min=10_000)
+                        fork_min=10_000, fork_first=10_000)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == -9, proc.stderr
     staging = tmp_path / ".graph.lbdb.staging"
