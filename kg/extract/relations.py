@@ -332,12 +332,18 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         if lead is not None and lead.end == len(text[:colon].rstrip()) and _title_name(lead):
             found.append((lead, 0.75, 0, colon))
 
+    gate_span, gate = None, False
     for m in named:
-        s_start, s_end = doc.sentence_at(m.start)
+        span = doc.sentence_at(m.start)
+        s_start, s_end = span
         # every rule below needs one of these cues in the sentence (the appositive "is a new" the novelty cue,
-        # "the proposed" the proposing one): about half of the mentions are in sentences without any
-        if not (doc.has_cue(_PROPOSE_CUE, s_start, s_end) or doc.has_cue(_NAMING_CUE, s_start, s_end)
-                or doc.has_cue(_NOVEL_CUE, s_start, s_end) or doc.has_cue(_OUR_CUE, s_start, s_end)):
+        # "the proposed" the proposing one): about half of the mentions are in sentences without any. The
+        # mentions come in order, so a sentence's answer is reused for the mentions that follow in it
+        if span != gate_span:
+            gate_span = span
+            gate = (doc.has_cue(_PROPOSE_CUE, s_start, s_end) or doc.has_cue(_NAMING_CUE, s_start, s_end)
+                    or doc.has_cue(_NOVEL_CUE, s_start, s_end) or doc.has_cue(_OUR_CUE, s_start, s_end))
+        if not gate:
             continue
         before = text[s_start:m.start]
         after = text[m.end:s_end]
@@ -803,17 +809,23 @@ def classify_data_mentions(
     scored_on = {doc.key(r.benchmark) for r in find_results(doc)}
     votes: dict[str, float] = {}
     original: dict[str, list[str]] = {}
+    # the sentence's cue counts, once per sentence: data sets come in lists ("on A, B and C")
+    sentence_scores: dict[tuple[int, int], int] = {}
     for m in mentions:
         if m.type not in DATA_KINDS:
             continue
         key = doc.key(m.text)
         original.setdefault(key, []).append(m.type)
-        s_start, s_end = doc.sentence_at(m.start)
-        sentence = text[s_start:s_end]
+        span = doc.sentence_at(m.start)
+        s_end = span[1]
         tail = text[m.end:min(s_end, m.end + 40)]
         score = 3.0 if doc.key(m.text) in scored_on else 0.0
-        score += min(2, len(_BENCH_CUES.findall(sentence)))
-        score -= min(2, len(_DATA_CUES.findall(sentence)))
+        cues = sentence_scores.get(span)
+        if cues is None:
+            sentence = text[span[0]:s_end]
+            cues = sentence_scores[span] = (min(2, len(_BENCH_CUES.findall(sentence)))
+                                            - min(2, len(_DATA_CUES.findall(sentence))))
+        score += cues
         # "the BDD100K driving video dataset", "ImageNet-trained": the words right after the name
         if re.match(r"^(?:-trained|-pretrained|\s+pre-?train)", tail, re.I):
             score -= 2
