@@ -246,6 +246,7 @@ _OPEN_PAREN = re.compile(r"\(")
 _CLAUSE_SPLIT = re.compile(r"[,;]\s*")
 _SHORT_FOR = re.compile(r"(?:for|or|i\.e\.,?|aka|short for)\s+(.+?)[\s.]*$")
 _COLON_DEFINITION = re.compile(r"(?:^|(?<=[\s(]))([^\s:()]+): +([^\n.;:,()]+)")
+_NOT_IN_NAME = ":()"  # with white space: what _COLON_DEFINITION's name may not hold
 _DASH_SPACE = re.compile(r"[-\u2013\u2014]\s")
 _DASH_DEFINITION = re.compile(r"((?:[A-Z][\w-]*\s+){1,7}?)[-\u2013\u2014]\s+([^\s,.;:()]+)")
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
@@ -308,7 +309,7 @@ def _colon_definitions(text: str) -> list[Abbreviation]:
     first = text.find(": ")
     if first < 0:
         return found
-    for m in _COLON_DEFINITION.finditer(text, text.rfind(" ", 0, first) + 1):
+    for m in _colon_matches(text, first):
         short = m.group(1)
         if not is_short_form(short):
             continue
@@ -333,6 +334,28 @@ def _colon_definitions(text: str) -> list[Abbreviation]:
                                       short_end=m.end(1)))
             break
     return found
+
+
+def _colon_matches(text: str, first: int):
+    """``_COLON_DEFINITION.finditer`` over the text from the word holding its first ": " (at ``first``).
+
+    Each match's name is the run of non-space characters right before a ": ", so the pattern is tried only
+    where such a run starts, one ": " after another: the scan of every word after the first colon cost more
+    than the rule (most abstracts have a colon in the title and none after it).
+    """
+    last_end = 0
+    at = first
+    while at >= 0:
+        start = at
+        while start > 0 and text[start - 1] not in _NOT_IN_NAME and not text[start - 1].isspace():
+            start -= 1
+        # the name starts the text or follows white space or "(", and a match resumes after the previous one
+        if start < at and start >= last_end and (start == 0 or text[start - 1] == "(" or text[start - 1].isspace()):
+            m = _COLON_DEFINITION.match(text, start)
+            if m is not None:
+                yield m
+                last_end = m.end()
+        at = text.find(": ", max(at + 1, last_end))
 
 
 def _dash_definitions(text: str) -> list[Abbreviation]:
