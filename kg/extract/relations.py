@@ -489,11 +489,15 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
         if before and after:
             add(after[0].text, before[-1], before[-1].start, after[0].end, 0.65, "generalizes")
 
+    cue_span, cue = None, False
     for base in doc.maximal():
         if base.type not in NAMED_KINDS:
             continue
-        s_start, s_end = doc.sentence_at(base.start)
-        if not doc.has_cue(_DERIVE_CUE, s_start, s_end):
+        span = doc.sentence_at(base.start)
+        s_start, s_end = span
+        if span != cue_span:  # the mentions come in order: one look-up per sentence
+            cue_span, cue = span, doc.has_cue(_DERIVE_CUE, s_start, s_end)
+        if not cue:
             continue  # neither a derivation verb nor "a version of" can match before the base
         before = text[s_start:base.start]
         # the base may be the second of a conjunction: "unifies diffusion models and PFGM"
