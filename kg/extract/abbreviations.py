@@ -247,7 +247,9 @@ _CLAUSE_SPLIT = re.compile(r"[,;]\s*")
 _SHORT_FOR = re.compile(r"(?:for|or|i\.e\.,?|aka|short for)\s+(.+?)[\s.]*$")
 _COLON_DEFINITION = re.compile(r"(?:^|(?<=[\s(]))([^\s:()]+): +([^\n.;:,()]+)")
 _NOT_IN_NAME = ":()"  # with white space: what _COLON_DEFINITION's name may not hold
-_DASH_SPACE = re.compile(r"[-\u2013\u2014]\s")
+#: what a kept dash definition needs: a dash with white space on both sides, then a short form that is not
+#: lowercase (the pattern's scan from every capital cost 0.1 ms on each abstract with a spaced dash, one in nine)
+_DASH_SPACE = re.compile(r"[-\u2013\u2014](?<=\s.)\s+[^\s,.;:()a-z]")
 _DASH_DEFINITION = re.compile(r"((?:[A-Z][\w-]*\s+){1,7}?)[-\u2013\u2014]\s+([^\s,.;:()]+)")
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 _NOT_A_LONG_FORM = re.compile(r"(?:e\.g|i\.e|cf|see|resp)\b", re.I)
@@ -366,7 +368,7 @@ def _dash_definitions(text: str) -> list[Abbreviation]:
     """
     found = []
     if not _DASH_SPACE.search(text):
-        return found  # the pattern needs a dash before white space: one cheap scan skips most abstracts
+        return found  # one cheap scan skips nearly every abstract: no match there would be kept
     for m in _DASH_DEFINITION.finditer(text):
         short = m.group(2)
         if not is_short_form(short) or not short.isupper():
