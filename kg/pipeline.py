@@ -944,7 +944,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     say("load: started")
     t1 = time.perf_counter()
     keep = plan.current - plan.todo if incremental else None
-    stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say)
+    stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say,
+                              papers=None if incremental else spool.count)
     total = time.perf_counter() - t1
     if incremental:
         stats.papers_unchanged += len(plan.current - plan.passed)

@@ -287,3 +287,42 @@ def test_fork_groups_grow_from_the_first_group_to_the_cap(tmp_path, monkeypatch)
         here = s.load(FIXTURE, prune=True)
         assert canonical_dump(s) == dump == clean_build_dump(tmp_path, FIXTURE)
     assert stats == here.model_copy(update={"seconds": stats.seconds})
+
+
+def test_a_load_of_known_size_forks_its_last_group_before_the_last_chunk(tmp_path, monkeypatch):
+    """Told how many papers the chunks hold, a first load forks the group it has gathered when only
+    one chunk is left to come (once the last child is done), instead of staging that group itself
+    at ``finish``; the graph and the stats are those of a load that was not told."""
+    import os
+    import time
+
+    monkeypatch.setattr(lb, "FLUSH_ROWS", 50)
+    monkeypatch.setattr(base, "FIRST_FORK_PAPERS", 2)
+    monkeypatch.setattr(base, "FORK_PAPERS", 100)  # groups 2, 2, 4, ...: never full again in this fixture
+    groups = []
+    fork = base.Loader._fork_stage
+
+    def fork_and_let_it_end(self, chunks):
+        groups.append(sum(len(c.papers) for c in chunks))
+        forked = fork(self, chunks)
+        deadline = time.monotonic() + 60
+        while forked and not os.path.exists(self._child[1]) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the child is done before the next chunk comes, as in a build
+        return forked
+
+    monkeypatch.setattr(base.Loader, "_fork_stage", fork_and_let_it_end)
+    parts = chunks_of(FIXTURE, 1)
+    total = sum(len(c.papers) for c in parts)
+    assert total >= 9  # groups 1 (FIRST_FORK_PAPERS is 2: chunks of 1 paper), then the rest
+    results = {}
+    for told in (None, total):
+        groups.clear()
+        with open_store(str(tmp_path / f"g-{told}.lbdb")) as s:
+            s.apply_schema()
+            stats = s.load_chunks(iter(parts), prune=True, papers=told)
+            results[told] = (list(groups), stats, canonical_dump(s))
+    untold, told = results[None], results[total]
+    assert untold[0] == [2, 2, 4]  # the rest waits for finish
+    assert told[0][:3] == [2, 2, 4] and sum(told[0]) == total - 1  # only the last chunk is staged at finish
+    assert told[2] == untold[2] == clean_build_dump(tmp_path, FIXTURE)
+    assert told[1] == untold[1].model_copy(update={"seconds": told[1].seconds})

@@ -175,6 +175,7 @@ class GraphStore(ABC):
         prune: bool = False,
         keep: Collection[str] | None = None,
         progress: Progress | None = None,
+        papers: int | None = None,
     ) -> LoadStats:
         """Write a graph given as chunks of papers, read lazily one at a time.
 
@@ -182,9 +183,11 @@ class GraphStore(ABC):
         on its own when 0), each paper whole in one of them. Every record derived from a paper must be in that paper's chunk; shared nodes (Author,
         Affiliation, Concept) may repeat across chunks and are merged by id (the last values win).
         ``prune`` removes stored papers that no chunk carries and ``keep`` does not list.
+        ``papers``, when the caller knows it, is how many papers the chunks hold: a first load then
+        stages its last full group before the last chunk comes (it only changes the timing).
         """
         self._require_writable()
-        loader = Loader(self, progress=progress)
+        loader = Loader(self, progress=progress, papers=papers)
         try:
             for chunk in chunks:
                 loader.add(chunk)
@@ -349,7 +352,7 @@ class Loader:
         >>> stats = loader.finish(prune=True)
     """
 
-    def __init__(self, store: GraphStore, *, progress: Progress | None = None):
+    def __init__(self, store: GraphStore, *, progress: Progress | None = None, papers: int | None = None):
         store._require_writable()
         self.store = store
         self.say = progress or (lambda _msg: None)
@@ -390,6 +393,9 @@ class Loader:
         #: chunks waiting for a forked process, and their papers
         self._gathered: list[ResolvedGraph] = []
         self._gathered_papers = 0
+        #: papers the caller said the chunks hold (None: unknown), and papers added so far
+        self._expected = papers
+        self._added_papers = 0
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Stage one chunk of papers (with the shared nodes it refers to); commits when enough is staged."""
@@ -399,7 +405,8 @@ class Loader:
                 return
             self._gathered.append(chunk)
             self._gathered_papers += len(chunk.papers)
-            if self._gathered_papers < self._fork_group():
+            self._added_papers += len(chunk.papers)
+            if self._gathered_papers < self._fork_group() and not self._last_chunk_next(len(chunk.papers)):
                 return
             chunks, self._gathered, self._gathered_papers = self._gathered, [], 0
             if self._collect():
@@ -481,6 +488,16 @@ class Loader:
         self._child = (pid, out, sum(len(c.papers) for c in chunks))
         self._forked_papers += self._child[2]
         return True
+
+    def _last_chunk_next(self, chunk_papers: int) -> bool:
+        """True when at most one more chunk of this size is to come and the last child is done: the
+        group gathered so far is forked now instead of being staged here at ``finish`` (at 100k papers
+        up to 10,000 papers' rows were built there, after everything else); never when a running child
+        would have to be waited for."""
+        if self._expected is None:
+            return False
+        left = self._expected - self._added_papers
+        return 0 < left <= chunk_papers and (self._child is None or os.path.exists(self._child[1]))
 
     def _fork_group(self) -> int:
         """Papers to gather before the next fork: as many as forked so far, from ``FIRST_FORK_PAPERS`` up to ``FORK_PAPERS``."""
