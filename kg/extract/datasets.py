@@ -65,9 +65,20 @@ def _looks_named(text: str) -> bool:
     return any(ch.isupper() or ch.isdigit() for ch in text[1:]) or text[:1].isupper() and len(text.split()) == 1
 
 
+def scierc_path(split: str = "train", root: Path | None = None) -> Path:
+    """SciERC's abstracts with character-offset entities (``<split>_text_entities.jsonl``)."""
+    return (root or datasets_dir()) / "scierc" / f"{split}_text_entities.jsonl"
+
+
+def scirex_path(split: str = "train", root: Path | None = None) -> Path:
+    """SciREX's papers of a split (full texts, SciREX json)."""
+    name = "train_from_docs_pages.jsonl" if split == "train" else "dev_with_citances.jsonl"
+    return (root or datasets_dir()) / "scirex" / name
+
+
 def read_scierc(split: str = "train", root: Path | None = None) -> Iterator[Example]:
     """SciERC abstracts (``<split>_text_entities.jsonl``), Material kept only when it looks named."""
-    path = (root or datasets_dir()) / "scierc" / f"{split}_text_entities.jsonl"
+    path = scierc_path(split, root)
     for lineno, line in enumerate(path.open(encoding="utf-8"), 1):
         try:
             rec = json.loads(line)
@@ -138,8 +149,7 @@ def tdmsci_split(example_id: str) -> str:
 
 def read_scirex(split: str = "train", root: Path | None = None, *, limit: int | None = None) -> Iterator[Example]:
     """SciREX title + abstract of each paper (the first two sections), Material -> DATASET."""
-    name = "train_from_docs_pages.jsonl" if split == "train" else "dev_with_citances.jsonl"
-    path = (root or datasets_dir()) / "scirex" / name
+    path = scirex_path(split, root)
     for n, line in enumerate(path.open(encoding="utf-8")):
         if limit is not None and n >= limit:
             break

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from pydantic import Field
 
-from kg.extract.datasets import Example, datasets_dir
+from kg.extract.datasets import Example, datasets_dir, scierc_path, scirex_path
 from kg.extract.shapes import GENERIC, LEADING_DROP
 from kg.models import Record
 
@@ -209,7 +209,7 @@ def technique_lexicon(
     votes: dict[str, Counter] = defaultdict(Counter)
     method_docs: dict[str, set] = defaultdict(set)
     texts: list[list[str]] = []
-    with (root / "scirex" / "train_from_docs_pages.jsonl").open(encoding="utf-8") as fh:
+    with scirex_path("train", root).open(encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             words = rec["words"]
@@ -221,7 +221,7 @@ def technique_lexicon(
                     if label == "Method":
                         method_docs[term].add(rec["doc_id"])
             texts.append(words)
-    with (root / "scierc" / "train_text_entities.jsonl").open(encoding="utf-8") as fh:
+    with scierc_path("train", root).open(encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             for ent in rec["entities"]:
