@@ -43,3 +43,14 @@ def test_known_method_before_based_is_a_mention():
 def test_unknown_word_before_based_is_no_mention():
     text = "Title\nA kernel-based estimator and a gradient-free optimiser."
     assert not of_kind("METHOD", text, known={"transformer": "METHOD"})
+
+
+def test_automatic_is_part_of_the_name():
+    text = "Title\nWe study automatic speech recognition and automated program repair."
+    got = combined(text, [("speech recognition", "TASK"), ("program repair", "TASK")])
+    assert {("automatic speech recognition", "TASK"), ("automated program repair", "TASK")} <= got
+    text = "Towards Automated Theorem Proving for Geometry\nWe prove theorems."
+    assert ("Automated Theorem Proving", "TASK") in combined(text, [("Theorem Proving", "TASK")])
+    # an adverb says how a step runs, it names nothing
+    text = "Title\nThe schedule is set automatically by curriculum learning."
+    assert ("curriculum learning", "TASK") in combined(text, [("curriculum learning", "TASK")])

@@ -1090,6 +1090,8 @@ def _title_modifiers_start(text: str, start: int) -> int:
 _SETTINGS = frozenset(
     """unsupervised self-supervised supervised semi-supervised weakly-supervised few-shot zero-shot one-shot
     open-vocabulary open-world open-set black-box safe model-free model-based parameter-efficient 2d 3d""".split()
+    # "automatic differentiation", "automated curriculum design": who does the work is part of the name
+    + ["automatic", "automated"]
 )
 
 
