@@ -54,3 +54,16 @@ def test_automatic_is_part_of_the_name():
     # an adverb says how a step runs, it names nothing
     text = "Title\nThe schedule is set automatically by curriculum learning."
     assert ("curriculum learning", "TASK") in combined(text, [("curriculum learning", "TASK")])
+
+
+def test_release_number_after_a_model_name():
+    text = "Title\nWe distil PaLM 2 into a student and steer a Gemma 3 model."
+    got = combined(text, [("PaLM", "METHOD"), ("Gemma", "METHOD")])
+    assert {("PaLM 2", "METHOD"), ("Gemma 3", "METHOD")} <= got
+    # a count, a share or a size after the name is no release number
+    text = "Title\nWe stack BERT 2 times, give Mamba 3 million steps and Hyena 2% of the data."
+    got = combined(text, [("BERT", "METHOD"), ("Mamba", "METHOD"), ("Hyena", "METHOD")])
+    assert {("BERT", "METHOD"), ("Mamba", "METHOD"), ("Hyena", "METHOD")} <= got
+    # a lowercase or several-word method takes no number ("gradient descent 2 ..." is a list item or a count)
+    text = "Title\nWe compare (1) gradient descent 2 ways."
+    assert ("gradient descent", "METHOD") in combined(text, [("gradient descent", "METHOD")])

@@ -98,6 +98,9 @@ def generic_phrase(phrase: str) -> bool:
     )
 
 
+#: a release number after a name, not a count: "PaLM 2 to", "Llama 3 model" (not "2 layers", "3 million", "2%")
+_RELEASE_NUMBER = re.compile(r" (\d{1,2}(?:\.\d)?)(?![\w%-]|[.,]\d)(?!\s+(?:[a-z]{2,}s|million|billion|thousand|hundred|x)\b)")
+
 #: a model name goes on with its released variant: "Llama3.1-8B Instruct", "Qwen3-8B Base"
 _VARIANT_TAIL = re.compile(r" (?:Instruct|Base|Chat|Coder|Distill|Preview|Turbo|Mini|Pro|Large|Small|XL)\b")
 
@@ -1372,6 +1375,12 @@ def combine_candidates(
             tail = _VARIANT_TAIL.match(text, t[1])
             if tail:
                 t = (t[0], tail.end())
+        elif ctype == "METHOD" and text.startswith(" ", t[1]) and t[1] + 1 < len(text) and text[t[1] + 1].isdigit():
+            # "PaLM 2", "Llama 3": a release number after a model's one-word name is part of it ("PaLM 2 layers",
+            # "BERT 3 times" count something else)
+            version = _RELEASE_NUMBER.match(text, t[1])
+            if version is not None and " " not in text[t[0] : t[1]] and not text[t[0] : t[1]].islower():
+                t = (t[0], version.end(1))
         # "a pre-trained vision-language model", "already pretrained autoencoders": lowercase "pre-trained" says
         # which instance of the model, it is no part of its name (the title-cased "Pre-trained Language Models" is)
         if tier < 2 and ctype == "METHOD" and text.startswith(("pre-trained ", "pretrained "), t[0]):
