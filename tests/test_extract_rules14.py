@@ -67,3 +67,13 @@ def test_release_number_after_a_model_name():
     # a lowercase or several-word method takes no number ("gradient descent 2 ..." is a list item or a count)
     text = "Title\nWe compare (1) gradient descent 2 ways."
     assert ("gradient descent", "METHOD") in combined(text, [("gradient descent", "METHOD")])
+
+
+def test_data_head_goes_where_the_name_stands_alone():
+    text = "Title\nWe train on the Foo10K dataset. On Foo10K our model reaches 71% accuracy."
+    got = combined(text, [("Foo10K dataset", "BENCHMARK"), ("Foo10K", "BENCHMARK")])
+    assert {s for s, _ in got} == {"Foo10K"}
+    # a text that only ever writes "the X dataset" keeps the span the tagger found (TDMSci's convention)
+    text = "Title\nWe report results on the Foo10K dataset."
+    got = combined(text, [("Foo10K dataset", "BENCHMARK")])
+    assert ("Foo10K dataset", "BENCHMARK") in got

@@ -1573,6 +1573,8 @@ def combine_candidates(
     out = _coordinated_tasks(text, out, known_types)
     out = _coordinated_data(text, out, known_types)
     out = _coordinated_methods(text, out, known_types)
+    if " dataset" in text:
+        out = _data_head_named_alone(text, out)
     out.sort(key=lambda c: c.start)
     return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
 
@@ -1858,6 +1860,25 @@ def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
         if t and t[1] - t[0] >= 2:
             nested.append(Candidate(t[0], t[1], c.type, "nested", c.tier, c.confidence))
     return nested
+
+
+def _data_head_named_alone(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """"the COCO dataset" where the paper also writes "COCO" alone: the name is "COCO" (ANNOTATION.md: no generic
+    heads), and the head is the paper's word for what COCO is.
+
+    Only where the bare name stands elsewhere: a text that always writes "the X dataset" may have named it so, and
+    one sentence (TDMSci) rarely repeats a name."""
+    out = []
+    for c in mentions:
+        if c.type in ("DATASET", "BENCHMARK") and text.endswith(" dataset", c.start, c.end):
+            name_end = c.end - 8
+            name = text[c.start : name_end]
+            if not name.islower() and " " not in name and any(
+                    not text.startswith(" dataset", end) and not text.startswith(" Dataset", end)
+                    for _, end in _occurrences(text, name)):
+                c = c._replace(end=name_end)
+        out.append(c)
+    return out
 
 
 #: heads naming a part of an architecture: a defined long form keeps them ("... aggregation module (MSAG)")
