@@ -77,3 +77,19 @@ def test_data_head_goes_where_the_name_stands_alone():
     text = "Title\nWe report results on the Foo10K dataset."
     got = combined(text, [("Foo10K dataset", "BENCHMARK")])
     assert ("Foo10K dataset", "BENCHMARK") in got
+
+
+def test_title_task_after_for():
+    text = "Contrastive Diffusion for Robot Planning with Embodied Agents\nWe plan."
+    got = combined(text, [("Contrastive Diffusion", "METHOD")])
+    assert ("Robot Planning", "TASK") in got
+    # the phrase must end in a task head; a vague head alone or a thing names no task
+    text = "Contrastive Diffusion for Understanding\nWe see."
+    assert not any(k == "TASK" for _, k in combined(text, [("Contrastive Diffusion", "METHOD")]))
+    text = "Contrastive Diffusion for Embodied Agents\nWe act."
+    assert not any(k == "TASK" for _, k in combined(text, [("Contrastive Diffusion", "METHOD")]))
+    # a setting adjective is no part of the task; the tagger's own span there is kept as it is
+    text = "Contrastive Diffusion for Real-Time Object Tracking\nWe track."
+    assert ("Object Tracking", "TASK") in combined(text, [("Contrastive Diffusion", "METHOD")])
+    got = combined(text, [("Contrastive Diffusion", "METHOD"), ("Time Object Tracking", "TASK")])
+    assert ("Time Object Tracking", "TASK") in got

@@ -653,6 +653,29 @@ def title_means_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "Equivariant Diffusion for Planning with Embodied Agents", "... for Logical Reasoning": the capitalised phrase
+#: after "for" in a title is what the method is for; ending in a task head, it names the paper's task
+_TITLE_PURPOSE = re.compile(r"(?<![\w-])[Ff]or\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})(?![\w-])(?!\s+[A-Z])")
+
+
+def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["Candidate"]:
+    """TASKs named after "for" in a title where nothing else found a name."""
+    title_end = text.find("\n")
+    if title_end < 0 or " for " not in text[:title_end].lower():
+        return []
+    out = []
+    for m in _TITLE_PURPOSE.finditer(text, 0, title_end):
+        start, end = m.span(1)
+        if (not _ENDS_IN_TASK_HEAD.search(m.group(1)) or m.group(1).lower() in _VAGUE_TASK_HEADS
+                or any(c.start < end and start < c.end for c in candidates if c.type is not None)):
+            continue
+        # "for Real-Time UAV Tracking": when or how big the setting is names no part of the task
+        while " " in text[start:end] and text[start : text.index(" ", start)].lower() in _SETTING_ADJECTIVES:
+            start = text.index(" ", start) + 1
+        out.append(Candidate(start, end, "TASK", "rule-task", 1, 0.75))
+    return out
+
+
 #: a symmetry group's name leads a method's name ("SE(3)-Transformers", "E(2)-Equivariant Graph Planning",
 #: "SE(3)-equivariant networks"); the tokenizer cuts at the parenthesis, so the tagger sees "SE" and the rest apart
 #: (no bare "O": "O(n) attention" is a cost)
@@ -1205,6 +1228,7 @@ def combine_candidates(
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
         candidates += problem_of_candidates(text)
     candidates += title_means_candidates(text)
+    candidates += title_purpose_candidates(text, candidates)
     if "ptimi" in text:
         candidates += optimization_task_candidates(text)
     if "(3)" in text or "(2)" in text or "(n)" in text:
