@@ -93,3 +93,12 @@ def test_title_task_after_for():
     assert ("Object Tracking", "TASK") in combined(text, [("Contrastive Diffusion", "METHOD")])
     got = combined(text, [("Contrastive Diffusion", "METHOD"), ("Time Object Tracking", "TASK")])
     assert ("Time Object Tracking", "TASK") in got
+
+
+def test_quoted_phrase_led_by_a_name():
+    text = 'Title\nWe search a new space (the "FooNet cell space") and a "lazy" variant of it.'
+    got = combined(text, [])
+    assert ("FooNet cell space", "METHOD") in got and not any("lazy" in s for s, _ in got)
+    # quoted plain words are scare quotes, not names
+    text = 'Title\nThe agent runs a "practice phase" first.'
+    assert not combined(text, [])

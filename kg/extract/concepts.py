@@ -676,6 +676,21 @@ def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["
     return out
 
 
+#: a quoted phrase of two to five words that opens with a name: "the 'NASNet search space'", "named 'X-Net decoder'"
+_QUOTED_NAME = re.compile(r'(?:"|\u201c|``)(([A-Za-z][\w.+-]*)(?: [\w.+-]+){1,4})(?:"|\u201d|\'\')')
+
+
+def quoted_name_candidates(text: str) -> list["Candidate"]:
+    """METHODs the text sets off in quotation marks, led by a name ("the 'NASNet search space'"): quotes mark a
+    coined term, and the name in it says it is the paper's own thing, not a scare-quoted word ("lazy")."""
+    out = []
+    for m in _QUOTED_NAME.finditer(text):
+        if is_name_shape(m.group(2)):
+            kind = "DATASET" if _DATA_HEAD_LAST.search(m.group(1)) else "METHOD"
+            out.append(Candidate(m.start(1), m.end(1), kind, "rule", 1, 0.75))
+    return out
+
+
 #: a symmetry group's name leads a method's name ("SE(3)-Transformers", "E(2)-Equivariant Graph Planning",
 #: "SE(3)-equivariant networks"); the tokenizer cuts at the parenthesis, so the tagger sees "SE" and the rest apart
 #: (no bare "O": "O(n) attention" is a cost)
@@ -1229,6 +1244,8 @@ def combine_candidates(
         candidates += problem_of_candidates(text)
     candidates += title_means_candidates(text)
     candidates += title_purpose_candidates(text, candidates)
+    if '"' in text or "\u201c" in text or "``" in text:
+        candidates += quoted_name_candidates(text)
     if "ptimi" in text:
         candidates += optimization_task_candidates(text)
     if "(3)" in text or "(2)" in text or "(n)" in text:
