@@ -102,3 +102,12 @@ def test_quoted_phrase_led_by_a_name():
     # quoted plain words are scare quotes, not names
     text = 'Title\nThe agent runs a "practice phase" first.'
     assert not combined(text, [])
+
+
+def test_design_task_keeps_its_head():
+    text = "Title\nOur sampler improves sample efficiency on molecular design tasks."
+    assert ("molecular design", "TASK") in combined(text, [])
+    # "design" after a name is still a generic head
+    text = "Title\nWe reuse the FooNet design."
+    got = combined(text, [("FooNet design", "METHOD")])
+    assert ("FooNet", "METHOD") in got

@@ -1284,6 +1284,10 @@ def combine_candidates(
             t = trims[cs, ce] = trim_span(text, cs, ce)
         if not t:
             continue
+        # "biochemical design tasks", "robot design": a task rule found "design" as the action the task names; the
+        # head is the task, not a generic word after a name
+        if t[1] < ce and src.startswith("rule-task") and text.endswith(" design", cs, ce):
+            t = (t[0], ce)
         if text[t[1] - 1] in "-/":
             # a tagger span cut inside a word ("F1-" of "F1-score"): the whole word, or none of it
             word = _WORD_REST.match(text[t[1] : t[1] + 30])
