@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from kg.models import AcronymPair, Derivation, Evidence, Mention, Proposal, ResultRecord
 
@@ -167,6 +167,9 @@ def _has_digit(s: str) -> bool:
 # --------------------------------------------------------------------------- context
 
 
+_UNSET = object()
+
+
 class _Doc:
     """Offsets, sentences, mentions and aliases of one document, with small lookups."""
 
@@ -185,6 +188,7 @@ class _Doc:
         self._maximal: list[Mention] | None = None
         self._sentence_of: dict[int, tuple[int, int]] = {}
         self._cues: dict[tuple[int, int, int], bool] = {}
+        self._per_sentence: dict[tuple[int, int, int], object] = {}
         self._name_like: dict[tuple[str, int], bool] = {}
         # ASCII text lowercased matches as re.I would, and a case-sensitive scan is 8x cheaper
         self._lower = text.lower() if text.isascii() else None
@@ -231,6 +235,16 @@ class _Doc:
                 found = cue.search(self.text, start, end) is not None
             self._cues[key] = found
         return found
+
+    def per_sentence(self, offset: int, test: Callable[[_Doc, int, int], object]) -> tuple[tuple[int, int], object]:
+        """The sentence around ``offset`` and ``test(self, start, end)`` on it, once per sentence and test: the
+        mentions of a sentence share the answer (``test`` is a module-level function, keyed by its id)."""
+        span = self.sentence_at(offset)
+        key = (id(test), span[0], span[1])
+        found = self._per_sentence.get(key, _UNSET)
+        if found is _UNSET:
+            found = self._per_sentence[key] = test(self, span[0], span[1])
+        return span, found
 
     def acronym_of_previous(self, m: Mention) -> bool:
         """Whether ``m`` is the "(GNNs)" right after another mention ("Graph Neural Networks (GNNs)")."""
@@ -314,6 +328,18 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 # --------------------------------------------------------------------------- proposes
 
 
+def _proposal_gate(doc: _Doc, start: int, end: int) -> bool:
+    """Whether a sentence holds a cue some proposal rule needs (the appositive "is a new" the novelty cue, "the
+    proposed" the proposing one)."""
+    return (doc.has_cue(_PROPOSE_CUE, start, end) or doc.has_cue(_NAMING_CUE, start, end)
+            or doc.has_cue(_NOVEL_CUE, start, end) or doc.has_cue(_OUR_CUE, start, end))
+
+
+def _derivation_gate(doc: _Doc, start: int, end: int) -> bool:
+    """Whether a sentence holds a derivation verb or "a version of": no base can match without one."""
+    return doc.has_cue(_DERIVE_CUE, start, end)
+
+
 def find_proposals(doc: _Doc) -> list[Proposal]:
     """Names the paper introduces, deduplicated by alias key, in order of appearance."""
     found: list[tuple[Mention, float, int, int]] = []
@@ -332,17 +358,10 @@ def find_proposals(doc: _Doc) -> list[Proposal]:
         if lead is not None and lead.end == len(text[:colon].rstrip()) and _title_name(lead):
             found.append((lead, 0.75, 0, colon))
 
-    gate_span, gate = None, False
     for m in named:
-        span = doc.sentence_at(m.start)
-        s_start, s_end = span
-        # every rule below needs one of these cues in the sentence (the appositive "is a new" the novelty cue,
-        # "the proposed" the proposing one): about half of the mentions are in sentences without any. The
-        # mentions come in order, so a sentence's answer is reused for the mentions that follow in it
-        if span != gate_span:
-            gate_span = span
-            gate = (doc.has_cue(_PROPOSE_CUE, s_start, s_end) or doc.has_cue(_NAMING_CUE, s_start, s_end)
-                    or doc.has_cue(_NOVEL_CUE, s_start, s_end) or doc.has_cue(_OUR_CUE, s_start, s_end))
+        # every rule below needs one of the proposing cues in the sentence: about half of the mentions are in
+        # sentences without any
+        (s_start, s_end), gate = doc.per_sentence(m.start, _proposal_gate)
         if not gate:
             continue
         before = text[s_start:m.start]
@@ -489,14 +508,10 @@ def find_derivations(doc: _Doc, proposals: Sequence[Proposal]) -> list[Derivatio
         if before and after:
             add(after[0].text, before[-1], before[-1].start, after[0].end, 0.65, "generalizes")
 
-    cue_span, cue = None, False
     for base in doc.maximal():
         if base.type not in NAMED_KINDS:
             continue
-        span = doc.sentence_at(base.start)
-        s_start, s_end = span
-        if span != cue_span:  # the mentions come in order: one look-up per sentence
-            cue_span, cue = span, doc.has_cue(_DERIVE_CUE, s_start, s_end)
+        (s_start, s_end), cue = doc.per_sentence(base.start, _derivation_gate)
         if not cue:
             continue  # neither a derivation verb nor "a version of" can match before the base
         before = text[s_start:base.start]
@@ -793,6 +808,12 @@ _DATA_CUES = re.compile(
 _DESCRIBED_AS_DATA = re.compile(r"\s+(?:[a-z][\w-]*\s+){1,3}(?:dataset|corpus|data)\b")
 
 
+def _data_cue_score(doc: _Doc, start: int, end: int) -> int:
+    """Benchmark cues less data cues in a sentence, each counted up to two."""
+    sentence = doc.text[start:end]
+    return min(2, len(_BENCH_CUES.findall(sentence))) - min(2, len(_DATA_CUES.findall(sentence)))
+
+
 def classify_data_mentions(
     text: str,
     sentences: Sequence[tuple[int, int]],
@@ -813,22 +834,15 @@ def classify_data_mentions(
     scored_on = {doc.key(r.benchmark) for r in find_results(doc)}
     votes: dict[str, float] = {}
     original: dict[str, list[str]] = {}
-    # the sentence's cue counts, once per sentence: data sets come in lists ("on A, B and C")
-    sentence_scores: dict[tuple[int, int], int] = {}
     for m in mentions:
         if m.type not in DATA_KINDS:
             continue
         key = doc.key(m.text)
         original.setdefault(key, []).append(m.type)
-        span = doc.sentence_at(m.start)
-        s_end = span[1]
+        # the sentence's cue counts, once per sentence: data sets come in lists ("on A, B and C")
+        (_, s_end), cues = doc.per_sentence(m.start, _data_cue_score)
         tail = text[m.end:min(s_end, m.end + 40)]
         score = 3.0 if doc.key(m.text) in scored_on else 0.0
-        cues = sentence_scores.get(span)
-        if cues is None:
-            sentence = text[span[0]:s_end]
-            cues = sentence_scores[span] = (min(2, len(_BENCH_CUES.findall(sentence)))
-                                            - min(2, len(_DATA_CUES.findall(sentence))))
         score += cues
         # "the BDD100K driving video dataset", "ImageNet-trained": the words right after the name
         if re.match(r"^(?:-trained|-pretrained|\s+pre-?train)", tail, re.I):
