@@ -51,6 +51,10 @@ def test_automatic_is_part_of_the_name():
     assert {("automatic speech recognition", "TASK"), ("automated program repair", "TASK")} <= got
     text = "Towards Automated Theorem Proving for Geometry\nWe prove theorems."
     assert ("Automated Theorem Proving", "TASK") in combined(text, [("Theorem Proving", "TASK")])
+    # "fully automatic X" and "automatic X methods": the word says how a method runs, not which task
+    text = "Title\nWe present a fully automatic tumor segmentation pipeline. Automated speech recognition systems lag."
+    got = combined(text, [("tumor segmentation", "TASK"), ("speech recognition", "TASK")])
+    assert {("tumor segmentation", "TASK"), ("speech recognition", "TASK")} <= got
     # an adverb says how a step runs, it names nothing
     text = "Title\nThe schedule is set automatically by curriculum learning."
     assert ("curriculum learning", "TASK") in combined(text, [("curriculum learning", "TASK")])

@@ -1143,6 +1143,11 @@ _UNTRIMMED = object()
 _new_tuple = tuple.__new__
 
 
+_BY_ITSELF = frozenset(("automatic", "automated"))
+#: a generic head after a task: what follows is a thing that does the task ("automatic segmentation methods")
+_THING_AFTER_TASK = re.compile(r" (?:methods?|systems?|approach(?:es)?|tools?|pipelines?|techniques?)\b")
+
+
 def _with_setting(text: str, start: int, end: int) -> int:
     """The start of a method or task span extended over the learning setting right before it; a proper name
     ("GPT-3", "ICL") is named without it."""
@@ -1158,6 +1163,9 @@ def _with_setting(text: str, start: int, end: int) -> int:
         if word != "supervised" or not text.endswith("weakly ", 0, at + 1):
             return start
         at -= 7  # "weakly supervised"
+    elif word[-1] in "cd" and word.lower() in _BY_ITSELF and (
+            text.endswith("ly ", 0, at + 1) or _THING_AFTER_TASK.match(text, end)):
+        return start  # "fully automatic X", "automatic X methods": "automatic" says how a method runs
     first = text[start:end].split(None, 1)[0]
     if is_name_shape(first) or (first.isupper() and len(first) > 1 and not text[start:end].endswith(("RL", "ML"))):
         return start
