@@ -115,3 +115,9 @@ def test_design_task_keeps_its_head():
     text = "Title\nWe reuse the FooNet design."
     got = combined(text, [("FooNet design", "METHOD")])
     assert ("FooNet", "METHOD") in got
+
+
+def test_title_phenomenon_after_for_is_the_task():
+    # ANNOTATION.md: a phenomenon is a task where the paper treats it as one; a title "for" it does
+    text = "Robust Features for Label Noise\nWe study noisy labels."
+    assert ("Label Noise", "TASK") in combined(text, [])

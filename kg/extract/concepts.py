@@ -666,7 +666,10 @@ def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["
     out = []
     for m in _TITLE_PURPOSE.finditer(text, 0, title_end):
         start, end = m.span(1)
-        if (not _ENDS_IN_TASK_HEAD.search(m.group(1)) or m.group(1).lower() in _VAGUE_TASK_HEADS
+        # ANNOTATION.md: a phenomenon is a task where the paper treats it as one, and "Representations for
+        # Covariate Shift" does
+        if (not (_ENDS_IN_TASK_HEAD.search(m.group(1)) or m.group(1).endswith(_PHENOMENON_HEADS))
+                or m.group(1).lower() in _VAGUE_TASK_HEADS
                 or any(c.start < end and start < c.end for c in candidates if c.type is not None)):
             continue
         # "for Real-Time UAV Tracking": when or how big the setting is names no part of the task
