@@ -92,6 +92,9 @@ def test_title_task_after_for():
     assert not any(k == "TASK" for _, k in combined(text, [("Contrastive Diffusion", "METHOD")]))
     text = "Contrastive Diffusion for Embodied Agents\nWe act."
     assert not any(k == "TASK" for _, k in combined(text, [("Contrastive Diffusion", "METHOD")]))
+    # a leading gerund is what the paper does to the task
+    text = "A Benchmark for Evaluating Code Generation\nWe test."
+    assert ("Code Generation", "TASK") in combined(text, [])
     # a setting adjective is no part of the task; the tagger's own span there is kept as it is
     text = "Contrastive Diffusion for Real-Time Object Tracking\nWe track."
     assert ("Object Tracking", "TASK") in combined(text, [("Contrastive Diffusion", "METHOD")])

@@ -672,8 +672,10 @@ def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["
                 or m.group(1).lower() in _VAGUE_TASK_HEADS
                 or any(c.start < end and start < c.end for c in candidates if c.type is not None)):
             continue
-        # "for Real-Time UAV Tracking": when or how big the setting is names no part of the task
-        while " " in text[start:end] and text[start : text.index(" ", start)].lower() in _SETTING_ADJECTIVES:
+        # "for Real-Time UAV Tracking": when or how big the setting is names no part of the task; "for Evaluating
+        # Code Generation": a leading gerund is what is done to the task
+        while " " in text[start:end] and (
+                (word := text[start : text.index(" ", start)]).lower() in _SETTING_ADJECTIVES or word.endswith("ing")):
             start = text.index(" ", start) + 1
         out.append(Candidate(start, end, "TASK", "rule-task", 1, 0.75))
     return out
