@@ -99,7 +99,8 @@ def generic_phrase(phrase: str) -> bool:
 
 
 #: a release number after a name, not a count: "PaLM 2 to", "Llama 3 model" (not "2 layers", "3 million", "2%")
-_RELEASE_NUMBER = re.compile(r" (\d{1,2}(?:\.\d)?)(?![\w%-]|[.,]\d)(?!\s+(?:[a-z]{2,}s|million|billion|thousand|hundred|x)\b)")
+_RELEASE_NUMBER = re.compile(
+    r" (\d{1,2}(?:\.\d)?)(?![\w%-]|[.,]\d)(?!\s+(?:[a-z]{2,}s|million|billion|thousand|hundred|x)\b)")
 
 #: a model name goes on with its released variant: "Llama3.1-8B Instruct", "Qwen3-8B Base"
 _VARIANT_TAIL = re.compile(r" (?:Instruct|Base|Chat|Coder|Distill|Preview|Turbo|Mini|Pro|Large|Small|XL)\b")
