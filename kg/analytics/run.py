@@ -26,7 +26,7 @@ import numpy as np
 
 from kg.analytics.communities import WeightedEdges, _distinct, community_labels, pair_weights, papers_per_community
 from kg.analytics.lineage import ConceptNames, lineage_graph
-from kg.analytics.trends import UNDATED, burst_scores, period_of
+from kg.analytics.trends import concept_trends, period_of
 from kg.errors import StoreError
 from kg.models import AnalyticsSummary
 from kg.store.cypher import load_cypher, strip_comments
@@ -212,30 +212,27 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     summary.algorithm = algorithm
 
 
-def _papers_per_concept_period(concepts, pairs, years) -> dict[str, Counter[str]]:
-    """The distinct papers naming each concept, per period, from the tables concept_table (id, node),
+def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """The distinct papers naming each concept per year, from the tables concept_table (node),
     concept_papers_pairs (concept, paper: node keys) and paper_years (paper, year), counted on integer
-    arrays: concept i is row i of ``concepts``, paper j row j of ``years``, year k the k-th dated one
-    (undated last). A pair named twice (mentioned and proposed) counts once."""
-    if not pairs.num_rows:
-        return {}
-    concept_no = _positions(pairs["concept"], concepts["node"])
-    paper_no = _positions(pairs["paper"], years["paper"])
+    arrays: ``(concept row, year number, papers)`` per group, and the dated years (year number
+    ``len(dated)`` is undated). A pair named twice (mentioned and proposed) counts once."""
     year_of = years["year"].to_pylist()
     dated = sorted({y for y in year_of if y is not None})
+    empty = np.empty(0, dtype=np.int64)
+    if not pairs.num_rows:
+        return empty, empty, empty, dated
+    concept_no = _positions(pairs["concept"], concepts["node"])
+    paper_no = _positions(pairs["paper"], years["paper"])
     rank = {y: k for k, y in enumerate(dated)}
     year_no = np.array([len(dated) if y is None else rank[y] for y in year_of], dtype=np.int64)
     n_papers, n_years = len(year_of), len(dated) + 1
     named = _distinct(concept_no * n_papers + paper_no)
     groups = np.sort((named // n_papers) * n_years + year_no[named % n_papers])
     cut = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
-    sizes = np.diff(np.r_[cut, groups.size]).tolist()
-    ids = concepts["id"].to_pylist()
-    periods = [period_of(y) for y in dated] + [period_of(None)]
-    counts: dict[str, Counter[str]] = {}
-    for g, n in zip(groups[cut].tolist(), sizes):
-        counts.setdefault(ids[g // n_years], Counter())[periods[g % n_years]] = n
-    return counts
+    sizes = np.diff(np.r_[cut, groups.size])
+    groups = groups[cut]
+    return groups // n_years, groups % n_years, sizes, dated
 
 
 def _positions(keys, value_set) -> np.ndarray:
@@ -273,26 +270,23 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
     page = table(store, "concept_table", ("node", *names))
     pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
     split("read")
-    counts = _papers_per_concept_period(page, pairs, years)
+    concept_no, year_no, papers, dated = _concept_year_counts(page, pairs, years)
     del pairs, years
-    bursts = burst_scores(counts, per_period)
+    stats = concept_trends(page.num_rows, concept_no, year_no, papers, dated, per_period)
     out = []
-    for cid, name, kind, aliases, acronym, *last in zip(*(page[c].to_pylist() for c in names)):
+    for (cid, name, kind, aliases, acronym, *last), (year, mentions, weight, now) in zip(
+        zip(*(page[c].to_pylist() for c in names)), stats
+    ):
         concepts.append(ConceptNames(cid, name or cid, kind or "METHOD", tuple(aliases or ()), acronym))
-        by_period = counts.get(cid, Counter())
-        dated = [int(p) for p in by_period if p != UNDATED]
-        year = min(dated) if dated else None
         if year is not None:
             first_year[cid] = year
             with_year += 1
-        weight, now = bursts.get(cid, (0.0, False))
-        row = {"id": cid, "first_year": year, "mentions": sum(by_period.values()), "burst": float(weight)}
-        if tuple(last) != (row["first_year"], row["mentions"], row["burst"]):
-            out.append(row)
+        if tuple(last) != (year, mentions, weight):
+            out.append({"id": cid, "first_year": year, "mentions": mentions, "burst": weight})
         if now and weight > 0:
             emerging.append((-weight, cid, name or cid))
     emerging = heapq.nsmallest(20, emerging)
-    del page, counts
+    del page, stats
     split("compute")
     write(store, "write_concept_stats", out)
     split("write")
