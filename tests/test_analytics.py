@@ -462,8 +462,7 @@ def test_run_analytics_repairs_any_stale_result_to_the_clean_one(analysed):
 @pytest.mark.parametrize("rewrite_share", [0.5, 0.0, 2.0], ids=["auto", "always-rewrite", "never-rewrite"])
 def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, monkeypatch, rewrite_share):
     """The last run's result on a smaller graph, then more papers: the run leaves what a clean run on the
-    whole graph leaves, whether it moves the authors whose community changed or rewrites all communities;
-    small read pages give the same result as one big page."""
+    whole graph leaves, whether it moves the authors whose community changed or rewrites all communities."""
     import kg.analytics.run as run
     from conftest import open_empty_store
 
@@ -471,16 +470,14 @@ def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, mo
     graph = _fixture_graph()
     part = _fixture_graph({"g1", "f1", "q2", "s1"})
     stores = []
-    for name, page in (("grown", 2), ("clean", None)):
+    for name in ("grown", "clean"):
         s = open_empty_store(request, "ladybug", tmp_path / f"{name}.lbdb", monkeypatch)
         s.apply_schema()
         stores.append(s)
         if name == "grown":
             s.load(part)
-            monkeypatch.setattr(run, "PAGE", 2)
             run.run_analytics(s, seed=42)
         s.load(graph)
-        monkeypatch.setattr(run, "PAGE", page or 20_000)
         run.run_analytics(s, seed=42)
     try:
         assert _analytics_dump(stores[0]) == _analytics_dump(stores[1])

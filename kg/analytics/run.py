@@ -3,9 +3,10 @@
 Only this module and kg.analytics.reports talk to the store, through ``store.query`` /
 ``store.execute`` and the named statements in cypher/analytics/.
 
-Memory: the graph is read in pages of ``PAGE`` rows in key order (authors, papers with their
-authors, concepts with the years of the papers naming them, counted in the query), kept as
-integer arrays and small tuples, never as one list of row dicts. Writes: each step computes its
+Reads: one query per table (authors, authorships, concepts, concepts' papers per year counted in
+the query, derivations, stored lineage), handed over by LadybugDB as Arrow columns, never as row
+dicts; authorships become integer arrays without a Python string per row. One scan per table
+costs a third of the earlier pages (each page of concepts scanned every MENTIONS edge again). Writes: each step computes its
 whole result, compares it with what the store holds (the last run's) and writes only the
 difference in batches of ``BATCH`` rows (on LadybugDB each batch is one typed Arrow table), so a
 run after a small change writes little, and the graph it leaves is the one a clean run leaves.
@@ -20,19 +21,17 @@ import heapq
 import time
 from array import array
 from collections import Counter
-from collections.abc import Iterator
 
 import numpy as np
 
-from kg.analytics.communities import WeightedEdges, community_labels, pair_weights, papers_per_community
+from kg.analytics.communities import WeightedEdges, _distinct, community_labels, pair_weights, papers_per_community
 from kg.analytics.lineage import ConceptNames, lineage_graph
-from kg.analytics.trends import UNDATED, burst_scores, period_of
+from kg.analytics.trends import concept_trends, period_of
+from kg.errors import StoreError
 from kg.models import AnalyticsSummary
 from kg.store.cypher import load_cypher, strip_comments
 
 BATCH = 5_000
-#: rows per read page: big enough that the per-page scan is paid a few times, small enough to stay flat
-PAGE = 20_000
 #: when more than this fraction of the authors changed community, all communities are rewritten at once
 REWRITE_SHARE = 0.5
 
@@ -46,16 +45,25 @@ def read(store, name: str, params: dict | None = None) -> list[dict]:
     return store.query(statement(store, name), params or {})
 
 
-def pages(store, name: str, page: int | None = None) -> Iterator[list[dict]]:
-    """Pages of a statement that takes ``$after`` (the last ``id`` of the previous page) and ``$limit``."""
-    cypher, after, page = statement(store, name), "", page or PAGE
-    while True:
-        rows = store.query(cypher, {"after": after, "limit": page})
-        if rows:
-            yield rows
-        if len(rows) < page:
-            return
-        after = rows[-1]["id"]
+def table(store, name: str, names: tuple[str, ...]):
+    """A read statement's whole result as a pyarrow Table with columns ``names``.
+
+    LadybugDB hands its result over as Arrow columns (a third of the CPU of building a dict per row);
+    another store's rows are turned into columns here."""
+    import pyarrow as pa
+
+    cypher = statement(store, name)
+    conn = getattr(store, "_conn", None) if store.dialect == "ladybug" else None
+    if conn is not None:
+        try:
+            result = conn.execute(cypher, {})
+        except Exception as exc:  # the engine raises RuntimeError
+            raise StoreError(f"LadybugDB: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
+        found = result.get_as_arrow(chunk_size=-1)
+        result.close()
+        return found.select(list(names))
+    rows = store.query(cypher)
+    return pa.table({n: pa.array([r[n] for r in rows]) for n in names})
 
 
 class _Split:
@@ -139,26 +147,31 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
 def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: str = "auto") -> None:
     """Co-authorship communities: Community nodes, IN_COMMUNITY edges, Author.community."""
     split = _Split(summary, "communities")
-    ids: list[str] = []
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    found = table(store, "authors", ("id", "community", "linked"))
+    ids: list[str] = found["id"].to_pylist()
     # the author's community as stored: -1 none (no edge either), -2 property and edges disagree
-    stored = array("q")
-    for rows in pages(store, "author_page"):
-        for r in rows:
-            ids.append(r["id"])
-            c, linked = r["community"], r["linked"]
-            stored.append(c if c is not None and linked == [c] else -1 if c is None and not linked else -2)
+    stored = array("q", (
+        c if c is not None and linked == [c] else -1 if c is None and not linked else -2
+        for c, linked in zip(found["community"].to_pylist(), found["linked"].to_pylist())
+    ))
+    del found
     if any(ids[i] > ids[i + 1] for i in range(len(ids) - 1)):
         # vertices are numbered in the order Python sorts names (a store may order strings otherwise)
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ids, stored = [ids[i] for i in order], array("q", (stored[i] for i in order))
-    vertex = {a: i for i, a in enumerate(ids)}
-    papers, authors = array("q"), array("q")
-    for number, rows in enumerate(_paper_rows(store)):
-        for a in rows:
-            papers.append(number)
-            authors.append(vertex[a])
-    del vertex
-    paper_no, author_no = np.frombuffer(papers, dtype=np.int64), np.frombuffer(authors, dtype=np.int64)
+    # authorships as integers in Arrow: an author's vertex is its index in ``ids``, a paper's number the
+    # order it first appears in (any numbering of papers gives the same pairs and counts)
+    pairs = table(store, "authorships", ("author", "paper"))
+    # (cast: rows from another store give untyped columns when there are none)
+    vertex = pc.index_in(pairs["author"].cast(pa.string()), value_set=pa.array(ids, type=pa.string()))
+    if vertex.null_count:
+        raise StoreError("an AUTHORED edge starts at an author the graph does not hold")
+    author_no = _int64(vertex)
+    paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(pa.string()).combine_chunks()).indices)
+    del pairs, vertex
     split("read")
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
@@ -166,7 +179,7 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     labels, modularity, algorithm = community_labels(edges, seed=seed, method=method)
     sizes = np.bincount(labels) if labels.size else np.zeros(0, dtype=np.int64)
     written = papers_per_community(labels, paper_no, author_no)
-    del papers, authors, paper_no, author_no
+    del paper_no, author_no
     q = round(modularity, 6)
     communities = {
         i: {"id": i, "size": int(sizes[i]), "papers": int(written[i]), "modularity": q, "algorithm": algorithm}
@@ -199,11 +212,44 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     summary.algorithm = algorithm
 
 
-def _paper_rows(store) -> Iterator[list[str]]:
-    """Each paper's author ids, paper by paper."""
-    for rows in pages(store, "paper_authors_page"):
-        for r in rows:
-            yield r["authors"]
+def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
+    """The distinct papers naming each concept per year, from the tables concept_table (node),
+    concept_papers_pairs (concept, paper: node keys) and paper_years (paper, year), counted on integer
+    arrays: ``(concept row, year number, papers)`` per group, and the dated years (year number
+    ``len(dated)`` is undated). A pair named twice (mentioned and proposed) counts once."""
+    year_of = years["year"].to_pylist()
+    dated = sorted({y for y in year_of if y is not None})
+    empty = np.empty(0, dtype=np.int64)
+    if not pairs.num_rows:
+        return empty, empty, empty, dated
+    concept_no = _positions(pairs["concept"], concepts["node"])
+    paper_no = _positions(pairs["paper"], years["paper"])
+    rank = {y: k for k, y in enumerate(dated)}
+    year_no = np.array([len(dated) if y is None else rank[y] for y in year_of], dtype=np.int64)
+    n_papers, n_years = len(year_of), len(dated) + 1
+    named = _distinct(concept_no * n_papers + paper_no)
+    groups = np.sort((named // n_papers) * n_years + year_no[named % n_papers])
+    cut = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[cut, groups.size])
+    groups = groups[cut]
+    return groups // n_years, groups % n_years, sizes, dated
+
+
+def _positions(keys, value_set) -> np.ndarray:
+    """Each key's row in ``value_set`` (Arrow columns of one type), as int64; every key must be there."""
+    import pyarrow.compute as pc
+
+    found = pc.index_in(keys, value_set=value_set.combine_chunks() if hasattr(value_set, "combine_chunks") else value_set)
+    if found.null_count:
+        raise StoreError("an edge ends at a node the analytics read did not return")
+    return _int64(found)
+
+
+def _int64(column) -> np.ndarray:
+    """An Arrow integer column (chunked or not, no nulls) as an int64 numpy array."""
+    if hasattr(column, "combine_chunks"):
+        column = column.combine_chunks()
+    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], dict[str, int]]:
@@ -212,40 +258,38 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
     Returns what lineage needs: every concept's names and the first years (concepts without one left out).
     """
     split = _Split(summary, "trends")
+    years = table(store, "paper_years", ("paper", "year"))
     per_period: Counter[str] = Counter()
-    for r in read(store, "papers_per_year"):
-        per_period[period_of(r["year"])] += r["papers"]
-    split("read")
+    for year, n in Counter(years["year"].to_pylist()).items():
+        per_period[period_of(year)] += n
     concepts: list[ConceptNames] = []
     first_year: dict[str, int] = {}
     emerging: list[tuple[float, str, str]] = []  # the 20 strongest (-weight, id, name) so far
     with_year = 0
-    years = statement(store, "concept_years")
-    for page in pages(store, "concept_page"):
-        counts: dict[str, Counter[str]] = {}
-        for r in store.query(years, {"first": page[0]["id"], "last": page[-1]["id"]}):
-            counts.setdefault(r["concept"], Counter())[period_of(r["year"])] += r["papers"]
-        split("read")
-        bursts = burst_scores(counts, per_period)
-        out = []
-        for r in page:
-            cid = r["id"]
-            concepts.append(ConceptNames(cid, r["name"] or cid, r["kind"] or "METHOD", tuple(r["aliases"] or ()), r["acronym"]))
-            by_period = counts.get(cid, Counter())
-            dated = [int(p) for p in by_period if p != UNDATED]
-            year = min(dated) if dated else None
-            if year is not None:
-                first_year[cid] = year
-                with_year += 1
-            weight, now = bursts.get(cid, (0.0, False))
-            row = {"id": cid, "first_year": year, "mentions": sum(by_period.values()), "burst": float(weight)}
-            if (r["first_year"], r["mentions"], r["burst"]) != (row["first_year"], row["mentions"], row["burst"]):
-                out.append(row)
-            if now and weight > 0:
-                emerging = heapq.nsmallest(20, [*emerging, (-weight, cid, r["name"] or cid)])
-        split("compute")
-        write(store, "write_concept_stats", out)
-        split("write")
+    names = ("id", "name", "kind", "aliases", "acronym", "first_year", "mentions", "burst")
+    page = table(store, "concept_table", ("node", *names))
+    pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
+    split("read")
+    concept_no, year_no, papers, dated = _concept_year_counts(page, pairs, years)
+    del pairs, years
+    stats = concept_trends(page.num_rows, concept_no, year_no, papers, dated, per_period)
+    out = []
+    for (cid, name, kind, aliases, acronym, *last), (year, mentions, weight, now) in zip(
+        zip(*(page[c].to_pylist() for c in names)), stats
+    ):
+        concepts.append(ConceptNames(cid, name or cid, kind or "METHOD", tuple(aliases or ()), acronym))
+        if year is not None:
+            first_year[cid] = year
+            with_year += 1
+        if tuple(last) != (year, mentions, weight):
+            out.append({"id": cid, "first_year": year, "mentions": mentions, "burst": weight})
+        if now and weight > 0:
+            emerging.append((-weight, cid, name or cid))
+    emerging = heapq.nsmallest(20, emerging)
+    del page, stats
+    split("compute")
+    write(store, "write_concept_stats", out)
+    split("write")
     summary.concepts = len(concepts)
     summary.concepts_with_year = with_year
     summary.emerging = [name for _, _, name in emerging]
@@ -255,7 +299,9 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
 def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], concepts: list[ConceptNames]) -> None:
     """LINEAGE edges from stated derivations and name morphology, acyclic, with years."""
     split = _Split(summary, "lineage")
-    stated = [(r["new_id"], r["base_id"], r["paper_id"], r["sentence"]) for r in read(store, "derivations")]
+    found = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
+    stated = list(zip(*(found[c].to_pylist() for c in found.column_names)))
+    del found
     split("read")
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
     del stated
@@ -273,7 +319,8 @@ def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], 
     }
     split("compute")
     stored: dict[tuple[str, str], list[dict]] = {}
-    for r in read(store, "stored_lineage"):
+    lineage_columns = ("src", "dst", "evidence", "sentences", "papers", "child_year", "parent_year")
+    for r in table(store, "stored_lineage", lineage_columns).to_pylist():
         stored.setdefault((r["src"], r["dst"]), []).append(r)
     # an edge stays when it is stored once with the same properties; any other stored edge goes
     same = {k for k, found in stored.items() if k in rows and found == [_as_stored(rows[k])]}

@@ -18,6 +18,8 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 UNDATED = "undated"
 
 
@@ -125,6 +127,57 @@ def burst_scores(
             score = scored[series] = (weight, any(end == len(periods) - 1 for _, end, _ in bursts))
         out[concept] = score
     return out
+
+
+def concept_trends(
+    n: int,
+    concept: np.ndarray,
+    year: np.ndarray,
+    papers: np.ndarray,
+    dated: Sequence[int],
+    papers_per_period: Mapping[str, int],
+    *,
+    s: float = 2.0,
+    gamma: float = 1.0,
+) -> list[tuple[int | None, int, float, bool]]:
+    """Per concept ``0..n-1``: first year, papers naming it, strongest burst weight and whether a burst
+    reaches the latest period, from groups ``(concept, year number, papers)`` (year number k is
+    ``dated[k]``, ``len(dated)``: undated), as arrays.
+
+    The same figures as ``burst_scores`` on the concepts' period counts, computed on a concept x period
+    matrix: each distinct series is scored once, and no Counter is built per concept.
+
+    >>> per_year = {"2020": 10, "2021": 10, "2022": 10, "undated": 5}
+    >>> concept_trends(3, np.array([0, 0, 2]), np.array([1, 2, 3]), np.array([1, 9, 2]), [2020, 2021, 2022], per_year)
+    [(2021, 10, 5.545177, True), (None, 0, 0.0, False), (None, 2, 0.0, False)]
+    """
+    periods = timeline(papers_per_period)
+    totals = [papers_per_period.get(p, 0) for p in periods]
+    column = {p: k for k, p in enumerate(periods)}
+    # each dated year's column; undated counts go to mentions only
+    to_column = np.array([column[period_of(y)] for y in dated] + [-1], dtype=np.int64)
+    columns = to_column[year] if year.size else year
+    on_axis = columns >= 0
+    matrix = np.zeros((n, len(periods)), dtype=np.int64)
+    matrix[concept[on_axis], columns[on_axis]] = papers[on_axis]
+    mentions = np.bincount(concept, weights=papers, minlength=n).astype(np.int64) if concept.size else np.zeros(n, dtype=np.int64)
+    seen = matrix > 0
+    has_year = seen.any(axis=1)
+    if not periods or not n:  # no dated paper (or no concept): every series is empty
+        first, series, inverse = np.zeros(n, dtype=np.int64), matrix[:1], np.zeros(n, dtype=np.int64)
+    else:
+        years = np.array([int(p) for p in periods], dtype=np.int64)
+        first = np.where(seen, years, np.iinfo(np.int64).max).min(axis=1)
+        # most concepts share their series with many others (one paper in one year): each is scored once
+        series, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    scores = []
+    for row in series.tolist():
+        bursts = kleinberg_bursts(row, totals, s=s, gamma=gamma)
+        scores.append((max((w for _, _, w in bursts), default=0.0), any(end == len(periods) - 1 for _, end, _ in bursts)))
+    return [
+        (f if h else None, m, *scores[k])
+        for f, h, m, k in zip(first.tolist(), has_year.tolist(), mentions.tolist(), inverse.reshape(-1).tolist())
+    ]
 
 
 def adoption_order(first_use: Mapping[int, tuple]) -> tuple[int | None, list[int]]:
