@@ -804,6 +804,11 @@ def _novel_views(text: str, m: re.Match) -> bool:
     return m.group(1) in ("novel", "Novel") and text.startswith(("view", "View"), m.end())
 
 
+def _shared_task(text: str, start: int, m: re.Match) -> bool:
+    """"the CoNLL 2000 shared task": "task" after "shared" ends an event's name; cut, "shared" would dangle."""
+    return m.group(1) in ("task", "tasks") and text.endswith(" shared", start, m.start())
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
     span = text[start:end]
@@ -833,7 +838,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while True:
         m = _TRAILING_WORD.search(text, start, end)
         # a name never ends in a preposition: "Equivariant Diffusion for" is a tagger span run on
-        if m and m.group(1) in _TRAILING_CUT and m.start() > start and not _named_process(text, start, m):
+        if (m and m.group(1) in _TRAILING_CUT and m.start() > start and not _named_process(text, start, m)
+                and not _shared_task(text, start, m)):
             end = m.start()
         else:
             break
@@ -993,6 +999,9 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
                 out.append(Candidate(kind.start(), end, "METHOD", "rule", 1, 0.8))
         at = text.find(" loss", end)
     return out
+#: the long forms of meetings ("Text Analysis Conference (TAC)", "Workshop on Machine Translation (WMT)")
+_MEETING_ENDINGS = (" Conference", " Conferences", " Workshop", " Symposium")
+_MEETING_STARTS = ("Workshop on ", "Conference on ", "Symposium on ", "Joint Conference on ")
 _ORGANIZATIONS = frozenset(
     "Meta Google OpenAI DeepMind Microsoft NVIDIA Nvidia Anthropic Facebook Amazon Apple Baidu Alibaba Tencent "
     "Huawei Samsung Intel".split())
@@ -1416,6 +1425,8 @@ def combine_candidates(
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
+        if long_text.endswith(_MEETING_ENDINGS) or long_text.startswith(_MEETING_STARTS):
+            continue  # "Document Understanding Conferences (DUC)": a meeting, where tasks and data are set, is no concept
         kind = known_types.get(long_text.lower())
         if kind is None and short_text.lower() in known_types:
             # a short form is often ambiguous ("DA": data augmentation, domain adaptation): its long form here decides

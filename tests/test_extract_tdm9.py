@@ -1,0 +1,29 @@
+"""Rules of session 9 for TDMSci-style sentences (single sentences from NLP papers); the tagger's output is set
+by hand, as in the other rules tests."""
+
+from __future__ import annotations
+
+from rules_helpers import combined
+
+from kg.extract.adapters import find_abbreviation_pairs
+
+
+def test_a_meeting_defined_with_an_acronym_is_no_concept():
+    text = ("Summaries are judged on grammaticality in the Document Understanding Conferences (DUC), and systems "
+            "are ranked at the Workshop on Machine Translation (WMT) and the Text Analysis Conference (TAC).")
+    got = combined(text, [], find_abbreviation_pairs(text))
+    assert not {m for m in got if m[0] in ("DUC", "WMT", "TAC") or "Conference" in m[0] or "Workshop" in m[0]}
+    # a defined task or data set next to it keeps its pair
+    text = "We evaluate statistical machine translation (SMT) on the Penn Treebank (PTB)."
+    got = combined(text, [("statistical machine translation", "TASK"), ("Penn Treebank", "DATASET")],
+                   find_abbreviation_pairs(text))
+    assert {("SMT", "TASK"), ("statistical machine translation", "TASK")} <= got and "PTB" in {m[0] for m in got}
+
+
+def test_shared_task_keeps_its_head():
+    text = "We use the data of the CoNLL 2000 shared task and of the BioNLP/NLPBA 2004 shared tasks."
+    got = combined(text, [("CoNLL 2000 shared task", "DATASET"), ("BioNLP/NLPBA 2004 shared tasks", "DATASET")])
+    assert {("CoNLL 2000 shared task", "DATASET"), ("BioNLP/NLPBA 2004 shared tasks", "DATASET")} <= got
+    # any other task head still goes ("the parsing task" names parsing)
+    text = "We study the dependency parsing task."
+    assert ("dependency parsing", "TASK") in combined(text, [("dependency parsing task", "TASK")])
