@@ -39,3 +39,10 @@ def test_a_noun_of_action_before_accuracy_is_no_part_of_the_measure():
     # TDMSci annotates "accuracy" alone after a noun of action 17 times to 1; a hyphenated compound says which
     # accuracy is measured and stays
     assert got == {("accuracy", "METRIC"), ("out-of-distribution accuracy", "METRIC")}
+
+
+def test_a_measure_word_loses_its_generic_head():
+    text = "We report the precision score, the recall rate and the error rate of each system."
+    got = combined(text, [("precision score", "METRIC"), ("recall rate", "METRIC"), ("error rate", "METRIC")])
+    assert {("precision", "METRIC"), ("recall", "METRIC"), ("error rate", "METRIC")} <= got
+    assert not {m for m in got if m[0] in ("precision score", "recall rate")}

@@ -60,6 +60,7 @@ _METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regr
 _METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3}|cumulative|spatial|temporal)\s+$")
 #: compounds that say how good or how bound a measure is, not which measure: "variance-dependent regret"
 _EVALUATIVE_COMPOUND = re.compile(r"-(?:dependent|independent|free|optimal|perfect|art|quality|known|called|term)$")
+_MEASURE_WORD_HEAD = re.compile(r"((?i:(?:mean |average )?precision|recall|accuracy|accuracies))\s+(?:scores?|rates?|criterion|values?)")
 _NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
@@ -1364,6 +1365,12 @@ def combine_candidates(
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]) and not (
                     surface[: head.start()] in _F1_NAMES and _F1_SCORE.fullmatch(surface, head.start())):
                 t = (t[0], t[0] + head.start())
+            # "precision score", "recall rate", "accuracy rates": the word names the measure, its head is generic
+            # (TDMSci annotates the word alone 8 times to 1; "error rate", "success rate" are names and stay)
+            word = _MEASURE_WORD_HEAD.fullmatch(surface)
+            if word is not None:
+                t = (t[0], t[0] + word.end(1))
+                ce = t[1]  # the head is cut on purpose: no "lost head" below
         if ctype == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
             # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
             mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
