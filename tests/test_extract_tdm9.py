@@ -46,3 +46,13 @@ def test_a_measure_word_loses_its_generic_head():
     got = combined(text, [("precision score", "METRIC"), ("recall rate", "METRIC"), ("error rate", "METRIC")])
     assert {("precision", "METRIC"), ("recall", "METRIC"), ("error rate", "METRIC")} <= got
     assert not {m for m in got if m[0] in ("precision score", "recall rate")}
+
+
+def test_an_acronyms_task_keeps_its_head():
+    # ANNOTATION.md keeps the head after an acronym ("WL test"): "the RTE task", "the WMT09 task"
+    text = "MCTest is recast as an RTE task, and we also enter the WMT09 task."
+    got = combined(text, [("RTE", "TASK"), ("WMT09 task", "TASK")])
+    assert {("RTE task", "TASK"), ("WMT09 task", "TASK")} <= got
+    # a lowercase task name still loses it
+    text = "We enter the sentence completion task."
+    assert ("sentence completion", "TASK") in combined(text, [("sentence completion task", "TASK")])

@@ -806,9 +806,16 @@ def _novel_views(text: str, m: re.Match) -> bool:
     return m.group(1) in ("novel", "Novel") and text.startswith(("view", "View"), m.end())
 
 
+_ACRONYM_BEFORE = re.compile(r"(?<![\w'-])[A-Z][\w'-]*[A-Z0-9][\w'-]*$")
+
+
 def _shared_task(text: str, start: int, m: re.Match) -> bool:
-    """"the CoNLL 2000 shared task": "task" after "shared" ends an event's name; cut, "shared" would dangle."""
-    return m.group(1) in ("task", "tasks") and text.endswith(" shared", start, m.start())
+    """"the CoNLL 2000 shared task": "task" after "shared" ends an event's name; cut, "shared" would dangle.
+    "the RTE task", "the WMT09 task": an acronym's task keeps its head, as "WL test" does (ANNOTATION.md)."""
+    if m.group(1) not in ("task", "tasks"):
+        return False
+    return text.endswith(" shared", start, m.start()) or (
+        m.group(1) == "task" and _ACRONYM_BEFORE.search(text, start, m.start()) is not None)
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -1306,6 +1313,11 @@ def combine_candidates(
             if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
                 t = (t[0], cut)
                 surface = text[t[0] : t[1]]
+        # "the RTE task": an acronym's task keeps its head wherever the span ended (see _shared_task)
+        if (ctype == "TASK" and text.startswith(" task", t[1]) and not _word_char(text[t[1] + 5 : t[1] + 6])
+                and _ACRONYM_BEFORE.match(surface)):
+            t = (t[0], t[1] + 5)
+            surface = text[t[0] : t[1]]
         # "Segmentation Masks", "Self-Adaptive Agents", "autonomous cars": the tagger's task ending in a thing names
         # that thing (an output, an actor, a representation), no problem to solve
         if ctype == "TASK" and src == "ner" and surface.endswith(_THING_HEADS):
