@@ -56,3 +56,9 @@ def test_an_acronyms_task_keeps_its_head():
     # a lowercase task name still loses it
     text = "We enter the sentence completion task."
     assert ("sentence completion", "TASK") in combined(text, [("sentence completion task", "TASK")])
+
+
+def test_a_participle_before_a_data_head_keeps_the_head():
+    text = "We train on the WordNet-annotated datasets and test on the TOSCA datasets."
+    got = combined(text, [("WordNet-annotated datasets", "DATASET"), ("TOSCA datasets", "DATASET")])
+    assert ("WordNet-annotated datasets", "DATASET") in got and "TOSCA" in {m[0] for m in got}

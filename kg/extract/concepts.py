@@ -1039,6 +1039,7 @@ _DESCRIBED_MODELS = re.compile(r"[a-z]+-[a-z]*(?:(?<!bas)ed|driven|learning) (?:
 _FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+_PARTICIPLE_END = re.compile(r"-[a-z]+ed$")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
 _DIGIT = re.compile(r"\d")
 
@@ -1422,7 +1423,9 @@ def combine_candidates(
         if ctype in ("DATASET", "BENCHMARK"):
             # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
             head = _DATA_HEAD_TAIL.search(text, t[0], t[1])
-            if head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower():
+            if (head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower()
+                    and not _PARTICIPLE_END.search(text, t[0], head.start())):
+                # ... but "WordNet-annotated datasets", "RTE3-derived datasets": a participle names no data set alone
                 t = (t[0], head.start())
             # "AIME 2024": a year after a data set's name belongs to it
             year = _YEAR_AFTER.match(text[t[1] : t[1] + 6])
