@@ -62,3 +62,10 @@ def test_a_participle_before_a_data_head_keeps_the_head():
     text = "We train on the WordNet-annotated datasets and test on the TOSCA datasets."
     got = combined(text, [("WordNet-annotated datasets", "DATASET"), ("TOSCA datasets", "DATASET")])
     assert ("WordNet-annotated datasets", "DATASET") in got and "TOSCA" in {m[0] for m in got}
+
+
+def test_data_in_some_languages_is_no_named_data_set():
+    text = "We use the English test data, the Chinese and English corpus and the Europarl corpus."
+    got = combined(text, [("English test data", "DATASET"), ("Chinese and English corpus", "DATASET"),
+                          ("Europarl", "DATASET")])
+    assert {m[0] for m in got} == {"Europarl"}

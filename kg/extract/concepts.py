@@ -151,6 +151,10 @@ _LANGUAGE_PAIR = re.compile(
     _LANGUAGE + r"(?:-to-|-|/|\s+to\s+)" + _LANGUAGE
     + r"(\s+(?:(?:machine|speech|patent|document|text)\s+)?(?:translation|transliteration|word alignment))?\b"
 )
+_LANGUAGE_DATA = re.compile(
+    _LANGUAGE + r"(?:\s*(?:-|/|,|and|or)\s*" + _LANGUAGE + r")*"
+    r"(?:\s+(?:test|training|development|dev|parallel|monolingual|bilingual|source|target))?"
+    r"(?:\s+(?:data|corpus|corpora|datasets?|data\s+sets?|test\s+sets?|sets?|sentences|texts?|test))?")
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
 _DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites|environments?)$")
@@ -1434,6 +1438,11 @@ def combine_candidates(
         surface = text[t[0] : t[1]]
         if tier < 2 and ctype != "TASK" and surface[:1] in _LANGUAGE_INITIALS and _LANGUAGE_PAIR.fullmatch(surface):
             continue  # "Chinese-English" alone is the language pair of some data or task, not a name
+        # "English test data", "the Chinese and English corpus", "Portuguese data": data in some languages, no named
+        # data set (TDMSci annotates none of 27 such phrases alone)
+        if (tier < 2 and ctype in ("DATASET", "BENCHMARK") and surface[:1] in _LANGUAGE_INITIALS
+                and _LANGUAGE_DATA.fullmatch(surface)):
+            continue
         if surface.lower() in known_types or src == "gazetteer-domain":
             kind = ctype
         else:
