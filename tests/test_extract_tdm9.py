@@ -69,3 +69,12 @@ def test_data_in_some_languages_is_no_named_data_set():
     got = combined(text, [("English test data", "DATASET"), ("Chinese and English corpus", "DATASET"),
                           ("Europarl", "DATASET")])
     assert {m[0] for m in got} == {"Europarl"}
+
+
+def test_a_methods_head_inside_a_definition_makes_the_pair_a_method():
+    text = "We compare the post processing method (PP) and the double parsing method (DP) on French."
+    got = combined(text, [], find_abbreviation_pairs(text))
+    assert {("double parsing", "METHOD"), ("DP", "METHOD")} <= got
+    # after the acronym the head says what is done with the task: "Information Retrieval (IR) methods"
+    text = "We enrich contexts via Information Retrieval (IR) methods."
+    assert ("IR", "TASK") in combined(text, [], find_abbreviation_pairs(text))

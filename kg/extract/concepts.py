@@ -1483,6 +1483,11 @@ def combine_candidates(
                 # a version of a thing is a thing of the same kind; a version of a test is a method
                 inner = type_from_head(long_text[version.end() :])
                 kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
+        # "the double parsing method (DP)": a method's head between the long form and its acronym names a method,
+        # whatever task word the long form ends in
+        if kind == "TASK" and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
+                text[head.end() : pair.short_start].strip() == "("):
+            kind = "METHOD"
         # "the Multi-View Caption (MVCap) dataset": a data head after the defined pair names data, whoever typed it
         # ("a named entity recognition (NER) dataset" is a data set for a task: the task keeps its kind)
         if kind in ("METHOD", None) and text.startswith(")", pair.short_end) and not _ENDS_IN_TASK_HEAD.search(long_text):
