@@ -78,3 +78,11 @@ def test_a_methods_head_inside_a_definition_makes_the_pair_a_method():
     # after the acronym the head says what is done with the task: "Information Retrieval (IR) methods"
     text = "We enrich contexts via Information Retrieval (IR) methods."
     assert ("IR", "TASK") in combined(text, [], find_abbreviation_pairs(text))
+
+
+def test_the_variant_of_a_measure_is_part_of_its_name():
+    text = "We report labeled recall, unigram BLEU, word-level BLEU and the relative error reduction."
+    got = combined(text, [("recall", "METRIC"), ("relative error reduction", "METRIC")])
+    got |= combined(text, [("recall", "METRIC")])
+    assert {("labeled recall", "METRIC"), ("unigram BLEU", "METRIC"), ("word-level BLEU", "METRIC")} <= got
+    assert ("relative error reduction", "METRIC") in got

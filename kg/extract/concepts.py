@@ -61,6 +61,8 @@ _METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3}|cumulative|spa
 #: compounds that say how good or how bound a measure is, not which measure: "variance-dependent regret"
 _EVALUATIVE_COMPOUND = re.compile(r"-(?:dependent|independent|free|optimal|perfect|art|quality|known|called|term)$")
 _MEASURE_WORD_HEAD = re.compile(r"((?i:(?:mean |average )?precision|recall|accuracy|accuracies))\s+(?:scores?|rates?|criterion|values?)")
+_METRIC_VARIANT = re.compile(r"(?<![\w-])(?:[a-z]+-level|[a-z]+-averaged|unigram|bigram|trigram|n-gram|[Ll]abell?ed|"
+                             r"[Uu]nlabell?ed|pairwise|[Mm]acro|[Mm]icro)\s+$")
 _NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
@@ -1395,6 +1397,11 @@ def combine_candidates(
                 t = (mod.start(1), t[1])
         elif ctype == "METRIC" and text.endswith("average end-point error", 0, t[1]):
             t = (t[1] - 23, t[1])  # the measure's name (AEPE), not an average of another one
+        # "labeled recall", "unigram BLEU", "word-level BLEU", "micro-averaged accuracy": which variant of the
+        # measure is part of its name (TDMSci: 7 to 0)
+        if ctype == "METRIC" and t[0] > 5 and text[t[0] - 1] == " " and "error" not in text[t[0] : t[1]] and (
+                variant := _METRIC_VARIANT.search(text, max(0, t[0] - 30), t[0])) is not None:
+            t = (variant.start(), t[1])
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if ctype == "METRIC" and t[1] < ce and text[t[1] : ce].strip():
             continue
