@@ -1461,11 +1461,15 @@ def combine_candidates(
         trimmed.append(_new_tuple(Candidate, (t[0], t[1], kind, src, tier, conf)))  # no Python-level __new__
 
     # acronym pairs: both forms get one type, from whatever tagged either form
+    meetings: list[tuple[int, int]] = []
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
         if long_text.endswith(_MEETING_ENDINGS) or long_text.startswith(_MEETING_STARTS):
-            continue  # "Document Understanding Conferences (DUC)": a meeting, where tasks and data are set, is no concept
+            # "Document Understanding Conferences (DUC)": a meeting, where tasks and data are set, is no concept,
+            # nor is a word of its name ("Message" of "Message Understanding Conferences", "Machine Translation")
+            meetings.append((pair.long_start, pair.long_end))
+            continue
         kind = known_types.get(long_text.lower())
         if kind is None and short_text.lower() in known_types:
             # a short form is often ambiguous ("DA": data augmentation, domain adaptation): its long form here decides
@@ -1531,6 +1535,8 @@ def combine_candidates(
     # on one span a known measure's name ("PSNR", "MS-SSIM") outranks the tagger's kind, like the gazetteer's
     trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source not in ("gazetteer", "pattern"), c.start))
     taken = bytearray(len(text) + 1)  # 1 where a chosen mention covers the character
+    for start, end in meetings:
+        taken[start:end] = b"\x01" * (end - start)
     chosen: list[Candidate] = []
     by_string: dict[str, str] = {}
     for c in trimmed:
