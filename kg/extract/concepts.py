@@ -55,10 +55,14 @@ _CASED_METRIC_PATTERN = re.compile(r"(?=[ABCEFHILMNPRSTUW]|chrF|m[AI])(?<![\w@-]
 _CASE_FREE_METRIC_WORDS = ("pass@", "perplexity", "exact match", "error", "top-", "mean", "correlation", "kendall")
 _METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regret|constraint violations?)", re.I)
 #: what a measure measures, right before it: a hyphenated compound ("out-of-distribution accuracy", "closed-loop
-#: regret"), a noun of action ("classification accuracy") or a word saying how it is aggregated ("cumulative regret")
-_METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3}|[a-z]{3,}ion|cumulative|spatial|temporal)\s+$")
+#: regret") or a word saying how it is aggregated ("cumulative regret"); a noun of action before it says what the
+#: measure is taken on, the measure is named alone ("classification accuracy": TDMSci annotates "accuracy" 17 to 1)
+_METRIC_COMPOUND = re.compile(r"(?<![\w-])([a-z]+(?:-[a-z]+){1,3}|cumulative|spatial|temporal)\s+$")
 #: compounds that say how good or how bound a measure is, not which measure: "variance-dependent regret"
 _EVALUATIVE_COMPOUND = re.compile(r"-(?:dependent|independent|free|optimal|perfect|art|quality|known|called|term)$")
+_MEASURE_WORD_HEAD = re.compile(r"((?i:(?:mean |average )?precision|recall|accuracy|accuracies))\s+(?:scores?|rates?|criterion|values?)")
+_METRIC_VARIANT = re.compile(r"(?<![\w-])(?:[a-z]+-level|[a-z]+-averaged|unigram|bigram|trigram|n-gram|[Ll]abell?ed|"
+                             r"[Uu]nlabell?ed|pairwise|[Mm]acro|[Mm]icro)\s+$")
 _NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
@@ -153,6 +157,10 @@ _LANGUAGE_PAIR = re.compile(
     _LANGUAGE + r"(?:-to-|-|/|\s+to\s+)" + _LANGUAGE
     + r"(\s+(?:(?:machine|speech|patent|document|text)\s+)?(?:translation|transliteration|word alignment))?\b"
 )
+_LANGUAGE_DATA = re.compile(
+    _LANGUAGE + r"(?:\s*(?:-|/|,|and|or)\s*" + _LANGUAGE + r")*"
+    r"(?:\s+(?:test|training|development|dev|parallel|monolingual|bilingual|source|target))?"
+    r"(?:\s+(?:data|corpus|corpora|datasets?|data\s+sets?|test\s+sets?|sets?|sentences|texts?|test))?")
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
 _DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites|environments?)$")
@@ -851,6 +859,18 @@ def _novel_views(text: str, m: re.Match) -> bool:
     return m.group(1) in ("novel", "Novel") and text.startswith(("view", "View"), m.end())
 
 
+_ACRONYM_BEFORE = re.compile(r"(?<![\w'-])[A-Z][\w'-]*[A-Z0-9][\w'-]*$")
+
+
+def _shared_task(text: str, start: int, m: re.Match) -> bool:
+    """"the CoNLL 2000 shared task": "task" after "shared" ends an event's name; cut, "shared" would dangle.
+    "the RTE task", "the WMT09 task": an acronym's task keeps its head, as "WL test" does (ANNOTATION.md)."""
+    if m.group(1) not in ("task", "tasks"):
+        return False
+    return text.endswith(" shared", start, m.start()) or (
+        m.group(1) == "task" and _ACRONYM_BEFORE.search(text, start, m.start()) is not None)
+
+
 def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Apply the span rules: no determiners, no parenthesised acronym, no stray punctuation."""
     span = text[start:end]
@@ -880,7 +900,8 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while True:
         m = _TRAILING_WORD.search(text, start, end)
         # a name never ends in a preposition: "Equivariant Diffusion for" is a tagger span run on
-        if m and m.group(1) in _TRAILING_CUT and m.start() > start and not _named_process(text, start, m):
+        if (m and m.group(1) in _TRAILING_CUT and m.start() > start and not _named_process(text, start, m)
+                and not _shared_task(text, start, m)):
             end = m.start()
         else:
             break
@@ -1040,6 +1061,9 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
                 out.append(Candidate(kind.start(), end, "METHOD", "rule", 1, 0.8))
         at = text.find(" loss", end)
     return out
+#: the long forms of meetings ("Text Analysis Conference (TAC)", "Workshop on Machine Translation (WMT)")
+_MEETING_ENDINGS = (" Conference", " Conferences", " Workshop", " Symposium")
+_MEETING_STARTS = ("Workshop on ", "Conference on ", "Symposium on ", "Joint Conference on ")
 _ORGANIZATIONS = frozenset(
     "Meta Google OpenAI DeepMind Microsoft NVIDIA Nvidia Anthropic Facebook Amazon Apple Baidu Alibaba Tencent "
     "Huawei Samsung Intel".split())
@@ -1068,6 +1092,7 @@ _DESCRIBED_MODELS = re.compile(r"[a-z]+-[a-z]*(?:(?<!bas)ed|driven|learning) (?:
 _FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+_PARTICIPLE_END = re.compile(r"-[a-z]+ed$")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
 _DIGIT = re.compile(r"\d")
 
@@ -1359,6 +1384,11 @@ def combine_candidates(
             if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
                 t = (t[0], cut)
                 surface = text[t[0] : t[1]]
+        # "the RTE task": an acronym's task keeps its head wherever the span ended (see _shared_task)
+        if (ctype == "TASK" and text.startswith(" task", t[1]) and not _word_char(text[t[1] + 5 : t[1] + 6])
+                and _ACRONYM_BEFORE.match(surface)):
+            t = (t[0], t[1] + 5)
+            surface = text[t[0] : t[1]]
         # "Segmentation Masks", "Self-Adaptive Agents", "autonomous cars": the tagger's task ending in a thing names
         # that thing (an output, an actor, a representation), no problem to solve
         if ctype == "TASK" and src == "ner" and surface.endswith(_THING_HEADS):
@@ -1418,6 +1448,12 @@ def combine_candidates(
             if head is not None and head.end() == len(surface) and _METRIC_PATTERN.fullmatch(surface[: head.start()]) and not (
                     surface[: head.start()] in _F1_NAMES and _F1_SCORE.fullmatch(surface, head.start())):
                 t = (t[0], t[0] + head.start())
+            # "precision score", "recall rate", "accuracy rates": the word names the measure, its head is generic
+            # (TDMSci annotates the word alone 8 times to 1; "error rate", "success rate" are names and stay)
+            word = _MEASURE_WORD_HEAD.fullmatch(surface)
+            if word is not None:
+                t = (t[0], t[0] + word.end(1))
+                ce = t[1]  # the head is cut on purpose: no "lost head" below
         if ctype == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
             # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
             mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
@@ -1425,6 +1461,11 @@ def combine_candidates(
                 t = (mod.start(1), t[1])
         elif ctype == "METRIC" and text.endswith("average end-point error", 0, t[1]):
             t = (t[1] - 23, t[1])  # the measure's name (AEPE), not an average of another one
+        # "labeled recall", "unigram BLEU", "word-level BLEU", "micro-averaged accuracy": which variant of the
+        # measure is part of its name (TDMSci: 7 to 0)
+        if ctype == "METRIC" and t[0] > 5 and text[t[0] - 1] == " " and "error" not in text[t[0] : t[1]] and (
+                variant := _METRIC_VARIANT.search(text, max(0, t[0] - 30), t[0])) is not None:
+            t = (variant.start(), t[1])
         # "generalization ability" is a measure, "generalization" alone is not: a metric loses no head
         if ctype == "METRIC" and t[1] < ce and text[t[1] : ce].strip():
             continue
@@ -1463,7 +1504,9 @@ def combine_candidates(
         if ctype in ("DATASET", "BENCHMARK"):
             # "the TOSCA datasets": a lowercase data head after a name is not part of it (ANNOTATION.md: no generic heads)
             head = _DATA_HEAD_TAIL.search(text, t[0], t[1])
-            if head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower():
+            if (head is not None and head.end() == t[1] and not text[t[0] : head.start()].islower()
+                    and not _PARTICIPLE_END.search(text, t[0], head.start())):
+                # ... but "WordNet-annotated datasets", "RTE3-derived datasets": a participle names no data set alone
                 t = (t[0], head.start())
             # "AIME 2024": a year after a data set's name belongs to it
             year = _YEAR_AFTER.match(text[t[1] : t[1] + 6])
@@ -1472,6 +1515,11 @@ def combine_candidates(
         surface = text[t[0] : t[1]]
         if tier < 2 and ctype != "TASK" and surface[:1] in _LANGUAGE_INITIALS and _LANGUAGE_PAIR.fullmatch(surface):
             continue  # "Chinese-English" alone is the language pair of some data or task, not a name
+        # "English test data", "the Chinese and English corpus", "Portuguese data": data in some languages, no named
+        # data set (TDMSci annotates none of 27 such phrases alone)
+        if (tier < 2 and ctype in ("DATASET", "BENCHMARK") and surface[:1] in _LANGUAGE_INITIALS
+                and _LANGUAGE_DATA.fullmatch(surface)):
+            continue
         if surface.lower() in known_types or src == "gazetteer-domain":
             kind = ctype
         else:
@@ -1483,9 +1531,15 @@ def combine_candidates(
         trimmed.append(_new_tuple(Candidate, (t[0], t[1], kind, src, tier, conf)))  # no Python-level __new__
 
     # acronym pairs: both forms get one type, from whatever tagged either form
+    meetings: list[tuple[int, int]] = []
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
+        if long_text.endswith(_MEETING_ENDINGS) or long_text.startswith(_MEETING_STARTS):
+            # "Document Understanding Conferences (DUC)": a meeting, where tasks and data are set, is no concept,
+            # nor is a word of its name ("Message" of "Message Understanding Conferences", "Machine Translation")
+            meetings.append((pair.long_start, pair.long_end))
+            continue
         kind = known_types.get(long_text.lower())
         if kind is None and short_text.lower() in known_types:
             # a short form is often ambiguous ("DA": data augmentation, domain adaptation): its long form here decides
@@ -1510,6 +1564,11 @@ def combine_candidates(
                 # a version of a thing is a thing of the same kind; a version of a test is a method
                 inner = type_from_head(long_text[version.end() :])
                 kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
+        # "the double parsing method (DP)": a method's head between the long form and its acronym names a method,
+        # whatever task word the long form ends in
+        if kind == "TASK" and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
+                text[head.end() : pair.short_start].strip() == "("):
+            kind = "METHOD"
         # "the Multi-View Caption (MVCap) dataset": a data head after the defined pair names data, whoever typed it
         # ("a named entity recognition (NER) dataset" is a data set for a task: the task keeps its kind)
         if kind in ("METHOD", None) and text.startswith(")", pair.short_end) and not _ENDS_IN_TASK_HEAD.search(long_text):
@@ -1548,6 +1607,8 @@ def combine_candidates(
     # on one span a known measure's name ("PSNR", "MS-SSIM") outranks the tagger's kind, like the gazetteer's
     trimmed.sort(key=lambda c: (-c.tier, -(c.end - c.start), c.source not in ("gazetteer", "pattern"), c.start))
     taken = bytearray(len(text) + 1)  # 1 where a chosen mention covers the character
+    for start, end in meetings:
+        taken[start:end] = b"\x01" * (end - start)
     chosen: list[Candidate] = []
     by_string: dict[str, str] = {}
     for c in trimmed:
