@@ -320,6 +320,7 @@ class _StagedBatch(Batch):
             table = pa.concat_tables(self._hashes)
             with store.transaction() as tx:
                 tx.run(store.named("load/set_load_hashes"), {"rows": table})
+        release_free_memory()
         return paths
 
     def discard(self) -> None:
@@ -371,6 +372,28 @@ def _struct(schema):
     import pyarrow as pa
 
     return pa.struct(list(schema))
+
+
+def release_free_memory() -> bool:
+    """Hand the C heap's free pages back to the system (glibc ``malloc_trim``); False where the C
+    library has none. A COPY's working memory is freed when it commits, but glibc keeps the
+    freed pages of the engine's threads' heaps mapped, so each commit of a large load left the
+    process larger than the one before, and the next COPY grew from there."""
+    trim = _malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+@cache
+def _malloc_trim():
+    import ctypes
+
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to call
+        return None
 
 
 def _first_line(exc: BaseException) -> str:
