@@ -46,24 +46,8 @@ def read(store, name: str, params: dict | None = None) -> list[dict]:
 
 
 def table(store, name: str, names: tuple[str, ...]):
-    """A read statement's whole result as a pyarrow Table with columns ``names``.
-
-    LadybugDB hands its result over as Arrow columns (a third of the CPU of building a dict per row);
-    another store's rows are turned into columns here."""
-    import pyarrow as pa
-
-    cypher = statement(store, name)
-    conn = getattr(store, "_conn", None) if store.dialect == "ladybug" else None
-    if conn is not None:
-        try:
-            result = conn.execute(cypher, {})
-        except Exception as exc:  # the engine raises RuntimeError
-            raise StoreError(f"LadybugDB: {str(exc).splitlines()[0] if str(exc) else exc!r}") from exc
-        found = result.get_as_arrow(chunk_size=-1)
-        result.close()
-        return found.select(list(names))
-    rows = store.query(cypher)
-    return pa.table({n: pa.array([r[n] for r in rows]) for n in names})
+    """A named read statement's whole result as a pyarrow Table with columns ``names``."""
+    return store.query_table(statement(store, name), names)
 
 
 class _Split:

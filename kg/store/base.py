@@ -91,6 +91,13 @@ class GraphStore(ABC):
     @abstractmethod
     def _execute(self, cypher: str, params: dict | None = None) -> list[dict]: ...
 
+    def query_table(self, cypher: str, names: tuple[str, ...], params: dict | None = None):
+        """Run a read statement; its whole result as a pyarrow Table with the columns ``names``."""
+        import pyarrow as pa
+
+        rows = self.query(cypher, params)
+        return pa.table({n: pa.array([r[n] for r in rows]) for n in names})
+
     @abstractmethod
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

@@ -100,6 +100,17 @@ class LadybugStore(GraphStore):
     def _execute(self, cypher: str, params: dict | None = None) -> list[dict]:
         return self._run(cypher, params)
 
+    def query_table(self, cypher: str, names: tuple[str, ...], params: dict | None = None):
+        # the engine hands its result over as Arrow columns: a third of the CPU of a dict per row
+        try:
+            result = self._conn.execute(cypher, params or {})
+        except Exception as exc:
+            raise StoreError(f"LadybugDB: {_first_line(exc)}") from exc
+        try:
+            return result.get_as_arrow(chunk_size=-1).select(list(names))
+        finally:
+            result.close()
+
     def _run(self, cypher: str, params: dict | None) -> list[dict]:
         try:
             result = self._conn.execute(cypher, params or {})
