@@ -1061,6 +1061,8 @@ def named_loss_candidates(text: str) -> list["Candidate"]:
                 out.append(Candidate(kind.start(), end, "METHOD", "rule", 1, 0.8))
         at = text.find(" loss", end)
     return out
+
+
 #: the long forms of meetings ("Text Analysis Conference (TAC)", "Workshop on Machine Translation (WMT)")
 _MEETING_ENDINGS = (" Conference", " Conferences", " Workshop", " Symposium")
 _MEETING_STARTS = ("Workshop on ", "Conference on ", "Symposium on ", "Joint Conference on ")
