@@ -479,10 +479,6 @@ class ConceptCounts:
         def again(key: str) -> bool:
             return scope is None or key in redefined
 
-        xkeys: dict[str, list[str]] = defaultdict(list)
-        for key, x in db.execute(f"SELECT key, x FROM {p}xkey"):  # noqa: S608
-            xkeys[key].append(x)
-
         # an unchanged paper that defines a redefined acronym itself keeps its sense (its own
         # definition decides it, whatever the other papers say): its last decision is kept and
         # the paper is not read again for that key. One that does not define it and uses none of
@@ -504,10 +500,10 @@ class ConceptCounts:
                         if use[2] is None:  # no decision: the paper's own definition
                             found[pid] = use
                         elif use[3] is not None:
-                            if near is None:
-                                near = set()
-                                for x in xkeys.get(key, ()):
-                                    near.update(r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (x,)))  # noqa: S608
+                            if near is None:  # the papers using any key the changed definers bring or take
+                                near = {r[0] for r in db.execute(
+                                    f"SELECT DISTINCT k.pid FROM {p}xkey x JOIN {p}key k ON k.key = x.x WHERE x.key = ?",  # noqa: S608
+                                    (key,))}
                             if pid not in near:
                                 fixed[pid] = use
             return own
