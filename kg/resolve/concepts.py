@@ -599,56 +599,29 @@ class ConceptCounts:
     def _keep(self, detail: dict, scope: set[str] | None) -> None:
         """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
         db, p = self.db, self.P
-        ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
-        node = {n: (root, bucket) for n, root, bucket in detail["nodes"]}
-        group = {_sortable(root): (cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])
-                 for root, nodes, cid, concept, normal in detail["groups"]}
-        cids = {cid: _sortable(root) for root, _nodes, cid, _concept, _normal in detail["groups"]}
-        dec = Counter((a, b, place, tuple(row)) for a, b, place, *row in detail["decisions"])
-        look = {(key, pid): cid for (pid, key), cid in detail["lookup"].items()}
-        use = {(key, pid): (node_, forms, decided, score) for key, pid, node_, forms, decided, score in detail["senses"]}
         if scope is None:
             for table in ("node", "group", "cid", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
-        else:
-            # every old group, decision and sense that touches the scope lies inside it; most are
-            # decided as before: only the rows that differ are written (rewriting them all cost
-            # 2.2 profiled CPU-s of a +1 % build at 100k)
+        else:  # every old group, decision and sense that touches the scope lies inside it
             inside = "IN (SELECT key FROM temp.kg_scope)"
-            blobs = "IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)"
-
-            def same(table: str, columns: str, where: str, new: dict, load=None) -> None:
-                old = {tuple(k): v for *k, v in db.execute(f"SELECT {columns} FROM {p}{table} WHERE {where}")}  # noqa: S608
-                keys = columns.split(", ")[:-1]
-                match = " AND ".join(f"{k}=?" for k in keys)
-                db.executemany(f"DELETE FROM {p}{table} WHERE {match}", (k for k in old if (k[0] if len(k) == 1 else k) not in new))  # noqa: S608
-                for k, v in old.items():
-                    k = k[0] if len(k) == 1 else k
-                    if k in new and new[k] == (load(v) if load else v):
-                        del new[k]
-
-            old_nodes = {n: (root, bucket) for n, root, bucket in db.execute(f"SELECT node, root, bucket FROM {p}node WHERE node {inside}")}  # noqa: S608
-            db.executemany(f"DELETE FROM {p}node WHERE node=?", ((n,) for n in old_nodes if n not in node))  # noqa: S608
-            node = {n: v for n, v in node.items() if old_nodes.get(n) != v}
-            same("group", "root, body", f"root {blobs}", group, marshal.loads)
-            same("cid", "cid, root", f"root {blobs}", cids)
-            same("look", "key, pid, cid", f"key {inside}", look)
-            same("use", "key, pid, body", f"key {inside}", use, marshal.loads)
-            for rowid, a, b, body in db.execute(f"SELECT rowid, a, b, body FROM {p}dec WHERE a {inside} OR b {inside}").fetchall():  # noqa: S608
-                place, row = marshal.loads(body)
-                k = (a, b, place, tuple(row))
-                if dec[k] > 0:
-                    dec[k] -= 1
-                else:
-                    db.execute(f"DELETE FROM {p}dec WHERE rowid=?", (rowid,))  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {p}node VALUES (?, ?, ?)", ((n, *v) for n, v in node.items()))  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {p}group VALUES (?, ?)", ((root, marshal.dumps(v)) for root, v in group.items()))  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {p}cid VALUES (?, ?)", cids.items())  # noqa: S608
+            db.execute(f"DELETE FROM {p}node WHERE node {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
+            db.execute(f"DELETE FROM {p}cid WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
+            db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
+        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", detail["nodes"])  # noqa: S608
+        ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
+        db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
+            (_sortable(root), marshal.dumps((cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])))
+            for root, nodes, cid, concept, normal in detail["groups"]))
+        db.executemany(f"INSERT OR REPLACE INTO {p}cid VALUES (?, ?)", (  # noqa: S608
+            (cid, _sortable(root)) for root, _nodes, cid, _concept, _normal in detail["groups"]))
         db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
-            (a, b, marshal.dumps((place, list(row)))) for (a, b, place, row), n in dec.items() for _ in range(n)))
-        db.executemany(f"INSERT OR REPLACE INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (key, pid), cid in look.items()))  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
-            (key, pid, marshal.dumps(v)) for (key, pid), v in use.items()))
+            (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
+        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
+        db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
+            (key, pid, marshal.dumps((node, forms, decided, score))) for key, pid, node, forms, decided, score in detail["senses"]))
         for table in ("dirty", "redef", "tuse", "xkey"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
