@@ -13,8 +13,6 @@ Per store, a SQLite file under the build's cache directory holds:
 - ``cc_*``: pass 1 of the concept resolution over those contributions, kept additive
   (kg.resolve.concepts.ConceptCounts): a build takes out the contributions of changed and
   removed papers, adds those of new and changed ones, and decides from the counts;
-- ``org``: each paper's org slugs with their place in corpus order, so the affiliations, which
-  depend on the order slugs are first seen in, are resolved without streaming every paper;
 - ``paper``: every paper of the last build with a digest of its record, its content hash and the
   references it resolves through (author names, org slugs, concept keys);
 - ``uses``: the inverted index of those references (ref -> paper ids);
@@ -35,7 +33,6 @@ path (and rewrites the tables from scratch).
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import marshal
@@ -46,7 +43,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "5"
+SCHEMA = "4"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -93,16 +90,6 @@ def node_rows(resolution) -> Iterator[tuple[str, str, str | None]]:
         yield c.id, node_digest(c), c.name
 
 
-def org_places(paper: Paper) -> list[tuple[str, str, bytes]]:
-    """(paper id, org slug as listed, place) of a paper's distinct slugs: places compare (as bytes)
-    in the order a pass over the corpus meets the slugs (papers by the file and line of their first
-    source, as the spool orders them; a paper's slugs as it lists them)."""
-    source, line = min((s.source, s.line) for s in paper.sources) if paper.sources else ("", 0)
-    # UTF-8 bytes compare as SQLite orders the text; no path holds a NUL
-    head = source.encode("utf-8", "surrogatepass") + b"\0" + line.to_bytes(8, "big")
-    return [(paper.id, raw, head + i.to_bytes(4, "big")) for i, raw in enumerate(dict.fromkeys(paper.orgs))]
-
-
 def _head(body: bytes) -> bytes:
     """A marshalled contribution without its concept part (see BuildState.contributions)."""
     pid, authors, orgs, *_concepts = marshal.loads(body)
@@ -141,8 +128,6 @@ class BuildState:
             "CREATE TABLE IF NOT EXISTS node (id TEXT PRIMARY KEY, digest TEXT, name TEXT) WITHOUT ROWID",
             # head: the contribution without its concept part, all the byline pass reads of an unchanged paper
             "CREATE TABLE IF NOT EXISTS contrib (pid TEXT PRIMARY KEY, digest TEXT, body BLOB, head BLOB)",
-            "CREATE TABLE IF NOT EXISTS org (pid TEXT, raw TEXT, pos BLOB, PRIMARY KEY (pid, raw)) WITHOUT ROWID",
-            "CREATE INDEX IF NOT EXISTS org_first ON org (raw, pos)",
         ):
             self.db.execute(ddl)
         self.db.commit()
@@ -159,7 +144,7 @@ class BuildState:
 
     def reset(self) -> None:
         """Empty every table: a full build writes them again."""
-        for table in ("file", "entry", "merged", "paper", "uses", "map", "override", "node", "contrib", "org"):
+        for table in ("file", "entry", "merged", "paper", "uses", "map", "override", "node", "contrib"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         from kg.resolve.concepts import ConceptCounts
 
@@ -237,36 +222,6 @@ class BuildState:
             "SELECT c.id FROM cur c LEFT JOIN paper p ON p.id = c.id WHERE p.digest IS NOT c.digest")}
         removed = {r[0] for r in db.execute("SELECT id FROM paper WHERE id NOT IN (SELECT id FROM cur)")}
         return changed, removed
-
-    def changed_in(self, spool_path: Path) -> tuple[set[str], set[str]]:
-        """:meth:`changed_papers` of the papers of a build's spool (kg.pipeline.Spool; the last row
-        of an id counts), joined inside SQLite: no row of the corpus passes through Python (that
-        diff cost in proportion to the corpus, 0.36 profiled CPU-s at 100k)."""
-        with self._spool(spool_path) as db:
-            changed = {r[0] for r in db.execute(
-                "SELECT s.id FROM (SELECT id, digest, MAX(seq) FROM sp.paper GROUP BY id) s"
-                " LEFT JOIN paper p ON p.id = s.id WHERE p.digest IS NOT s.digest")}
-            removed = {r[0] for r in db.execute("SELECT id FROM paper WHERE id NOT IN (SELECT id FROM sp.paper)")}
-        return changed, removed
-
-    def content_hashes_equal_in(self, spool_path: Path) -> int:
-        """:meth:`content_hashes_equal` of the papers of a build's spool, joined inside SQLite."""
-        with self._spool(spool_path) as db:
-            (n,) = db.execute(
-                "SELECT COUNT(*) FROM (SELECT id, content_hash, MAX(seq) FROM sp.paper GROUP BY id) s"
-                " JOIN paper p ON p.id = s.id WHERE p.content_hash = s.content_hash").fetchone()
-        return n
-
-    @contextlib.contextmanager
-    def _spool(self, spool_path: Path) -> Iterator[sqlite3.Connection]:
-        """This connection with a build's spool attached as ``sp`` (what it wrote is committed first:
-        SQLite attaches nothing inside a transaction)."""
-        self.db.commit()
-        self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
-        try:
-            yield self.db
-        finally:
-            self.db.execute("DETACH DATABASE sp")
 
     def content_hashes_equal(self, current: Iterable[tuple[str, str]]) -> int:
         """How many of (paper id, content hash) the last build had with the same content hash."""
@@ -403,16 +358,7 @@ class BuildState:
 
     def refs_of_nodes(self, node_ids: set[str], resolution) -> dict[str, str]:
         """{ref: node id} of the refs that resolve to any of ``node_ids`` corpus-wide (per-paper decisions aside)."""
-        if not node_ids:  # asked on every build, mostly for nothing
-            return {}
-        concepts = resolution.concepts.global_lookup
-        keys_of = getattr(concepts, "keys_of", None)  # kept decisions answer by concept, not by walking them all
-        if keys_of is None:
-            return {ref: nid for ref, nid in decision_map(resolution) if nid in node_ids}
-        out = {AUTHOR + name: aid for name, aid in resolution.people.lookup.items() if aid in node_ids}
-        out.update((ORG + slug, oid) for slug, oid in resolution.orgs.lookup.items() if oid in node_ids)
-        out.update((CONCEPT + key, cid) for key, cid in keys_of(node_ids).items())
-        return out
+        return {ref: nid for ref, nid in decision_map(resolution) if nid in node_ids}
 
     def one_user_each(self, refs: dict[str, str]) -> set[str]:
         """One paper (of the last build) per node of ``refs`` ({ref: node id}) that uses one of its refs."""
@@ -448,23 +394,19 @@ class BuildState:
             db.executemany("DELETE FROM uses WHERE ref=? AND pid=?", ((r, pid) for r in json.loads(row[0])))
             db.execute("DELETE FROM paper WHERE id=?", (pid,))
 
-    def contributions(self, spool_path: Path, *, fresh_only: bool = False
-                      ) -> Iterator[tuple[str, str, str | None, bytes | None]]:
+    def contributions(self, spool_path: Path) -> Iterator[tuple[str, str, str | None, bytes | None]]:
         """(paper id, record digest, paper JSON, None) of every new or changed paper of a build's
         spool (kg.pipeline.Spool) and (paper id, record digest, None, stored contribution) of the
         others, in corpus order. A stored contribution (kg.resolve.graph.paper_contribution, kept
         with marshal) is the one kept for the same record digest, without its concept part (uses
-        and acronyms None: ConceptCounts keeps what they gave): the byline pass reads no more.
-        ``fresh_only``: the new and changed papers alone (when the kept author decisions and
-        :meth:`org_order` stand for the others)."""
+        and acronyms None: ConceptCounts keeps what they gave): the byline pass reads no more."""
         self.db.commit()  # the reader below sees what this connection committed
         reader = sqlite3.connect(spool_path)
         try:
             reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
             yield from reader.execute(
                 "SELECT p.id, p.digest, CASE WHEN c.head IS NULL THEN p.body END, c.head FROM paper p"
-                " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest"
-                + (" WHERE c.head IS NULL" if fresh_only else "") + " ORDER BY p.seq"
+                " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
             )
         finally:
             reader.close()
@@ -495,19 +437,6 @@ class BuildState:
 
     def drop_contributions(self, ids: Iterable[str]) -> None:
         self.db.executemany("DELETE FROM contrib WHERE pid=?", ((pid,) for pid in ids))
-
-    def put_orgs(self, rows: Iterable[tuple[str, str, bytes]]) -> None:
-        """Record papers' slugs (see :func:`org_places`); a paper's old ones are dropped first."""
-        self.db.executemany("INSERT OR IGNORE INTO org VALUES (?, ?, ?)", rows)
-
-    def drop_orgs(self, ids: Iterable[str]) -> None:
-        self.db.executemany("DELETE FROM org WHERE pid=?", ((pid,) for pid in ids))
-
-    def org_order(self) -> list[str]:
-        """Every recorded slug as listed, in the order a pass over the corpus first meets them."""
-        rows = self.db.execute("SELECT raw, MIN(pos) FROM org GROUP BY raw").fetchall()
-        rows.sort(key=lambda r: r[1])
-        return [raw for raw, _pos in rows]
 
     def put_papers(self, rows: list[tuple[str, str, str, list[str]]]) -> None:
         """Record papers: (id, record digest, content hash, refs); they must not be recorded already."""

@@ -283,20 +283,6 @@ class ExtractionCache:
         db.execute("DELETE FROM temp.wanted")
         return out
 
-    def missing_in(self, spool_path: Path, version: str) -> list[str]:
-        """:meth:`missing` of every paper of a build's spool (Spool), in corpus order, joined
-        inside SQLite (the keys of a whole corpus no longer pass through Python)."""
-        db = self.db
-        db.commit()
-        db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
-        try:
-            return [r[0] for r in db.execute(
-                "SELECT s.id FROM sp.paper s WHERE NOT EXISTS (SELECT 1 FROM extraction e WHERE"
-                " e.paper_id = s.id AND e.content_hash = s.content_hash AND e.version = ?) ORDER BY s.seq",
-                (version,))]
-        finally:
-            db.execute("DETACH DATABASE sp")
-
     def put(self, extractions: list[PaperExtraction], version: str) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
@@ -467,10 +453,6 @@ class Spool:
         rows = self.db.execute("SELECT body FROM paper WHERE id IN (SELECT id FROM pick) ORDER BY seq").fetchall()
         for (body,) in rows:
             yield Paper.model_validate_json(body)
-
-    def commit(self) -> None:
-        """Make the spool's rows visible to other connections (those that attach it)."""
-        self.db.commit()
 
     def close(self) -> None:
         self.db.close()
@@ -778,8 +760,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             store.apply_schema()
             if spool is not None:
                 if incremental:  # the last build's papers are those the store holds
-                    spool.commit()
-                    summary.papers_unchanged = state.content_hashes_equal_in(spool.path)
+                    summary.papers_unchanged = state.content_hashes_equal(spool.keys())
                 else:
                     stored = store.paper_hashes()
                     summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
@@ -848,8 +829,7 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
     nlp = load_model(pipe.model)
     version = _extraction_version(pipe, nlp)
-    spool.commit()
-    missing = cache.missing_in(spool.path, version)
+    missing = cache.missing(spool.keys(), version)
     todo = len(missing)
     summary.extraction_cached = spool.count - todo
     say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
@@ -901,14 +881,9 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
         counts = ConceptCounts(state.db, str(state.path), aliases=load_aliases(pipe.aliases))
         people = AuthorCounts(state.db)
-        # with the author decisions kept, unchanged papers give nothing the pass still reads: the
-        # slugs' order comes from the org table (streaming every byline for it cost 1.5 CPU-s at 100k)
-        fresh_only = incremental and people.decided()
-        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people,
-                                                    fresh_only),
+        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people),
                                      counts, lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
-                                     spool_dir=spool.path.parent, people=people,
-                                     slug_order=state.org_order if fresh_only else None)
+                                     spool_dir=spool.path.parent, people=people)
     else:
         resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
                                     **kwargs)
@@ -989,19 +964,16 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
 
 def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, version: str | None,
-                   counts, incremental: bool, people, fresh_only: bool = False) -> Iterator[tuple]:
+                   counts, incremental: bool, people) -> Iterator[tuple]:
     """Every paper's contribution to the corpus-wide pass, in corpus order: the stored one when its
     record is unchanged, else made from the paper and its cached extraction (and stored). ``counts``
     (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
-    what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines;
-    the state's org table, their slugs); the removed ones go when the stream ends. ``fresh_only``:
-    the new and changed papers' contributions alone."""
-    from kg.incremental import org_places
+    what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines);
+    the removed ones go when the stream ends."""
     from kg.resolve.graph import ExtractionUses, paper_contribution
 
     fresh: list[tuple[str, str, bytes]] = []
-    places: list[tuple[str, str, bytes]] = []
-    for pid, digest, body, stored in state.contributions(spool.path, fresh_only=fresh_only):
+    for pid, digest, body, stored in state.contributions(spool.path):
         if stored is not None:
             yield marshal.loads(stored)
             continue
@@ -1011,26 +983,21 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
         old = state.contribution(pid) if incremental else None
         if old is not None:  # a changed paper: what it gave before goes
             _take_out(counts, pid, old, people)
-            state.drop_orgs([pid])
         if contribution[3] is not None:
             counts.add(pid, contribution[3], contribution[4])
         people.add(pid, contribution[1])
         fresh.append((pid, digest, marshal.dumps(contribution)))
-        places += org_places(paper)
         if len(fresh) >= 2000:
-            state.put_orgs(places)
             state.put_contributions(fresh)
             counts.flush()
             people.flush()
-            fresh, places = [], []
+            fresh = []
         yield contribution
-    state.put_orgs(places)
     state.put_contributions(fresh)
     gone = state.stale_contributions(spool.path)
     for pid, old in gone:
         _take_out(counts, pid, old, people)
     state.drop_contributions(pid for pid, _ in gone)
-    state.drop_orgs(pid for pid, _ in gone)
     counts.flush()
     people.flush()
 
@@ -1096,8 +1063,7 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
         plan.todo = set(plan.current)
         plan.changed = len(plan.todo)
         return plan
-    spool.commit()
-    changed, plan.removed = state.changed_in(spool.path)
+    changed, plan.removed = state.changed_papers(plan.digests.items())
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten

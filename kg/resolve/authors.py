@@ -320,10 +320,6 @@ class AuthorCounts:
         add_counts(db, f"{p}raw", "raw", self._raw)
         self._gone, self._bylines, self._touched = [], [], set()
 
-    def decided(self) -> bool:
-        """Whether decisions are kept: :meth:`resolve` then reads no byline it is given."""
-        return self._derived()
-
     def _derived(self) -> bool:
         return self.db.execute(f"SELECT 1 FROM {self.P}meta WHERE key='derived'").fetchone() is not None  # noqa: S608
 

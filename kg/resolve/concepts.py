@@ -316,7 +316,7 @@ class ConceptCounts:
 
     P = "cc_"  # table prefix
     TABLES = ("cc_surf", "cc_kind", "cc_sense", "cc_def", "cc_ctx", "cc_key", "cc_node", "cc_group", "cc_dec",
-              "cc_look", "cc_dirty", "cc_redef", "cc_tuse", "cc_use", "cc_xkey", "cc_cid", "cc_meta")
+              "cc_look", "cc_dirty", "cc_redef", "cc_tuse", "cc_use", "cc_meta")
 
     def __init__(self, db: sqlite3.Connection, path: str, *, aliases: AliasTable | None = None):
         self.db, self.path = db, path
@@ -338,8 +338,6 @@ class ConceptCounts:
             f"CREATE INDEX IF NOT EXISTS {p}node_root ON {p}node (root)",
             f"CREATE INDEX IF NOT EXISTS {p}node_bucket ON {p}node (bucket)",
             f"CREATE TABLE IF NOT EXISTS {p}group (root BLOB PRIMARY KEY, body BLOB)",
-            # each concept's group: a build asks for the few concepts its papers use, by id
-            f"CREATE TABLE IF NOT EXISTS {p}cid (cid TEXT PRIMARY KEY, root BLOB) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}dec (a TEXT, b TEXT, body BLOB)",
             f"CREATE INDEX IF NOT EXISTS {p}dec_a ON {p}dec (a)",
             f"CREATE INDEX IF NOT EXISTS {p}dec_b ON {p}dec (b)",
@@ -350,9 +348,6 @@ class ConceptCounts:
             f"CREATE TABLE IF NOT EXISTS {p}redef (key TEXT PRIMARY KEY) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}tuse (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}use (key TEXT, pid TEXT, body BLOB, PRIMARY KEY (key, pid)) WITHOUT ROWID",
-            # per redefined acronym, every key its changed definers use (or whose long forms they
-            # define): a use sharing none of them scores as before against the senses it had
-            f"CREATE TABLE IF NOT EXISTS {p}xkey (key TEXT, x TEXT, PRIMARY KEY (key, x)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}meta (key TEXT PRIMARY KEY, value TEXT)",
         ):
             db.execute(ddl)
@@ -368,11 +363,6 @@ class ConceptCounts:
         self._touched: set[str] = set()
         self._redef: set[str] = set()
         self._tuse: set[tuple[str, str]] = set()
-        self._xkey: set[tuple[str, str]] = set()
-        #: long key -> the keys that canonicalise to it through a curated merge
-        self._preimage: dict[str, set[str]] = defaultdict(set)
-        for key in self.aliases.merges:
-            self._preimage[self._canon(key)].add(key)
         self._digest = _alias_digest(self.aliases)
         self._kept = self._derived() is not None  # track what changed only when decisions are kept
         #: after :meth:`resolve`: the nodes it derived again (see :meth:`_scope`), outside which
@@ -400,9 +390,6 @@ class ConceptCounts:
         for sk, definition in defined.items():
             clk = self._canon(definition[0])
             self._sense[(sk, clk)] += sign
-            if self._kept:  # what this definer adds to or takes from the sense's context and names
-                # (the acronym's own key is in no use's score: a paper's other keys are)
-                self._xkey.update((sk, k) for k in (*uses, clk, *self._preimage.get(clk, ())) if k != sk)
             if sign > 0:
                 self._defs.append((_sortable(sk), _sortable(clk), _sortable(pid), marshal.dumps(definition)))
         if sign < 0:
@@ -419,8 +406,7 @@ class ConceptCounts:
             db.executemany(f"INSERT OR IGNORE INTO {p}dirty VALUES (?)", ((k,) for k in self._touched))  # noqa: S608
             db.executemany(f"INSERT OR IGNORE INTO {p}redef VALUES (?)", ((k,) for k in self._redef))  # noqa: S608
             db.executemany(f"INSERT OR IGNORE INTO {p}tuse VALUES (?, ?)", self._tuse)  # noqa: S608
-            db.executemany(f"INSERT OR IGNORE INTO {p}xkey VALUES (?, ?)", self._xkey)  # noqa: S608
-        self._touched, self._redef, self._tuse, self._xkey = set(), set(), set(), set()
+        self._touched, self._redef, self._tuse = set(), set(), set()
         for pid, keys in self._gone:
             db.execute(f"DELETE FROM {p}def WHERE pid=?", (_sortable(pid),))  # noqa: S608 - fixed names
             db.execute(f"DELETE FROM {p}ctx WHERE pid=?", (_sortable(pid),))  # noqa: S608
@@ -481,45 +467,28 @@ class ConceptCounts:
 
         # an unchanged paper that defines a redefined acronym itself keeps its sense (its own
         # definition decides it, whatever the other papers say): its last decision is kept and
-        # the paper is not read again for that key. One that does not define it and uses none of
-        # the keys the changed definers bring or take (cc_xkey) shares with each sense's context
-        # what it shared before (a new sense's context is all new keys): it is decided again from
-        # its kept counts (``rescore``), without reading it
+        # the paper is not read again for that key
         own: dict[str, dict[str, tuple]] = {}
-        rescore: dict[str, dict[str, tuple]] = {}
 
         def own_senses(ambiguous: set[str]) -> dict[str, dict[str, tuple]]:
             if scope is not None and not own:
                 for key in sorted(ambiguous & redefined):
-                    found, fixed = own[key], rescore[key] = {}, {}
-                    near: set[str] | None = None
+                    found = own[key] = {}
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
                         use = marshal.loads(body)
-                        if pid in changed[key]:
-                            continue
-                        if use[2] is None:  # no decision: the paper's own definition
+                        if use[2] is None and pid not in changed[key]:  # no decision: the paper's own definition
                             found[pid] = use
-                        elif use[3] is not None:
-                            if near is None:  # the papers using any key the changed definers bring or take
-                                near = {r[0] for r in db.execute(
-                                    f"SELECT DISTINCT k.pid FROM {p}xkey x JOIN {p}key k ON k.key = x.x WHERE x.key = ?",  # noqa: S608
-                                    (key,))}
-                            if pid not in near:
-                                fixed[pid] = use
             return own
 
         def redo(pid: str, key: str) -> bool:
-            return pid in changed[key] or (again(key) and pid not in own.get(key, ()) and pid not in rescore.get(key, ()))
+            return pid in changed[key] or (again(key) and pid not in own.get(key, ()))
 
         def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
             own_senses(ambiguous)
             ids: set[str] = set()
             for key in ambiguous:
                 found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
-                if again(key):
-                    ids.update(found - own.get(key, {}).keys() - rescore.get(key, {}).keys())
-                else:
-                    ids.update(found & changed[key])
+                ids.update(found - own.get(key, {}).keys() if again(key) else found & changed[key])
             yield from papers_of(sorted(ids))
 
         def kept(ambiguous: set[str]) -> Iterator[tuple]:
@@ -527,13 +496,11 @@ class ConceptCounts:
             for key in sorted(ambiguous):
                 if key in own:
                     for pid, use in own[key].items():
-                        yield (key, pid, *use, False)
-                    for pid, use in rescore[key].items():
-                        yield (key, pid, *use, True)
+                        yield (key, pid, *use)
                 elif not again(key):
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
                         if pid not in changed[key]:
-                            yield (key, pid, *marshal.loads(body), False)
+                            yield (key, pid, *marshal.loads(body))
 
         detail: dict = {}
         with tempfile.TemporaryDirectory(prefix="kg-resolve-", dir=scratch_dir) as folder:
@@ -544,7 +511,7 @@ class ConceptCounts:
                                   redo=redo, kept=kept)
         self._keep(detail, scope)
         self.scope = scope
-        return result if scope is None else _KeptResolution(_Kept(self.db, p))
+        return result if scope is None else self._read()
 
     def _scope(self, touched: set[str]) -> set[str]:
         """The nodes whose decisions the touched keys can change: closed under every way two nodes
@@ -600,13 +567,12 @@ class ConceptCounts:
         """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
         db, p = self.db, self.P
         if scope is None:
-            for table in ("node", "group", "cid", "dec", "look", "use"):
+            for table in ("node", "group", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
         else:  # every old group, decision and sense that touches the scope lies inside it
             inside = "IN (SELECT key FROM temp.kg_scope)"
             db.execute(f"DELETE FROM {p}node WHERE node {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
-            db.execute(f"DELETE FROM {p}cid WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
@@ -615,14 +581,12 @@ class ConceptCounts:
         db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
             (_sortable(root), marshal.dumps((cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])))
             for root, nodes, cid, concept, normal in detail["groups"]))
-        db.executemany(f"INSERT OR REPLACE INTO {p}cid VALUES (?, ?)", (  # noqa: S608
-            (cid, _sortable(root)) for root, _nodes, cid, _concept, _normal in detail["groups"]))
         db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
             (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
         db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
         db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
-            (key, pid, marshal.dumps((node, forms, decided, score))) for key, pid, node, forms, decided, score in detail["senses"]))
-        for table in ("dirty", "redef", "tuse", "xkey"):
+            (key, pid, marshal.dumps((node, forms, decided))) for key, pid, node, forms, decided in detail["senses"]))
+        for table in ("dirty", "redef", "tuse"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
         db.commit()
@@ -635,65 +599,14 @@ class ConceptCounts:
 
     def _read(self) -> ConceptResolution:
         """The kept decisions as one ConceptResolution, in the order a whole pass gives them."""
-        return _Kept(self.db, self.P).whole()
-
-
-class _Kept:
-    """The decisions ConceptCounts keeps, read from its tables: a concept by id or a key's
-    corpus-wide concept with a query or two each, or all of them at once (:meth:`whole`)."""
-
-    def __init__(self, db: sqlite3.Connection, prefix: str):
-        self.db, self.p = db, prefix
-        self._groups: dict[bytes, tuple | None] = {}
-        self._whole: ConceptResolution | None = None
-
-    def _group(self, root: bytes) -> tuple | None:
-        if root not in self._groups:
-            row = self.db.execute(f"SELECT body FROM {self.p}group WHERE root=?", (root,)).fetchone()  # noqa: S608
-            self._groups[root] = marshal.loads(row[0]) if row else None
-        return self._groups[root]
-
-    @staticmethod
-    def _row(concept: tuple) -> tuple:
-        name, kind, aliases, acronym, rules = concept
-        rules = tuple(rules)
-        return (None, name, kind, tuple(aliases), acronym, _RULES.setdefault(rules, rules), _CONCEPT_SET)
-
-    def _of(self, cid: str) -> tuple | None:
-        row = self.db.execute(f"SELECT root FROM {self.p}cid WHERE cid=?", (cid,)).fetchone()  # noqa: S608
-        return self._group(row[0]) if row else None
-
-    def concept(self, cid: str) -> tuple | None:
-        """The ConceptTable row of a concept id (None: no such concept)."""
-        group = self._of(cid)
-        return self._row(group[1]) if group is not None and group[0] == cid else None
-
-    def global_of(self, key: str) -> str | None:
-        """The concept a key means corpus-wide (None: unknown, or an ambiguous acronym's key)."""
-        row = self.db.execute(f"SELECT root FROM {self.p}node WHERE node=?", (key,)).fetchone()  # noqa: S608
-        group = self._group(_sortable(row[0])) if row else None
-        return group[0] if group is not None and key in group[3] else None
-
-    def keys_of(self, cids: Iterable[str]) -> dict[str, str]:
-        """{key: concept id} of the keys whose corpus-wide concept is one of ``cids`` (other ids are ignored)."""
-        out: dict[str, str] = {}
-        for cid in cids:
-            group = self._of(cid)
-            if group is not None and group[0] == cid:
-                out.update(dict.fromkeys(group[3], cid))
-        return out
-
-    def whole(self) -> ConceptResolution:
-        """Every kept decision as one ConceptResolution, in the order a whole pass gives them."""
-        if self._whole is not None:
-            return self._whole
-        db, p = self.db, self.p
+        db, p = self.db, self.P
         result = ConceptResolution()
         rows = result.concepts._rows
         merges = result.merges._rows
         for (body,) in db.execute(f"SELECT body FROM {p}group ORDER BY root"):  # noqa: S608
-            cid, concept, normal, looked_up = marshal.loads(body)
-            rows[cid] = self._row(concept)
+            cid, (name, kind, aliases, acronym, rules), normal, looked_up = marshal.loads(body)
+            rules = tuple(rules)
+            rows[cid] = (None, name, kind, tuple(aliases), acronym, _RULES.setdefault(rules, rules), _CONCEPT_SET)
             merges.extend(normal)
             for key in looked_up:
                 result.global_lookup[key] = cid
@@ -701,104 +614,7 @@ class _Kept:
         decided.sort(key=lambda d: d[0])
         merges.extend(("concept", *row) for _place, row in decided)
         result.lookup = {(pid, key): cid for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look")}  # noqa: S608
-        self._whole = result
         return result
-
-
-class _KeptConcepts(ConceptTable):
-    """A ConceptTable over :class:`_Kept`: a concept asked for by id is read alone; walking the
-    table (or changing it) reads them all first."""
-
-    __slots__ = ("_kept", "_all")
-
-    def __init__(self, kept: _Kept):
-        super().__init__()
-        self._kept, self._all = kept, False
-
-    def _everything(self) -> None:
-        if not self._all:
-            self._rows, self._all = self._kept.whole().concepts._rows, True
-
-    def __getitem__(self, cid: str) -> Concept:
-        if not self._all and cid not in self._rows:
-            row = self._kept.concept(cid)
-            if row is None:
-                raise KeyError(cid)
-            self._rows[cid] = row
-        return super().__getitem__(cid)
-
-    def __contains__(self, cid: object) -> bool:
-        try:
-            self[cid]  # type: ignore[index]
-        except KeyError:
-            return False
-        return True
-
-    def __setitem__(self, cid: str, c: Concept) -> None:
-        self._everything()
-        super().__setitem__(cid, c)
-
-    def __delitem__(self, cid: str) -> None:
-        self._everything()
-        super().__delitem__(cid)
-
-    def __iter__(self) -> Iterator[str]:
-        self._everything()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._everything()
-        return super().__len__()
-
-
-class _KeptLookup(Mapping[str, str]):
-    """ConceptResolution.global_lookup over :class:`_Kept`: a key is looked up alone; walking it
-    reads every decision."""
-
-    def __init__(self, kept: _Kept):
-        self._kept = kept
-        self._asked: dict[str, str | None] = {}
-
-    def get(self, key, default=None):
-        if key not in self._asked:
-            self._asked[key] = self._kept.global_of(key)
-        found = self._asked[key]
-        return default if found is None else found
-
-    def __getitem__(self, key: str) -> str:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return self.get(key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._kept.whole().global_lookup)
-
-    def __len__(self) -> int:
-        return len(self._kept.whole().global_lookup)
-
-    def keys_of(self, cids: Iterable[str]) -> dict[str, str]:
-        """{key: concept id} of the keys that resolve to any of ``cids`` (see _Kept.keys_of)."""
-        return self._kept.keys_of(cids)
-
-
-class _KeptResolution(ConceptResolution):
-    """The ConceptResolution of ConceptCounts' kept decisions, read as they are asked for: a
-    build that resolves a few papers again asks for a few concepts, not the corpus's (reading them
-    all cost 1.4 profiled CPU-s of a +1 % build at 100k). ``merges`` reads everything."""
-
-    def __init__(self, kept: _Kept):  # noqa: D107 - no dataclass fields of its own
-        self._kept = kept
-        self.concepts = _KeptConcepts(kept)
-        self.global_lookup = _KeptLookup(kept)  # type: ignore[assignment]
-        self.lookup = {(pid, key): cid for key, pid, cid in kept.db.execute(f"SELECT key, pid, cid FROM {kept.p}look")}  # noqa: S608
-
-    @property  # type: ignore[override]
-    def merges(self) -> MergeLog:
-        return self._kept.whole().merges
 
 
 def _alias_digest(aliases: AliasTable) -> str:
@@ -945,8 +761,7 @@ def _resolve(
     ``detail`` (a dict) receives what ConceptCounts keeps of each group, node, decision and use
     of an ambiguous acronym. ``redo(paper, key)`` says whether a paper's use of an ambiguous key
     is decided again (default: all); ``kept(ambiguous keys)`` yields the uses not decided again
-    as ``detail["senses"]`` gave them, each with a flag: True to decide it again from the kept score
-    (see :func:`_sense_of`) against the senses there are now. The decisions over a set of nodes closed under every rule that can join
+    as ``detail["senses"]`` gave them. The decisions over a set of nodes closed under every rule that can join
     two nodes are those of the whole corpus restricted to them: ConceptCounts derives only those.
     """
     aliases = aliases if aliases is not None else default_aliases()
@@ -996,17 +811,16 @@ def _resolve(
             found = contexts[(key, lk)] = definitions.context(key, lk) - {key, lk}
         return found
 
-    #: (key, paper, node, forms, (decision, place) or None, what it was scored from or None) of each use decided
-    senses: list[tuple] = []
+    senses: list[tuple] = []  # (key, paper, node, forms, (decision, place) or None) of each use decided
 
-    def count(key: str, pid: str, node: str, forms: list, decided: tuple | None, score: tuple | None) -> None:
+    def count(key: str, pid: str, node: str, forms: list, decided: tuple | None) -> None:
         node_of[(pid, key)] = node
         for text, kind in forms:
             node_surfaces[node][text] += 1
             if kind:
                 node_kinds[node][kind] += 1
         if detail is not None:
-            senses.append((key, pid, node, forms, decided, score))
+            senses.append((key, pid, node, forms, decided))
 
     if ambiguous or full_lookup:
         for pid, mentions, acronyms in papers():
@@ -1017,26 +831,15 @@ def _resolve(
                 if key not in ambiguous or (redo is not None and not redo(pid, key)):
                     continue
                 before = len(decisions)
-                score: list = []
-                node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context,
-                                   score)
+                node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context)
                 order.extend((0, pid, i) for _ in range(len(decisions) - len(order)))
-                count(key, pid, node, forms, (decisions[-1], order[-1]) if len(decisions) > before else None,
-                      score[0] if score else None)
-    if kept is not None:  # uses whose sense cannot have changed, as last decided (or scored again)
-        for key, pid, node, forms, decided, score, rescored in kept(ambiguous):
-            if rescored:  # the same counts against the senses there are now, at the same place in the pass
-                senses_now = sense_keys[key]
-                n_own, named, shared = score
-                score = (n_own, tuple(lk for lk in named if lk in senses_now),
-                         tuple((lk, n) for lk, n in shared if lk in senses_now))
-                made: list = []
-                node = _sense_of(pid, key, forms[0][0], senses_now, score, aliases, made, canon, context)
-                decided = (made[-1], decided[1])
+                count(key, pid, node, forms, (decisions[-1], order[-1]) if len(decisions) > before else None)
+    if kept is not None:  # uses whose sense cannot have changed, as last decided
+        for key, pid, node, forms, decided in kept(ambiguous):
             if decided is not None:
                 decisions.append(decided[0])
                 order.append(decided[1])
-            count(key, pid, node, forms, decided, score)
+            count(key, pid, node, forms, decided)
     del contexts
     for node in node_surfaces:
         uf.add(node)
@@ -1190,42 +993,27 @@ def _canon(aliases: AliasTable) -> Callable[[str], str]:
     return canon
 
 
-def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, canon, context, score=None) -> str:
+def _sense_node(pid, key, definitions, senses, uses, forms, aliases, decisions, canon, context) -> str:
     """Which sense of an ambiguous acronym a paper means; the bare key when it cannot tell.
 
     ``definitions`` and ``uses`` are the paper's own; ``senses`` the acronym's canonical long
-    keys; ``context(key, sense)`` the keys of the papers defining it as that sense. ``score`` (a
-    list) receives what :func:`_sense_of` decided from, when the paper does not define the key."""
+    keys; ``context(key, sense)`` the keys of the papers defining it as that sense."""
+    surface = forms[0][0]
     if key in definitions:
         return f"{key}{SENSE}{canon(definitions[key][0])}"
     own = set(uses) - {key}
     own_canon = {canon(k) for k in own}
-    named = tuple(sorted(lk for lk in senses if lk in own_canon))
-    shared = ()
-    if len(named) != 1:
-        # the intersection's size only: a sense's context can hold thousands of keys
-        shared = tuple(sorted((lk, n) for lk in senses if (n := len(own & context(key, lk)))))
-    found = (len(own), named, shared)
-    if score is not None:
-        score.append(found)
-    return _sense_of(pid, key, forms[0][0], senses, found, aliases, decisions, canon, context)
-
-
-def _sense_of(pid, key, surface, senses, score, aliases, decisions, canon, context) -> str:
-    """:func:`_sense_node` of a paper that does not define the key, from ``score``: how many other
-    keys it uses, the senses whose long forms it names, and how many keys it shares with each
-    sense's context (senses left out share none)."""
-    n_own, named, shared = score
+    named = [lk for lk in senses if lk in own_canon]
     if len(named) == 1:
         decisions.append((f"{key}{SENSE}{named[0]}", key, "acronym-context", f"{pid} uses {surface} next to its long form"))
         return f"{key}{SENSE}{named[0]}"
-    common = dict(shared)
     scores = []
     for lk in senses:
-        n = common.get(lk, 0)
+        ctx = context(key, lk)
         # the union's size without building it: a sense's context can hold thousands of keys
-        union = n_own + len(context(key, lk)) - n
-        scores.append((n / union if union else 0.0, lk))
+        shared = len(own & ctx)
+        union = len(own) + len(ctx) - shared
+        scores.append((shared / union if union else 0.0, lk))
     scores.sort(reverse=True)
     if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] >= 2 * scores[1][0]):
         best = scores[0][1]

@@ -212,15 +212,12 @@ def resolve_counted(
     org_table: dict[str, str] | str | os.PathLike[str] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
     people: AuthorCounts | None = None,
-    slug_order: Callable[[], Iterable[str]] | None = None,
 ) -> CorpusResolution:
     """:func:`resolve_contributions` with the concepts decided from ``counts`` (see
     :meth:`ConceptCounts.resolve`, which ``papers_of`` serves): the caller keeps the counts up to
     date while the contributions stream, so only their bylines and slugs are read here. With
     ``people`` (kept up to date by the caller too, see :class:`AuthorCounts`) only the authors of
-    touched names are resolved again. ``slug_order()``, asked once the contributions are read, gives
-    every slug of the corpus in the order a whole stream would first meet them (the stream may then
-    hold only the papers that changed)."""
+    touched names are resolved again."""
     if not isinstance(org_table, dict):
         org_table = load_org_table(org_table)
     slugs: dict[str, None] = {}
@@ -231,7 +228,7 @@ def resolve_counted(
             yield authors
 
     authors = resolve_authors(bylines()) if people is None else people.resolve(bylines())
-    orgs = resolve_affiliations(slug_order() if slug_order is not None else slugs, org_table)
+    orgs = resolve_affiliations(slugs, org_table)
     return CorpusResolution(people=authors, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
 
 
