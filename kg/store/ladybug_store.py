@@ -102,24 +102,24 @@ class LadybugStore(GraphStore):
 
     def query_table(self, cypher: str, names: tuple[str, ...], params: dict | None = None):
         # the engine hands its result over as Arrow columns: a third of the CPU of a dict per row
-        try:
-            result = self._conn.execute(cypher, params or {})
-        except Exception as exc:
-            raise StoreError(f"LadybugDB: {_first_line(exc)}") from exc
+        result = self._result(cypher, params)
         try:
             return result.get_as_arrow(chunk_size=-1).select(list(names))
         finally:
             result.close()
 
     def _run(self, cypher: str, params: dict | None) -> list[dict]:
+        last = self._result(cypher, params)
+        names = last.get_column_names()
+        return [dict(zip(names, row)) for row in last.get_all()]
+
+    def _result(self, cypher: str, params: dict | None):
+        """The engine's result of the last statement in ``cypher``; its errors as StoreError."""
         try:
             result = self._conn.execute(cypher, params or {})
         except Exception as exc:
             raise StoreError(f"LadybugDB: {_first_line(exc)}") from exc
-        results = result if isinstance(result, list) else [result]
-        last = results[-1]
-        names = last.get_column_names()
-        return [dict(zip(names, row)) for row in last.get_all()]
+        return result[-1] if isinstance(result, list) else result
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
