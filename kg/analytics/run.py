@@ -150,12 +150,10 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     # order it first appears in (any numbering of papers gives the same pairs and counts)
     pairs = table(store, "authorships", ("author", "paper"))
     # (cast: rows from another store give untyped columns when there are none)
-    vertex = pc.index_in(pairs["author"].cast(pa.string()), value_set=pa.array(ids, type=pa.string()))
-    if vertex.null_count:
-        raise StoreError("an AUTHORED edge starts at an author the graph does not hold")
-    author_no = _int64(vertex)
+    author_no = _positions(pairs["author"].cast(pa.string()), pa.array(ids, type=pa.string()),
+                           "an AUTHORED edge starts at an author the graph does not hold")
     paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(pa.string()).combine_chunks()).indices)
-    del pairs, vertex
+    del pairs
     split("read")
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
@@ -219,13 +217,14 @@ def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray
     return groups // n_years, groups % n_years, sizes, dated
 
 
-def _positions(keys, value_set) -> np.ndarray:
-    """Each key's row in ``value_set`` (Arrow columns of one type), as int64; every key must be there."""
+def _positions(keys, value_set, missing: str = "an edge ends at a node the analytics read did not return") -> np.ndarray:
+    """Each key's row in ``value_set`` (Arrow columns of one type), as int64; a key not there is a StoreError
+    saying ``missing``."""
     import pyarrow.compute as pc
 
     found = pc.index_in(keys, value_set=value_set.combine_chunks() if hasattr(value_set, "combine_chunks") else value_set)
     if found.null_count:
-        raise StoreError("an edge ends at a node the analytics read did not return")
+        raise StoreError(missing)
     return _int64(found)
 
 
