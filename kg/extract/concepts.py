@@ -2016,11 +2016,12 @@ def _known_before_suffix(text: str, mentions: list[Candidate], known_types: dict
     A word glued to a suffix is one token, so neither the tagger nor the gazetteer sees the name inside it; only
     names the in-domain gazetteer knows as methods count (what "X-based" rests on is mostly a method)."""
     found = []
+    taken = _taken(text, mentions)
     for m in _BASED_ON.finditer(text):
         if known_types.get(m.group(1).lower()) != "METHOD":
             continue
         start, end = m.span(1)
-        if any(c.start < end and start < c.end for c in mentions):
+        if _overlaps(taken, start, end):
             continue
         found.append(Candidate(start, end, "METHOD", "rule", 1, 0.8))
     return found
