@@ -1698,7 +1698,10 @@ def combine_candidates(
     if " dataset" in text:
         out = _data_head_named_alone(text, out)
     out.sort(key=lambda c: c.start)
-    return _consistent_types(text, _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations))
+    out = _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations)
+    if "tasks" in text or "problems" in text:
+        out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
+    return _consistent_types(text, out)
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
@@ -2045,3 +2048,41 @@ def _consistent_types(text: str, mentions: list[Candidate]) -> list[Candidate]:
         kind = winners[key]
         out.append(c if kind == c.type else c._replace(type=kind))
     return out
+
+
+#: "adaptive data collection tasks like active learning and ...", "problems, including an in-context learning
+#: task": the frame calls each listed item a task (ANNOTATION.md: the kind is the item's use in this abstract)
+_TASK_FRAME = re.compile(r"(?:tasks|problems),?\s+(?:like|such\s+as|including)\s+")
+_FRAME_ITEM_LEAD = re.compile(r"(?:an?|the)\s+")
+_FRAME_ITEM_HEAD = re.compile(r"\s+(?:tasks?|problems?)\b")
+
+
+def _task_frame_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Lowercase METHOD mentions named as the items of a "tasks like ..." list become TASKs, in every place."""
+    starts = {c.start: c for c in mentions}
+    retyped: set[str] = set()
+    for m in _TASK_FRAME.finditer(text):
+        if m.start() and _word_char(text[m.start() - 1]):
+            continue
+        at = m.end()
+        while True:
+            lead = _FRAME_ITEM_LEAD.match(text, at)
+            c = starts.get(lead.end() if lead else at)
+            if c is None:
+                break  # an item no mention starts: the list's extent is unknown from here
+            name = text[c.start : c.end]
+            # an action noun heads the item ("active learning", "in-context learning"); a thing stays a method
+            if c.type == "METHOD" and name.islower() and name.endswith(("ing", "ion", "sis")):
+                retyped.add(name)
+            at = c.end
+            head = _FRAME_ITEM_HEAD.match(text, at)
+            if head is not None:
+                at = head.end()
+            sep = _ITEM_SEPARATOR.match(text, at)
+            if sep is None:
+                break
+            at = sep.end()
+    if not retyped:
+        return mentions
+    return [c._replace(type="TASK") if c.type == "METHOD" and text[c.start : c.end].lower() in retyped else c
+            for c in mentions]

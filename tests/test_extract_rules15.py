@@ -1,0 +1,31 @@
+"""Rules of session 10 on sentences we wrote; the tagger's output is set by hand."""
+
+from __future__ import annotations
+
+from rules_helpers import combined
+
+
+def test_items_of_a_tasks_like_list_are_tasks():
+    # ANNOTATION.md: the kind is the item's use in this abstract; "tasks like X" calls X a task, even a paradigm
+    text = "Title\nWe design planners for data labeling tasks like active learning and graph search."
+    got = combined(text, [("active learning", "METHOD")], known={"active learning": "METHOD"})
+    assert ("active learning", "TASK") in got and ("active learning", "METHOD") not in got
+    text = "Title\nWe test it on several problems, including an in-context learning task, and sorting."
+    got = combined(text, [("in-context learning", "TASK")])
+    assert ("in-context learning", "TASK") in got
+    # every mention of the string takes the kind (one string, one kind per paper)
+    text = "Title\nActive learning is popular. We study tasks such as active learning."
+    got = combined(text, [("Active learning", "METHOD"), ("active learning", "METHOD")])
+    assert ("Active learning", "TASK") in got and ("active learning", "TASK") in got
+
+
+def test_things_and_unframed_methods_keep_their_kind():
+    # a thing heads the item: it is what solves the task, not the task
+    text = "Title\nWe study tasks such as graph transformers and others."
+    assert ("graph transformers", "METHOD") in combined(text, [("graph transformers", "METHOD")])
+    # no frame: the paradigm stays a method
+    text = "Title\nWe apply active learning to tasks in robotics."
+    assert ("active learning", "METHOD") in combined(text, [("active learning", "METHOD")])
+    # a list the frame does not start ("methods such as")
+    text = "Title\nWe compare methods such as active learning and boosting."
+    assert ("active learning", "METHOD") in combined(text, [("active learning", "METHOD")])
