@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rules_helpers import combined
 
+from kg.extract.adapters import find_abbreviation_pairs
+
 
 def test_items_of_a_tasks_like_list_are_tasks():
     # ANNOTATION.md: the kind is the item's use in this abstract; "tasks like X" calls X a task, even a paradigm
@@ -29,3 +31,25 @@ def test_things_and_unframed_methods_keep_their_kind():
     # a list the frame does not start ("methods such as")
     text = "Title\nWe compare methods such as active learning and boosting."
     assert ("active learning", "METHOD") in combined(text, [("active learning", "METHOD")])
+
+
+def test_names_in_parentheses_of_a_data_phrase_are_data():
+    # "several clinical (A, B) and outdoor (C) datasets": the parentheses list the data sets the phrase means
+    text = "Title\nWe report results on several clinical (KNEE, LUNGX) and outdoor (STREETS) datasets."
+    got = combined(text, [("KNEE", "METHOD"), ("LUNGX", "METHOD")])
+    assert {("KNEE", "BENCHMARK"), ("LUNGX", "BENCHMARK"), ("STREETS", "BENCHMARK")} <= got
+    assert ("KNEE", "METHOD") not in got
+    # "curated datasets (e.g., Vid9K)": an example of the data phrase
+    text = "Title\nMost methods are limited to curated datasets (e.g., Vid9K) and fail elsewhere."
+    assert ("Vid9K", "DATASET") in combined(text, [])
+
+
+def test_defined_acronyms_and_other_parentheses_keep_their_kind():
+    # a long form defined with its acronym before "dataset" is the pair rule's business
+    text = "Title\nWe train on two Multi-View Caption (MVCap) datasets."
+    got = combined(text, [("Multi-View Caption", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert ("MVCap", "DATASET") in got and ("Multi-View Caption", "DATASET") in got
+    # parentheses after a method phrase name methods
+    text = "Title\nWe compare graph networks (GCN, GAT) on citation data."
+    got = combined(text, [("GCN", "METHOD"), ("GAT", "METHOD")])
+    assert {("GCN", "METHOD"), ("GAT", "METHOD")} <= got

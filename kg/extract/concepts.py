@@ -1699,6 +1699,8 @@ def combine_candidates(
         out = _data_head_named_alone(text, out)
     out.sort(key=lambda c: c.start)
     out = _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations)
+    if "(" in text and ("datasets" in text or "benchmarks" in text or "corpora" in text):
+        out = _parenthesised_data(text, out, sentence_starts)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     return _consistent_types(text, out)
@@ -2086,3 +2088,51 @@ def _task_frame_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
         return mentions
     return [c._replace(type="TASK") if c.type == "METHOD" and text[c.start : c.end].lower() in retyped else c
             for c in mentions]
+
+
+#: "on several medical (ACDC, LVSC) and non-medical (PPSS) datasets", "curated datasets (e.g., K400)": names
+#: listed in parentheses inside or after a plural data phrase are its data sets
+_PAREN_NAMES = r"\((?:(?:e\.g\.|i\.e\.),?\s*)?([A-Z][\w.+/-]*(?:,\s*(?:and\s+)?[A-Z][\w.+/-]*)*)\)"
+_NAMES_BEFORE_DATA = re.compile(
+    r"(?<=[a-z] )" + _PAREN_NAMES + r"((?:\s+(?:and|or)\s+[a-z-]+\s+\([^()]{1,60}\))?(?:\s+[a-z-]+){0,2}\s+(?:datasets|benchmarks|corpora)\b)")
+_NAMES_AFTER_DATA = re.compile(r"(?:datasets|benchmarks|corpora)\s+\((?:e\.g\.|i\.e\.),?\s*([A-Z][\w.+/-]*(?:,\s*(?:and\s+)?[A-Z][\w.+/-]*)*)\)")
+_PAREN_LIST = re.compile(_PAREN_NAMES)
+_PAREN_NAME = re.compile(r"[A-Z][\w.+/-]*")
+
+
+def _parenthesised_data(text: str, mentions: list[Candidate], sentence_starts: list[int]) -> list[Candidate]:
+    """Name-shaped words listed in such parentheses are DATASETs or BENCHMARKs (by the sentence), found or retyped;
+    a defined acronym keeps its kind."""
+    spans: list[tuple[int, int]] = []
+    for m in _NAMES_BEFORE_DATA.finditer(text):
+        before = text[max(0, m.start() - 30) : m.start()].split()
+        if not before or not before[-1].islower():
+            continue  # "Multi-View Caption (MVCap) datasets": a defined acronym, the pair rule's business
+        spans.append(m.span(1))
+        # the second parenthesis of "medical (A, B) and non-medical (C) datasets"
+        spans.extend(inner.span(1) for inner in _PAREN_LIST.finditer(text, m.start(2), m.end(2)))
+    spans.extend(m.span(1) for m in _NAMES_AFTER_DATA.finditer(text))
+    if not spans:
+        return mentions
+    by_span = {(c.start, c.end): i for i, c in enumerate(mentions)}
+    taken = _taken(text, mentions)
+    out = list(mentions)
+    retyped: dict[str, str] = {}
+    for start, end in spans:
+        k = bisect_right(sentence_starts, start) - 1
+        sentence = text[sentence_starts[k] if k >= 0 else 0 : sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)]
+        for w in _PAREN_NAME.finditer(text, start, end):
+            name = w.group(0)
+            if name in CAPS_STOP or not (is_name_shape(name) or name.isupper()):
+                continue
+            kind = dataset_or_benchmark(name, sentence)
+            i = by_span.get(w.span())
+            if i is not None:
+                if out[i].type == "METHOD" and out[i].tier < 2:
+                    retyped[name] = kind  # ... in every place (one string, one kind per paper)
+            elif not _overlaps(taken, *w.span()):
+                out.append(Candidate(w.start(), w.end(), kind, "rule", 1, 0.7))
+    if retyped:
+        out = [c._replace(type=retyped[text[c.start : c.end]]) if c.type == "METHOD" and c.tier < 2
+               and text[c.start : c.end] in retyped else c for c in out]
+    return out
