@@ -53,3 +53,22 @@ def test_defined_acronyms_and_other_parentheses_keep_their_kind():
     text = "Title\nWe compare graph networks (GCN, GAT) on citation data."
     got = combined(text, [("GCN", "METHOD"), ("GAT", "METHOD")])
     assert {("GCN", "METHOD"), ("GAT", "METHOD")} <= got
+
+
+def test_item_with_the_same_head_takes_the_kind():
+    # a list coordinates things of one kind: the same head noun makes the unfound item one of them
+    text = "Title\nWe compare kernel regression and lasso regression on small data."
+    assert ("lasso regression", "METHOD") in combined(text, [("kernel regression", "METHOD")])
+    text = "Title\nWe train both contrastive models and masked models on video."
+    assert ("contrastive models", "METHOD") in combined(text, [("masked models", "METHOD")])
+    text = "Title\nIt helps with depth estimation, flow estimation and tracking."
+    assert ("flow estimation", "TASK") in combined(text, [("depth estimation", "TASK")])
+
+
+def test_item_with_another_head_or_one_word_is_not_taken():
+    text = "Title\nWe compare kernel regression and lasso penalties on small data."
+    got = combined(text, [("kernel regression", "METHOD")])
+    assert not any(s.startswith("lasso") for s, _ in got)
+    # the item less its function and evaluative words is one word: the head alone names nothing
+    text = "Title\nWe use kernel regression and the regression."
+    assert {s for s, _ in combined(text, [("kernel regression", "METHOD")])} == {"kernel regression"}

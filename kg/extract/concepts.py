@@ -1695,6 +1695,7 @@ def combine_candidates(
     out = _coordinated_tasks(text, out, known_types)
     out = _coordinated_data(text, out, known_types)
     out = _coordinated_methods(text, out, known_types)
+    out = _same_head_items(text, out)
     if " dataset" in text:
         out = _data_head_named_alone(text, out)
     out.sort(key=lambda c: c.start)
@@ -2135,4 +2136,53 @@ def _parenthesised_data(text: str, mentions: list[Candidate], sentence_starts: l
     if retyped:
         out = [c._replace(type=retyped[text[c.start : c.end]]) if c.type == "METHOD" and c.tier < 2
                and text[c.start : c.end] in retyped else c for c in out]
+    return out
+
+
+#: "linear regression and ridge regression", "embedding models and generative models": a lowercase phrase that a
+#: list coordinates with a METHOD or TASK mention and that ends in the same head noun names a thing of that kind
+_SAME_HEAD_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+well\s+as|versus)\s+")
+_ITEM_AFTER = re.compile(r"(?:(?:an?|the)\s+)?((?:[a-z][\w-]*\s+){0,3}?([a-z][\w-]*))(?=\s*[,.;:)]|\s+(?:and|or|to|for|in|on|with|that|which|are|is|as|of|have|has|can|were|was|by|from|at|using|via)\s)")
+_ITEM_BEFORE = re.compile(
+    r"(?<![\w-])((?:[a-z][\w-]*\s+){0,3}([a-z][\w-]*))(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+well\s+as|versus)\s+)$")
+
+
+def _left_trimmed_item(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The item less its leading function, verb and evaluative words; None when fewer than two words are left."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for k in range(len(words) - 1, -1, -1):
+        if words[k].group(0) in _TASK_STOP or words[k].group(0) in _ITEM_STOP:
+            words = words[k + 1 :]
+            break
+    if len(words) < 2:
+        return None
+    return start + words[0].start(), end
+
+
+def _same_head_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Uncovered lowercase items with a mention's head noun in the same list take the mention's kind."""
+    taken = _taken(text, mentions)
+    out = list(mentions)
+    for c in mentions:
+        if c.type not in ("METHOD", "TASK") or not text[c.end - 1].islower():
+            continue
+        head = text[text.rfind(" ", c.start, c.end) + 1 : c.end].rstrip("s")
+        if len(head) < 4:
+            continue
+        found = []
+        sep = _SAME_HEAD_SEPARATOR.match(text, c.end)
+        if sep is not None and (item := _ITEM_AFTER.match(text, sep.end())) is not None:
+            found.append(item)
+        if (item := _ITEM_BEFORE.search(text, max(0, c.start - 80), c.start)) is not None:
+            found.append(item)
+        for item in found:
+            if item.group(2).rstrip("s") != head:
+                continue
+            span = _left_trimmed_item(text, item.start(1), item.end(1))
+            # a participle leads no name: "post-merged models", "simulated environments" say which instance
+            if (span is None or _overlaps(taken, *span) or generic_phrase(text[span[0] : span[1]])
+                    or text[span[0] : span[1]].split(" ", 1)[0].endswith("ed")):
+                continue
+            out.append(Candidate(span[0], span[1], c.type, "rule-same-head", 1, 0.6))
+            taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
     return out
