@@ -72,3 +72,15 @@ def test_item_with_another_head_or_one_word_is_not_taken():
     # the item less its function and evaluative words is one word: the head alone names nothing
     text = "Title\nWe use kernel regression and the regression."
     assert {s for s, _ in combined(text, [("kernel regression", "METHOD")])} == {"kernel regression"}
+
+
+def test_subject_the_text_calls_a_task_is_a_task():
+    text = "Title\nWith more online shops, shelf-photo matching has become an important task. We solve it."
+    assert ("shelf-photo matching", "TASK") in combined(text, [])
+    text = "Title\nStructured scene description is a generative task explored in vision."
+    assert ("Structured scene description", "TASK") in combined(text, [])
+
+
+def test_pronoun_or_determiner_subject_is_no_task():
+    text = "Title\nThis problem is a hard task. The goal of it remains an open problem. But parsing is a problem."
+    assert not combined(text, [])

@@ -1702,6 +1702,8 @@ def combine_candidates(
     out = _paradigms_are_methods(text, _problems_are_tasks(text, out, abbreviations), abbreviations)
     if "(" in text and ("datasets" in text or "benchmarks" in text or "corpora" in text):
         out = _parenthesised_data(text, out, sentence_starts)
+    if "task" in text or "problem" in text:
+        out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     return _consistent_types(text, out)
@@ -2185,4 +2187,29 @@ def _same_head_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
                 continue
             out.append(Candidate(span[0], span[1], c.type, "rule-same-head", 1, 0.6))
             taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
+    return out
+
+
+#: "Job-resume matching has become an important task.": a sentence (or a clause after an opening phrase) whose subject the text calls a task or a
+#: problem names that task (ANNOTATION.md: a research problem is a TASK), found or not
+_SUBJECT_CALLED_TASK = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))((?:[A-Za-z][\w-]*[ \t]+){0,4}[A-Za-z][\w-]*)(?:\s*\([^()]{1,20}\))?\s+"
+    r"(?:has\s+(?:long\s+)?(?:been|become)|is|remains|becomes)\s+(?:a|an|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:problems?|tasks?)\b", re.M)
+
+
+def _subjects_called_tasks(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """An uncovered sentence subject of two words or more that the sentence calls a task or problem is a TASK."""
+    taken = _taken(text, mentions)
+    out = mentions
+    for m in _SUBJECT_CALLED_TASK.finditer(text):
+        start, end = m.span(1)
+        words = text[start:end].split()
+        # a determiner, pronoun or function word makes it no name ("This problem", "The goal of X")
+        if (len(words) < 2 or any(w.lower() in _ITEM_STOP or w.lower() in _TASK_STOP or w.lower() in _COORD_STOP for w in words)
+                or _overlaps(taken, start, end) or generic_phrase(text[start:end])):
+            continue
+        if out is mentions:
+            out = list(mentions)
+        out.append(Candidate(start, end, "TASK", "rule-task-called", 1, 0.6))
     return out
