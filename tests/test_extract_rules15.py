@@ -84,3 +84,22 @@ def test_subject_the_text_calls_a_task_is_a_task():
 def test_pronoun_or_determiner_subject_is_no_task():
     text = "Title\nThis problem is a hard task. The goal of it remains an open problem. But parsing is a problem."
     assert not combined(text, [])
+
+
+def test_name_given_to_a_method_or_task_head_takes_its_kind():
+    text = "Title\nHistories are summarised, a process called reverse summarisation, before training."
+    assert ("reverse summarisation", "METHOD") in combined(text, [])
+    text = "Title\nWe study a new task in video editing, namely object re-timing. It is hard."
+    assert ("object re-timing", "TASK") in combined(text, [])
+    # both parts of "two components, namely A and B" (the second by its shared head)
+    text = "Title\nIt has two components, namely word-based ranking model and graph-based ranking model."
+    got = combined(text, [])
+    assert {("word-based ranking model", "METHOD"), ("graph-based ranking model", "METHOD")} <= got
+
+
+def test_name_given_to_other_heads_or_one_word_is_no_concept():
+    text = "Title\nThey belong to a broader class called equivariance. We pick a subset, called a frame."
+    assert not combined(text, [])
+    # a name cut after an adjective lost its head noun
+    text = "Title\nWe propose a new approach called deep hierarchical multiscale recurrent neural networks."
+    assert not any(s.endswith("neural") for s, _ in combined(text, []))

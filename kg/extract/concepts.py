@@ -1695,6 +1695,8 @@ def combine_candidates(
     out = _coordinated_tasks(text, out, known_types)
     out = _coordinated_data(text, out, known_types)
     out = _coordinated_methods(text, out, known_types)
+    if "namely" in text or "called" in text or "termed" in text or "dubbed" in text or " as " in text:
+        out = _named_by_apposition(text, out)
     out = _same_head_items(text, out)
     if " dataset" in text:
         out = _data_head_named_alone(text, out)
@@ -2182,8 +2184,10 @@ def _same_head_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
                 continue
             span = _left_trimmed_item(text, item.start(1), item.end(1))
             # a participle leads no name: "post-merged models", "simulated environments" say which instance
+            # ("graph-based models" rest on a thing, they are named by it)
             if (span is None or _overlaps(taken, *span) or generic_phrase(text[span[0] : span[1]])
-                    or text[span[0] : span[1]].split(" ", 1)[0].endswith("ed")):
+                    or _DESCRIBED_MODELS.fullmatch(text, *span)
+                    or (text[span[0] : span[1]].split(" ", 1)[0].endswith("ed") and "-" not in text[span[0] : span[1]].split(" ", 1)[0])):
                 continue
             out.append(Candidate(span[0], span[1], c.type, "rule-same-head", 1, 0.6))
             taken[span[0] : span[1]] = b"\x01" * (span[1] - span[0])
@@ -2212,4 +2216,41 @@ def _subjects_called_tasks(text: str, mentions: list[Candidate]) -> list[Candida
         if out is mentions:
             out = list(mentions)
         out.append(Candidate(start, end, "TASK", "rule-task-called", 1, 0.6))
+    return out
+
+
+#: "a process called backward construction", "a novel task in T2I generation, namely action customization": a
+#: lowercase name that a naming word gives to a method's or a task's head noun is a concept of that kind
+_NAMING = re.compile(r"\s(?:namely|called|termed|dubbed|known\s+as|referred\s+to\s+as)\s+(?:(?:a|an|the)\s+)?"
+                     r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,4})")
+_NAMED_HEADS = {w: "METHOD" for w in """process mechanism method technique procedure component components module
+    modules network model algorithm prior objective strategy scheme approach framework architecture operation operator
+    loss regularizer layer""".split()} | {"task": "TASK", "problem": "TASK"}
+_CLAUSE_WORD = re.compile(r"[\w-]+")
+
+
+def _named_by_apposition(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Uncovered lowercase names after a naming word take the kind of the nearest head noun before it (up to eight
+    words back in the clause); one plain word names nothing on its own."""
+    taken = _taken(text, mentions)
+    out = mentions
+    for m in _NAMING.finditer(text):
+        clause = text[max(0, m.start() - 80) : m.start()]
+        clause = clause[max(clause.rfind("."), clause.rfind(";"), clause.rfind(":")) + 1 :]
+        kind = next((_NAMED_HEADS[w] for w in reversed(_CLAUSE_WORD.findall(clause)[-8:]) if w in _NAMED_HEADS), None)
+        if kind is None:
+            continue
+        words = m.group(1).split()
+        cut = next((k for k, w in enumerate(words) if w in _TASK_STOP or w in _ITEM_STOP), len(words))
+        words = words[:cut]
+        # one plain word names nothing alone; a name cut after an adjective lost its head ("... recurrent neural")
+        if not words or (len(words) == 1 and "-" not in words[0]) or words[-1].endswith(("al", "ive", "ous")):
+            continue
+        start = m.start(1)
+        end = start + len(" ".join(words))
+        if text[start:end] != " ".join(words) or _overlaps(taken, start, end) or generic_phrase(text[start:end]):
+            continue
+        if out is mentions:
+            out = list(mentions)
+        out.append(Candidate(start, end, kind, "rule", 1, 0.7))
     return out
