@@ -2151,6 +2151,9 @@ _ITEM_BEFORE = re.compile(
     r"(?<![\w-])((?:[a-z][\w-]*\s+){0,3}([a-z][\w-]*))(?:\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|as\s+well\s+as|versus)\s+)$")
 
 
+_SEPARATOR_TAILS = (", ", " and ", " or ", " versus ", " as well as ", ",\n")
+
+
 def _left_trimmed_item(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The item less its leading function, verb and evaluative words; None when fewer than two words are left."""
     words = list(re.finditer(r"\S+", text[start:end]))
@@ -2165,23 +2168,29 @@ def _left_trimmed_item(text: str, start: int, end: int) -> tuple[int, int] | Non
 
 def _same_head_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
     """Uncovered lowercase items with a mention's head noun in the same list take the mention's kind."""
-    taken = _taken(text, mentions)
-    out = list(mentions)
+    taken = None
+    out = mentions
     for c in mentions:
         if c.type not in ("METHOD", "TASK") or not text[c.end - 1].islower():
-            continue
-        head = text[text.rfind(" ", c.start, c.end) + 1 : c.end].rstrip("s")
-        if len(head) < 4:
             continue
         found = []
         sep = _SAME_HEAD_SEPARATOR.match(text, c.end)
         if sep is not None and (item := _ITEM_AFTER.match(text, sep.end())) is not None:
             found.append(item)
-        if (item := _ITEM_BEFORE.search(text, max(0, c.start - 80), c.start)) is not None:
+        # the backward search only where a separator ends right before the mention (a search at every mention
+        # cost more than the rest of the rule)
+        if text.endswith(_SEPARATOR_TAILS, 0, c.start) and (
+                item := _ITEM_BEFORE.search(text, max(0, c.start - 80), c.start)) is not None:
             found.append(item)
+        if not found:
+            continue
+        head = text[text.rfind(" ", c.start, c.end) + 1 : c.end].rstrip("s")
         for item in found:
-            if item.group(2).rstrip("s") != head:
+            if len(head) < 4 or item.group(2).rstrip("s") != head:
                 continue
+            if taken is None:
+                taken = _taken(text, mentions)
+                out = list(mentions)
             span = _left_trimmed_item(text, item.start(1), item.end(1))
             # a participle leads no name: "post-merged models", "simulated environments" say which instance
             # ("graph-based models" rest on a thing, they are named by it)
@@ -2196,18 +2205,32 @@ def _same_head_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
 
 #: "Job-resume matching has become an important task.": a sentence (or a clause after an opening phrase) whose subject the text calls a task or a
 #: problem names that task (ANNOTATION.md: a research problem is a TASK), found or not
-_SUBJECT_CALLED_TASK = re.compile(
-    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=,\s))((?:[A-Za-z][\w-]*[ \t]+){0,4}[A-Za-z][\w-]*)(?:\s*\([^()]{1,20}\))?\s+"
-    r"(?:has\s+(?:long\s+)?(?:been|become)|is|remains|becomes)\s+(?:a|an|one\s+of\s+the)\s+(?:[\w-]+\s+){0,3}?"
-    r"(?:problems?|tasks?)\b", re.M)
+#: (found from the verb phrase, then the subject back to the clause's start: a scan for the subject at every word
+#: cost as much as the tagger's slowest rule)
+_CALLED_TASK = re.compile(r"\s(?:has\s+(?:long\s+)?(?:been|become)|is|remains|becomes)\s+(?:a|an|one\s+of\s+the)\s+"
+                          r"(?:[\w-]+\s+){0,3}?(?:problems?|tasks?)\b")
+_SUBJECT = re.compile(r"((?:[A-Za-z][\w-]*[ \t]+){0,4}[A-Za-z][\w-]*)(?:\s*\([^()]{1,20}\))?")
+_CLAUSE_STARTS = (". ", "! ", "? ", ", ", "\n")
 
 
 def _subjects_called_tasks(text: str, mentions: list[Candidate]) -> list[Candidate]:
     """An uncovered sentence subject of two words or more that the sentence calls a task or problem is a TASK."""
-    taken = _taken(text, mentions)
+    taken = None
     out = mentions
-    for m in _SUBJECT_CALLED_TASK.finditer(text):
-        start, end = m.span(1)
+    for m in _CALLED_TASK.finditer(text):
+        window = max(0, m.start() - 70)
+        at = max(text.rfind(b, window, m.start()) + len(b) if text.rfind(b, window, m.start()) >= 0 else -1
+                 for b in _CLAUSE_STARTS)
+        if at < 0:
+            if window > 0:
+                continue  # no clause start near: a long subject, or one inside a sentence
+            at = 0
+        subject = _SUBJECT.fullmatch(text, at, m.start())
+        if subject is None:
+            continue
+        start, end = subject.span(1)
+        if taken is None:
+            taken = _taken(text, mentions)
         words = text[start:end].split()
         # a determiner, pronoun or function word makes it no name ("This problem", "The goal of X")
         if (len(words) < 2 or any(w.lower() in _ITEM_STOP or w.lower() in _TASK_STOP or w.lower() in _COORD_STOP for w in words)
