@@ -29,3 +29,15 @@ def test_a_gazetteer_measure_after_a_noun_of_action_is_the_measure_alone():
     text = "We report the word error rate and the top-1 accuracy."
     got = _mentions(text, [("word error rate", "METRIC", "gazetteer"), ("top-1 accuracy", "METRIC", "gazetteer")])
     assert {("word error rate", "METRIC"), ("top-1 accuracy", "METRIC")} <= got
+
+
+def test_a_ranking_measure_keeps_its_cut_off():
+    from rules_helpers import combined
+
+    text = "We reach high precisions at k: a precision at 30 of 87% and an accuracy at 5 of 55.8%."
+    got = combined(text, [("precision at", "METRIC")])
+    assert {("precisions at k", "METRIC"), ("precision at 30", "METRIC"), ("accuracy at 5", "METRIC")} <= got
+    # a share or a value after "at" is no cut-off, and other words before one are no measure
+    text = "Recall at 10% of the budget rises, accuracy at 3.5 epochs is low, and we stop at 5."
+    got = combined(text, [("Recall", "METRIC"), ("accuracy", "METRIC")])
+    assert not {m for m in got if " at " in m[0]}

@@ -373,7 +373,18 @@ def metric_candidates(text: str) -> list["Candidate"]:
     if "F 1" in text:
         # "F 1 -score", "F 1 scores": F1 with the space a PDF extraction leaves (TDMSci: 8 of 9 annotated)
         out.extend(Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _SPACED_F1.finditer(text))
+    # the cut-off first: its literal " at " lets the scan skip ahead (a measure-word alternation would not)
+    for m in _AT_CUTOFF.finditer(text):
+        word = _MEASURE_BEFORE_CUTOFF.search(text, max(0, m.start() - 14), m.start())
+        if word is not None:
+            out.append(Candidate(word.start(), m.end(), "METRIC", "pattern", 1, 0.9))
     return out
+
+
+#: a ranking measure at its cut-off: "precision at 30", "precisions at k", "accuracy at 5" name the measure the way
+#: "top-1 accuracy" and "pass@1" do (TDMSci annotates the cut-off 3 times of 3)
+_AT_CUTOFF = re.compile(r" at (?:\d{1,4}|k|K)(?![\w%-]|[.,]\d)")
+_MEASURE_BEFORE_CUTOFF = re.compile(r"(?<![\w-])(?i:precisions?|recall|accuracy|hits|success rate|n?DCG)$")
 
 
 # --------------------------------------------------------------------------- contextual name rules
