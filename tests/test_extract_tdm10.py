@@ -41,3 +41,15 @@ def test_a_ranking_measure_keeps_its_cut_off():
     text = "Recall at 10% of the budget rises, accuracy at 3.5 epochs is low, and we stop at 5."
     got = combined(text, [("Recall", "METRIC"), ("accuracy", "METRIC")])
     assert not {m for m in got if " at " in m[0]}
+
+
+def test_a_sentence_defining_its_subject_as_a_task_names_that_task():
+    from rules_helpers import combined
+
+    text = ("Automated essay scoring, the task of employing computers to score written text, is an application. "
+            "Document enrichment is the task of adding knowledge to a document.")
+    got = combined(text, [])
+    assert {("Automated essay scoring", "TASK"), ("Document enrichment", "TASK")} <= got
+    # a pronoun, a determiner or an adverb that opens the sentence is no name; nor is a phrase inside the sentence
+    text = "This is the task of finding things. More recently, the task of ranking grew. We study the task of X."
+    assert not {m for m in combined(text, []) if m[1] == "TASK" and m[0].split()[0] in ("This", "More", "We")}
