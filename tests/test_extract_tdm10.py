@@ -53,3 +53,16 @@ def test_a_sentence_defining_its_subject_as_a_task_names_that_task():
     # a pronoun, a determiner or an adverb that opens the sentence is no name; nor is a phrase inside the sentence
     text = "This is the task of finding things. More recently, the task of ranking grew. We study the task of X."
     assert not {m for m in combined(text, []) if m[1] == "TASK" and m[0].split()[0] in ("This", "More", "We")}
+
+
+def test_a_table_caption_names_the_task_it_scores():
+    from rules_helpers import combined
+
+    got = combined("Table 2: Parsing results of two parsers on Stanford Basic dependencies.", [])
+    assert ("Parsing", "TASK") in got
+    got = combined("Table 3: Hedge segmentation and parsing results on test data.", [("Hedge segmentation", "TASK")])
+    assert ("Hedge segmentation and parsing", "TASK") in got
+    # a measure, a quantity or a word that is no action names no task
+    for text in ("Table 4: BLEU score results for various languages.", "Table 5: Sense distribution evaluation of MKWC.",
+                 "Table 1: Experimental results using an extended parser."):
+        assert not {m for m in combined(text, []) if m[1] == "TASK"}

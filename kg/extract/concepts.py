@@ -617,6 +617,32 @@ def problem_of_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: a table's caption that opens with what it scores: "Table 2: Frame identification results for FrameNet",
+#: "Table 5: Disfluency detection performance on ...", "Table 3: MT results on ..."
+_CAPTION_SCORED = re.compile(
+    r"(?:Table|Figure)\s+\d+[a-z]?\s*[:.]\s+([A-Z][\w-]*(?: (?:and )?[\w-]+){0,3}?)\s+"
+    r"(?:results?|performance|accuracy|scores?|evaluation)\b")
+#: -ion nouns that name a thing or a quantity a caption reports, not a task ("Sense distribution evaluation")
+_CAPTION_NOT_TASK = frozenset("distribution function representation information version configuration condition "
+                              "comparison combination proportion position precision correlation".split())
+
+
+def caption_task_candidates(text: str) -> list["Candidate"]:
+    """The task a table's caption scores ("Table 4: Dispute detection results on ..."): an action noun or an
+    acronym heads it (TDMSci annotates 23 of the 27 such captions' phrases; "BLEU score results" is a measure)."""
+    m = _CAPTION_SCORED.match(text)
+    if m is None:
+        return []
+    phrase = m.group(1)
+    words = phrase.split()
+    last = words[-1]
+    if (any(w.lower() in _TASK_STOP and w != "and" for w in words) or last.lower() in _CAPTION_NOT_TASK
+            or _METRIC_PATTERN.search(phrase)
+            or not (last.lower().endswith(("ion", "ing", "sis")) or (last.isupper() and len(last) > 1))):
+        return []
+    return [Candidate(m.start(1), m.end(1), "TASK", "rule-task-caption", 1, 0.7)]
+
+
 #: a sentence that opens by defining its subject as a task: "Relation extraction is the task of ...", "Automated
 #: essay scoring, the task of ...", "Concept-to-text generation broadly refers to the task of ..."
 _DEFINED_AS_TASK = re.compile(
@@ -1318,6 +1344,8 @@ def combine_candidates(
         candidates += problem_of_candidates(text)
         candidates += defined_task_candidates(text)
     candidates += title_means_candidates(text)
+    if text.startswith(("Table", "Figure")):
+        candidates += caption_task_candidates(text)
     candidates += title_purpose_candidates(text, candidates)
     if '"' in text or "\u201c" in text or "``" in text:
         candidates += quoted_name_candidates(text)
