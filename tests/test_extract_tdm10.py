@@ -66,3 +66,14 @@ def test_a_table_caption_names_the_task_it_scores():
     for text in ("Table 4: BLEU score results for various languages.", "Table 5: Sense distribution evaluation of MKWC.",
                  "Table 1: Experimental results using an extended parser."):
         assert not {m for m in combined(text, []) if m[1] == "TASK"}
+
+
+def test_a_verb_after_a_subject_or_modal_is_no_modifier_of_a_task():
+    from rules_helpers import combined
+
+    text = "We measure prediction quality. We frame citation classification as tagging. They could master text generation."
+    got = {m for m in combined(text, []) if m[1] == "TASK"}
+    assert {("citation classification", "TASK"), ("text generation", "TASK")} <= got
+    assert not {m for m in got if m[0].split()[0] in ("measure", "frame", "master")}
+    # a modifier after a function word stays
+    assert ("citation classification", "TASK") in combined("Work on citation classification grows.", [])

@@ -791,6 +791,20 @@ def group_name_candidates(text: str, candidates: list["Candidate"]) -> list["Can
     return out
 
 
+#: the word before a task phrase's first modifier makes that modifier a verb: a subject, a modal or an adverb
+_BEFORE_A_VERB = frozenset("we We they They I you You can could will would may might must should cannot".split())
+
+
+def _verb_follows(text: str, at: int) -> bool:
+    """Whether the word before the one at ``at`` says a verb comes next ("we", "could", "fully")."""
+    end = at - 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = max(text.rfind(" ", max(0, end - 30), end), text.rfind("\n", max(0, end - 30), end)) + 1
+    word = text[start:end]
+    return word in _BEFORE_A_VERB or (len(word) > 4 and word.endswith("ly") and word.isalpha() and word.islower())
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -810,6 +824,10 @@ def task_candidates(text: str) -> list["Candidate"]:
                     keep += 1  # ... but the views of "novel view synthesis" are new: the name starts there
                 break
             keep += 1
+        # "We measure prediction accuracy", "to fully master natural language generation": after a subject or a modal
+        # (or an adverb) the first word is a verb, no modifier of the task
+        while keep and _verb_follows(text, m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words[-keep:]))):
+            keep -= 1
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
             continue
