@@ -77,3 +77,15 @@ def test_a_verb_after_a_subject_or_modal_is_no_modifier_of_a_task():
     assert not {m for m in got if m[0].split()[0] in ("measure", "frame", "master")}
     # a modifier after a function word stays
     assert ("citation classification", "TASK") in combined("Work on citation classification grows.", [])
+
+
+def test_the_language_a_task_is_done_in_is_no_part_of_its_name():
+    from rules_helpers import combined
+
+    text = "Joint Syntactic and Semantic Parsing of Chinese"
+    assert ("Syntactic and Semantic Parsing", "TASK") in combined(text, [("Syntactic and Semantic Parsing of Chinese", "TASK")])
+    text = "We study opinion mining for Portuguese."
+    assert ("opinion mining", "TASK") in combined(text, [("opinion mining for Portuguese", "TASK")])
+    # a language inside the name stays ("Chinese word segmentation")
+    text = "We study Chinese word segmentation."
+    assert ("Chinese word segmentation", "TASK") in combined(text, [("Chinese word segmentation", "TASK")])

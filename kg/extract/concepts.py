@@ -152,6 +152,8 @@ _LANGUAGE = (
     r"Gujarati|Nepali|Sinhala|Pashto|Malagasy|Basque|Catalan|Croatian|Serbian|Slovenian|Bulgarian)"
 )
 _ONE_LANGUAGE = re.compile(_LANGUAGE)
+#: a language a task is done in, ending its span: "parsing of Chinese", "opinion mining for Portuguese"
+_LANGUAGE_TAIL = re.compile(r"(?<=\w)\s+(?:of|for|in)\s+" + _LANGUAGE + r"$")
 #: the capitals a language name starts with: a span starting otherwise is no language pair (no regex call)
 _LANGUAGE_INITIALS = frozenset(w[0] for w in _LANGUAGE[3:-1].split("|"))
 #: "Chinese-to-English translation": a language pair with its task word names the task
@@ -1466,6 +1468,11 @@ def combine_candidates(
             if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
                 t = (t[0], cut)
                 surface = text[t[0] : t[1]]
+        # "Syntactic and Semantic Parsing of Chinese", "opinion mining for Portuguese": the language a task is done in
+        # is its setting, no part of its name (TDMSci leaves it out about 10 times to 3)
+        if ctype == "TASK" and src == "ner" and " " in surface and (lang := _LANGUAGE_TAIL.search(surface)) is not None:
+            t = (t[0], t[0] + lang.start())
+            surface = text[t[0] : t[1]]
         # "the RTE task": an acronym's task keeps its head wherever the span ended (see _shared_task)
         if (ctype == "TASK" and text.startswith(" task", t[1]) and not _word_char(text[t[1] + 5 : t[1] + 6])
                 and _ACRONYM_BEFORE.match(surface)):
