@@ -89,3 +89,13 @@ def test_the_language_a_task_is_done_in_is_no_part_of_its_name():
     # a language inside the name stays ("Chinese word segmentation")
     text = "We study Chinese word segmentation."
     assert ("Chinese word segmentation", "TASK") in combined(text, [("Chinese word segmentation", "TASK")])
+
+
+def test_processing_of_language_at_large_is_a_field_not_a_task():
+    from rules_helpers import combined
+
+    text = "There are many ways to improve language processing and semantic processing on social media."
+    assert not {m for m in combined(text, []) if m[1] == "TASK"}
+    # what is processed names the task ("audio processing", "mesh processing")
+    text = "We study audio processing and mesh processing."
+    assert {("audio processing", "TASK"), ("mesh processing", "TASK")} <= combined(text, [])

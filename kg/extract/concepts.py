@@ -793,6 +793,8 @@ def group_name_candidates(text: str, candidates: list["Candidate"]) -> list["Can
     return out
 
 
+#: what "processing" of language or text at large is: a field, no task of its own
+_FIELD_PROCESSING = frozenset(("language", "text", "information", "data"))
 #: the word before a task phrase's first modifier makes that modifier a verb: a subject, a modal or an adverb
 _BEFORE_A_VERB = frozenset("we We they They I you You can could will would may might must should cannot".split())
 
@@ -832,6 +834,11 @@ def task_candidates(text: str) -> list["Candidate"]:
             keep -= 1
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
+            continue
+        # "language processing", "semantic processing", "subsequent processing": processing of everything or of a
+        # kind names a field or a step, no task ("audio processing", "mesh processing" name what is processed)
+        if keep == 1 and h.group(1) == "processing" and (words[-1] in _FIELD_PROCESSING or words[-1].endswith(
+                ("ic", "al", "ent", "ant", "ive"))):
             continue
         # "an iterative curvature correction", "an expected cost estimation": one action the sentence describes,
         # an instance, no task name
