@@ -99,3 +99,10 @@ def test_processing_of_language_at_large_is_a_field_not_a_task():
     # what is processed names the task ("audio processing", "mesh processing")
     text = "We study audio processing and mesh processing."
     assert {("audio processing", "TASK"), ("mesh processing", "TASK")} <= combined(text, [])
+
+
+def test_an_evaluative_adjective_is_no_kind_of_task():
+    from rules_helpers import combined
+
+    text = "Only a valid extraction counts, and a correct classification needs context."
+    assert not {m for m in combined(text, []) if m[1] == "TASK" and m[0].split()[0] in ("valid", "correct")}

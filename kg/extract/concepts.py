@@ -488,6 +488,8 @@ _TASK_STOP = frozenset(
     seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline though although whereas compare compares compared evaluate evaluates
     investigate investigates explore explores examine examines present presents describe describes apply applies
     gold first second benchmark lower higher generate generates expected realistic""".split()
+    # how right or how special an instance is, no kind of task ("valid extraction", "correct classification")
+    + "valid correct special empirical".split()
 )
 
 
