@@ -1,39 +1,12 @@
-"""Rules of session 10 for TDMSci-style sentences (single sentences from NLP papers); the tagger's and the
-gazetteer's output is set by hand, as in the other rules tests."""
+"""Rules of session 10 for TDMSci-style sentences (single sentences from NLP papers); the tagger's output is set
+by hand, as in the other rules tests."""
 
 from __future__ import annotations
 
-from kg.extract.concepts import Candidate, combine_candidates
-from kg.extract.pipeline import sentence_starts
-
-
-def _mentions(text: str, found: list[tuple[str, str, str]], known: dict[str, str] | None = None) -> set[tuple[str, str]]:
-    """(surface, kind) of the mentions when the candidates ``found`` (surface, kind, source) are in ``text``."""
-    cands = []
-    for surface, kind, source in found:
-        at = text.index(surface)
-        cands.append(Candidate(at, at + len(surface), kind, source, 1, 0.8))
-    return {(text[c.start : c.end], c.type)
-            for c in combine_candidates(text, cands, [], sentence_starts(text), known_types=known)}
-
-
-def test_a_gazetteer_measure_after_a_noun_of_action_is_the_measure_alone():
-    text = "Feature weighting can enhance classification accuracy, and the tagging accuracy drops on forums."
-    got = _mentions(text, [("classification accuracy", "METRIC", "gazetteer-domain"),
-                           ("tagging accuracy", "METRIC", "gazetteer")])
-    assert {m for m in got if m[1] == "METRIC"} == {("accuracy", "METRIC")}
-    # the noun of action is free for a task that names it
-    got = _mentions(text, [("classification accuracy", "METRIC", "gazetteer-domain"), ("classification", "TASK", "ner")])
-    assert {("classification", "TASK"), ("accuracy", "METRIC")} <= got
-    # the tagger's own span and a measure named by its own words stay as they are
-    text = "We report the word error rate and the top-1 accuracy."
-    got = _mentions(text, [("word error rate", "METRIC", "gazetteer"), ("top-1 accuracy", "METRIC", "gazetteer")])
-    assert {("word error rate", "METRIC"), ("top-1 accuracy", "METRIC")} <= got
+from rules_helpers import combined
 
 
 def test_a_ranking_measure_keeps_its_cut_off():
-    from rules_helpers import combined
-
     text = "We reach high precisions at k: a precision at 30 of 87% and an accuracy at 5 of 55.8%."
     got = combined(text, [("precision at", "METRIC")])
     assert {("precisions at k", "METRIC"), ("precision at 30", "METRIC"), ("accuracy at 5", "METRIC")} <= got
@@ -44,8 +17,6 @@ def test_a_ranking_measure_keeps_its_cut_off():
 
 
 def test_a_sentence_defining_its_subject_as_a_task_names_that_task():
-    from rules_helpers import combined
-
     text = ("Automated essay scoring, the task of employing computers to score written text, is an application. "
             "Document enrichment is the task of adding knowledge to a document.")
     got = combined(text, [])
@@ -56,8 +27,6 @@ def test_a_sentence_defining_its_subject_as_a_task_names_that_task():
 
 
 def test_a_table_caption_names_the_task_it_scores():
-    from rules_helpers import combined
-
     got = combined("Table 2: Parsing results of two parsers on Stanford Basic dependencies.", [])
     assert ("Parsing", "TASK") in got
     got = combined("Table 3: Hedge segmentation and parsing results on test data.", [("Hedge segmentation", "TASK")])
@@ -69,8 +38,6 @@ def test_a_table_caption_names_the_task_it_scores():
 
 
 def test_a_verb_after_a_subject_or_modal_is_no_modifier_of_a_task():
-    from rules_helpers import combined
-
     text = "We measure prediction quality. We frame citation classification as tagging. They could master text generation."
     got = {m for m in combined(text, []) if m[1] == "TASK"}
     assert {("citation classification", "TASK"), ("text generation", "TASK")} <= got
@@ -80,8 +47,6 @@ def test_a_verb_after_a_subject_or_modal_is_no_modifier_of_a_task():
 
 
 def test_the_language_a_task_is_done_in_is_no_part_of_its_name():
-    from rules_helpers import combined
-
     text = "Joint Syntactic and Semantic Parsing of Chinese"
     assert ("Syntactic and Semantic Parsing", "TASK") in combined(text, [("Syntactic and Semantic Parsing of Chinese", "TASK")])
     text = "We study opinion mining for Portuguese."
@@ -92,8 +57,6 @@ def test_the_language_a_task_is_done_in_is_no_part_of_its_name():
 
 
 def test_processing_of_language_at_large_is_a_field_not_a_task():
-    from rules_helpers import combined
-
     text = "There are many ways to improve language processing and semantic processing on social media."
     assert not {m for m in combined(text, []) if m[1] == "TASK"}
     # what is processed names the task ("audio processing", "mesh processing")
@@ -102,7 +65,5 @@ def test_processing_of_language_at_large_is_a_field_not_a_task():
 
 
 def test_an_evaluative_adjective_is_no_kind_of_task():
-    from rules_helpers import combined
-
     text = "Only a valid extraction counts, and a correct classification needs context."
     assert not {m for m in combined(text, []) if m[1] == "TASK" and m[0].split()[0] in ("valid", "correct")}

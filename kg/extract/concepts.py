@@ -63,8 +63,6 @@ _EVALUATIVE_COMPOUND = re.compile(r"-(?:dependent|independent|free|optimal|perfe
 _MEASURE_WORD_HEAD = re.compile(r"((?i:(?:mean |average )?precision|recall|accuracy|accuracies))\s+(?:scores?|rates?|criterion|values?)")
 _METRIC_VARIANT = re.compile(r"(?<![\w-])(?:[a-z]+-level|[a-z]+-averaged|unigram|bigram|trigram|n-gram|[Ll]abell?ed|"
                              r"[Uu]nlabell?ed|pairwise|[Mm]acro|[Mm]icro)\s+$")
-#: a lowercase noun of action before a measure word: "classification accuracy", "tagging accuracy"
-_ACTION_MEASURE = re.compile(r"[a-z]+(?:ion|ing)\s+(accuracy|error rate)")
 _NOT_METRIC_COMPOUND = frozenset("state-of-the-art high-quality well-known so-called long-term short-term".split())
 #: a metric name followed by its generic head: "BLEU score" names "BLEU" (ANNOTATION.md: no generic heads)
 _METRIC_HEAD = re.compile(r"\s+(?:scores?|metrics?|measures?|values?|points?)\b")
@@ -1552,10 +1550,6 @@ def combine_candidates(
             if word is not None:
                 t = (t[0], t[0] + word.end(1))
                 ce = t[1]  # the head is cut on purpose: no "lost head" below
-        # "classification accuracy" from the gazetteer: the noun of action says what the measure is taken on, as for
-        # the tagger's spans (see _METRIC_COMPOUND); the measure is named alone
-        if ctype == "METRIC" and src in _TASK_MODIFIER_SOURCES and (act := _ACTION_MEASURE.fullmatch(text, t[0], t[1])):
-            t = (act.start(1), t[1])
         if ctype == "METRIC" and _METRIC_WORD.fullmatch(text, t[0], t[1]):
             # "out-of-distribution accuracy": a hyphenated compound says which accuracy is measured
             mod = _METRIC_COMPOUND.search(text, max(0, t[0] - 40), t[0])
