@@ -67,3 +67,10 @@ def test_processing_of_language_at_large_is_a_field_not_a_task():
 def test_an_evaluative_adjective_is_no_kind_of_task():
     text = "Only a valid extraction counts, and a correct classification needs context."
     assert not {m for m in combined(text, []) if m[1] == "TASK" and m[0].split()[0] in ("valid", "correct")}
+
+
+def test_em_is_a_measure_only_where_a_score_is_near():
+    got = combined("VB improves over EM considerably, and MAP-EM beats standard EM.", [])
+    assert not {m for m in got if m[1] == "METRIC"}
+    got = combined("Our reader reaches 81.2 EM and 88.1 F1 on SQuAD.", [])
+    assert {("EM", "METRIC"), ("F1", "METRIC")} <= got

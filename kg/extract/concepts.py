@@ -362,8 +362,9 @@ def metric_candidates(text: str) -> list["Candidate"]:
     if lower is not None and not any(w in lower for w in _CASE_FREE_METRIC_WORDS):
         pattern = _CASED_METRIC_PATTERN
     for m in pattern.finditer(text):
-        if m.group(0) == "EM" and _EM_ALGORITHM.match(text[m.end() : m.end() + 14]):
-            continue
+        if m.group(0) == "EM" and (_EM_ALGORITHM.match(text[m.end() : m.end() + 14]) or not _EM_MEASURE_CUE.search(
+                text, max(0, m.start() - 30), m.end() + 30)):
+            continue  # "improves over EM", "standard EM", "EM and VB estimation": the algorithm, no measure near
         end = m.end()
         if m.group(0) in _F1_NAMES:
             score = _F1_SCORE.match(text, end)
@@ -1063,6 +1064,8 @@ def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 #: patterns used per candidate, compiled once (module-level re calls cost a cache lookup each)
+#: exact match is reported as a score, next to F1 or a number: "EM/F1", "an EM of 81.2", "EM score"
+_EM_MEASURE_CUE = re.compile(r"F1|F-1|F 1|[Ee]xact[- ][Mm]atch|\d|%|[Ss]cores?\b")
 _EM_ALGORITHM = re.compile(r"\s+(?:algorithm|procedure|step|iterations?|training)")
 _ADJECTIVE_ENDINGS = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "est")
 _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
