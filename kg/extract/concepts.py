@@ -1480,7 +1480,8 @@ def combine_candidates(
                 surface = text[t[0] : t[1]]
         # "Syntactic and Semantic Parsing of Chinese", "opinion mining for Portuguese": the language a task is done in
         # is its setting, no part of its name (TDMSci leaves it out about 10 times to 3)
-        if ctype == "TASK" and src == "ner" and " " in surface and (lang := _LANGUAGE_TAIL.search(surface)) is not None:
+        if ctype == "TASK" and src == "ner" and (" of " in surface or " for " in surface or " in " in surface) and (
+                lang := _LANGUAGE_TAIL.search(surface)) is not None:
             t = (t[0], t[0] + lang.start())
             surface = text[t[0] : t[1]]
         # "the RTE task": an acronym's task keeps its head wherever the span ended (see _shared_task)
