@@ -150,6 +150,8 @@ _LANGUAGE = (
     r"Gujarati|Nepali|Sinhala|Pashto|Malagasy|Basque|Catalan|Croatian|Serbian|Slovenian|Bulgarian)"
 )
 _ONE_LANGUAGE = re.compile(_LANGUAGE)
+#: a language a task is done in, ending its span: "parsing of Chinese", "opinion mining for Portuguese"
+_LANGUAGE_TAIL = re.compile(r"(?<=\w)\s+(?:of|for|in)\s+" + _LANGUAGE + r"$")
 #: the capitals a language name starts with: a span starting otherwise is no language pair (no regex call)
 _LANGUAGE_INITIALS = frozenset(w[0] for w in _LANGUAGE[3:-1].split("|"))
 #: "Chinese-to-English translation": a language pair with its task word names the task
@@ -360,8 +362,9 @@ def metric_candidates(text: str) -> list["Candidate"]:
     if lower is not None and not any(w in lower for w in _CASE_FREE_METRIC_WORDS):
         pattern = _CASED_METRIC_PATTERN
     for m in pattern.finditer(text):
-        if m.group(0) == "EM" and _EM_ALGORITHM.match(text[m.end() : m.end() + 14]):
-            continue
+        if m.group(0) == "EM" and (_EM_ALGORITHM.match(text[m.end() : m.end() + 14]) or not _EM_MEASURE_CUE.search(
+                text, max(0, m.start() - 30), m.end() + 30)):
+            continue  # "improves over EM", "standard EM", "EM and VB estimation": the algorithm, no measure near
         end = m.end()
         if m.group(0) in _F1_NAMES:
             score = _F1_SCORE.match(text, end)
@@ -371,7 +374,18 @@ def metric_candidates(text: str) -> list["Candidate"]:
     if "F 1" in text:
         # "F 1 -score", "F 1 scores": F1 with the space a PDF extraction leaves (TDMSci: 8 of 9 annotated)
         out.extend(Candidate(m.start(), m.end(), "METRIC", "pattern", 1, 0.9) for m in _SPACED_F1.finditer(text))
+    # the cut-off first: its literal " at " lets the scan skip ahead (a measure-word alternation would not)
+    for m in _AT_CUTOFF.finditer(text):
+        word = _MEASURE_BEFORE_CUTOFF.search(text, max(0, m.start() - 14), m.start())
+        if word is not None:
+            out.append(Candidate(word.start(), m.end(), "METRIC", "pattern", 1, 0.9))
     return out
+
+
+#: a ranking measure at its cut-off: "precision at 30", "precisions at k", "accuracy at 5" name the measure the way
+#: "top-1 accuracy" and "pass@1" do (TDMSci annotates the cut-off 3 times of 3)
+_AT_CUTOFF = re.compile(r" at (?:\d{1,4}|k|K)(?![\w%-]|[.,]\d)")
+_MEASURE_BEFORE_CUTOFF = re.compile(r"(?<![\w-])(?i:precisions?|recall|accuracy|hits|success rate|n?DCG)$")
 
 
 # --------------------------------------------------------------------------- contextual name rules
@@ -473,6 +487,8 @@ _TASK_STOP = frozenset(
     seven eight nine ten s wherein whereby full combine combines facilitate facilitates capture captures online offline though although whereas compare compares compared evaluate evaluates
     investigate investigates explore explores examine examines present presents describe describes apply applies
     gold first second benchmark lower higher generate generates expected realistic""".split()
+    # how right or how special an instance is, no kind of task ("valid extraction", "correct classification")
+    + "valid correct special empirical".split()
 )
 
 
@@ -604,6 +620,52 @@ def problem_of_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: a table's caption that opens with what it scores: "Table 2: Frame identification results for FrameNet",
+#: "Table 5: Disfluency detection performance on ...", "Table 3: MT results on ..."
+_CAPTION_SCORED = re.compile(
+    r"(?:Table|Figure)\s+\d+[a-z]?\s*[:.]\s+([A-Z][\w-]*(?: (?:and )?[\w-]+){0,3}?)\s+"
+    r"(?:results?|performance|accuracy|scores?|evaluation)\b")
+#: -ion nouns that name a thing or a quantity a caption reports, not a task ("Sense distribution evaluation")
+_CAPTION_NOT_TASK = frozenset("distribution function representation information version configuration condition "
+                              "comparison combination proportion position precision correlation".split())
+
+
+def caption_task_candidates(text: str) -> list["Candidate"]:
+    """The task a table's caption scores ("Table 4: Dispute detection results on ..."): an action noun or an
+    acronym heads it (TDMSci annotates 23 of the 27 such captions' phrases; "BLEU score results" is a measure)."""
+    m = _CAPTION_SCORED.match(text)
+    if m is None:
+        return []
+    phrase = m.group(1)
+    words = phrase.split()
+    last = words[-1]
+    if (any(w.lower() in _TASK_STOP and w != "and" for w in words) or last.lower() in _CAPTION_NOT_TASK
+            or _METRIC_PATTERN.search(phrase)
+            or not (last.lower().endswith(("ion", "ing", "sis")) or (last.isupper() and len(last) > 1))):
+        return []
+    return [Candidate(m.start(1), m.end(1), "TASK", "rule-task-caption", 1, 0.7)]
+
+
+#: a sentence that opens by defining its subject as a task: "Relation extraction is the task of ...", "Automated
+#: essay scoring, the task of ...", "Concept-to-text generation broadly refers to the task of ..."
+_DEFINED_AS_TASK = re.compile(
+    r"(?:^|(?<=[.!?] )|(?<=\n))([A-Z][\w-]*(?: [\w-]+){0,4}?)(?: \([^()]{1,15}\))?"
+    r"(?:, (?:the|a|an)| (?:is|was|(?:\w+ly )?refers to) (?:the|a|an|one))(?: \w+)? (?:task|problem)s? of\b")
+
+
+def defined_task_candidates(text: str) -> list["Candidate"]:
+    """The subject a sentence opens with when the sentence defines it as a task (TDMSci: 12 of 12 annotated)."""
+    out = []
+    for m in _DEFINED_AS_TASK.finditer(text):
+        words = m.group(1).split()
+        # "This is the task of", "More recently, the task of": a pronoun, a determiner or an adverb is no name
+        if words[0] in _NOT_A_NAME or words[0].lower() in _TASK_STOP or any(w in _TASK_STOP for w in words[1:]) or (
+                words[-1].endswith("ly")):
+            continue
+        out.append(Candidate(m.start(1), m.end(1), "TASK", "rule-task-of", 1, 0.7))
+    return out
+
+
 #: optimization named by the class of its problem ("multi-objective optimization", "black-box optimization",
 #: "non-smooth non-convex optimization") is a research problem, unlike a named optimizer ("policy optimization")
 _PROBLEM_CLASS = re.compile(
@@ -732,6 +794,22 @@ def group_name_candidates(text: str, candidates: list["Candidate"]) -> list["Can
     return out
 
 
+#: what "processing" of language or text at large is: a field, no task of its own
+_FIELD_PROCESSING = frozenset(("language", "text", "information", "data"))
+#: the word before a task phrase's first modifier makes that modifier a verb: a subject, a modal or an adverb
+_BEFORE_A_VERB = frozenset("we We they They I you You can could will would may might must should cannot".split())
+
+
+def _verb_follows(text: str, at: int) -> bool:
+    """Whether the word before the one at ``at`` says a verb comes next ("we", "could", "fully")."""
+    end = at - 1
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    start = max(text.rfind(" ", max(0, end - 30), end), text.rfind("\n", max(0, end - 30), end)) + 1
+    word = text[start:end]
+    return word in _BEFORE_A_VERB or (len(word) > 4 and word.endswith("ly") and word.isalpha() and word.islower())
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -751,8 +829,17 @@ def task_candidates(text: str) -> list["Candidate"]:
                     keep += 1  # ... but the views of "novel view synthesis" are new: the name starts there
                 break
             keep += 1
+        # "We measure prediction accuracy", "to fully master natural language generation": after a subject or a modal
+        # (or an adverb) the first word is a verb, no modifier of the task
+        while keep and _verb_follows(text, m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words[-keep:]))):
+            keep -= 1
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
+            continue
+        # "language processing", "semantic processing", "subsequent processing": processing of everything or of a
+        # kind names a field or a step, no task ("audio processing", "mesh processing" name what is processed)
+        if keep == 1 and h.group(1) == "processing" and (words[-1] in _FIELD_PROCESSING or words[-1].endswith(
+                ("ic", "al", "ent", "ant", "ive"))):
             continue
         # "an iterative curvature correction", "an expected cost estimation": one action the sentence describes,
         # an instance, no task name
@@ -977,6 +1064,8 @@ def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 #: patterns used per candidate, compiled once (module-level re calls cost a cache lookup each)
+#: exact match is reported as a score, next to F1 or a number: "EM/F1", "an EM of 81.2", "EM score"
+_EM_MEASURE_CUE = re.compile(r"F1|F-1|F 1|[Ee]xact[- ][Mm]atch|\d|%|[Ss]cores?\b")
 _EM_ALGORITHM = re.compile(r"\s+(?:algorithm|procedure|step|iterations?|training)")
 _ADJECTIVE_ENDINGS = ("ly", "ed", "ive", "ous", "ful", "ble", "ing", "est")
 _TASK_THEN_HEAD = re.compile(r"\s+(?:models?|modules?|methods?|networks?|frameworks?|approach|architectures?|"
@@ -1283,7 +1372,10 @@ def combine_candidates(
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
         candidates += problem_of_candidates(text)
+        candidates += defined_task_candidates(text)
     candidates += title_means_candidates(text)
+    if text.startswith(("Table", "Figure")):
+        candidates += caption_task_candidates(text)
     candidates += title_purpose_candidates(text, candidates)
     if '"' in text or "\u201c" in text or "``" in text:
         candidates += quoted_name_candidates(text)
@@ -1386,6 +1478,12 @@ def combine_candidates(
             if _ENDS_IN_TASK_HEAD.search(text, t[0], cut) and " " in text[t[0] : cut]:
                 t = (t[0], cut)
                 surface = text[t[0] : t[1]]
+        # "Syntactic and Semantic Parsing of Chinese", "opinion mining for Portuguese": the language a task is done in
+        # is its setting, no part of its name (TDMSci leaves it out about 10 times to 3)
+        if ctype == "TASK" and src == "ner" and (" of " in surface or " for " in surface or " in " in surface) and (
+                lang := _LANGUAGE_TAIL.search(surface)) is not None:
+            t = (t[0], t[0] + lang.start())
+            surface = text[t[0] : t[1]]
         # "the RTE task": an acronym's task keeps its head wherever the span ended (see _shared_task)
         if (ctype == "TASK" and text.startswith(" task", t[1]) and not _word_char(text[t[1] + 5 : t[1] + 6])
                 and _ACRONYM_BEFORE.match(surface)):
