@@ -462,8 +462,9 @@ class BuildState:
         """Record papers: (id, record digest, content hash, refs); they must not be recorded already."""
         self.db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?)",
                             ((pid, d, ch, json.dumps(refs)) for pid, d, ch, refs in rows))
+        # in key order: B-tree inserts in order cost a fraction of scattered ones
         self.db.executemany("INSERT OR IGNORE INTO uses VALUES (?, ?)",
-                            ((r, pid) for pid, _d, _ch, refs in rows for r in refs))
+                            sorted((r, pid) for pid, _d, _ch, refs in rows for r in refs))
 
     def commit(self) -> None:
         self.db.commit()
