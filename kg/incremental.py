@@ -38,6 +38,7 @@ import json
 import marshal
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from kg.models import Paper, PaperExtraction
@@ -165,10 +166,13 @@ class BuildState:
         row = self.db.execute("SELECT sha, byline, known FROM file WHERE path=?", (path,)).fetchone()
         return (row[0], bool(row[1]), row[2]) if row else None
 
-    def entries(self, path: str) -> Iterator[tuple[str, str, str | None, str | None]]:
-        """(kind "p"/"s", JSON body, normalised title when other files' bylines use it, a paper's
-        kg.ingest.dedup.dedup_keys as JSON) of a file's entries, in file order."""
-        yield from self.db.execute("SELECT kind, body, title, dkey FROM entry WHERE path=? ORDER BY seq", (path,))
+    def entries(self, path: str) -> Iterator[tuple[int, str, str | None, str | None, str | None]]:
+        """(place in the file, kind "p"/"s", JSON body of a skipped record (None for a paper: see
+        kg.pipeline.Spool, which reads it from here by place when it merges), normalised title
+        when other files' bylines use it, a paper's kg.ingest.dedup.dedup_keys as JSON) of a
+        file's entries, in file order."""
+        yield from self.db.execute(
+            "SELECT seq, kind, CASE kind WHEN 's' THEN body END, title, dkey FROM entry WHERE path=? ORDER BY seq", (path,))
 
     def put_file(self, path: str, sha: str, byline: bool, known: str | None,
                  entries: list[tuple[str, str, str | None, str | None]]) -> None:
@@ -185,6 +189,13 @@ class BuildState:
         marks = ",".join("?" * len(sigs))
         return {sig: tuple(rest) for sig, *rest in self.db.execute(
             f"SELECT sig, id, content_hash, body, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
+
+    def merged_heads(self, sigs: list[str]) -> dict[str, tuple[str, str, str]]:
+        """{signature: (id, content hash, digest)} of the known signatures among ``sigs`` (at most
+        500): :meth:`merged_many` without the JSON, which kg.pipeline.Spool reads from here when asked."""
+        marks = ",".join("?" * len(sigs))
+        return {sig: tuple(rest) for sig, *rest in self.db.execute(
+            f"SELECT sig, id, content_hash, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
 
     def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
         """Record (signature, id, content hash, JSON, digest) of new merges and note the
@@ -212,25 +223,32 @@ class BuildState:
         self.db.commit()
 
     # ----------------------------------------------------------------- papers and decisions
-    def changed_papers(self, current: Iterable[tuple[str, str]]) -> tuple[set[str], set[str]]:
-        """Given (paper id, record digest) of this build's papers: (new or changed ids, removed ids)."""
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS cur (id TEXT PRIMARY KEY, digest TEXT)")
-        db.execute("DELETE FROM cur")
-        db.executemany("INSERT OR REPLACE INTO cur VALUES (?, ?)", current)
-        changed = {r[0] for r in db.execute(
-            "SELECT c.id FROM cur c LEFT JOIN paper p ON p.id = c.id WHERE p.digest IS NOT c.digest")}
-        removed = {r[0] for r in db.execute("SELECT id FROM paper WHERE id NOT IN (SELECT id FROM cur)")}
+    @contextmanager
+    def _spool(self, spool_path: Path) -> Iterator[sqlite3.Connection]:
+        """This connection with a build's spool (kg.pipeline.Spool) attached as ``sp``: a diff
+        over every paper joins inside SQLite instead of passing each paper's keys through Python."""
+        self.db.commit()  # ATTACH is refused inside a transaction
+        self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
+        try:
+            yield self.db
+        finally:
+            self.db.commit()
+            self.db.execute("DETACH DATABASE sp")
+
+    def changed_papers(self, spool_path: Path) -> tuple[set[str], set[str]]:
+        """Of a build's spool: (ids of new or changed papers, by record digest; ids of the last
+        build's papers it no longer holds)."""
+        with self._spool(spool_path) as db:
+            changed = {r[0] for r in db.execute(
+                "SELECT c.id FROM sp.paper c LEFT JOIN main.paper p ON p.id = c.id WHERE p.digest IS NOT c.digest")}
+            removed = {r[0] for r in db.execute("SELECT id FROM main.paper WHERE id NOT IN (SELECT id FROM sp.paper)")}
         return changed, removed
 
-    def content_hashes_equal(self, current: Iterable[tuple[str, str]]) -> int:
-        """How many of (paper id, content hash) the last build had with the same content hash."""
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS ckey (id TEXT PRIMARY KEY, content_hash TEXT) WITHOUT ROWID")
-        db.execute("DELETE FROM ckey")
-        db.executemany("INSERT OR REPLACE INTO ckey VALUES (?, ?)", current)
-        (n,) = db.execute("SELECT COUNT(*) FROM ckey c JOIN paper p ON p.id = c.id WHERE p.content_hash = c.content_hash").fetchone()
-        db.execute("DELETE FROM ckey")
+    def content_hashes_equal(self, spool_path: Path) -> int:
+        """How many of a build's spooled papers the last build had with the same content hash."""
+        with self._spool(spool_path) as db:
+            ((n,),) = db.execute("SELECT COUNT(*) FROM sp.paper c JOIN main.paper p ON p.id = c.id"
+                                 " WHERE p.content_hash = c.content_hash").fetchall()
         return n
 
     def diff_decisions(self, resolution, touched: tuple[set[str], set[str]] | None = None
@@ -404,8 +422,10 @@ class BuildState:
         reader = sqlite3.connect(spool_path)
         try:
             reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
+            # a paper's JSON is in the spool, or in ``merged`` when the last build merged it alike
             yield from reader.execute(
-                "SELECT p.id, p.digest, CASE WHEN c.head IS NULL THEN p.body END, c.head FROM paper p"
+                "SELECT p.id, p.digest, CASE WHEN c.head IS NOT NULL THEN NULL WHEN p.body IS NOT NULL THEN p.body"
+                " ELSE (SELECT m.body FROM st.merged m WHERE m.sig = p.sig) END, c.head FROM paper p"
                 " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
             )
         finally:
@@ -423,11 +443,11 @@ class BuildState:
 
     def stale_contributions(self, spool_path: Path) -> list[tuple[str, bytes]]:
         """(paper id, contribution) of the stored papers that are not in a build's spool (gone)."""
-        self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
-        try:
-            return self.db.execute("SELECT pid, body FROM contrib WHERE pid NOT IN (SELECT id FROM sp.paper)").fetchall()
-        finally:
-            self.db.execute("DETACH DATABASE sp")
+        with self._spool(spool_path) as db:
+            # the ids first (the key index covers them): scanning the table read every contribution
+            gone = [r[0] for r in db.execute(
+                "SELECT pid FROM contrib WHERE pid NOT IN (SELECT id FROM sp.paper)")]
+        return [(pid, self.contribution(pid)) for pid in gone]
 
     def put_contributions(self, rows: list[tuple[str, str, bytes]]) -> None:
         """Store (paper id, record digest, contribution) rows, replacing a paper's older one."""
@@ -442,8 +462,9 @@ class BuildState:
         """Record papers: (id, record digest, content hash, refs); they must not be recorded already."""
         self.db.executemany("INSERT OR REPLACE INTO paper VALUES (?, ?, ?, ?)",
                             ((pid, d, ch, json.dumps(refs)) for pid, d, ch, refs in rows))
+        # in key order: B-tree inserts in order cost a fraction of scattered ones
         self.db.executemany("INSERT OR IGNORE INTO uses VALUES (?, ?)",
-                            ((r, pid) for pid, _d, _ch, refs in rows for r in refs))
+                            sorted((r, pid) for pid, _d, _ch, refs in rows for r in refs))
 
     def commit(self) -> None:
         self.db.commit()

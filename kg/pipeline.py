@@ -283,6 +283,19 @@ class ExtractionCache:
         db.execute("DELETE FROM temp.wanted")
         return out
 
+    def missing_in(self, spool_path: Path, version: str) -> list[str]:
+        """:meth:`missing` over every paper of a build's spool (kg.pipeline.Spool), joined inside SQLite."""
+        db = self.db
+        db.commit()  # ATTACH is refused inside a transaction
+        db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
+        try:
+            return [r[0] for r in db.execute(
+                "SELECT w.id FROM sp.paper w WHERE NOT EXISTS (SELECT 1 FROM extraction e WHERE"
+                " e.paper_id = w.id AND e.content_hash = w.content_hash AND e.version = ?) ORDER BY w.seq",
+                (version,))]
+        finally:
+            db.execute("DETACH DATABASE sp")
+
     def put(self, extractions: list[PaperExtraction], version: str) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO extraction VALUES (?, ?, ?, ?)",
@@ -332,9 +345,17 @@ class Spool:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT)")
-        self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)")
+        # body NULL: the entry is recorded in the build state's ``entry`` table at (rpath, rseq)
+        self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT, rpath TEXT, rseq INTEGER)")
+        # body is NULL for a paper the last build merged from the same entries: it stays in the
+        # build state's ``merged`` table under ``sig`` (see _body); copying every unchanged paper
+        # here cost an update in proportion to the corpus
+        self.db.execute("CREATE TABLE paper (seq INTEGER PRIMARY KEY, id TEXT, content_hash TEXT, digest TEXT, sig TEXT,"
+                        " body TEXT)")
         self.count = 0
+        #: the build state file whose ``merged`` table holds the bodies left NULL above
+        self.merged_path: Path | None = None
+        self._attached = False
 
     def ingest(self, entries: Iterable[tuple], merged: BuildState | None = None) -> tuple[int, list[SkippedRecord]]:
         """Group the entries as they stream (kg.ingest.DedupIndex), then merge each group in
@@ -342,13 +363,16 @@ class Spool:
 
         An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is
         known, or (path, entry or None, its JSON, its kg.ingest.dedup.dedup_keys) when those are
-        known too (the entry is not needed then). With ``merged``, a group whose entries are those
-        of a group of the last build takes that group's merged paper (and new merges are recorded)."""
+        known too (the entry is not needed then), or (path, None, None, its dedup keys, (path,
+        place)) for an entry of ``merged``'s ``entry`` table, read from there when its group is
+        merged (BuildState.entries). With ``merged``, a group whose entries are those of a group
+        of the last build takes that group's merged paper (and new merges are recorded)."""
         from kg.ingest.dedup import DedupIndex, merge_papers
 
         index = DedupIndex()
         skipped: list[SkippedRecord] = []
-        batch: list[tuple[int, str]] = []
+        batch: list[tuple[int, str | None, str | None, int | None]] = []
+        recorded = False
         read = 0
         for item in entries:
             entry = item[1]
@@ -357,38 +381,57 @@ class Spool:
                 skipped.append(entry)
                 continue
             keys = item[3] if len(item) > 3 else None
-            body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
-            batch.append((index.add_keys(*keys) if keys is not None else index.add(entry), body))
+            group = index.add_keys(*keys) if keys is not None else index.add(entry)
+            if len(item) > 4:  # a recorded entry: copying its JSON here cost an update in proportion to the corpus
+                if merged is None:
+                    raise KGError("an entry recorded in the build state was given to a spool without the state")
+                recorded = True
+                batch.append((group, None, *item[4]))
+            else:
+                body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
+                batch.append((group, body, None, None))
             if len(batch) >= 2000:
-                self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
+                self.db.executemany("INSERT INTO entry (grp, body, rpath, rseq) VALUES (?, ?, ?, ?)", batch)
                 batch = []
-        self.db.executemany("INSERT INTO entry (grp, body) VALUES (?, ?)", batch)
+        self.db.executemany("INSERT INTO entry (grp, body, rpath, rseq) VALUES (?, ?, ?, ?)", batch)
         self.db.execute("CREATE TABLE grp (grp INTEGER PRIMARY KEY, source TEXT, line INTEGER)")
         self.db.executemany("INSERT INTO grp VALUES (?, ?, ?)", ((i, s, ln) for i, (s, ln) in enumerate(index.first)))
         del index
-        rows = self.db.execute(
-            "SELECT e.grp, e.body FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
-        )
-        out: list[tuple[str, str, str, str]] = []
+        order = "FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
+        if recorded:
+            # sorted without the recorded entries' JSON, which is joined in afterwards in that order
+            self.db.execute(f"CREATE TABLE ord AS SELECT e.grp AS grp, e.body AS body, e.rpath AS rpath, e.rseq AS rseq {order}")  # noqa: S608
+            merged.commit()  # the recorded entries read below are committed (only those of changed files were not)
+            self._attach(merged.path)
+            rows = self.db.execute(
+                "SELECT o.grp, CASE WHEN o.body IS NOT NULL THEN o.body ELSE (SELECT s.body FROM st.entry s"
+                " WHERE s.path = o.rpath AND s.seq = o.rseq) END FROM ord o ORDER BY o.rowid")
+        else:
+            rows = self.db.execute(f"SELECT e.grp, e.body {order}")  # noqa: S608
+        out: list[tuple[str, str, str, str | None, str]] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         live: list[str] = []
+        if merged is not None:
+            self.merged_path = merged.path
 
         pending: list[tuple[str, list[str]]] = []
 
         def settle() -> None:
-            # the last build's merges of these groups, looked up in one query
-            found = merged.merged_many([sig for sig, _ in pending]) if merged is not None else {}
+            # the last build's merges of these groups, looked up in one query (without their bodies)
+            found = merged.merged_heads([sig for sig, _ in pending]) if merged is not None else {}
             for sig, bodies in pending:
-                row = found.get(sig)
-                if row is None:
+                head = found.get(sig)
+                if head is None:
                     paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
                     body = paper.model_dump_json()
-                    row = (paper.id, paper.content_hash, body, text_digest(body))
+                    row = (paper.id, paper.content_hash, text_digest(body), sig, body)
                     if merged is not None:
-                        fresh.append((sig, *row))
+                        fresh.append((sig, paper.id, paper.content_hash, body, row[2]))
+                else:
+                    row = (*head, sig, None)
                 if merged is not None:
                     live.append(sig)
-                out.append(tuple(row))
+                out.append(row)
                 if len(out) >= 2000:
                     self._write(out)
             pending.clear()
@@ -421,24 +464,46 @@ class Spool:
             merged.keep_merged()
         self.db.execute("DROP TABLE entry")
         self.db.execute("DROP TABLE grp")
+        self.db.execute("DROP TABLE IF EXISTS ord")
         self.db.commit()
         skipped.sort(key=lambda s: (s.source, s.line))
         return read, skipped
 
-    def _write(self, out: list[tuple[str, str, str, str]]) -> None:
+    def _write(self, out: list[tuple[str, str, str, str, str | None]]) -> None:
         self.db.executemany(
-            "INSERT INTO paper (seq, id, content_hash, body, digest) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)",
             [(self.count + i, *row) for i, row in enumerate(out)],
         )
         self.count += len(out)
         out.clear()
 
+    #: a paper's JSON: its own, or the last build's merge it was found to be (see __init__)
+    BODY = "CASE WHEN p.body IS NOT NULL THEN p.body ELSE (SELECT m.body FROM st.merged m WHERE m.sig = p.sig) END"
+
+    def _attach(self, state_path: Path) -> None:
+        """Attach the build state file as ``st`` (once)."""
+        if not self._attached:
+            self.db.commit()  # ATTACH is refused inside a transaction
+            self.db.execute("ATTACH DATABASE ? AS st", (str(state_path),))
+            self._attached = True
+
+    def _body(self) -> str:
+        """The SQL expression of a paper's JSON (table alias ``p``), attaching the state when needed."""
+        if self.merged_path is None:
+            return "p.body"
+        self._attach(self.merged_path)
+        return self.BODY
+
     def keys(self) -> Iterator[tuple[str, str]]:
         """(paper id, content hash) of every paper, in corpus order."""
         yield from self.db.execute("SELECT id, content_hash FROM paper ORDER BY seq")
 
+    def rows(self) -> Iterator[tuple[str, str, str, str]]:
+        """(paper id, content hash, JSON, digest) of every paper, in corpus order."""
+        yield from self.db.execute(f"SELECT p.id, p.content_hash, {self._body()}, p.digest FROM paper p ORDER BY p.seq")  # noqa: S608
+
     def papers(self) -> Iterator[Paper]:
-        for (body,) in self.db.execute("SELECT body FROM paper ORDER BY seq"):
+        for (body,) in self.db.execute(f"SELECT {self._body()} FROM paper p ORDER BY p.seq"):  # noqa: S608
             yield Paper.model_validate_json(body)
 
     def digests(self) -> Iterator[tuple[str, str]]:
@@ -450,7 +515,7 @@ class Spool:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS pick (id TEXT PRIMARY KEY) WITHOUT ROWID")
         self.db.execute("DELETE FROM pick")
         self.db.executemany("INSERT OR IGNORE INTO pick VALUES (?)", ((i,) for i in ids))
-        rows = self.db.execute("SELECT body FROM paper WHERE id IN (SELECT id FROM pick) ORDER BY seq").fetchall()
+        rows = self.db.execute(f"SELECT {self._body()} FROM paper p WHERE p.id IN (SELECT id FROM pick) ORDER BY p.seq").fetchall()  # noqa: S608
         for (body,) in rows:
             yield Paper.model_validate_json(body)
 
@@ -540,12 +605,12 @@ def corpus_entries(
         rec = known_at[path]
         unchanged = rec is not None and rec[0] == digests[path]
         if unchanged and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
-            for kind, body, title, dkey in state.entries(str(path)):
+            for seq, kind, body, title, dkey in state.entries(str(path)):
                 if title is not None:
                     known.add(title)
-                if kind == "p":  # grouping needs only its keys: the entry is not parsed
+                if kind == "p":  # grouping needs only its keys: the entry is neither read nor parsed
                     arxiv, key, (source, line) = json.loads(dkey)
-                    yield path, None, body, (arxiv, key, (source, line))
+                    yield path, None, None, (arxiv, key, (source, line)), (str(path), seq)
                 else:
                     yield path, SkippedRecord.model_validate_json(body), body
             continue
@@ -760,7 +825,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             store.apply_schema()
             if spool is not None:
                 if incremental:  # the last build's papers are those the store holds
-                    summary.papers_unchanged = state.content_hashes_equal(spool.keys())
+                    summary.papers_unchanged = state.content_hashes_equal(spool.path)
                 else:
                     stored = store.paper_hashes()
                     summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
@@ -829,7 +894,7 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
     nlp = load_model(pipe.model)
     version = _extraction_version(pipe, nlp)
-    missing = cache.missing(spool.keys(), version)
+    missing = cache.missing_in(spool.path, version)
     todo = len(missing)
     summary.extraction_cached = spool.count - todo
     say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
@@ -1063,7 +1128,7 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
         plan.todo = set(plan.current)
         plan.changed = len(plan.todo)
         return plan
-    changed, plan.removed = state.changed_papers(plan.digests.items())
+    changed, plan.removed = state.changed_papers(spool.path)
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten

@@ -315,7 +315,8 @@ class AuthorCounts:
             db.execute(f"DELETE FROM {p}byline WHERE pid=?", (pid,))  # noqa: S608
             db.executemany(f"DELETE FROM {p}paper WHERE key=? AND pid=?", ((k, pid) for k in keys))  # noqa: S608
         db.executemany(f"INSERT OR REPLACE INTO {p}byline VALUES (?, ?)", ((pid, marshal.dumps(keys)) for pid, keys in self._bylines))  # noqa: S608
-        db.executemany(f"INSERT OR IGNORE INTO {p}paper VALUES (?, ?)", ((k, pid) for pid, keys in self._bylines for k in keys))  # noqa: S608
+        # in key order: B-tree inserts in order cost a fraction of scattered ones
+        db.executemany(f"INSERT OR IGNORE INTO {p}paper VALUES (?, ?)", sorted((k, pid) for pid, keys in self._bylines for k in keys))  # noqa: S608
         add_counts(db, f"{p}form", "key, form", self._form)
         add_counts(db, f"{p}raw", "raw", self._raw)
         self._gone, self._bylines, self._touched = [], [], set()

@@ -30,6 +30,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
+from kg.errors import KGError
 from kg.models import CONCEPT_KINDS, AcronymPair, Concept, MergeDecision, Mention, concept_id
 from kg.resolve.aliases import AliasTable, default_aliases
 from kg.resolve.names import concept_key, initials, is_acronym
@@ -96,12 +97,26 @@ class MergeLog(Sequence[MergeDecision]):
     Compares equal to a list of the same records; ``+`` gives a list.
     """
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_list", "_later")
 
     def __init__(self, decisions: Iterable[MergeDecision] = ()):
-        self._rows: list[tuple[str, str, str, str, str]] = []
+        self._list: list[tuple[str, str, str, str, str]] = []
+        #: rows still to append, made when first asked for (see :meth:`defer`)
+        self._later: Callable[[], Iterable[tuple[str, str, str, str, str]]] | None = None
         for m in decisions:
             self.append(m)
+
+    def defer(self, rows: Callable[[], Iterable[tuple[str, str, str, str, str]]]) -> None:
+        """Append ``rows()`` when the log is first read: a build that never reads the decisions
+        (the loader does not) does not make them."""
+        self._later = rows
+
+    @property
+    def _rows(self) -> list[tuple[str, str, str, str, str]]:
+        if self._later is not None:
+            later, self._later = self._later, None
+            self._list.extend(later())
+        return self._list
 
     def add(self, kept: str, merged: str, rule: str, evidence: str) -> None:
         self._rows.append(("concept", kept, merged, rule, evidence))
@@ -368,6 +383,8 @@ class ConceptCounts:
         #: after :meth:`resolve`: the nodes it derived again (see :meth:`_scope`), outside which
         #: every decision is the last pass's; None when it derived the whole corpus
         self.scope: set[str] | None = None
+        #: how many times :meth:`_keep` rewrote the decisions (a deferred read checks it)
+        self._generation = 0
 
     def reset(self) -> None:
         self._touched = set()
@@ -413,7 +430,7 @@ class ConceptCounts:
             db.executemany(f"DELETE FROM {p}key WHERE key=? AND pid=?", ((k, pid) for k in keys))  # noqa: S608
         db.executemany(f"INSERT INTO {p}def VALUES (?, ?, ?, ?)", self._defs)  # noqa: S608
         db.executemany(f"INSERT OR REPLACE INTO {p}ctx VALUES (?, ?)", self._ctx)  # noqa: S608
-        db.executemany(f"INSERT OR IGNORE INTO {p}key VALUES (?, ?)", self._keys)  # noqa: S608
+        db.executemany(f"INSERT OR IGNORE INTO {p}key VALUES (?, ?)", sorted(self._keys))  # noqa: S608
         for table, cols, counts in (("surf", "key, text", self._surf), ("kind", "key, kind", self._kind),
                                     ("sense", "sk, clk", self._sense)):
             add_counts(db, p + table, cols, counts)
@@ -527,6 +544,9 @@ class ConceptCounts:
             target_texts[tk].add(text)
         scope: set[str] = set()
         bases: set[str] = set()
+        # a group's or a bucket's nodes join the work once: its other nodes would only find them again
+        roots: set[str] = set()
+        seen_buckets: set[str | None] = {None}
         work = list(touched)
         while work:
             node = work.pop()
@@ -537,7 +557,9 @@ class ConceptCounts:
             buckets: set[str | None] = set()
             row = db.execute(f"SELECT root, bucket FROM {p}node WHERE node=?", (node,)).fetchone()  # noqa: S608
             if row is not None:
-                found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE root=?", (row[0],)))  # noqa: S608
+                if row[0] not in roots:
+                    roots.add(row[0])
+                    found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE root=?", (row[0],)))  # noqa: S608
                 buckets.add(row[1])
             b = _base(node)
             if b not in bases:
@@ -557,7 +579,8 @@ class ConceptCounts:
                 # the bucket of whichever surface is its top now (an alias target may have only the target's)
                 texts = [t for (t,) in db.execute(f"SELECT text FROM {p}surf WHERE key=?", (b,))]  # noqa: S608
                 buckets.update(_bucket(b, t) for t in (*texts, *target_texts.get(b, ())))
-            for bucket in buckets - {None}:
+            for bucket in buckets - seen_buckets:
+                seen_buckets.add(bucket)
                 other = ("A" if bucket[0] == "L" else "L") + bucket[1:]
                 found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE bucket=?", (other,)))  # noqa: S608
             work.extend(found - scope)
@@ -576,21 +599,24 @@ class ConceptCounts:
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
-        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", detail["nodes"])  # noqa: S608
+        # rows of the key-ordered tables in key order: B-tree inserts in order cost a fraction of scattered ones
+        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", sorted(detail["nodes"]))  # noqa: S608
         ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
         db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
             (_sortable(root), marshal.dumps((cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])))
             for root, nodes, cid, concept, normal in detail["groups"]))
         db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
             (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
-        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
+        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", sorted((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
         db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
-            (key, pid, marshal.dumps((node, forms, decided))) for key, pid, node, forms, decided in detail["senses"]))
+            (key, pid, marshal.dumps((node, forms, decided)))
+            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2])))
         for table in ("dirty", "redef", "tuse"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
         db.commit()
         self._kept = True
+        self._generation += 1
 
     def _derived(self) -> str | None:
         """The curated table's digest the kept decisions were derived with (None: none kept)."""
@@ -610,9 +636,17 @@ class ConceptCounts:
             merges.extend(normal)
             for key in looked_up:
                 result.global_lookup[key] = cid
-        decided = [marshal.loads(body) for (body,) in db.execute(f"SELECT body FROM {p}dec")]  # noqa: S608
-        decided.sort(key=lambda d: d[0])
-        merges.extend(("concept", *row) for _place, row in decided)
+        generation = self._generation
+
+        def decided() -> Iterator[tuple]:
+            # from the tables as this resolve left them: a later one rewrites them
+            if self._generation != generation:
+                raise KGError("concept merge decisions read after the next resolve changed them")
+            rows = [marshal.loads(body) for (body,) in db.execute(f"SELECT body FROM {p}dec")]  # noqa: S608
+            rows.sort(key=lambda d: d[0])
+            return (("concept", *row) for _place, row in rows)
+
+        result.merges.defer(decided)
         result.lookup = {(pid, key): cid for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look")}  # noqa: S608
         return result
 
