@@ -1,0 +1,91 @@
+"""The extraction's shortcuts of session 10 give the answers of the paths they skip."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.attrs import ORTH
+from spacy.tokens import Doc
+
+from kg.extract.pipeline import _pipe_options, doc_to_extraction, extract_papers, load_pipeline, model_version
+from kg.extract.tokenizer import KGTokenizer, split_words
+from kg.models import Paper
+
+TEXTS = [
+    "A title: GPT-4 on SWE-bench\nWe propose FooNet (FN), a model. It beats BERT by 2.5 F1 on GLUE.",
+    "Another  title\n\nWe study   pass@1 of C++ code, e.g. the U.S. data; FooNet's new words: zyxwv qwerty.",
+    "",
+    "   ",
+    "Words never seen before: blorptastic frobnicated quuxification.",
+]
+
+
+def _plain(vocab, text: str) -> Doc:
+    words, spaces = split_words(text)
+    return Doc(vocab, words=words, spaces=spaces)
+
+
+def test_tokenizer_with_known_word_ids_builds_the_same_docs():
+    nlp = spacy.blank("en")
+    tokenizer = KGTokenizer(nlp.vocab)
+    for _ in range(2):  # first every word is new, then every word is known
+        for text in TEXTS:
+            doc, plain = tokenizer(text), _plain(nlp.vocab, text)
+            assert doc.text == text
+            assert [t.text for t in doc] == [t.text for t in plain]
+            assert [t.whitespace_ for t in doc] == [t.whitespace_ for t in plain]
+            assert doc.to_array(ORTH).tolist() == plain.to_array(ORTH).tolist()
+            assert [t.lower_ for t in doc] == [t.lower_ for t in plain]
+    assert "FooNet" in tokenizer._orths
+
+
+def test_tokenizer_keeps_no_word_ids_inside_a_memory_zone():
+    nlp = spacy.blank("en")
+    tokenizer = KGTokenizer(nlp.vocab)
+    with nlp.memory_zone():
+        doc = tokenizer("Zonewordalpha and zonewordbeta")
+        assert [t.text for t in doc] == ["Zonewordalpha", "and", "zonewordbeta"]
+    assert tokenizer._orths == {}
+    # after the zone its lexemes are gone; the words still tokenize (and now their ids are kept)
+    doc = tokenizer("Zonewordalpha and zonewordbeta")
+    assert [t.text for t in doc] == ["Zonewordalpha", "and", "zonewordbeta"]
+    assert tokenizer("Zonewordalpha").to_array(ORTH).tolist() == [nlp.vocab.strings["Zonewordalpha"]]
+
+
+def test_tokenizer_cache_starts_afresh_past_its_limit():
+    nlp = spacy.blank("en")
+    tokenizer = KGTokenizer(nlp.vocab)
+    tokenizer.CACHE_LIMIT = 3
+    tokenizer("one two three four five")
+    tokenizer("six seven")
+    assert set(tokenizer._orths) == {"six", "seven"}
+    assert [t.text for t in tokenizer("one six")] == ["one", "six"]
+
+
+def test_extract_papers_skips_sentences_and_entity_writes_with_the_same_records():
+    nlp = load_pipeline()
+    options = _pipe_options(nlp)
+    assert options["disable"] == ["kg_sentences"]
+    assert options["component_cfg"] == {"kg_concepts": {"write_ents": False}}
+    papers = [Paper(id=f"p{k}", title=t.split("\n")[0], abstract=t.split("\n", 1)[-1]) for k, t in enumerate(TEXTS)
+              if t.strip()]
+    fast = list(extract_papers(papers, nlp=nlp))
+    # the whole pipeline, one paper at a time, as nlp(text) runs it
+    whole = [doc_to_extraction(nlp(p.text), p, version=model_version(nlp)) for p in papers]
+    assert [e.model_dump() for e in fast] == [e.model_dump() for e in whole]
+    assert any(e.entities for e in fast)
+
+
+def test_nlp_call_still_sets_sentences_and_final_entities():
+    nlp = load_pipeline()
+    doc = nlp("A title\nWe propose FooNet, a model. It beats BERT on GLUE.")
+    assert len(list(doc.sents)) >= 2
+    mentions = {(s, e) for s, e, *_ in doc._.kg_mentions}
+    assert {(ent.start_char, ent.end_char) for ent in doc.ents} <= mentions
+    assert doc.ents
+
+
+def test_a_pipeline_with_other_components_runs_whole():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_concepts_v1")
+    assert _pipe_options(nlp) == {}
