@@ -16,6 +16,10 @@ TEXTS = [
     "",
     "   ",
     "Words never seen before: blorptastic frobnicated quuxification.",
+    " Leading space, trailing space \n\n  and\ttabs \u00a0no-break\u2009thin \r\n end ",
+    "See https://example.org/a_b?x=1). Also (https://x.io/p), U.S.A. and e.g. ours’s ... 3.5,4 v1.2.3 C++ pass@k.",
+    "\n",
+    "x",
 ]
 
 
