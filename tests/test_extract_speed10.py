@@ -93,3 +93,30 @@ def test_a_pipeline_with_other_components_runs_whole():
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_concepts_v1")
     assert _pipe_options(nlp) == {}
+
+
+
+def test_viterbi_normalising_only_rows_near_the_margin_gives_the_tags_of_normalising_all():
+    import numpy
+
+    from kg.extract import tagger as tagger_module
+    from kg.extract.tagger import N_TAGS, VITERBI_MARGIN, viterbi
+
+    rng = numpy.random.default_rng(10)
+    for _ in range(20):
+        n = 400
+        scores = rng.normal(0, 3, size=(n, N_TAGS)).astype(numpy.float32)
+        # rows right at the margin, either side, where the raw-score test alone could read otherwise
+        edge = rng.choice(n, 80, replace=False)
+        scores[edge, 0] = scores[edge, 1:].max(axis=1) + VITERBI_MARGIN + rng.uniform(-1e-3, 1e-3, 80).astype(numpy.float32)
+        is_pad = numpy.zeros(n, dtype=bool)
+        is_pad[rng.choice(n, 20, replace=False)] = True
+        fast = viterbi(scores, is_pad, o_bias=0.3, bonus=0.3)
+        old = tagger_module._RAW_SLACK
+        try:
+            tagger_module._RAW_SLACK = 1e9  # every row normalised, as before the raw-score test
+            full = viterbi(scores, is_pad, o_bias=0.3, bonus=0.3)
+        finally:
+            tagger_module._RAW_SLACK = old
+        assert fast.tolist() == full.tolist()
+        assert fast.any()

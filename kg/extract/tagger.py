@@ -433,6 +433,8 @@ def _hashed(attrs: numpy.ndarray, rows: int, templates, salts) -> numpy.ndarray:
 #: a position whose O log-probability beats every other tag's by this much (plus the transition bonus) is
 #: O on the best path in practice: Viterbi runs only over the runs of the other positions
 VITERBI_MARGIN = 2.0
+#: how far the raw-score O test may read from the log-softmax one (float32 rounding of scores of a few tens)
+_RAW_SLACK = 0.01
 
 
 def viterbi(scores: numpy.ndarray, is_pad: numpy.ndarray, *, o_bias: float = 0.0, bonus: float = 0.0) -> numpy.ndarray:
@@ -442,12 +444,20 @@ def viterbi(scores: numpy.ndarray, is_pad: numpy.ndarray, *, o_bias: float = 0.0
     Positions that are clearly O split the batch into short runs (most runs are 1-3 tokens); the runs are
     decoded together, longest first, so each step is one numpy operation over the runs still open."""
     n_labels = len(LABELS)
-    s = scores - scores.max(axis=1, keepdims=True)
-    logp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
-    logp[:, 0] += o_bias
-    free = ~is_pad & (logp[:, 0] < logp[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN)
+    # the log-softmax shifts a row by one constant, so the O test reads about the same on the raw scores: the
+    # rows clearly O there (most of them) skip the normalisation, and the exact test decides on the others
+    near = numpy.flatnonzero(~is_pad & (scores[:, 0] + o_bias < scores[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN
+                                        + _RAW_SLACK))
+    s = scores[near]
+    s -= s.max(axis=1, keepdims=True)
+    lp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
+    lp[:, 0] += o_bias
+    keep = lp[:, 0] < lp[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN
+    # rows are read only at the free positions below
+    logp = numpy.empty_like(scores)
+    logp[near] = lp
     tags = numpy.zeros(len(scores), dtype=numpy.int64)
-    at = numpy.flatnonzero(free)
+    at = near[keep]
     if not len(at):
         return tags
     first = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(at) != 1) + 1))
