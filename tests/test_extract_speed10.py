@@ -120,3 +120,20 @@ def test_viterbi_normalising_only_rows_near_the_margin_gives_the_tags_of_normali
             tagger_module._RAW_SLACK = old
         assert fast.tolist() == full.tolist()
         assert fast.any()
+
+
+def test_split_words_with_one_group_for_runs_and_tokens_splits_as_with_two():
+    import random
+    import re
+
+    from kg.extract import tokenizer as tokenizer_module
+
+    # the pattern before: a whitespace run and a token in groups of their own
+    before = re.compile(r"(\s+)|(" + tokenizer_module._TOKEN + r")( ?)")
+    rng = random.Random(10)
+    alphabet = list(" \n\t\u00a0\u2009\u3000abAB1.,;:!?)]([-_@&+'’s/") + ["https://", "U.S.", "  "]
+    texts = TEXTS + ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(3000)]
+    for text in texts:
+        pieces = before.findall(text)
+        expected = [token or space for space, token, _ in pieces], [after == " " for _, _, after in pieces]
+        assert split_words(text) == expected, text

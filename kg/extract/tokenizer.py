@@ -31,15 +31,15 @@ _TOKEN = (
     r"|\S"  # any other character is a token of its own
 )
 #: a whitespace run, or a token with the one space after it (its trailing space); the rest of a longer
-#: run is a whitespace token of its own. One findall and two list comprehensions: a Python branch per
-#: piece cost most of the tokenizer
-_PIECES = re.compile(r"(\s+)|(" + _TOKEN + r")( ?)")
+#: run is a whitespace token of its own (a run takes no space after it: it ends before a non-space). One
+#: findall and two list comprehensions: a Python branch per piece cost most of the tokenizer
+_PIECES = re.compile(r"(\s+|" + _TOKEN + r")( ?)")
 
 
 def split_words(text: str) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags with ``"".join(w + " " * s) == text``."""
     pieces = _PIECES.findall(text)
-    return [token or space for space, token, _ in pieces], [after == " " for _, _, after in pieces]
+    return [token for token, _ in pieces], [after == " " for _, after in pieces]
 
 
 class KGTokenizer:
