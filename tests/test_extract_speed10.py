@@ -137,3 +137,28 @@ def test_split_words_with_one_group_for_runs_and_tokens_splits_as_with_two():
         pieces = before.findall(text)
         expected = [token or space for space, token, _ in pieces], [after == " " for _, _, after in pieces]
         assert split_words(text) == expected, text
+
+
+def test_hashed_extra_columns_give_the_rows_of_the_concatenated_matrix():
+    import numpy
+
+    from kg.extract import tagger as T
+
+    nlp = load_pipeline()
+    model = nlp.get_pipe("kg_tagger").model
+    docs = [nlp.make_doc(t) for t in TEXTS]
+    attrs, _starts = T.batch_attributes(docs, model.clusters, model.words)
+    tags = numpy.random.default_rng(10).integers(0, T.N_TAGS, len(attrs))
+    title = T._title_flags(attrs)
+    tag_col = numpy.where(attrs[:, T._L] == T._PAD_VALUE, T._PAD_VALUE, tags.astype(numpy.uint64) + numpy.uint64(1))
+    whole = numpy.concatenate([attrs, title[:, None], tag_col[:, None]], axis=1)
+    # the context rows: hashed from the whole matrix, as before the extra columns
+    assert numpy.array_equal(T.context_features(attrs, tags, 1 << 15), T._hashed(whole, 1 << 15, T.CTX_TEMPLATES, T._CTX_SALTS))
+    # the first stage: its scores equal the sum of the plain feature rows' weights
+    W = numpy.random.default_rng(11).normal(size=(1 << 12, T.N_TAGS)).astype(numpy.float32)
+    plain = T.features(attrs, len(W), T.TEMPLATES)
+    assert numpy.array_equal(plain, T._hashed(whole[:, :-1], len(W), T.TEMPLATES, T._SALTS))
+    expected = W.take(plain[0], axis=0)
+    for row in plain[1:]:
+        expected += W.take(row, axis=0)
+    numpy.testing.assert_allclose(T.first_stage_scores(W, attrs, T.TEMPLATES), expected, rtol=1e-5, atol=1e-5)
