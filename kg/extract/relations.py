@@ -132,6 +132,8 @@ _VARIANT_CUE = re.compile(r"\b(?:variants?|versions?|extensions?|extend\w*|modif
 _COMBINE = re.compile(r"\bcombin(?:es|ed|ing|e)\s+((?:the\s+)?[^\s,.;]+(?:\s+[^\s,.;]+){0,4}?\s+and\s+[^\s,.;]+(?:\s+[^\s,.;]+){0,4}?)\s+into\b", re.I)
 _SPECIAL_CASE = re.compile(r"\b(?:is|are)\s+(?:a|an)\s+(?:special|particular|limiting)\s+cases?\s+of\s+(?:the\s+|our\s+)?(?:proposed\s+|new\s+)?", re.I)
 _CONJ = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|as well as\s+)(?:the\s+)?$", re.I)
+#: _CONJ for ``match(text, pos, endpos)``: a match there starts at pos, and "$" is endpos
+_CONJ_GAP = re.compile(_CONJ.pattern.removeprefix("^"), re.I)
 
 # results
 # a number, with a percent sign (then anything may follow: "34.2%uparrow") or standing alone
@@ -587,11 +589,15 @@ def _conjunction_head(doc: _Doc, base: Mention, s_start: int) -> Mention | None:
     """The first member of "A, B and C" ending right before ``base``'s conjunction, if any."""
     head = None
     current = base
+    text = doc.text
     while True:
-        prev = [m for m in doc.mentions_in(s_start, current.start) if _CONJ.match(doc.text[m.end:current.start])]
-        if not prev:
+        # the last mention with a conjunction up to ``current``: walked from the end, the gap matched in place
+        # (a slice per mention of the sentence, and the whole list, cost more than the rest of the rule)
+        prev = next((m for m in reversed(doc.mentions_in(s_start, current.start))
+                     if _CONJ_GAP.match(text, m.end, current.start)), None)
+        if prev is None:
             return head
-        head = current = prev[-1]
+        head = current = prev
 
 
 def _subject_before(doc: _Doc, proposals: Sequence[Proposal], s_start: int, verb_at: int) -> Mention | None:

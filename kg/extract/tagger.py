@@ -330,14 +330,16 @@ def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLAT
     distinct word in the batch (a batch repeats its words about 7 times) and then shifted into place.
     With ``words`` (whose last batch is ``attrs``) those sums are kept per word across batches."""
     rows = len(W)
-    cols = numpy.concatenate([attrs, _title_flags(attrs)[:, None]], axis=1)
+    # the title flag joins the columns only where a template reads it (a copy of every column cost more)
+    extra = {_TITLE: _title_flags(attrs)}
+    cols = attrs
     n = len(cols)
     salts = _SALTS if templates is TEMPLATES else [_salt(name) for name, _ in templates]
     by_offset, rest = _split_templates(templates)
     if words is not None and words.last_ids is not None and len(words.last_ids) == n:
         out = _word_scores(W, cols, templates, salts, by_offset, words)
         if rest:
-            feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest])
+            feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest], extra)
             for row in feats:
                 out += W.take(row, axis=0)
         return out
@@ -358,7 +360,7 @@ def first_stage_scores(W: numpy.ndarray, attrs: numpy.ndarray, templates=TEMPLAT
         # PAD rows surround every document, so a real token's window never leaves the batch
         out += local.take(inverse[numpy.clip(at + offset, 0, n - 1)], axis=0)
     if rest:
-        feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest])
+        feats = _hashed(cols, rows, [templates[t] for t in rest], [salts[t] for t in rest], extra)
         for row in feats:
             out += W.take(row, axis=0)
     return out
@@ -408,22 +410,29 @@ def _word_scores(W: numpy.ndarray, cols: numpy.ndarray, templates, salts, by_off
 def context_features(attrs: numpy.ndarray, tags: numpy.ndarray, rows: int) -> numpy.ndarray:
     """Second-stage feature rows from the first stage's ``tags`` (PAD rows of ``attrs`` stay PAD)."""
     tag_col = numpy.where(attrs[:, _L] == _PAD_VALUE, _PAD_VALUE, tags.astype(numpy.uint64) + numpy.uint64(1))
-    cols = numpy.concatenate([attrs, _title_flags(attrs)[:, None], tag_col[:, None]], axis=1)
-    return _hashed(cols, rows, CTX_TEMPLATES, _CTX_SALTS)
+    return _hashed(attrs, rows, CTX_TEMPLATES, _CTX_SALTS, {_TITLE: _title_flags(attrs), _TAG: tag_col})
 
 
-def _hashed(attrs: numpy.ndarray, rows: int, templates, salts) -> numpy.ndarray:
+def _hashed(attrs: numpy.ndarray, rows: int, templates, salts,
+            extra: dict[int, numpy.ndarray] | None = None) -> numpy.ndarray:
+    """Feature rows [templates, positions] of ``attrs``' columns; ``extra`` holds columns past its last
+    (column index -> one value per position)."""
     n = len(attrs)
-    # shifted copies, PAD-filled at both ends, so a window never wraps around
-    padded = numpy.full((n + 2 * PAD, attrs.shape[1]), _PAD_VALUE, dtype=numpy.uint64)
-    padded[PAD : PAD + n] = attrs
+    # a shifted copy of each column a template reads, PAD-filled at both ends so that a window never wraps
+    # around; one contiguous array per column (strided reads of one column of the whole matrix, and a padded
+    # copy of every column, cost more than the hashing)
+    padded: dict[int, numpy.ndarray] = {}
     out = numpy.empty((len(templates), n), dtype=numpy.int64)
     mask = numpy.uint64(rows - 1)
     with numpy.errstate(over="ignore"):
         for t, (_name, parts) in enumerate(templates):
             h = numpy.full(n, salts[t], dtype=numpy.uint64)
             for column, offset in parts:
-                h ^= padded[PAD + offset : PAD + offset + n, column]
+                values = padded.get(column)
+                if values is None:
+                    values = padded[column] = numpy.full(n + 2 * PAD, _PAD_VALUE, dtype=numpy.uint64)
+                    values[PAD : PAD + n] = attrs[:, column] if column < attrs.shape[1] else extra[column]
+                h ^= values[PAD + offset : PAD + offset + n]
                 h *= _MUL
                 h ^= h >> _SHIFT
             out[t] = h & mask
@@ -433,6 +442,8 @@ def _hashed(attrs: numpy.ndarray, rows: int, templates, salts) -> numpy.ndarray:
 #: a position whose O log-probability beats every other tag's by this much (plus the transition bonus) is
 #: O on the best path in practice: Viterbi runs only over the runs of the other positions
 VITERBI_MARGIN = 2.0
+#: how far the raw-score O test may read from the log-softmax one (float32 rounding of scores of a few tens)
+_RAW_SLACK = 0.01
 
 
 def viterbi(scores: numpy.ndarray, is_pad: numpy.ndarray, *, o_bias: float = 0.0, bonus: float = 0.0) -> numpy.ndarray:
@@ -442,12 +453,20 @@ def viterbi(scores: numpy.ndarray, is_pad: numpy.ndarray, *, o_bias: float = 0.0
     Positions that are clearly O split the batch into short runs (most runs are 1-3 tokens); the runs are
     decoded together, longest first, so each step is one numpy operation over the runs still open."""
     n_labels = len(LABELS)
-    s = scores - scores.max(axis=1, keepdims=True)
-    logp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
-    logp[:, 0] += o_bias
-    free = ~is_pad & (logp[:, 0] < logp[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN)
+    # the log-softmax shifts a row by one constant, so the O test reads about the same on the raw scores: the
+    # rows clearly O there (most of them) skip the normalisation, and the exact test decides on the others
+    near = numpy.flatnonzero(~is_pad & (scores[:, 0] + o_bias < scores[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN
+                                        + _RAW_SLACK))
+    s = scores[near]
+    s -= s.max(axis=1, keepdims=True)
+    lp = s - numpy.log(numpy.exp(s).sum(axis=1, keepdims=True))
+    lp[:, 0] += o_bias
+    keep = lp[:, 0] < lp[:, 1:].max(axis=1) + bonus + VITERBI_MARGIN
+    # rows are read only at the free positions below
+    logp = numpy.empty_like(scores)
+    logp[near] = lp
     tags = numpy.zeros(len(scores), dtype=numpy.int64)
-    at = numpy.flatnonzero(free)
+    at = near[keep]
     if not len(at):
         return tags
     first = numpy.concatenate(([0], numpy.flatnonzero(numpy.diff(at) != 1) + 1))
