@@ -24,7 +24,8 @@ from collections import Counter
 
 import numpy as np
 
-from kg.analytics.communities import WeightedEdges, _distinct, community_labels, pair_weights, papers_per_community
+from kg.analytics.arrays import sorted_distinct
+from kg.analytics.communities import WeightedEdges, community_labels, pair_weights, papers_per_community
 from kg.analytics.lineage import ConceptNames, lineage_graph
 from kg.analytics.trends import concept_trends, period_of
 from kg.errors import StoreError
@@ -209,7 +210,7 @@ def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray
     rank = {y: k for k, y in enumerate(dated)}
     year_no = np.array([len(dated) if y is None else rank[y] for y in year_of], dtype=np.int64)
     n_papers, n_years = len(year_of), len(dated) + 1
-    named = _distinct(concept_no * n_papers + paper_no)
+    named = sorted_distinct(concept_no * n_papers + paper_no)
     groups = np.sort((named // n_papers) * n_years + year_no[named % n_papers])
     cut = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[cut, groups.size])
