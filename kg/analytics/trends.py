@@ -20,6 +20,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
+from kg.analytics.arrays import unique_rows
+
 UNDATED = "undated"
 
 
@@ -169,7 +171,7 @@ def concept_trends(
         years = np.array([int(p) for p in periods], dtype=np.int64)
         first = np.where(seen, years, np.iinfo(np.int64).max).min(axis=1)
         # most concepts share their series with many others (one paper in one year): each is scored once
-        series, inverse = np.unique(matrix, axis=0, return_inverse=True)
+        series, inverse = unique_rows(matrix)
     scores = []
     for row in series.tolist():
         bursts = kleinberg_bursts(row, totals, s=s, gamma=gamma)
