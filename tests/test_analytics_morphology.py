@@ -9,7 +9,15 @@ from collections import defaultdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.analytics.lineage import _FAMILY, ConceptNames, _forms, _skeleton, morphology_links, morphology_parent_names
+from kg.analytics.lineage import (
+    _FAMILY,
+    _SKELETON,
+    ConceptNames,
+    _forms,
+    _skeleton,
+    morphology_links,
+    morphology_parent_names,
+)
 from kg.resolve.names import concept_key, is_acronym
 
 
@@ -52,6 +60,12 @@ def names(draw):
 def test_links_equal_comparing_every_key(rows):
     concepts = [ConceptNames(str(i), name, kind, tuple(aliases)) for i, (name, kind, aliases) in enumerate(rows)]
     assert morphology_links(concepts) == links_by_every_key(concepts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=30))
+def test_skeleton_is_what_the_key_keeps(form):
+    assert _skeleton(form) == concept_key(form).translate(_SKELETON)
 
 
 def test_skeleton_is_shared_by_forms_with_one_key():

@@ -71,28 +71,24 @@ def morphology_links(concepts: Iterable[Concept]) -> list[tuple[str, str, str]]:
     concepts = list(concepts)
     # forms are found by their skeleton (``_skeleton``), and only those sharing a parent's skeleton get a
     # concept key: keying every form of every concept was half of the links' cost
-    by_skeleton: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
-    unskeletal: dict[str, set[tuple[str, str]]] = defaultdict(set)  # non-ASCII forms: compared by key
-    every: dict[str, set[tuple[str, str]]] = defaultdict(set)  # a non-ASCII parent is compared with all
+    by_skeleton: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # ASCII forms
+    unskeletal: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # the others (few), by key
     for c in concepts:
         family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
-            every[family].add((c.id, form))
             if form.isascii():
                 by_skeleton[(family, _skeleton(form))].add((c.id, form))
             else:
-                unskeletal[family].add((c.id, form))
+                unskeletal[(family, concept_key(form))].add((c.id, form))
     links: dict[tuple[str, str], str] = {}
     for c in concepts:
         family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
             for parent, pattern in morphology_parent_names(form):
                 key = concept_key(parent)
-                if parent.isascii():
-                    near = by_skeleton.get((family, _skeleton(parent)), set()) | unskeletal.get(family, set())
-                else:
-                    near = every[family]
-                for pid, pform in sorted(x for x in near if concept_key(x[1]) == key):
+                near = [x for x in by_skeleton.get((family, key.translate(_SKELETON)), ()) if concept_key(x[1]) == key]
+                near.extend(unskeletal.get((family, key), ()))
+                for pid, pform in sorted(near):
                     # an acronym must match as written: "PaLM 2" does not decorate "PALM"
                     if is_acronym(parent) and pform.rstrip("s") != parent.rstrip("s"):
                         continue
@@ -107,10 +103,11 @@ _SKELETON = str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(
 
 
 def _skeleton(form: str) -> str:
-    """What concept_key leaves unchanged of an ASCII form: two forms with one concept key have one skeleton.
+    """What concept_key leaves unchanged of an ASCII form: ``_skeleton(f) == concept_key(f).translate(_SKELETON)``,
+    so two forms with one concept key have one skeleton.
 
-    concept_key only lower-cases, drops non-alphanumeric characters and changes or drops the letters left
-    out here, so the skeleton is a cheap necessary condition for equal keys.
+    concept_key only lower-cases an ASCII form, drops its other characters and changes or drops the
+    letters left out here: the skeleton is a cheap necessary condition for equal keys.
 
     >>> _skeleton("Graph-Neural Networks") == _skeleton("graph neural network")
     True
