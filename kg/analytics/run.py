@@ -135,8 +135,9 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = table(store, "authors", ("id", "community", "linked"))
+    found = table(store, "authors", ("id", "node", "community", "linked"))
     ids: list[str] = found["id"].to_pylist()
+    nodes = found["node"].combine_chunks()
     # the author's community as stored: -1 none (no edge either), -2 property and edges disagree
     stored = array("q", (
         c if c is not None and linked == [c] else -1 if c is None and not linked else -2
@@ -147,14 +148,15 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
         # vertices are numbered in the order Python sorts names (a store may order strings otherwise)
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ids, stored = [ids[i] for i in order], array("q", (stored[i] for i in order))
-    # authorships as integers in Arrow: an author's vertex is its index in ``ids``, a paper's number the
-    # order it first appears in (any numbering of papers gives the same pairs and counts)
-    pairs = table(store, "authorships", ("author", "paper"))
+        nodes = nodes.take(pa.array(order, type=pa.int64()))
+    # authorships as node keys (offsets on LadybugDB): an author's vertex is its row in ``nodes``, a
+    # paper's number the order it first appears in (any numbering of papers gives the same pairs and counts)
+    pairs = table(store, "authorship_nodes", ("author", "paper"))
     # (cast: rows from another store give untyped columns when there are none)
-    author_no = _positions(pairs["author"].cast(pa.string()), pa.array(ids, type=pa.string()),
+    author_no = _positions(pairs["author"].cast(nodes.type), nodes,
                            "an AUTHORED edge starts at an author the graph does not hold")
-    paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(pa.string()).combine_chunks()).indices)
-    del pairs
+    paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(nodes.type).combine_chunks()).indices)
+    del pairs, nodes
     split("read")
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
