@@ -80,14 +80,19 @@ def morphology_links(concepts: Iterable[Concept]) -> list[tuple[str, str, str]]:
                 by_skeleton[(family, _skeleton(form))].add((c.id, form))
             else:
                 unskeletal[(family, concept_key(form))].add((c.id, form))
+    keyed: dict[tuple[str, str], dict[str, set[tuple[str, str]]]] = {}  # skeleton -> concept key -> forms
     links: dict[tuple[str, str], str] = {}
     for c in concepts:
         family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
             for parent, pattern in morphology_parent_names(form):
                 key = concept_key(parent)
-                near = [x for x in by_skeleton.get((family, key.translate(_SKELETON)), ()) if concept_key(x[1]) == key]
-                near.extend(unskeletal.get((family, key), ()))
+                bucket = (family, key.translate(_SKELETON))
+                if bucket not in keyed:  # each form is keyed once, when a parent first needs its skeleton
+                    keyed[bucket] = defaultdict(set)
+                    for x in by_skeleton.get(bucket, ()):
+                        keyed[bucket][concept_key(x[1])].add(x)
+                near = keyed[bucket].get(key, set()) | unskeletal.get((family, key), set())
                 for pid, pform in sorted(near):
                     # an acronym must match as written: "PaLM 2" does not decorate "PALM"
                     if is_acronym(parent) and pform.rstrip("s") != parent.rstrip("s"):
