@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from kg.analytics.arrays import sorted_distinct
+
 
 @dataclass(frozen=True, eq=False)
 class WeightedEdges:
@@ -93,7 +95,7 @@ def pair_weights(papers: np.ndarray, authors: np.ndarray, n: int) -> tuple[np.nd
     """
     n = max(n, 1)
     # one row per distinct (paper, author), grouped by paper with authors ascending
-    key = _distinct(papers.astype(np.int64) * n + authors.astype(np.int64))
+    key = sorted_distinct(papers.astype(np.int64) * n + authors.astype(np.int64))
     p, a = key // n, key % n
     starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]]) if key.size else np.empty(0, dtype=np.int64)
     size = np.diff(np.r_[starts, key.size])
@@ -118,14 +120,8 @@ def papers_per_community(labels: np.ndarray, papers: np.ndarray, authors: np.nda
     if not papers.size:
         return np.zeros(k, dtype=np.int64)
     m = int(papers.max()) + 1
-    pairs = _distinct(labels[authors.astype(np.int64)] * m + papers.astype(np.int64))
+    pairs = sorted_distinct(labels[authors.astype(np.int64)] * m + papers.astype(np.int64))
     return np.bincount(pairs // m, minlength=k)
-
-
-def _distinct(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (a sort and a mask: cheaper than np.unique's hashing on millions of ints)."""
-    values = np.sort(values)
-    return values[np.r_[True, values[1:] != values[:-1]]] if values.size else values
 
 
 def coauthorship_graph(authorships: Iterable[tuple[str, str]], *, authors: Iterable[str] = ()) -> nx.Graph:

@@ -69,22 +69,55 @@ def morphology_links(concepts: Iterable[Concept]) -> list[tuple[str, str, str]]:
     [('2', '1', 'PFGM++: suffix ++')]
     """
     concepts = list(concepts)
-    by_key: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    # forms are found by their skeleton (``_skeleton``), and only those sharing a parent's skeleton get a
+    # concept key: keying every form of every concept was half of the links' cost
+    by_skeleton: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # ASCII forms
+    unskeletal: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)  # the others (few), by key
     for c in concepts:
+        family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
-            by_key[(_FAMILY.get(c.kind, c.kind), concept_key(form))].add((c.id, form))
+            if form.isascii():
+                by_skeleton[(family, _skeleton(form))].add((c.id, form))
+            else:
+                unskeletal[(family, concept_key(form))].add((c.id, form))
+    keyed: dict[tuple[str, str], dict[str, set[tuple[str, str]]]] = {}  # skeleton -> concept key -> forms
     links: dict[tuple[str, str], str] = {}
     for c in concepts:
         family = _FAMILY.get(c.kind, c.kind)
         for form in _forms(c):
             for parent, pattern in morphology_parent_names(form):
-                for pid, pform in sorted(by_key.get((family, concept_key(parent)), ())):
+                key = concept_key(parent)
+                bucket = (family, key.translate(_SKELETON))
+                if bucket not in keyed:  # each form is keyed once, when a parent first needs its skeleton
+                    keyed[bucket] = defaultdict(set)
+                    for x in by_skeleton.get(bucket, ()):
+                        keyed[bucket][concept_key(x[1])].add(x)
+                near = keyed[bucket].get(key, set()) | unskeletal.get((family, key), set())
+                for pid, pform in sorted(near):
                     # an acronym must match as written: "PaLM 2" does not decorate "PALM"
                     if is_acronym(parent) and pform.rstrip("s") != parent.rstrip("s"):
                         continue
                     if pid != c.id:
                         links.setdefault((c.id, pid), f"{form}: {pattern}")
     return sorted((child, parent, why) for (child, parent), why in links.items())
+
+
+#: what ``_skeleton`` keeps of a lower-cased ASCII form: digits and letters, but not the letters concept_key's
+#: plurals and spellings change or drop (s, e, i, y, z: "ies" -> "y", "isation" -> "ization", "es", "s")
+_SKELETON = str.maketrans("", "", "".join(chr(i) for i in range(128) if not chr(i).isalnum() or chr(i) in "seiyzSEIYZ"))
+
+
+def _skeleton(form: str) -> str:
+    """What concept_key leaves unchanged of an ASCII form: ``_skeleton(f) == concept_key(f).translate(_SKELETON)``,
+    so two forms with one concept key have one skeleton.
+
+    concept_key only lower-cases an ASCII form, drops its other characters and changes or drops the
+    letters left out here: the skeleton is a cheap necessary condition for equal keys.
+
+    >>> _skeleton("Graph-Neural Networks") == _skeleton("graph neural network")
+    True
+    """
+    return form.lower().translate(_SKELETON)
 
 
 def _forms(c: Concept) -> list[str]:

@@ -24,7 +24,8 @@ from collections import Counter
 
 import numpy as np
 
-from kg.analytics.communities import WeightedEdges, _distinct, community_labels, pair_weights, papers_per_community
+from kg.analytics.arrays import sorted_distinct
+from kg.analytics.communities import WeightedEdges, community_labels, pair_weights, papers_per_community
 from kg.analytics.lineage import ConceptNames, lineage_graph
 from kg.analytics.trends import concept_trends, period_of
 from kg.errors import StoreError
@@ -134,8 +135,9 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = table(store, "authors", ("id", "community", "linked"))
+    found = table(store, "authors", ("id", "node", "community", "linked"))
     ids: list[str] = found["id"].to_pylist()
+    nodes = found["node"].combine_chunks()
     # the author's community as stored: -1 none (no edge either), -2 property and edges disagree
     stored = array("q", (
         c if c is not None and linked == [c] else -1 if c is None and not linked else -2
@@ -146,14 +148,15 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
         # vertices are numbered in the order Python sorts names (a store may order strings otherwise)
         order = sorted(range(len(ids)), key=ids.__getitem__)
         ids, stored = [ids[i] for i in order], array("q", (stored[i] for i in order))
-    # authorships as integers in Arrow: an author's vertex is its index in ``ids``, a paper's number the
-    # order it first appears in (any numbering of papers gives the same pairs and counts)
-    pairs = table(store, "authorships", ("author", "paper"))
+        nodes = nodes.take(pa.array(order, type=pa.int64()))
+    # authorships as node keys (offsets on LadybugDB): an author's vertex is its row in ``nodes``, a
+    # paper's number the order it first appears in (any numbering of papers gives the same pairs and counts)
+    pairs = table(store, "authorship_nodes", ("author", "paper"))
     # (cast: rows from another store give untyped columns when there are none)
-    author_no = _positions(pairs["author"].cast(pa.string()), pa.array(ids, type=pa.string()),
+    author_no = _positions(pairs["author"].cast(nodes.type), nodes,
                            "an AUTHORED edge starts at an author the graph does not hold")
-    paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(pa.string()).combine_chunks()).indices)
-    del pairs
+    paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(nodes.type).combine_chunks()).indices)
+    del pairs, nodes
     split("read")
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
@@ -209,7 +212,7 @@ def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray
     rank = {y: k for k, y in enumerate(dated)}
     year_no = np.array([len(dated) if y is None else rank[y] for y in year_of], dtype=np.int64)
     n_papers, n_years = len(year_of), len(dated) + 1
-    named = _distinct(concept_no * n_papers + paper_no)
+    named = sorted_distinct(concept_no * n_papers + paper_no)
     groups = np.sort((named // n_papers) * n_years + year_no[named % n_papers])
     cut = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
     sizes = np.diff(np.r_[cut, groups.size])
