@@ -35,11 +35,14 @@ NODE_FLUSH_ROWS = 250_000
 
 _NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
 
-#: LadybugDB's buffer pool in MB (env KG_LADYBUG_BUFFER_POOL_MB; 0: the engine's default, 80 % of
-#: the machine's memory). Not capped by default: a cap saved little (1 GB: peak 1,329 against
-#: 1,387 MB loading 1.86M rows) and a COPY needing more fails ("buffer pool is full": 512 MB
-#: failed on that load), and one COPY per table grows with the load
-BUFFER_POOL_MB = 0
+#: LadybugDB's buffer pool in MB at open (env KG_LADYBUG_BUFFER_POOL_MB; 0: the engine's default,
+#: 80 % of the machine's memory, which keeps every page it ever read). A statement needing more
+#: runs again in a pool twice as large (LadybugStore._grow_pool), so the cap never fails a load.
+#: It saves little: most of a COPY's memory is outside the pool (the captured 100k-paper load's
+#: three commits replayed, busy machine: peak 881 / 891 MB with the default pool, 844 / 866 with
+#: 512 MB, 830 with 1 GB, 816 from 256 MB, which grew once to 512; CPU 24.1 / 24.8 against
+#: 22.6-23.9 s), and an append's peak grows with the table, not with the rows it adds
+BUFFER_POOL_MB = 512
 
 #: a table receives its staged rows by ``UNWIND`` rather than ``COPY`` when they are fewer than
 #: this share of what it holds: a COPY appending to a non-empty table pays for the table, an
