@@ -90,3 +90,21 @@ def test_commits_grow_with_the_load_up_to_the_bound_and_write_the_same_graph(tmp
     assert max(unbounded) > 2 * 25 > max(bounded)  # one paper's rows past the bound at most
     assert len(bounded) >= len(unbounded)
     assert result[0][1:] == result[25][1:]
+
+
+def test_a_load_commits_on_copy_threads_and_gives_the_connection_its_threads_back(tmp_path, monkeypatch):
+    seen = []
+    commit = lb._StagedBatch._commit
+
+    def spy(self):
+        seen.append(self.store.query("CALL current_setting('threads') RETURN *")[0])
+        return commit(self)
+
+    monkeypatch.setattr(lb._StagedBatch, "_commit", spy)
+    with open_store(str(tmp_path / "g.lbdb")) as store:
+        before = store.query("CALL current_setting('threads') RETURN *")[0]
+        store.apply_schema()
+        store.load_chunks(R.split_graph(FIXTURE, 2))
+        after = store.query("CALL current_setting('threads') RETURN *")[0]
+    assert seen and all(int(next(iter(s.values()))) == lb.COPY_THREADS for s in seen)
+    assert after == before
