@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from kg.errors import StoreError
 from kg.models import LoadStats, ResolvedGraph
@@ -67,6 +67,7 @@ FORK_PAPERS = 10_000
 FIRST_FORK_PAPERS = 2_000
 
 Progress = Callable[[str], None]
+T = TypeVar("T")
 
 
 class Tx(ABC):
@@ -106,8 +107,18 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def in_transaction(self, write: Callable[[Tx], T]) -> T:
+        """``write(tx)`` in one transaction, committed when it returns, rolled back if it raises;
+        a store may run it again after a rollback (LadybugDB, in a larger buffer pool), so
+        ``write`` changes nothing but the store."""
+        with self.transaction() as tx:
+            return write(tx)
+
     #: rows a load stages before it commits them; 0 commits every chunk on its own
     flush_rows: int = 0
+    #: rows a commit waits for at most, however many the load committed before (0: no bound):
+    #: a store whose commits need memory in proportion to their rows stays within a bound
+    max_flush_rows: int = 0
     #: whether a load may commit a batch in a worker thread while it stages the next chunks
     #: (the store is then used by that thread alone until the commit ends)
     commits_in_background: bool = False
@@ -311,14 +322,18 @@ class Batch:
 
     def commit(self) -> set[str]:
         """Write everything in one transaction; the paths used ("copy", "merge")."""
-        store, paths = self.store, set()
-        with store.transaction() as tx:
+        store = self.store
+
+        def write(tx: Tx) -> set[str]:
+            paths = set()
             for ids in R.chunks(self.deletes, UNWIND_BATCH):
                 store._delete_papers(tx, ids)
             for name in TABLES:
                 kind = "rel" if name in R.LOADED_TYPES else "node"
                 paths |= self.write(tx, kind, name)
-        return paths
+            return paths
+
+        return store.in_transaction(write)
 
     def write(self, tx: Tx, kind: str, name: str) -> set[str]:
         paths = set()
@@ -376,8 +391,7 @@ class Loader:
         if not store.is_empty("Result"):
             # a killed run may have left results no paper reports, with the ids of results
             # written again now; removed before this load commits results that wait for edges
-            with store.transaction() as tx:
-                tx.run(store.named("load/remove_orphan_results"))
+            store.in_transaction(lambda tx: tx.run(store.named("load/remove_orphan_results")))
         self._staged_papers = 0
         #: rows committed so far by this load (the next flush waits for as many, see ``_flush_due``)
         self._committed_rows = 0
@@ -554,13 +568,19 @@ class Loader:
                 self._pending = (self._submit(part), None)
 
     def _flush_due(self) -> bool:
-        """Commit when ``flush_rows`` rows are staged, or as many as this load committed before.
+        """Commit when ``flush_rows`` rows are staged, or as many as this load committed before,
+        up to ``max_flush_rows``.
 
         LadybugDB pays for a COPY into a non-empty relationship table in proportion to what it
-        holds, so growing batches keep the number of appends logarithmic in the load's size.
+        holds, so growing batches keep the number of appends logarithmic in the load's size;
+        its COPY also needs memory in proportion to the rows it adds, which the bound caps.
         """
         limit = self.store.flush_rows
-        return self._batch.rows >= (max(limit, self._committed_rows) if limit else 0)
+        if not limit:
+            return True
+        due = max(limit, self._committed_rows)
+        bound = self.store.max_flush_rows
+        return self._batch.rows >= (min(due, bound) if bound else due)
 
     def flush(self, *, background: bool = False) -> None:
         """Commit what is staged, in one transaction; with ``background`` (and a store that can),
@@ -625,16 +645,16 @@ class Loader:
             kept = set(keep or ())
             removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
             for ids in R.chunks(removed, PAPER_BATCH):
-                with store.transaction() as tx:
-                    store._delete_papers(tx, ids)
+                store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
             stats.papers_removed = len(removed)
             if removed:
                 self.say(f"load: {len(removed)} papers removed")
         # always: a run killed before this step leaves orphans that only this step removes
-        with store.transaction() as tx:
-            for name in ORPHANS:
-                out = tx.run(store.named(name))
-                stats.orphans_removed += int(out[0]["removed"]) if out else 0
+        def remove_orphans(tx: Tx) -> int:
+            outs = [tx.run(store.named(name)) for name in ORPHANS]
+            return sum(int(out[0]["removed"]) for out in outs if out)
+
+        stats.orphans_removed += store.in_transaction(remove_orphans)
         total = self._paper_sum + sum(sum(d.values()) for d in self._shared.values())
         stats.graph_hash = f"{total % (1 << 64):016x}"
         stats.path = "copy" if "copy" in self._paths else "merge"

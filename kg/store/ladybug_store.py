@@ -22,6 +22,12 @@ from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 #: alternating on a busy machine: 45.0 and 51.2 s against 47.8 and 61.3 s with 2M; same CPU)
 FLUSH_ROWS = 500_000
 
+#: rows a commit waits for at most: commits grow with the load (above) up to this bound, as a
+#: COPY's memory grows with the rows it adds (unbounded, a 300k-paper load of 4.47M rows commits
+#: 2M rows at once; it peaked at 3.6 GB); with the buffer pool capped (BUFFER_POOL_MB) a load's
+#: memory stays bounded
+MAX_FLUSH_ROWS = 1_000_000
+
 #: node rows a load stages before it COPYs them ahead of the relationships: a COPY appending to
 #: a node table costs about what it adds, but each COPY also has a fixed cost (on a 10k-paper
 #: graph, committing nodes every 2000 papers cost 0.5 CPU-s more than once at the end)
@@ -29,17 +35,36 @@ NODE_FLUSH_ROWS = 250_000
 
 _NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
 
-#: LadybugDB's buffer pool in MB (env KG_LADYBUG_BUFFER_POOL_MB; 0: the engine's default, 80 % of
-#: the machine's memory). Not capped by default: a cap saved little (1 GB: peak 1,329 against
-#: 1,387 MB loading 1.86M rows) and a COPY needing more fails ("buffer pool is full": 512 MB
-#: failed on that load), and one COPY per table grows with the load
-BUFFER_POOL_MB = 0
+#: LadybugDB's buffer pool in MB at open (env KG_LADYBUG_BUFFER_POOL_MB; 0: the engine's default,
+#: 80 % of the machine's memory, which keeps every page it ever read). A statement needing more
+#: runs again in a pool twice as large (LadybugStore._grow_pool), so the cap never fails a load.
+#: It saves little: most of a COPY's memory is outside the pool (the captured 100k-paper load's
+#: three commits replayed, busy machine: peak 881 / 891 MB with the default pool, 844 / 866 with
+#: 512 MB, 830 with 1 GB, 816 from 256 MB, which grew once to 512; CPU 24.1 / 24.8 against
+#: 22.6-23.9 s), and an append's peak grows with the table, not with the rows it adds
+BUFFER_POOL_MB = 512
 
 #: a table receives its staged rows by ``UNWIND`` rather than ``COPY`` when they are fewer than
 #: this share of what it holds: a COPY appending to a non-empty table pays for the table, an
 #: UNWIND only for its rows (300 papers appended to a captured 30k-paper load: 0.59 CPU-s by
 #: UNWIND, 1.61 by COPY; MENTIONS alone, 2,136 rows into 209k, 0.26 against 0.77)
 SMALL_APPEND_SHARE = 0.02
+
+
+#: engine threads a load's COPYs run on (the engine's default: one per core). One did the work
+#: of two in the same time with less memory (the captured 100k-paper load's commits replayed,
+#: load average 1.3: 17.7 / 20.6 s, 17.1 / 19.9 CPU-s, peak 789 / 779 MB on one thread against
+#: 18.4 s, 19.4 CPU-s, 865 MB on two), and leaves the other core to the build resolving its
+#: next chunks while a commit runs in the background
+COPY_THREADS = 1
+
+#: what LadybugDB's error says when a statement needs more buffer pool than it has
+_POOL_FULL = "buffer pool is full"
+
+
+def _default_pool_bytes() -> int:
+    """The engine's own default pool: 80 % of the machine's memory."""
+    return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") * 0.8)
 
 
 def buffer_pool_bytes() -> int:
@@ -69,8 +94,6 @@ class LadybugStore(GraphStore):
     dialect = "ladybug"
 
     def __init__(self, path: str | Path, *, read_only: bool = False, fast: bool = True):
-        import ladybug
-
         self.target = str(path)
         self.read_only = read_only
         self.fast = fast
@@ -79,11 +102,10 @@ class LadybugStore(GraphStore):
             raise StoreError(f"no graph at {p}: build one first (kg run PIPELINE --store {p})")
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = ladybug.Database(str(p), read_only=read_only, buffer_pool_size=buffer_pool_bytes())
-            self._conn = ladybug.Connection(self._db)
-        except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
-            raise StoreError(f"cannot open the LadybugDB store {p}: {_first_line(exc)}") from exc
+        self._path = p
+        #: the buffer pool in bytes (0: the engine's default), doubled when a statement needs more
+        self.pool = buffer_pool_bytes()
+        self._open()
         self._in_tx = False
         #: where bulk loads stage their Parquet files; what a killed load left there goes now, as
         #: this process holds the store's only write lock
@@ -118,6 +140,9 @@ class LadybugStore(GraphStore):
         try:
             result = self._conn.execute(cypher, params or {})
         except Exception as exc:
+            # outside a transaction the failed statement left nothing: run it again in a larger pool
+            if not self._in_tx and _POOL_FULL in str(exc) and self._grow_pool():
+                return self._result(cypher, params)
             raise StoreError(f"LadybugDB: {_first_line(exc)}") from exc
         return result[-1] if isinstance(result, list) else result
 
@@ -138,11 +163,59 @@ class LadybugStore(GraphStore):
             self._in_tx = False
         self._run("COMMIT", None)
 
+    @contextmanager
+    def _threads(self, n: int) -> Iterator[None]:
+        """Run the block's statements on ``n`` engine threads (this connection's setting)."""
+        before = next(iter(self._run("CALL current_setting('threads') RETURN *", None)[0].values()))
+        self._run(f"CALL threads={int(n)}", None)
+        try:
+            yield
+        finally:
+            if self._conn is not None:
+                self._run(f"CALL threads={int(before)}", None)
+
+    def in_transaction(self, write):
+        while True:
+            try:
+                return super().in_transaction(write)
+            except StoreError as exc:  # rolled back: once more in a larger pool, when that was what it lacked
+                if _POOL_FULL not in str(exc) or not self._grow_pool():
+                    raise
+
     def close(self) -> None:
         if getattr(self, "_conn", None) is not None:
             self._conn.close()
             self._db.close()
             self._conn = None
+
+    def _open(self) -> None:
+        import ladybug
+
+        try:
+            self._db = ladybug.Database(str(self._path), read_only=self.read_only, buffer_pool_size=self.pool)
+            self._conn = ladybug.Connection(self._db)
+        except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
+            if _POOL_FULL in str(exc) and self._double_pool():  # opening a large store needs more
+                return self._open()
+            raise StoreError(f"cannot open the LadybugDB store {self._path}: {_first_line(exc)}") from exc
+
+    def _grow_pool(self) -> bool:
+        """Reopen the database with a buffer pool twice as large; False when it has the engine's
+        default already. A statement failing for want of pool memory is rolled back whole, so the
+        caller runs it again."""
+        if not self._double_pool():
+            return False
+        self.close()
+        self._open()
+        return True
+
+    def _double_pool(self) -> bool:
+        if not self.pool:
+            return False
+        self.pool *= 2
+        if self.pool >= _default_pool_bytes():
+            self.pool = 0
+        return True
 
     def apply_schema(self) -> None:
         """Create the schema's tables, and bring those an earlier kg created to its columns."""
@@ -158,6 +231,10 @@ class LadybugStore(GraphStore):
     @property
     def flush_rows(self) -> int:
         return FLUSH_ROWS if self.fast else 0
+
+    @property
+    def max_flush_rows(self) -> int:
+        return MAX_FLUSH_ROWS if self.fast else 0
 
     @property
     def commits_in_background(self) -> bool:
@@ -296,10 +373,15 @@ class _StagedBatch(Batch):
         crash safety comes from the papers' fingerprints, set in one last transaction: a run
         killed before it leaves papers without one, which the next run deletes and writes again,
         and shared nodes it leaves unused are removed as orphans."""
+        with self.store._threads(COPY_THREADS):
+            paths = self._commit()
+        release_free_memory()
+        return paths
+
+    def _commit(self) -> set[str]:
         store, paths = self.store, set()
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
-            with store.transaction() as tx:
-                store._delete_papers(tx, ids)
+            store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
         for name in TABLES:
             kind = "rel" if name in R.LOADED_TYPES else "node"
@@ -312,16 +394,15 @@ class _StagedBatch(Batch):
                     # the staged Arrow table scanned by one statement: as parameters, every value
                     # was converted (and its type inferred) in Python first
                     rows = pa.concat_tables([pq.ParquetFile(f).read() for f in files])
-                    with store.transaction() as tx:
-                        tx.run(S.load_merge(name, kind), {"rows": rows})
+                    stmt = S.load_merge(name, kind)
+                    store.in_transaction(lambda tx, stmt=stmt, rows=rows: tx.run(stmt, {"rows": rows}))
                     paths.add("merge")
                 else:  # one COPY for all of a table's files: each COPY appending costs the table
                     source = ", ".join(f"'{f.as_posix()}'" for f in files)
                     each.run(f"COPY {S.q(name)} FROM {source if len(files) == 1 else f'[{source}]'}")
                     paths.add("copy")
             if self.upserts.get(name):
-                with store.transaction() as tx:
-                    store.merge(tx, kind, name, self.upserts[name])
+                store.in_transaction(lambda tx, kind=kind, name=name: store.merge(tx, kind, name, self.upserts[name]))
                 paths.add("merge")
         if self._hashes:
             import pyarrow as pa
@@ -329,9 +410,7 @@ class _StagedBatch(Batch):
             # one statement scanning an Arrow table (id, load_hash): converting the rows to
             # parameters one by one cost ten times as much (30k papers: 0.45 -> 0.05 CPU-s)
             table = pa.concat_tables(self._hashes)
-            with store.transaction() as tx:
-                tx.run(store.named("load/set_load_hashes"), {"rows": table})
-        release_free_memory()
+            store.in_transaction(lambda tx: tx.run(store.named("load/set_load_hashes"), {"rows": table}))
         return paths
 
     def discard(self) -> None:
