@@ -1344,6 +1344,12 @@ def _overlaps(taken: bytearray, start: int, end: int) -> bool:
     return taken.find(1, start, end) >= 0
 
 
+def _sentence_bounds(sentence_starts: list[int], at: int, n: int) -> tuple[int, int]:
+    """(start, end) of the sentence holding offset ``at``, from the sentences' start offsets (``n``: the text's length)."""
+    k = bisect_right(sentence_starts, at) - 1
+    return (sentence_starts[k] if k >= 0 else 0), (sentence_starts[k + 1] if k + 1 < len(sentence_starts) else n)
+
+
 def combine_candidates(
     text: str,
     candidates: list[Candidate],
@@ -1750,9 +1756,7 @@ def combine_candidates(
             surface = text[c.start : c.end]
             kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
             if kind is None:
-                k = bisect_right(sentence_starts, c.start) - 1
-                s_start = sentence_starts[k] if k >= 0 else 0
-                s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+                s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
                     if is_sized_model(surface) or not looks_like_training_data(surface, text[s_start : c.start]):
                         continue
@@ -1769,9 +1773,7 @@ def combine_candidates(
 
     out = []
     for c in chosen:
-        k = bisect_right(sentence_starts, c.start) - 1
-        s_start = sentence_starts[k] if k >= 0 else 0
-        s_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)
+        s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
         name = text[c.start : c.end]
         if c.type in ("METHOD", "TASK") and name.lower() not in known_types and not _LANGUAGE_PAIR.match(name) and looks_like_benchmark(
             name, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]
@@ -2222,8 +2224,7 @@ def _parenthesised_data(text: str, mentions: list[Candidate], sentence_starts: l
     out = list(mentions)
     retyped: dict[str, str] = {}
     for start, end in spans:
-        k = bisect_right(sentence_starts, start) - 1
-        sentence = text[sentence_starts[k] if k >= 0 else 0 : sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(text)]
+        sentence = text[slice(*_sentence_bounds(sentence_starts, start, len(text)))]
         for w in _PAREN_NAME.finditer(text, start, end):
             name = w.group(0)
             if name in CAPS_STOP or not (is_name_shape(name) or name.isupper()):
@@ -2317,8 +2318,7 @@ def _subjects_called_tasks(text: str, mentions: list[Candidate]) -> list[Candida
     out = mentions
     for m in _CALLED_TASK.finditer(text):
         window = max(0, m.start() - 70)
-        at = max(text.rfind(b, window, m.start()) + len(b) if text.rfind(b, window, m.start()) >= 0 else -1
-                 for b in _CLAUSE_STARTS)
+        at = max(-1 if (i := text.rfind(b, window, m.start())) < 0 else i + len(b) for b in _CLAUSE_STARTS)
         if at < 0:
             if window > 0:
                 continue  # no clause start near: a long subject, or one inside a sentence
