@@ -97,6 +97,18 @@ def _head(body: bytes) -> bytes:
     return marshal.dumps((pid, authors, orgs, None, None))
 
 
+@contextmanager
+def attached(db: sqlite3.Connection, path: Path, alias: str) -> Iterator[sqlite3.Connection]:
+    """``db`` with the SQLite file ``path`` attached as ``alias`` for the block (detached after)."""
+    db.commit()  # ATTACH is refused inside a transaction
+    db.execute(f"ATTACH DATABASE ? AS {alias}", (str(path),))
+    try:
+        yield db
+    finally:
+        db.commit()
+        db.execute(f"DETACH DATABASE {alias}")
+
+
 class BuildState:
     """The incremental-build tables of one store (see the module docstring)."""
 
@@ -184,15 +196,10 @@ class BuildState:
         """(id, content hash, JSON, digest) of the paper the entries with signature ``sig`` merged to."""
         return self.db.execute("SELECT id, content_hash, body, digest FROM merged WHERE sig=?", (sig,)).fetchone()
 
-    def merged_many(self, sigs: list[str]) -> dict[str, tuple[str, str, str, str]]:
-        """{signature: what :meth:`merged` gives} of the signatures among ``sigs`` (at most 500) that are known."""
-        marks = ",".join("?" * len(sigs))
-        return {sig: tuple(rest) for sig, *rest in self.db.execute(
-            f"SELECT sig, id, content_hash, body, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
-
     def merged_heads(self, sigs: list[str]) -> dict[str, tuple[str, str, str]]:
         """{signature: (id, content hash, digest)} of the known signatures among ``sigs`` (at most
-        500): :meth:`merged_many` without the JSON, which kg.pipeline.Spool reads from here when asked."""
+        500): what :meth:`merged` gives without the JSON, which kg.pipeline.Spool reads from here
+        when asked."""
         marks = ",".join("?" * len(sigs))
         return {sig: tuple(rest) for sig, *rest in self.db.execute(
             f"SELECT sig, id, content_hash, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
@@ -223,17 +230,10 @@ class BuildState:
         self.db.commit()
 
     # ----------------------------------------------------------------- papers and decisions
-    @contextmanager
-    def _spool(self, spool_path: Path) -> Iterator[sqlite3.Connection]:
+    def _spool(self, spool_path: Path):
         """This connection with a build's spool (kg.pipeline.Spool) attached as ``sp``: a diff
         over every paper joins inside SQLite instead of passing each paper's keys through Python."""
-        self.db.commit()  # ATTACH is refused inside a transaction
-        self.db.execute("ATTACH DATABASE ? AS sp", (str(spool_path),))
-        try:
-            yield self.db
-        finally:
-            self.db.commit()
-            self.db.execute("DETACH DATABASE sp")
+        return attached(self.db, spool_path, "sp")
 
     def changed_papers(self, spool_path: Path) -> tuple[set[str], set[str]]:
         """Of a build's spool: (ids of new or changed papers, by record digest; ids of the last
