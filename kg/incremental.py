@@ -97,6 +97,11 @@ def _head(body: bytes) -> bytes:
     return marshal.dumps((pid, authors, orgs, None, None))
 
 
+#: the SQL of a spooled paper's JSON (kg.pipeline.Spool's ``paper`` table as ``p``, the build state attached
+#: as ``st``): its own, or the last build's merge of the same entries, which the spool does not copy
+SPOOLED_BODY = "CASE WHEN p.body IS NOT NULL THEN p.body ELSE (SELECT m.body FROM st.merged m WHERE m.sig = p.sig) END"
+
+
 @contextmanager
 def attached(db: sqlite3.Connection, path: Path, alias: str) -> Iterator[sqlite3.Connection]:
     """``db`` with the SQLite file ``path`` attached as ``alias`` for the block (detached after)."""
@@ -424,8 +429,7 @@ class BuildState:
             reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
             # a paper's JSON is in the spool, or in ``merged`` when the last build merged it alike
             yield from reader.execute(
-                "SELECT p.id, p.digest, CASE WHEN c.head IS NOT NULL THEN NULL WHEN p.body IS NOT NULL THEN p.body"
-                " ELSE (SELECT m.body FROM st.merged m WHERE m.sig = p.sig) END, c.head FROM paper p"
+                f"SELECT p.id, p.digest, CASE WHEN c.head IS NOT NULL THEN NULL ELSE {SPOOLED_BODY} END, c.head FROM paper p"  # noqa: S608
                 " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
             )
         finally:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.errors import ConfigError, KGError
-from kg.incremental import BuildState, attached, text_digest
+from kg.incremental import SPOOLED_BODY, BuildState, attached, text_digest
 from kg.models import BuildSummary, Paper, PaperExtraction, SkippedRecord, StageTiming
 
 STAGES = ("ingest", "extract", "resolve", "load", "analytics")
@@ -473,8 +473,6 @@ class Spool:
         self.count += len(out)
         out.clear()
 
-    #: a paper's JSON: its own, or the last build's merge it was found to be (see __init__)
-    BODY = "CASE WHEN p.body IS NOT NULL THEN p.body ELSE (SELECT m.body FROM st.merged m WHERE m.sig = p.sig) END"
 
     def _attach(self, state_path: Path) -> None:
         """Attach the build state file as ``st`` (once)."""
@@ -488,7 +486,7 @@ class Spool:
         if self.merged_path is None:
             return "p.body"
         self._attach(self.merged_path)
-        return self.BODY
+        return SPOOLED_BODY
 
     def keys(self) -> Iterator[tuple[str, str]]:
         """(paper id, content hash) of every paper, in corpus order."""
