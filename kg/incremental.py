@@ -201,13 +201,19 @@ class BuildState:
         """(id, content hash, JSON, digest) of the paper the entries with signature ``sig`` merged to."""
         return self.db.execute("SELECT id, content_hash, body, digest FROM merged WHERE sig=?", (sig,)).fetchone()
 
+    def merged_many(self, sigs: list[str]) -> dict[str, tuple[str, str, str, str]]:
+        """{signature: what :meth:`merged` gives} of the signatures among ``sigs`` (at most 500) that are known."""
+        return self._merged_rows(sigs, "id, content_hash, body, digest")
+
     def merged_heads(self, sigs: list[str]) -> dict[str, tuple[str, str, str]]:
-        """{signature: (id, content hash, digest)} of the known signatures among ``sigs`` (at most
-        500): what :meth:`merged` gives without the JSON, which kg.pipeline.Spool reads from here
-        when asked."""
+        """:meth:`merged_many` without the JSON, (id, content hash, digest): kg.pipeline.Spool reads
+        the JSON from here only when asked."""
+        return self._merged_rows(sigs, "id, content_hash, digest")
+
+    def _merged_rows(self, sigs: list[str], columns: str) -> dict[str, tuple]:
         marks = ",".join("?" * len(sigs))
         return {sig: tuple(rest) for sig, *rest in self.db.execute(
-            f"SELECT sig, id, content_hash, digest FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608
+            f"SELECT sig, {columns} FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608 - fixed names
 
     def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
         """Record (signature, id, content hash, JSON, digest) of new merges and note the
