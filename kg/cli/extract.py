@@ -87,11 +87,14 @@ def eval_command(dataset, gold, model, as_json, errors):
         click.echo(json.dumps(reports if len(reports) > 1 else reports[0], indent=1))
         return
     for r in reports:
-        m = r["micro"]
-        click.echo(f"{r['dataset']:8s} docs={r['documents']:4d}  P={m['p']:.3f} R={m['r']:.3f} F1={m['f1']:.3f}"
-                   f"  (DATA merged F1={r['micro_data_merged']['f1']:.3f})")
-        for kind, s in r["per_type"].items():
-            click.echo(f"    {kind:10s} P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}  tp={s['tp']} fp={s['fp']} fn={s['fn']}")
+        # TDMSci: the raw gold's figure first, then the same predictions against the gold split per ANNOTATION.md
+        for block in (r, r["annotation_spans"]) if "annotation_spans" in r else (r,):
+            m = block["micro"]
+            click.echo(f"{block['dataset']:8s} docs={block['documents']:4d}  P={m['p']:.3f} R={m['r']:.3f}"
+                       f" F1={m['f1']:.3f}  (DATA merged F1={block['micro_data_merged']['f1']:.3f})")
+            for kind, s in block["per_type"].items():
+                click.echo(f"    {kind:10s} P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}"
+                           f"  tp={s['tp']} fp={s['fp']} fn={s['fn']}")
         for fact in ("acronyms", "proposes", "derived_from", "results"):
             if fact in r:
                 s = r[fact]

@@ -142,6 +142,30 @@ def read_tdmsci(root: Path | None = None) -> Iterator[Example]:
         yield flush()
 
 
+#: a span that ends in one parenthesised group: "machine translation (MT)"
+_PAREN_TAIL = re.compile(r"(\S(?:.*\S)?)\s*\(([^()\s]+)\)$", re.S)
+
+
+def split_parenthesised_acronyms(example: Example) -> Example:
+    """The example with each gold span "X (Y)", Y an acronym of X, split into X and Y of the same type.
+
+    TDMSci's gold keeps "machine translation (MT)" as one span; ANNOTATION.md makes the long form and
+    the acronym two entities and never puts a parenthesised acronym inside a span. "Y is an acronym of X":
+    Y is one token, shorter than X, and its letters and digits spell the end of X as the abbreviation
+    detector matches long forms. Every other span is kept as it is."""
+    from kg.extract.abbreviations import match_long_form
+
+    spans: list[SpanLabel] = []
+    for span in example.spans:
+        m = _PAREN_TAIL.match(example.text, span.start, span.end)
+        if m is None or m.end() != span.end or len(m[2]) >= len(m[1]) or match_long_form(m[1], m[2]) is None:
+            spans.append(span)
+            continue
+        spans.append(SpanLabel(start=m.start(1), end=m.end(1), type=span.type))
+        spans.append(SpanLabel(start=m.start(2), end=m.end(2), type=span.type))
+    return example.model_copy(update={"spans": spans})
+
+
 def tdmsci_split(example_id: str) -> str:
     """The fixed TDMSci split: every fifth sentence (index % 5 == 4) is dev, the rest train (20 %)."""
     return "dev" if int(example_id.split(":")[1]) % 5 == 4 else "train"
