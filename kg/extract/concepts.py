@@ -1798,6 +1798,7 @@ def combine_candidates(
     if "namely" in text or "called" in text or "termed" in text or "dubbed" in text or " as " in text:
         out = _named_by_apposition(text, out)
     out = _same_head_items(text, out)
+    out = _acronyms_of_mentions(text, out)
     if " dataset" in text:
         out = _data_head_named_alone(text, out)
     out.sort(key=lambda c: c.start)
@@ -2092,6 +2093,46 @@ def _nested_bases(text: str, mentions: list[Candidate]) -> list[Candidate]:
         if t and t[1] - t[0] >= 2:
             nested.append(Candidate(t[0], t[1], c.type, "nested", c.tier, c.confidence))
     return nested
+
+
+def _initials(name: str) -> str:
+    """Initials of a name's words and hyphenated parts, in capitals: "error rate reduction" -> "ERR"."""
+    return "".join([part[0] for part in name.upper().replace("-", " ").split()])
+
+
+#: the kinds whose undefined acronyms are read: a method's acronym is nearly always defined where an abstract names the
+#: method (the rule over every kind changed no corpus key), and methods are most mentions, so skipping them keeps the
+#: rule cheap
+_SPELLED_KINDS = frozenset(("TASK", "METRIC", "DATASET", "BENCHMARK"))
+
+
+def _acronyms_of_mentions(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """"relation extraction models ... the state of the art in RE": an acronym the text uses without defining it,
+    spelled by the initials of a concept the same text names in words, is that concept's short form and takes its kind
+    (ANNOTATION.md: a long form and its acronym are two entities of the same type)."""
+    initials: dict[str, str] = {}
+    for c in mentions:
+        if c.type in _SPELLED_KINDS and text.find(" ", c.start, c.end) > 0:
+            initials.setdefault(_initials(text[c.start : c.end]), c.type)
+    found = []
+    taken = None
+    for acronym, kind in initials.items():
+        # str.find, not a regex scan: this runs on every text and rarely finds anything. An acronym the text defines
+        # ("reward models (RMs) ... RM performance") is the acronym rules' business.
+        at = text.find(acronym)
+        if at < 0 or len(acronym) < 2 or not acronym.isalpha() or "(" + acronym in text:
+            continue
+        while at >= 0:
+            end = at + len(acronym)
+            if text.startswith("s", end):
+                end += 1  # "GNNs"
+            if ((at == 0 or not (text[at - 1].isalnum() or text[at - 1] in "/.-_"))
+                    and (end == len(text) or not (text[end].isalnum() or text[end] in "/-_"))):
+                taken = taken or _taken(text, mentions)
+                if not _overlaps(taken, at, end):
+                    found.append(Candidate(at, end, kind, "acronym-initials", 1, 0.7))
+            at = text.find(acronym, at + 1)
+    return mentions + found if found else mentions
 
 
 def _data_head_named_alone(text: str, mentions: list[Candidate]) -> list[Candidate]:
