@@ -259,6 +259,19 @@ def test_method_results(graph):
     ]
 
 
+def test_mention_evidence(graph):
+    rows = run(graph, "mention_evidence", name="grpo")  # the acronym, in another case
+    assert [(r["paper"], r["year"]) for r in rows] == [
+        ("A-GRAE: Advantage-Guided Relative Policy Optimization", 2025),
+        ("LASER-D: Dynamic Length Rewards for Efficient Reasoning", 2025),
+        ("GRPO: Group Relative Policy Optimization for Math Reasoning", 2024),
+    ]
+    assert {r["concept"] for r in rows} == {"Group Relative Policy Optimization"}
+    # the fixture's evidence sentence is the title: stored as offsets where the mention is in the
+    # title (the GRPO paper), as text elsewhere; both come back as the sentence
+    assert all(r["sentence"] == r["paper"] for r in rows)
+
+
 def test_community_profile(graph):
     rows = run(graph, "community_profile", community=2)
     assert [(r["member"], r["papers"]) for r in rows] == [("Ada Park", 5), ("Ben Ortiz", 3), ("Dana Wu", 3)]

@@ -97,10 +97,13 @@ def test_a_load_commits_on_copy_threads_and_gives_the_connection_its_threads_bac
     commit = lb._StagedBatch._commit
 
     def spy(self):
-        seen.append(self.store.query("CALL current_setting('threads') RETURN *")[0])
+        # a commit the load waits for runs on the engine's default (tests/test_store_threads.py)
+        if not self.waited:
+            seen.append(self.store.query("CALL current_setting('threads') RETURN *")[0])
         return commit(self)
 
     monkeypatch.setattr(lb._StagedBatch, "_commit", spy)
+    monkeypatch.setattr(lb, "FLUSH_ROWS", 10)  # commits in the background before the last
     with open_store(str(tmp_path / "g.lbdb")) as store:
         before = store.query("CALL current_setting('threads') RETURN *")[0]
         store.apply_schema()

@@ -306,6 +306,9 @@ class Batch:
         self.inserts: dict[str, list[tuple]] = {}
         self.upserts: dict[str, list[tuple]] = {}
         self.rows = 0
+        #: the load waits for this commit (nothing else runs meanwhile), rather than going on
+        #: with the next chunks while it runs in the background
+        self.waited = False
 
     def delete(self, ids: list[str]) -> None:
         self.deletes.extend(ids)
@@ -595,6 +598,7 @@ class Loader:
         if background and self.store.commits_in_background:
             self._pending = (self._submit(batch), papers)
             return
+        batch.waited = True
         self._paths |= _commit(batch)
         self.say(f"load: papers committed ({papers} in this transaction)")
 

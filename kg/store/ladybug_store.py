@@ -51,11 +51,12 @@ BUFFER_POOL_MB = 512
 SMALL_APPEND_SHARE = 0.02
 
 
-#: engine threads a load's COPYs run on (the engine's default: one per core). One did the work
-#: of two in the same time with less memory (the captured 100k-paper load's commits replayed,
-#: load average 1.3: 17.7 / 20.6 s, 17.1 / 19.9 CPU-s, peak 789 / 779 MB on one thread against
-#: 18.4 s, 19.4 CPU-s, 865 MB on two), and leaves the other core to the build resolving its
-#: next chunks while a commit runs in the background
+#: engine threads the COPYs of a commit running in the background run on (the engine's default:
+#: one per core): one leaves the other core to the build resolving its next chunks. A commit
+#: the load waits for (its last) runs on the engine's default: nothing else runs then, and two
+#: threads were faster (the captured 100k-paper load replayed in alternation, busy machine, load
+#: average 1.9-2.3: 16.2 / 15.8 s on one thread, 14.3 / 14.0 s on two; 15.1 / 14.9 against
+#: 15.3 / 14.6 CPU-s; peak 603 / 599 against 653 / 647 MB)
 COPY_THREADS = 1
 
 #: what LadybugDB's error says when a statement needs more buffer pool than it has
@@ -373,8 +374,11 @@ class _StagedBatch(Batch):
         crash safety comes from the papers' fingerprints, set in one last transaction: a run
         killed before it leaves papers without one, which the next run deletes and writes again,
         and shared nodes it leaves unused are removed as orphans."""
-        with self.store._threads(COPY_THREADS):
+        if self.waited:
             paths = self._commit()
+        else:
+            with self.store._threads(COPY_THREADS):
+                paths = self._commit()
         release_free_memory()
         return paths
 

@@ -161,8 +161,19 @@ _AUTHORED = _builder("AUTHORED", "a", {"src": "a.author_id", "dst": "a.paper_id"
 _AFFILIATED = _builder("AFFILIATED_WITH", "a", {"src": "a.paper_id", "dst": "a.affiliation_id"})
 _MENTIONS = _builder(
     "MENTIONS",
-    "m, e",
-    {"src": "m.paper_id", "dst": "m.concept_id", "surface": "m.surface", "count": "m.count", "offsets": "_offsets(m.starts)", **_evidence("e")},
+    "m, e, span",
+    {
+        "src": "m.paper_id",
+        "dst": "m.concept_id",
+        "surface": "m.surface",
+        "count": "m.count",
+        "offsets": "_offsets(m.starts)",
+        **_evidence("e"),
+        # the sentence as its place in the paper's text; as text only where it is not found there
+        "sentence": "(None if span else e.sentence)",
+        "sentence_start": "(span[0] if span else None)",
+        "sentence_end": "(span[1] if span else None)",
+    },
 )
 _PROPOSES = _builder("PROPOSES", "p, e", {"src": "p.paper_id", "dst": "p.concept_id", "surface": "p.surface", **_evidence("e")})
 _DERIVED = _builder("DERIVED_FROM", "d, e", {"src": "d.new_id", "dst": "d.base_id", "relation": "d.relation", **_evidence("e")})
@@ -170,6 +181,18 @@ _REPORTS = _builder("REPORTS", "r, e", {"src": "r.paper_id", "dst": "r.id", **_e
 _ON = _builder("ON", "r", {"src": "r.id", "dst": "r.benchmark_id"})
 _MEASURED = _builder("MEASURED_BY", "r", {"src": "r.id", "dst": "r.metric_id"})
 _FOR_METHOD = _builder("FOR_METHOD", "r", {"src": "r.id", "dst": "r.method_id"})
+
+
+def sentence_span(text: str | None, sentence: str, start: int, end: int) -> tuple[int, int] | None:
+    """Where ``sentence``, which holds the span ``start:end`` of ``text``, lies in ``text``:
+    ``(first, past_last)`` character offsets, the coordinates of ``start`` and ``end``; None
+    when it is not there (no text, or a sentence from elsewhere)."""
+    if not text or not sentence:
+        return None
+    n = len(sentence)
+    at = text.rfind(sentence, max(0, end - n), start + n)
+    return (at, at + n) if at >= 0 else None
+
 
 #: position of load_hash in a Paper row (written after the paper's rows are fingerprinted)
 LOAD_HASH_AT = columns("Paper").index("load_hash")
@@ -310,8 +333,13 @@ def _paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
         for rec in records:
             row = build(rec)
             rows[pid(rec)][name, key(row)] = row
+    texts = {p.id: p.text for p in graph.papers}
+    key = k["MENTIONS"]
+    for m in graph.mentions:
+        ev = m.evidence
+        row = _MENTIONS(m, ev, sentence_span(texts.get(m.paper_id), ev.sentence, ev.start, ev.end))
+        rows[m.paper_id]["MENTIONS", key(row)] = row
     for name, records, build, pid in (
-        ("MENTIONS", graph.mentions, _MENTIONS, _PAPER_ID),
         ("PROPOSES", graph.proposals, _PROPOSES, _PAPER_ID),
         ("DERIVED_FROM", graph.derivations, _DERIVED, _EVIDENCE_PAPER_ID),
     ):

@@ -48,6 +48,10 @@ EVIDENCE = {
     "version": STRING,
     "confidence": DOUBLE,
 }
+#: the evidence of an edge whose source is the paper itself: its ``paper_id`` would repeat the
+#: source's key on every row (MENTIONS is a third of a graph's rows; DERIVED_FROM, from concept
+#: to concept, keeps it)
+PAPER_EVIDENCE = {k: t for k, t in EVIDENCE.items() if k != "paper_id"}
 
 NODES: tuple[NodeType, ...] = (
     NodeType(
@@ -136,10 +140,18 @@ RELATIONSHIPS: tuple[RelType, ...] = (
         # every mention's start offset as text ("12,431"): a list column made each LadybugDB COPY
         # appending to MENTIONS cost in proportion to the table (second half of a 212k-row load:
         # 9.1 CPU-s with an INT64[] column, 1.6 with this string)
-        {**EVIDENCE, "surface": STRING, "count": INT64, "offsets": STRING},
-        "paper mentions concept (first mention as evidence; every mention's start offset in offsets, comma-separated)",
+        # the first mention's sentence as offsets into the paper's text (title, newline, abstract),
+        # like start and end: its text was most of a MENTIONS row. The captured 100k-paper load
+        # replayed (1.55M rows, busy machine): 17.3-18.9 CPU-s, peak 774-798 MB; without paper_id
+        # on MENTIONS, PROPOSES, REPORTS 15.7 CPU-s, 707 MB; and the sentence as offsets 13.8 / 14.1
+        # CPU-s, 601 MB. `sentence` holds the text only where it is not found in the paper's text
+        # (0.3 CPU-s more than without the column, all null)
+        {**PAPER_EVIDENCE, "surface": STRING, "count": INT64, "offsets": STRING, "sentence_start": INT64, "sentence_end": INT64},
+        "paper mentions concept (first mention as evidence, its sentence as sentence_start/sentence_end in the"
+        " paper's title + newline + abstract: saved query mention_evidence returns the text; every mention's"
+        " start offset in offsets, comma-separated)",
     ),
-    RelType("PROPOSES", "Paper", "Concept", {**EVIDENCE, "surface": STRING}, "paper introduces concept"),
+    RelType("PROPOSES", "Paper", "Concept", {**PAPER_EVIDENCE, "surface": STRING}, "paper introduces concept"),
     RelType(
         "DERIVED_FROM",
         "Concept",
@@ -147,7 +159,7 @@ RELATIONSHIPS: tuple[RelType, ...] = (
         {**EVIDENCE, "relation": STRING},
         "a paper states that the new concept derives from the base",
     ),
-    RelType("REPORTS", "Paper", "Result", EVIDENCE, "paper reports result"),
+    RelType("REPORTS", "Paper", "Result", PAPER_EVIDENCE, "paper reports result"),
     RelType("ON", "Result", "Concept", {}, "result is on this benchmark or data set"),
     RelType("MEASURED_BY", "Result", "Concept", {}, "result is measured by this metric"),
     RelType("FOR_METHOD", "Result", "Concept", {}, "result is reported for this method"),
