@@ -29,7 +29,7 @@ from kg.extract.concepts import _TASK_HEADS, Candidate, combine_candidates
 from kg.extract.relations import classify_data_mentions, proposed_are_methods
 from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
 from kg.extract.shapes import name_shapes
-from kg.extract import tagger as _tagger  # noqa: F401  registers kg_tagger_v1
+from kg.extract import tagger as _tagger  # registers kg_tagger_v1
 from kg.extract.tokenizer import doc_text
 from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
 
@@ -170,11 +170,18 @@ class ConceptTagger:
         from ``doc._.kg_mentions`` and passes that through ``component_cfg``)."""
         text = doc_text(doc)
         cands: list[Candidate] = []
-        # token offsets and entities in one array read: Span objects per entity cost more than the rest
-        arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+        # the linear tagger's spans where it left doc.ents unwritten (extract_papers), else doc.ents
+        tagged = doc.user_data.pop(_tagger.SPANS_KEY, None)
+        if tagged is None:
+            # token offsets and entities in one array read: Span objects per entity cost more than the rest
+            arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+        else:
+            arr = doc.to_array([IDX, LENGTH]).reshape(len(doc), 2)
         offsets = token_starts, token_ends = _token_offsets(arr)
         if self.use_ner:
-            for start, end, label in _entity_chars(arr, self.nlp.vocab.strings, offsets):
+            entities = (_entity_chars(arr, self.nlp.vocab.strings, offsets) if tagged is None
+                        else [(token_starts[s], token_ends[e - 1], label) for s, e, label in tagged])
+            for start, end, label in entities:
                 phrase = text[start:end]
                 if phrase.islower():
                     words = len(phrase.split())
@@ -376,14 +383,15 @@ _OWN_FACTORIES = {"kg_sentences_v1", "kg_tagger_v1", "kg_concepts_v1"}
 def _pipe_options(nlp: Language) -> dict:
     """``nlp.pipe`` arguments for ``extract_papers``: the records are read from the text's sentence offsets and
     ``doc._.kg_mentions``, never from ``doc.sents`` or the final ``doc.ents``, so in a pipeline of our components
-    only the sentence setter is left out and the concepts' entity write skipped (5 % of the extraction's time). A
-    pipeline with other components (a parser may read the sentence starts) runs whole."""
+    only the sentence setter is left out and the concepts' entity write skipped (5 % of the extraction's time), and
+    the tagger hands its spans to the concepts component instead of writing ``doc.ents`` (1 %). A pipeline with
+    other components (a parser may read the sentence starts or the entities) runs whole."""
     factories = nlp.pipe_factories
     if not set(factories.values()) <= _OWN_FACTORIES:
         return {}
     return {"disable": [name for name, factory in factories.items() if factory == "kg_sentences_v1"],
             "component_cfg": {name: {"write_ents": False} for name, factory in factories.items()
-                              if factory == "kg_concepts_v1"}}
+                              if factory in ("kg_concepts_v1", "kg_tagger_v1")}}
 
 
 def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:

@@ -1,0 +1,79 @@
+"""The extraction's shortcuts of session 11 give the answers of the paths they skip."""
+
+from __future__ import annotations
+
+import re
+
+from kg.extract.concepts import _BASED_ON, _known_before_suffix
+from kg.extract.pipeline import _entity_chars, _token_offsets, load_pipeline
+from kg.extract.shapes import _SHAPE_CANDIDATE_RE, name_shapes
+from kg.extract.tagger import SPANS_KEY
+from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH
+
+TEXTS = [
+    "A title: GPT-4 on SWE-bench\nWe propose FooNet (FN), a graph neural network. It beats BERT by 2.5 F1 on GLUE.",
+    "Object detection and semantic segmentation with Transformers\nWe study image classification on ImageNet "
+    "and COCO with ResNet-50, ViT-B/16 and a Transformer-based LSTM-driven detector.",
+    "",
+    "x",
+    "Reinforcement learning for robot navigation: Proximal Policy Optimization beats SAC in MuJoCo.",
+]
+
+
+def test_tagger_spans_handed_over_are_the_entities_it_would_write():
+    nlp = load_pipeline()
+    tagger = nlp.get_pipe("kg_tagger")
+    written = list(tagger.pipe([nlp.make_doc(t) for t in TEXTS]))
+    handed = list(tagger.pipe([nlp.make_doc(t) for t in TEXTS], write_ents=False))
+    assert any(doc.ents for doc in written)
+    for w, h in zip(written, handed):
+        assert not h.ents  # nothing written
+        arr = w.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(w), 4)
+        offsets = _token_offsets(arr)
+        from_ents = _entity_chars(arr, nlp.vocab.strings, offsets)
+        spans = h.user_data[SPANS_KEY]
+        assert [(offsets[0][s], offsets[1][e - 1], label) for s, e, label in spans] == from_ents
+        assert [(s, e, label) for s, e, label in spans] == [(ent.start, ent.end, ent.label_) for ent in w.ents]
+
+
+def test_concepts_take_the_handed_spans_and_drop_them():
+    nlp = load_pipeline()
+    tagger, concepts = nlp.get_pipe("kg_tagger"), nlp.get_pipe("kg_concepts")
+    for text in TEXTS:
+        whole = nlp(text)
+        doc = concepts(next(iter(tagger.pipe([nlp.make_doc(text)], write_ents=False))), write_ents=False)
+        assert SPANS_KEY not in doc.user_data
+        assert doc._.kg_mentions == whole._.kg_mentions
+        assert doc._.kg_acronyms == whole._.kg_acronyms
+
+
+def _suffix_matches(text: str) -> list[tuple[int, int]]:
+    return [m.span(1) for m in _BASED_ON.finditer(text)]
+
+
+def test_known_before_suffix_finds_what_the_whole_text_scan_finds():
+    known = {"transformer": "METHOD", "lstm": "METHOD", "gpt-4": "METHOD", "bert": "METHOD", "rl": "METHOD",
+             "llm": "METHOD", "v1.2": "METHOD", "imagenet": "DATASET"}
+    texts = ["A Transformer-based and LSTM-driven model, RL-guided, LLM-style.",
+             "x-Transformer-based, .LSTM-based, _LSTM-based, 4LSTM-based, LSTM-based-ish, LSTM-basedx, L-based",
+             "ImageNet-based data, v1.2-based code, BERT.-based, BERT_-based, BERT2-style. Transformer-based",
+             "Transformer-based.LSTM-based/BERT-driven RL-guided-", "-based", "", "Ünïcode-based Transformer-driven"]
+    for text in texts:
+        found = [(c.start, c.end) for c in _known_before_suffix(text, [], known)]
+        expected = [span for span in _suffix_matches(text) if known.get(text[span[0]:span[1]].lower()) == "METHOD"]
+        assert found == expected, text
+    found = _known_before_suffix(texts[0], [], known)
+    assert [texts[0][c.start:c.end] for c in found] == ["Transformer", "LSTM", "RL", "LLM"]
+
+
+#: the shape scan before its lowercase-word shortcut
+_SHAPE_SCAN = re.compile(r"(?<![\w@])(?=[A-Za-z0-9][\w.+@/'-]*?[A-Z0-9])[A-Za-z0-9][\w.+@/'-]*[\w+]")
+
+
+def test_shape_scan_skips_lowercase_words_only():
+    texts = TEXTS + ["we use GPT-4, ResNet50 and BiLSTM-CRF; x2 and Qwen2.5-7B, not Apple or apple. state-of-the-art "
+                     "e.g. ABC's l2-norm a3 Ab A1 ok/OK aB a.B a-b-C abc@D x_Y word+ wordX+ café2 éA mx' 'nB' a",
+                     "lower. lower, lower- lower/ lower' lowerX lower2 Lower Lower3 L2 l l2"]
+    for text in texts:
+        assert [m.span() for m in _SHAPE_CANDIDATE_RE.finditer(text)] == [m.span() for m in _SHAPE_SCAN.finditer(text)]
+    assert [texts[-1][s:e] for s, e in name_shapes(texts[-1])] == ["lowerX", "Lower3", "L2"]
