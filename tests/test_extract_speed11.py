@@ -77,3 +77,31 @@ def test_shape_scan_skips_lowercase_words_only():
     for text in texts:
         assert [m.span() for m in _SHAPE_CANDIDATE_RE.finditer(text)] == [m.span() for m in _SHAPE_SCAN.finditer(text)]
     assert [texts[-1][s:e] for s, e in name_shapes(texts[-1])] == ["lowerX", "Lower3", "L2"]
+
+
+def test_literal_led_metric_pattern_matches_the_lookahead_led_one():
+    from kg.extract import concepts
+
+    before = re.compile(r"(?=[ABCEFHILMNPRSTUW]|chrF|m[AI])(?<![\w@-])(?:" + concepts._CASED_METRICS + r")"
+                        + concepts._METRIC_END)
+    texts = TEXTS + ["BLEU@4 BLEU-4 xBLEU mAP@50 mAP mIoU chrF++ chrF cBLEU -BLEU @BLEU P@10 R@1 Recall@5 AP@0.5 APbox "
+                     "F-score Fscores F_1 F-1 FLOPs FLOPS MS-SSIM SSIM-x ROUGE-SU4 ROUGE-L EM, (F1) BD-rate mAP-x",
+                     "BLEU", "xBLEU", "P@", "MRR@1x MRR"]
+    for text in texts:
+        assert [m.span() for m in concepts._CASED_METRIC_PATTERN.finditer(text)] == [
+            m.span() for m in before.finditer(text)], text
+    alternatives = concepts._top_alternatives(r"(?:BLEU|MRR)@\d+|BLEU(?:-\d)?|F(?:1|2)")
+    assert alternatives == [r"BLEU@\d+", r"MRR@\d+", r"BLEU(?:-\d)?", "F(?:1|2)"]
+
+
+def test_names_before_data_led_by_the_parenthesis_finds_the_same():
+    from kg.extract import concepts
+
+    before = re.compile(r"(?<=[a-z] )" + concepts._PAREN_NAMES + concepts._NAMES_BEFORE_DATA.pattern[
+        len(r"\((?<=[a-z] \()") + len(concepts._PAREN_NAMES) - 2:])
+    texts = ["on several medical (ACDC, LVSC) and non-medical (PPSS) datasets", "(A) datasets", " (A) datasets",
+             "x (A) datasets", "curated (e.g., K400, UCF) benchmarks and (B) corpora", "medical(ACDC) datasets"]
+    for text in texts:
+        assert [m.span(1) for m in concepts._NAMES_BEFORE_DATA.finditer(text)] == [
+            m.span(1) for m in before.finditer(text)], text
+    assert [m.group(1) for m in concepts._NAMES_BEFORE_DATA.finditer(texts[0])] == ["ACDC, LVSC"]

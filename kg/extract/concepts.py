@@ -48,10 +48,44 @@ _METRIC_PATTERN = re.compile(
     r"|(?:Root[- ])?mean[- ](?:squared|absolute) errors?)"
     r")" + _METRIC_END
 )
+
+
+def _top_alternatives(pattern: str) -> list[str]:
+    """The alternatives of ``pattern`` at its top level; a leading group of plain words is distributed over the
+    rest ("(?:BLEU|MRR)@\\d+" -> "BLEU@\\d+", "MRR@\\d+": the same order, so the same leftmost-first choice)."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:k])
+            start = k + 1
+        k += 1
+    parts.append(pattern[start:])
+    out = []
+    for part in parts:
+        words = re.match(r"\(\?:([A-Za-z|]+)\)", part)
+        out.extend(w + part[words.end() :] for w in words.group(1).split("|")) if words else out.append(part)
+    return out
+
+
+def _literal_led(alternatives: list[str], not_before: str) -> str:
+    """``(?<!not_before)(?:alternatives)`` written so that every alternative starts with its literal first letter
+    and the one-character lookbehind comes right after it (``(?<!X.)`` there is ``(?<!X)`` before the letter):
+    sre then skips to those letters instead of trying the pattern at every position of the text."""
+    assert all(a[:1].isalpha() for a in alternatives), alternatives
+    return "(?:" + "|".join(a[0] + "(?<!" + not_before + ".)" + a[1:] for a in alternatives) + ")"
+
+
 #: _METRIC_PATTERN less its case-insensitive names, for ASCII text that has none of the words they need
 #: (_CASE_FREE_METRIC_WORDS, lowercased; three abstracts in four): its first letters leave out most lowercase words
-#: (a scan 20 % cheaper)
-_CASED_METRIC_PATTERN = re.compile(r"(?=[ABCEFHILMNPRSTUW]|chrF|m[AI])(?<![\w@-])(?:" + _CASED_METRICS + r")" + _METRIC_END)
+#: (a scan 20 % cheaper); led by the names' first letters, not a lookahead of them (2x cheaper)
+_CASED_METRIC_PATTERN = re.compile(_literal_led(_top_alternatives(_CASED_METRICS), r"[\w@-]") + _METRIC_END)
 _CASE_FREE_METRIC_WORDS = ("pass@", "perplexity", "exact match", "error", "top-", "mean", "correlation", "kendall")
 _METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regret|constraint violations?)", re.I)
 #: what a measure measures, right before it: a hyphenated compound ("out-of-distribution accuracy", "closed-loop
@@ -2206,8 +2240,10 @@ def _task_frame_items(text: str, mentions: list[Candidate]) -> list[Candidate]:
 #: "on several medical (ACDC, LVSC) and non-medical (PPSS) datasets", "curated datasets (e.g., K400)": names
 #: listed in parentheses inside or after a plural data phrase are its data sets
 _PAREN_NAMES = r"\((?:(?:e\.g\.|i\.e\.),?\s*)?([A-Z][\w.+/-]*(?:,\s*(?:and\s+)?[A-Z][\w.+/-]*)*)\)"
+#: the parenthesis first, its lookbehind after it: a literal start lets re skip to each "(" (a lookbehind first
+#: was tried at every position, 30 us per text)
 _NAMES_BEFORE_DATA = re.compile(
-    r"(?<=[a-z] )" + _PAREN_NAMES + r"((?:\s+(?:and|or)\s+[a-z-]+\s+\([^()]{1,60}\))?(?:\s+[a-z-]+){0,2}\s+(?:datasets|benchmarks|corpora)\b)")
+    r"\((?<=[a-z] \()" + _PAREN_NAMES[2:] + r"((?:\s+(?:and|or)\s+[a-z-]+\s+\([^()]{1,60}\))?(?:\s+[a-z-]+){0,2}\s+(?:datasets|benchmarks|corpora)\b)")
 _NAMES_AFTER_DATA = re.compile(r"(?:datasets|benchmarks|corpora)\s+\((?:e\.g\.|i\.e\.),?\s*([A-Z][\w.+/-]*(?:,\s*(?:and\s+)?[A-Z][\w.+/-]*)*)\)")
 _PAREN_LIST = re.compile(_PAREN_NAMES)
 _PAREN_NAME = re.compile(r"[A-Z][\w.+/-]*")
