@@ -105,3 +105,26 @@ def test_names_before_data_led_by_the_parenthesis_finds_the_same():
         assert [m.span(1) for m in concepts._NAMES_BEFORE_DATA.finditer(text)] == [
             m.span(1) for m in before.finditer(text)], text
     assert [m.group(1) for m in concepts._NAMES_BEFORE_DATA.finditer(texts[0])] == ["ACDC, LVSC"]
+
+
+def test_mentions_validated_as_one_list_are_the_models_built_one_by_one():
+    from kg.extract.pipeline import _MENTION_LIST, doc_to_extraction, model_version
+    from kg.models import Mention, Paper
+
+    nlp = load_pipeline()
+    paper = Paper(id="p1", title="FooNet: graph neural networks", abstract=TEXTS[0].split("\n", 1)[1])
+    extraction = doc_to_extraction(nlp(paper.text), paper, version=model_version(nlp))
+    assert extraction.entities
+    for m in extraction.entities:
+        one = Mention(text=m.text, type=m.type, start=m.start, end=m.end, sentence=m.sentence, source=m.source,
+                      confidence=m.confidence)
+        assert one == m and one.model_fields_set == m.model_fields_set
+    # the list keeps the records' validation: a bad kind or confidence is refused
+    import pytest
+    from pydantic import ValidationError
+
+    for bad in ({"type": "THING"}, {"confidence": 1.5}):
+        row = {"text": "X", "type": "METHOD", "start": 0, "end": 1, "sentence": "X", "source": "ner",
+               "confidence": 0.5} | bad
+        with pytest.raises(ValidationError):
+            _MENTION_LIST.validate_python([row])
