@@ -128,3 +128,29 @@ def test_mentions_validated_as_one_list_are_the_models_built_one_by_one():
                "confidence": 0.5} | bad
         with pytest.raises(ValidationError):
             _MENTION_LIST.validate_python([row])
+
+
+def test_task_heads_as_a_trie_match_the_alternation():
+    from kg.extract import concepts
+
+    before = re.compile(r" (?<=[a-z0-9] )(" + concepts._TASK_HEADS + r")\b(?![\w-])")
+    heads = concepts._top_alternatives(concepts._TASK_HEADS[3:-1])
+    words = [w.replace("l?", "") for w in heads] + [w.replace("l?", "l") for w in heads if "l?" in w]
+    text = " ".join(f"a {w}, x {w}s, 3 {w} b-{w} {w}-based B {w}" for w in words) + " labeling labelling tag"
+    assert [m.span(1) for m in concepts._TASK_HEAD_WORD.finditer(text)] == [m.span(1) for m in before.finditer(text)]
+    assert len(list(before.finditer(text))) >= 2 * len(words)
+    # an alternation of other shapes stays as it is
+    assert concepts._word_trie(r"(?:foo|ba[rz])") == r"(?:foo|ba[rz])"
+    assert re.fullmatch(concepts._word_trie("(?:tag|tagging|tags)"), "tagging")
+
+
+def test_apposition_rule_needs_a_naming_word():
+    from kg.extract.concepts import Candidate, _named_by_apposition
+
+    mentions = [Candidate(0, 5, "METHOD", "ner", 1, 0.8)]
+    text = "A method, known as deep flow matching, works as well as the module referred to as graph flow."
+    found = _named_by_apposition(text, mentions)
+    assert [text[c.start:c.end] for c in found[1:]] == ["deep flow matching", "graph flow"]
+    # without "known" or "referred" (or the naming words) " as " can start no match: the rule is skipped then
+    plain = "A method, shown as deep flow matching, works as well as the module used as graph flow."
+    assert _named_by_apposition(plain, mentions) is mentions
