@@ -40,6 +40,8 @@ EXTRACTOR = "kg.extract"
 # robot tasks are named by one such noun too ("navigation", "locomotion"), though no longer phrase ends in them
 _TASK_NOUN_ALONE = re.compile(_TASK_HEADS[:-1] + "|navigation|locomotion|grasping|teleoperation)")
 MODEL_DIR = Path(__file__).resolve().parent / "model"
+#: Candidate tuples made without the namedtuple's Python-level __new__ (some 30 per abstract)
+_new_tuple = tuple.__new__
 
 for _attr in ("kg_mentions", "kg_acronyms"):
     if not Doc.has_extension(_attr):
@@ -191,7 +193,7 @@ class ConceptTagger:
                     if (words == 1 and self.ner_lower_word_needs_gazetteer and phrase not in self.lookup
                             and not (label == "TASK" and _TASK_NOUN_ALONE.fullmatch(phrase))):
                         continue
-                cands.append(Candidate(start, end, label, "ner", 1, 0.8))
+                cands.append(_new_tuple(Candidate, (start, end, label, "ner", 1, 0.8)))
         strings = self.nlp.vocab.strings
         # character offsets from the token array: a Span object per match cost more than the test
         for match_id, s, e in self.matcher(doc):
@@ -201,10 +203,10 @@ class ConceptTagger:
             if entry.cased and surface != entry.term and surface.upper() != surface:
                 continue
             source = "gazetteer-domain" if entry.in_domain else "gazetteer"
-            cands.append(Candidate(start_char, end_char, entry.type, source, 1, min(0.99, entry.precision)))
+            cands.append(_new_tuple(Candidate, (start_char, end_char, entry.type, source, 1, min(0.99, entry.precision))))
         if self.use_shapes:
             for s, e in name_shapes(text):
-                cands.append(Candidate(s, e, None, "shape", 0, 0.5))
+                cands.append(_new_tuple(Candidate, (s, e, None, "shape", 0, 0.5)))
         pairs = find_abbreviation_pairs(text)
         starts = sentence_starts(text)
         mentions = combine_candidates(
