@@ -154,3 +154,26 @@ def test_apposition_rule_needs_a_naming_word():
     # without "known" or "referred" (or the naming words) " as " can start no match: the rule is skipped then
     plain = "A method, shown as deep flow matching, works as well as the module used as graph flow."
     assert _named_by_apposition(plain, mentions) is mentions
+
+
+def test_case_sensitive_relation_patterns_on_lowered_text_match_the_case_free_ones():
+    from kg.extract import relations as R
+
+    sentences = ["We propose FooNet, which extends BarNet and is a variant of BazNet.",
+                 "WE PROPOSE FOONET, WHICH EXTENDS BARNET AND IS A VARIANT OF BAZNET.",
+                 "Previously Proposed models; we Introduced X, Built upon Y, is built on Z, a Version of the W test",
+                 "It Improves upon PPO; D-PPO, a Generalization of an MDP; Is An Extension Of; Based On; modifies"]
+    for pattern, lower in ((R._PROPOSE_VERB, R._LOWER_PROPOSE_VERB), (R._DERIVE_VERB, R._LOWER_DERIVE_VERB),
+                           (R._DERIVE_OF, R._LOWER_DERIVE_OF), (R._VARIANT_CUE, R._LOWER_VARIANT_CUE)):
+        for sentence in sentences:
+            for cut in range(0, len(sentence) + 1, 3):  # the rules search sentence prefixes
+                text = sentence[:cut]
+                assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in lower.finditer(text.lower())]
+    found = 0
+    for sentence in sentences:
+        found += len(list(R._DERIVE_OF.finditer(sentence))) + len(list(R._PROPOSE_VERB.finditer(sentence)))
+    assert found >= 4
+    import pytest
+
+    with pytest.raises(AssertionError):
+        R._case_sensitive(re.compile(r"[A-Z]\w+ of", re.I))  # a capital in the pattern: no lowercase twin
