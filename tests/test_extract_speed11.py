@@ -90,6 +90,12 @@ def test_literal_led_metric_pattern_matches_the_lookahead_led_one():
     for text in texts:
         assert [m.span() for m in concepts._CASED_METRIC_PATTERN.finditer(text)] == [
             m.span() for m in before.finditer(text)], text
+        if not any(word in text for word in concepts._LOWERCASE_LED_METRICS):
+            assert [m.span() for m in concepts._CAPITAL_METRIC_PATTERN.finditer(text)] == [
+                m.span() for m in before.finditer(text)], text
+    assert concepts._LOWERCASE_LED_METRICS == ("chrF", "mAP", "mIoU")
+    found = [m.group(0) for m in concepts._CASED_METRIC_PATTERN.finditer(texts[-5])]
+    assert "mIoU" in found and "chrF++" in found and "mAP@50" in found
     alternatives = concepts._top_alternatives(r"(?:BLEU|MRR)@\d+|BLEU(?:-\d)?|F(?:1|2)")
     assert alternatives == [r"BLEU@\d+", r"MRR@\d+", r"BLEU(?:-\d)?", "F(?:1|2)"]
 

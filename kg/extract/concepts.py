@@ -78,7 +78,7 @@ def _literal_led(alternatives: list[str], not_before: str) -> str:
     """``(?<!not_before)(?:alternatives)`` written so that every alternative starts with its literal first letter
     and the one-character lookbehind comes right after it (``(?<!X.)`` there is ``(?<!X)`` before the letter):
     sre then skips to those letters instead of trying the pattern at every position of the text."""
-    assert all(a[:1].isalpha() for a in alternatives), alternatives
+    assert all(a[:1].isalpha() and a[1:2] not in ("?", "*", "{") for a in alternatives), alternatives
     return "(?:" + "|".join(a[0] + "(?<!" + not_before + ".)" + a[1:] for a in alternatives) + ")"
 
 
@@ -86,6 +86,14 @@ def _literal_led(alternatives: list[str], not_before: str) -> str:
 #: (_CASE_FREE_METRIC_WORDS, lowercased; three abstracts in four): its first letters leave out most lowercase words
 #: (a scan 20 % cheaper); led by the names' first letters, not a lookahead of them (2x cheaper)
 _CASED_METRIC_PATTERN = re.compile(_literal_led(_top_alternatives(_CASED_METRICS), r"[\w@-]") + _METRIC_END)
+#: ... less the names led by a lowercase letter ("chrF", "mAP", "mIoU"), for text without their leading letters
+#: (nearly all): the scan then stops at capitals only, not at every "c" and "m" (30 % cheaper)
+_CAPITAL_METRIC_PATTERN = re.compile(
+    _literal_led([a for a in _top_alternatives(_CASED_METRICS) if not a[0].islower()], r"[\w@-]") + _METRIC_END)
+#: the letters those names start with (a letter before "?", "*" or "{" is not always there)
+#: (an empty one is in every text)
+_LOWERCASE_LED_METRICS = tuple(sorted({re.match(r"[A-Za-z0-9]*?(?=[^A-Za-z0-9]|[A-Za-z0-9][?*{]|$)", a)[0]
+                                        for a in _top_alternatives(_CASED_METRICS) if a[0].islower()}))
 _CASE_FREE_METRIC_WORDS = ("pass@", "perplexity", "exact match", "error", "top-", "mean", "correlation", "kendall")
 _METRIC_WORD = re.compile(r"(?:accuracy|errors?|error rates?|success rates?|regret|constraint violations?)", re.I)
 #: what a measure measures, right before it: a hyphenated compound ("out-of-distribution accuracy", "closed-loop
@@ -394,7 +402,8 @@ def metric_candidates(text: str) -> list["Candidate"]:
     lower = text.lower() if text.isascii() else None  # re.I matches only ASCII letters' cases in ASCII text
     pattern = _METRIC_PATTERN
     if lower is not None and not any(w in lower for w in _CASE_FREE_METRIC_WORDS):
-        pattern = _CASED_METRIC_PATTERN
+        pattern = (_CASED_METRIC_PATTERN if any(word in text for word in _LOWERCASE_LED_METRICS)
+                   else _CAPITAL_METRIC_PATTERN)
     for m in pattern.finditer(text):
         if m.group(0) == "EM" and (_EM_ALGORITHM.match(text[m.end() : m.end() + 14]) or not _EM_MEASURE_CUE.search(
                 text, max(0, m.start() - 30), m.end() + 30)):
