@@ -183,3 +183,43 @@ def test_case_sensitive_relation_patterns_on_lowered_text_match_the_case_free_on
 
     with pytest.raises(AssertionError):
         R._case_sensitive(re.compile(r"[A-Z]\w+ of", re.I))  # a capital in the pattern: no lowercase twin
+
+
+def test_conjunction_head_with_its_gap_precheck_finds_what_the_full_walk_finds():
+    from kg.extract import relations as R
+    from kg.models import Mention
+
+    def full_walk(doc, base, s_start):  # the walk before the precheck
+        head, current = None, base
+        while True:
+            prev = next((m for m in reversed(doc.mentions_in(s_start, current.start))
+                         if R._CONJ_GAP.match(doc.text, m.end, current.start)), None)
+            if prev is None:
+                return head
+            head = current = prev
+
+    texts = ["We extend FooNet, BarNet and BazNet to graphs.", "We extend FooNet , BarNet, and the BazNet model.",
+             "It unifies FooNet as well as BarNet AND BazNet.", "It unifies FooNet aſ well aſ BarNet.",
+             "FooNet with BarNet beats BazNet and QuxNet.", "FooNet,BarNet,\nand  BazNet", "FooNet THE BarNet"]
+    names = ("FooNet", "BarNet", "BazNet", "QuxNet")
+    found = 0
+    for text in texts:
+        mentions = [Mention(text=n, type="METHOD", start=text.index(n), end=text.index(n) + len(n), sentence=text)
+                    for n in names if n in text]
+        doc = R._Doc("p", text, [(0, len(text))], mentions, [], "test", "1")
+        for base in doc.mentions:
+            head = R._conjunction_head(doc, base, 0)
+            assert head == full_walk(doc, base, 0), (text, base.text)
+            found += head is not None
+    assert found >= 6
+
+
+def test_methods_such_as_needs_its_words():
+    from kg.extract import shapes
+
+    for before in ["RL algorithms (including ", "strong baselines such as ", "models like ", "methods, e.g., ",
+                   "models SUCH AS ", "we report on ", "methods (e.g. A, B, and ", "approaches including X and "]:
+        gated = ("such" in before or "like" in before or "including" in before or "e.g." in before)
+        assert bool(shapes._METHODS_SUCH_AS.search(before[-80:])) <= gated
+        assert shapes.looks_like_benchmark("GRPO", before, " and", before + "GRPO gets 90% accuracy") == (
+            not shapes._METHODS_SUCH_AS.search(before[-80:]) and bool(shapes._ON_BEFORE.search(before[-80:])))

@@ -612,6 +612,14 @@ def _conjunction_head(doc: _Doc, base: Mention, s_start: int) -> Mention | None:
     current = base
     text = doc.text
     while True:
+        # the gap ends in ",", "and", "as" (as well as) or "the" before ``current``, whatever mention it starts at:
+        # without one no mention can match (most bases), and none is tried
+        end = current.start
+        while end > s_start and text[end - 1].isspace():
+            end -= 1
+        if not (text.endswith(",", s_start, end) or text[max(s_start, end - 3) : end].casefold() in ("and", "the")
+                or text[max(s_start, end - 2) : end].casefold() == "as"):  # casefold: re.I takes "ſ" for "s"
+            return head
         # the last mention with a conjunction up to ``current``: walked from the end, the gap matched in place
         # (a slice per mention of the sentence, and the whole list, cost more than the rest of the rule)
         prev = next((m for m in reversed(doc.mentions_in(s_start, current.start))

@@ -164,7 +164,9 @@ def looks_like_benchmark(name: str, before: str, after: str, sentence: str) -> b
         return False  # "across both LLMs and VLMs": a plural acronym names a kind of model, not a data set
     if "task" in before and _TASKS_SUCH_AS.search(before[-80:]):
         return False  # "spanning tasks such as OCR, action recognition": the examples of tasks are tasks
-    if _METHODS_SUCH_AS.search(before[-80:]):
+    lead = before[-80:]
+    # the pattern needs one of these words (most names have none before them)
+    if ("such" in lead or "like" in lead or "including" in lead or "e.g." in lead) and _METHODS_SUCH_AS.search(lead):
         return False  # "RL algorithms (including GRPO, REINFORCE, and RLOO)": examples of methods are methods
     return bool(_ON_BEFORE.search(before[-80:])) and bool(_RESULT_CUE.search(sentence))
 
