@@ -223,3 +223,13 @@ def test_methods_such_as_needs_its_words():
         assert bool(shapes._METHODS_SUCH_AS.search(before[-80:])) <= gated
         assert shapes.looks_like_benchmark("GRPO", before, " and", before + "GRPO gets 90% accuracy") == (
             not shapes._METHODS_SUCH_AS.search(before[-80:]) and bool(shapes._ON_BEFORE.search(before[-80:])))
+
+
+def test_tagger_keeps_writing_entities_without_a_concepts_component():
+    from kg.extract.pipeline import _pipe_options
+
+    nlp = load_pipeline()
+    nlp.remove_pipe("kg_concepts")
+    assert _pipe_options(nlp)["component_cfg"] == {}
+    doc = next(nlp.pipe([TEXTS[0]], **_pipe_options(nlp)))
+    assert doc.ents and SPANS_KEY not in doc.user_data

@@ -397,9 +397,10 @@ def _pipe_options(nlp: Language) -> dict:
     factories = nlp.pipe_factories
     if not set(factories.values()) <= _OWN_FACTORIES:
         return {}
+    # the tagger's spans are handed over only to a concepts component that takes them
+    skipped = ("kg_concepts_v1", "kg_tagger_v1") if "kg_concepts_v1" in factories.values() else ()
     return {"disable": [name for name, factory in factories.items() if factory == "kg_sentences_v1"],
-            "component_cfg": {name: {"write_ents": False} for name, factory in factories.items()
-                              if factory in ("kg_concepts_v1", "kg_tagger_v1")}}
+            "component_cfg": {name: {"write_ents": False} for name, factory in factories.items() if factory in skipped}}
 
 
 def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:
