@@ -116,6 +116,8 @@ _DERIVE_CUE = re.compile(
     re.I)
 #: the cues as case-sensitive patterns for lowercased ASCII text
 _LOWER_CUES = {cue: re.compile(cue.pattern) for cue in (_PROPOSE_CUE, _NAMING_CUE, _NOVEL_CUE, _OUR_CUE, _DERIVE_CUE)}
+#: the same by the pattern's id: a dict lookup by a compiled pattern hashes its whole code
+_LOWER_CUES_BY_ID = {id(cue): lower for cue, lower in _LOWER_CUES.items()}
 
 
 def _case_sensitive(pattern: re.Pattern) -> re.Pattern:
@@ -129,8 +131,6 @@ def _case_sensitive(pattern: re.Pattern) -> re.Pattern:
 _LOWER_PROPOSE_VERB = _case_sensitive(_PROPOSE_VERB)
 _LOWER_DERIVE_VERB = _case_sensitive(_DERIVE_VERB)
 _LOWER_DERIVE_OF = _case_sensitive(_DERIVE_OF)
-#: the same by the pattern's id: a dict lookup by a compiled pattern hashes its whole code
-_LOWER_CUES_BY_ID = {id(cue): lower for cue, lower in _LOWER_CUES.items()}
 _BASE_GAP_WORDS = (
     "the a an this that these those its their our well known well-known popular standard existing original classic "
     "classical widely used widely-used prior previous vanilla recent conventional seminal traditional ordinary plain "
