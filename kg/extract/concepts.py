@@ -2194,8 +2194,9 @@ def _data_head_named_alone(text: str, mentions: list[Candidate]) -> list[Candida
 _COMPONENT_HEADS = frozenset(("module", "modules", "layer", "layers"))
 
 #: a name glued to a suffix that says what a thing rests on: "Transformer-based", "RL-driven", "LLM-guided"
-_BASED_ON = re.compile(r"(?<![\w.-])([A-Za-z][\w.]*[A-Za-z0-9])-(?:based|driven|guided|style)(?![\w-])")
+#: (the suffix alone, _BASED_SUFFIX, is what _known_before_suffix scans for)
 _BASED_SUFFIX = re.compile(r"-(?:based|driven|guided|style)(?![\w-])")
+_BASED_ON = re.compile(r"(?<![\w.-])([A-Za-z][\w.]*[A-Za-z0-9])" + _BASED_SUFFIX.pattern)
 
 
 def _known_before_suffix(text: str, mentions: list[Candidate], known_types: dict[str, str]) -> list[Candidate]:
