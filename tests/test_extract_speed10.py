@@ -69,7 +69,8 @@ def test_extract_papers_skips_sentences_and_entity_writes_with_the_same_records(
     nlp = load_pipeline()
     options = _pipe_options(nlp)
     assert options["disable"] == ["kg_sentences"]
-    assert options["component_cfg"] == {"kg_concepts": {"write_ents": False}}
+    # session 11: the tagger hands its spans over too (tests/test_extract_speed11.py)
+    assert options["component_cfg"] == {"kg_tagger": {"write_ents": False}, "kg_concepts": {"write_ents": False}}
     papers = [Paper(id=f"p{k}", title=t.split("\n")[0], abstract=t.split("\n", 1)[-1]) for k, t in enumerate(TEXTS)
               if t.strip()]
     fast = list(extract_papers(papers, nlp=nlp))

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy
 import spacy
+from pydantic import TypeAdapter
 from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -29,7 +30,7 @@ from kg.extract.concepts import _TASK_HEADS, Candidate, combine_candidates
 from kg.extract.relations import classify_data_mentions, proposed_are_methods
 from kg.extract.gazetteer import GazetteerEntry, load_gazetteer, save_gazetteer
 from kg.extract.shapes import name_shapes
-from kg.extract import tagger as _tagger  # noqa: F401  registers kg_tagger_v1
+from kg.extract import tagger as _tagger  # registers kg_tagger_v1
 from kg.extract.tokenizer import doc_text
 from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
 
@@ -39,6 +40,8 @@ EXTRACTOR = "kg.extract"
 # robot tasks are named by one such noun too ("navigation", "locomotion"), though no longer phrase ends in them
 _TASK_NOUN_ALONE = re.compile(_TASK_HEADS[:-1] + "|navigation|locomotion|grasping|teleoperation)")
 MODEL_DIR = Path(__file__).resolve().parent / "model"
+#: Candidate tuples made without the namedtuple's Python-level __new__ (some 30 per abstract)
+_new_tuple = tuple.__new__
 
 for _attr in ("kg_mentions", "kg_acronyms"):
     if not Doc.has_extension(_attr):
@@ -170,11 +173,18 @@ class ConceptTagger:
         from ``doc._.kg_mentions`` and passes that through ``component_cfg``)."""
         text = doc_text(doc)
         cands: list[Candidate] = []
-        # token offsets and entities in one array read: Span objects per entity cost more than the rest
-        arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+        # the linear tagger's spans where it left doc.ents unwritten (extract_papers), else doc.ents
+        tagged = doc.user_data.pop(_tagger.SPANS_KEY, None)
+        if tagged is None:
+            # token offsets and entities in one array read: Span objects per entity cost more than the rest
+            arr = doc.to_array([IDX, LENGTH, ENT_IOB, ENT_TYPE]).reshape(len(doc), 4)
+        else:
+            arr = doc.to_array([IDX, LENGTH]).reshape(len(doc), 2)
         offsets = token_starts, token_ends = _token_offsets(arr)
         if self.use_ner:
-            for start, end, label in _entity_chars(arr, self.nlp.vocab.strings, offsets):
+            entities = (_entity_chars(arr, self.nlp.vocab.strings, offsets) if tagged is None
+                        else [(token_starts[s], token_ends[e - 1], label) for s, e, label in tagged])
+            for start, end, label in entities:
                 phrase = text[start:end]
                 if phrase.islower():
                     words = len(phrase.split())
@@ -183,7 +193,7 @@ class ConceptTagger:
                     if (words == 1 and self.ner_lower_word_needs_gazetteer and phrase not in self.lookup
                             and not (label == "TASK" and _TASK_NOUN_ALONE.fullmatch(phrase))):
                         continue
-                cands.append(Candidate(start, end, label, "ner", 1, 0.8))
+                cands.append(_new_tuple(Candidate, (start, end, label, "ner", 1, 0.8)))
         strings = self.nlp.vocab.strings
         # character offsets from the token array: a Span object per match cost more than the test
         for match_id, s, e in self.matcher(doc):
@@ -193,10 +203,10 @@ class ConceptTagger:
             if entry.cased and surface != entry.term and surface.upper() != surface:
                 continue
             source = "gazetteer-domain" if entry.in_domain else "gazetteer"
-            cands.append(Candidate(start_char, end_char, entry.type, source, 1, min(0.99, entry.precision)))
+            cands.append(_new_tuple(Candidate, (start_char, end_char, entry.type, source, 1, min(0.99, entry.precision))))
         if self.use_shapes:
             for s, e in name_shapes(text):
-                cands.append(Candidate(s, e, None, "shape", 0, 0.5))
+                cands.append(_new_tuple(Candidate, (s, e, None, "shape", 0, 0.5)))
         pairs = find_abbreviation_pairs(text)
         starts = sentence_starts(text)
         mentions = combine_candidates(
@@ -323,6 +333,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()[:12]
 
 
+_MENTION_LIST = TypeAdapter(list[Mention])
+
+
 def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtraction:
     """Read the components' annotations off a Doc into the records contract."""
     from kg.extract.adapters import extract_paper_relations
@@ -348,10 +361,12 @@ def doc_to_extraction(doc: Doc, paper: Paper, *, version: str) -> PaperExtractio
             extractor=EXTRACTOR, version=version, confidence=conf,
         )
 
-    mentions = [
-        Mention(text=text[s:e], type=t, start=s, end=e, sentence=sentence_of(s), source=src, confidence=conf)
+    # one validation call for the whole list: a model __init__ per mention cost twice as much
+    mentions = _MENTION_LIST.validate_python([
+        {"text": text[s:e], "type": t, "start": s, "end": e, "sentence": sentence_of(s), "source": src,
+         "confidence": conf}
         for s, e, t, src, _tier, conf in (doc._.kg_mentions or [])
-    ]
+    ])
     acronyms = []
     for ls, le, ss, se, kind in doc._.kg_acronyms or []:
         acronyms.append(AcronymPair(long=text[ls:le], short=text[ss:se], type=kind, evidence=evidence(ls, se, 0.95)))
@@ -376,14 +391,16 @@ _OWN_FACTORIES = {"kg_sentences_v1", "kg_tagger_v1", "kg_concepts_v1"}
 def _pipe_options(nlp: Language) -> dict:
     """``nlp.pipe`` arguments for ``extract_papers``: the records are read from the text's sentence offsets and
     ``doc._.kg_mentions``, never from ``doc.sents`` or the final ``doc.ents``, so in a pipeline of our components
-    only the sentence setter is left out and the concepts' entity write skipped (5 % of the extraction's time). A
-    pipeline with other components (a parser may read the sentence starts) runs whole."""
+    only the sentence setter is left out and the concepts' entity write skipped (5 % of the extraction's time), and
+    the tagger hands its spans to the concepts component instead of writing ``doc.ents`` (1 %). A pipeline with
+    other components (a parser may read the sentence starts or the entities) runs whole."""
     factories = nlp.pipe_factories
     if not set(factories.values()) <= _OWN_FACTORIES:
         return {}
+    # the tagger's spans are handed over only to a concepts component that takes them
+    skipped = ("kg_concepts_v1", "kg_tagger_v1") if "kg_concepts_v1" in factories.values() else ()
     return {"disable": [name for name, factory in factories.items() if factory == "kg_sentences_v1"],
-            "component_cfg": {name: {"write_ents": False} for name, factory in factories.items()
-                              if factory == "kg_concepts_v1"}}
+            "component_cfg": {name: {"write_ents": False} for name, factory in factories.items() if factory in skipped}}
 
 
 def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:

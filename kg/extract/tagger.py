@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from spacy.tokens import Doc
 from spacy.util import minibatch
 
 LABELS = ("DATASET", "METHOD", "METRIC", "TASK")
+#: ``doc.user_data`` key of the spans ``set_annotations(write_ents=False)`` leaves for the concepts component
+SPANS_KEY = "kg_tagger_spans"
 #: tag ids: 0 = O, 1..4 = B-<label>, 5..8 = I-<label>
 N_TAGS = 1 + 2 * len(LABELS)
 #: padding between documents in a batch: the widest window reaches this far
@@ -772,10 +775,21 @@ class LinearTagger:
         self.labels = LABELS
         self._label_ids = numpy.array([nlp.vocab.strings.add(label) for label in LABELS], dtype=numpy.uint64)
 
-    def set_annotations(self, docs: Sequence[Doc]) -> None:
-        """Predict and write the entities of ``docs`` (one array write per doc, no Span objects)."""
+    def set_annotations(self, docs: Sequence[Doc], *, write_ents: bool = True) -> None:
+        """Predict and write the entities of ``docs`` (one array write per doc, no Span objects).
+
+        ``write_ents=False`` (``extract_papers``, through ``component_cfg``) leaves ``doc.ents`` unset and keeps
+        each doc's (start token, end token, label) spans in ``doc.user_data[SPANS_KEY]`` instead, where the
+        concepts component takes them: writing the entities and reading them back cost 1 % of the extraction."""
         tags, starts = self.model.predict_tags(docs)
         s, e, kinds = decode(tags)
+        if not write_ents:
+            # a span never crosses a PAD row (tagged O): each doc's spans are those starting among its rows
+            s_rows, e_rows, labels = s.tolist(), e.tolist(), [LABELS[k] for k in kinds.tolist()]
+            for doc, start in zip(docs, starts.tolist()):
+                lo, hi = bisect_left(s_rows, start), bisect_left(s_rows, start + len(doc))
+                doc.user_data[SPANS_KEY] = [(s_rows[k] - start, e_rows[k] - start, labels[k]) for k in range(lo, hi)]
+            return
         n = len(tags)
         depth = numpy.zeros(n + 1, dtype=numpy.int64)
         numpy.add.at(depth, s, 1)
@@ -797,9 +811,9 @@ class LinearTagger:
         self.set_annotations([doc])
         return doc
 
-    def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
+    def pipe(self, stream: Iterable[Doc], *, batch_size: int | None = None, write_ents: bool = True) -> Iterator[Doc]:
         for docs in minibatch(stream, size=batch_size or self.batch_size):
-            self.set_annotations(docs)
+            self.set_annotations(docs, write_ents=write_ents)
             yield from docs
 
     def to_disk(self, path, *, exclude=()) -> None:
