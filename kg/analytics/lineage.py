@@ -170,16 +170,13 @@ def lineage_graph(
     """
     concepts = list(concepts)
     first_year = first_year or {}
-    G = nx.DiGraph()
     known = {c.id: (c.name, c.kind) for c in concepts}
-
-    def add_node(cid: str) -> None:
-        if cid not in G:
-            G.add_node(cid, name=known[cid][0], kind=known[cid][1], first_year=first_year.get(cid))
-
-    if all_nodes:
-        for cid in sorted(known):
-            add_node(cid)
+    # nodes and edges are collected in plain dicts and handed to networkx at the end, in the order the
+    # candidates add them (so the graph is the one adding them one by one gives): networkx's per-call
+    # add_node / add_edge / has_path were half of a 100k lineage run
+    nodes: dict[str, None] = dict.fromkeys(sorted(known)) if all_nodes else {}
+    parents: dict[str, list[str]] = defaultdict(list)  # accepted edges child -> parents
+    children: dict[str, list[str]] = defaultdict(list)  # and parent -> children
     candidates: dict[tuple[str, str], _Candidate] = {}
 
     def candidate(child: str, parent: str) -> _Candidate:
@@ -208,32 +205,65 @@ def lineage_graph(
         in_time = cy is None or py is None or py <= cy
         return (-len(c.kinds), -len(c.papers), not in_time, known[c.child][0], known[c.parent][0])
 
+    def reaches(start: str, goal: str) -> bool:
+        """Whether ``goal`` is an ancestor of ``start`` along the accepted edges: a search from both ends,
+        each step widening the smaller frontier (one-sided, a hub's ancestors were searched thousands of times)."""
+        up, down = {start}, {goal}
+        up_next, down_next = [start], [goal]
+        while up_next and down_next:
+            if len(up_next) <= len(down_next):
+                grown = []
+                for n in up_next:
+                    for p in parents.get(n, ()):
+                        if p in down:
+                            return True
+                        if p not in up:
+                            up.add(p)
+                            grown.append(p)
+                up_next = grown
+            else:
+                grown = []
+                for n in down_next:
+                    for c in children.get(n, ()):
+                        if c in up:
+                            return True
+                        if c not in down:
+                            down.add(c)
+                            grown.append(c)
+                down_next = grown
+        return False
+
     dropped = []
+    edges = []
     for cand in sorted(candidates.values(), key=strength):
-        add_node(cand.child)
-        add_node(cand.parent)
+        child, parent = cand.child, cand.parent
+        nodes.setdefault(child)
+        nodes.setdefault(parent)
         evidence = "+".join(k for k in ("stated", "morphology") if k in cand.kinds)
         # a path parent -> child needs the parent to have parents and the child children: most candidates have neither
-        if G.out_degree(cand.parent) and G.in_degree(cand.child) and nx.has_path(G, cand.parent, cand.child):
+        if parent in parents and child in children and reaches(parent, child):
             dropped.append(
                 {
-                    "child": G.nodes[cand.child]["name"],
-                    "parent": G.nodes[cand.parent]["name"],
+                    "child": known[child][0],
+                    "parent": known[parent][0],
                     "evidence": evidence,
                     "reason": "would close a cycle with stronger or earlier-added lineage edges",
                 }
             )
             continue
-        G.add_edge(
-            cand.child,
-            cand.parent,
-            evidence=evidence,
-            sentences=sorted(cand.sentences),
-            papers=sorted(cand.papers),
-            patterns=sorted(cand.patterns),
-            child_year=first_year.get(cand.child),
-            parent_year=first_year.get(cand.parent),
-        )
+        parents[child].append(parent)
+        children[parent].append(child)
+        edges.append((child, parent, {
+            "evidence": evidence,
+            "sentences": sorted(cand.sentences),
+            "papers": sorted(cand.papers),
+            "patterns": sorted(cand.patterns),
+            "child_year": first_year.get(child),
+            "parent_year": first_year.get(parent),
+        }))
+    G = nx.DiGraph()
+    G.add_nodes_from((cid, {"name": known[cid][0], "kind": known[cid][1], "first_year": first_year.get(cid)}) for cid in nodes)
+    G.add_edges_from(edges)
     G.graph["dropped"] = dropped
     return G
 

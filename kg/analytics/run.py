@@ -80,6 +80,8 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 COLUMNS["write_communities"] = COLUMNS["update_communities"]
+#: what stored_lineage reads, in write_lineage's column order
+LINEAGE_COLUMNS = tuple(c for c, _ in COLUMNS["write_lineage"])
 
 
 def write(store, name: str, rows: list[dict] | None = None) -> None:
@@ -291,33 +293,24 @@ def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], 
     split("read")
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
     del stated
+    # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
+    # row on both sides were a third of a 100k lineage step
     rows = {
-        (u, v): {
-            "src": u,
-            "dst": v,
-            "evidence": d["evidence"],
-            "sentences": list(d["sentences"]) or list(d["patterns"]),
-            "papers": list(d["papers"]),
-            "child_year": d["child_year"],
-            "parent_year": d["parent_year"],
-        }
+        (u, v): (u, v, d["evidence"], d["sentences"] or d["patterns"], d["papers"], d["child_year"], d["parent_year"])
         for u, v, d in sorted(G.edges(data=True))
     }
     split("compute")
-    stored: dict[tuple[str, str], list[dict]] = {}
-    lineage_columns = ("src", "dst", "evidence", "sentences", "papers", "child_year", "parent_year")
-    for r in table(store, "stored_lineage", lineage_columns).to_pylist():
-        stored.setdefault((r["src"], r["dst"]), []).append(r)
+    found = table(store, "stored_lineage", LINEAGE_COLUMNS)
+    stored: dict[tuple[str, str], list[tuple]] = {}
+    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
+        stored.setdefault(r[:2], []).append(r)
+    del found
     # an edge stays when it is stored once with the same properties; any other stored edge goes
-    same = {k for k, found in stored.items() if k in rows and found == [_as_stored(rows[k])]}
+    same = {k for k, found in stored.items() if len(found) == 1 and rows.get(k) == found[0]}
     write(store, "delete_lineage", [{"src": k[0], "dst": k[1]} for k in sorted(stored) if k not in same])
-    write(store, "write_lineage", [row for k, row in rows.items() if k not in same])
+    write(store, "write_lineage", [dict(zip(LINEAGE_COLUMNS, row)) for k, row in rows.items() if k not in same])
     split("write")
     summary.lineage_edges = len(rows)
-    summary.lineage_by_evidence = dict(sorted(Counter(r["evidence"] for r in rows.values()).items()))
+    summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
     summary.cycles_broken = len(G.graph.get("dropped", []))
 
-
-def _as_stored(row: dict) -> dict:
-    """A lineage row as ``stored_lineage`` reads it back."""
-    return {k: (list(v) if isinstance(v, list | tuple) else v) for k, v in row.items()}
