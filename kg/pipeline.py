@@ -994,9 +994,10 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
                 state.drop_papers(p.id for p in papers)
             state.put_papers([(p.id, plan.digests[p.id], p.content_hash, paper_refs(p, by_id.get(p.id)))
                               for p in papers])
-        plan.passed.update(p.id for p in papers)
-        # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
-        plan.carried.update(n.id for nodes in (chunk.authors, chunk.affiliations, chunk.concepts) for n in nodes)
+        if incremental:  # a full build passes every paper and carries every node: nothing to track
+            plan.passed.update(p.id for p in papers)
+            # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
+            plan.carried.update(n.id for nodes in (chunk.authors, chunk.affiliations, chunk.concepts) for n in nodes)
         building[0] += time.perf_counter() - t
         return chunk
 
@@ -1142,9 +1143,8 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
     plan = _Plan()
     plan.digests = dict(spool.digests())
     plan.current = set(plan.digests)
-    if not incremental:
-        plan.todo = set(plan.current)
-        plan.changed = len(plan.todo)
+    if not incremental:  # every paper: the second pass streams the spool, no set of ids is needed
+        plan.changed = len(plan.current)
         return plan
     changed, plan.removed = state.changed_papers(spool.path)
     plan.changed = len(changed)
