@@ -21,6 +21,7 @@ fingerprint is unchanged. Analytics is skipped when the loaded graph is the one 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import importlib
 import json
@@ -32,6 +33,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -829,7 +831,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             version = timed("extract", lambda _v: summary.extracted + summary.extraction_cached,
                             lambda: _extract(pipe, spool, cache, summary, say))
         if "resolve" in stages:
-            _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental)
+            with nullcontext() if incremental else young_collections_only():
+                _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental)
         if "analytics" in stages:
             load = summary.load
             wrote_nothing = (
@@ -871,6 +874,24 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         if scratch is not None:
             scratch.cleanup()
     return summary
+
+
+@contextmanager
+def young_collections_only() -> Iterator[None]:
+    """Keep the cyclic garbage collector to its young generations for a block.
+
+    A full build's resolution and load keep corpus-wide decisions and loader state alive while
+    they make millions of short-lived records: every full collection those allocations trigger
+    walks all that is alive, so their number and their cost both grow with the corpus (at 30k
+    papers 39 full collections were 11.9 of 45 seconds). Young collections still free the cycles
+    that die young; the forked staging processes inherit the setting.
+    """
+    young, middle, old = gc.get_threshold()
+    gc.set_threshold(young, middle, 2**31 - 1)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, middle, old)
 
 
 def _extraction_version(pipe: Pipeline, nlp) -> str:
@@ -973,9 +994,10 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
                 state.drop_papers(p.id for p in papers)
             state.put_papers([(p.id, plan.digests[p.id], p.content_hash, paper_refs(p, by_id.get(p.id)))
                               for p in papers])
-        plan.passed.update(p.id for p in papers)
-        # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
-        plan.carried.update(n.id for nodes in (chunk.authors, chunk.affiliations, chunk.concepts) for n in nodes)
+        if incremental:  # a full build passes every paper and carries every node: nothing to track
+            plan.passed.update(p.id for p in papers)
+            # a chunk carries exactly the shared nodes its edges refer to (resolved_chunk picks them)
+            plan.carried.update(n.id for nodes in (chunk.authors, chunk.affiliations, chunk.concepts) for n in nodes)
         building[0] += time.perf_counter() - t
         return chunk
 
@@ -984,6 +1006,9 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         for papers in chunked(source, pipe.chunk_papers):
             yield resolve(papers, True)
         if not incremental:
+            # full collections were off (young_collections_only): free the cycles that lived long
+            # enough to reach the oldest generation before the last commit, the build's peak
+            gc.collect()
             return
         # shared nodes whose values changed but that no paper above refers to: pass a paper that
         # does (its rows are unchanged, the loader skips them; the node is written)
@@ -1118,9 +1143,8 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
     plan = _Plan()
     plan.digests = dict(spool.digests())
     plan.current = set(plan.digests)
-    if not incremental:
-        plan.todo = set(plan.current)
-        plan.changed = len(plan.todo)
+    if not incremental:  # every paper: the second pass streams the spool, no set of ids is needed
+        plan.changed = len(plan.current)
         return plan
     changed, plan.removed = state.changed_papers(spool.path)
     plan.changed = len(changed)
