@@ -1809,6 +1809,7 @@ def combine_candidates(
         out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
+    out = _modifier_tasks_dropped(text, out)
     return _consistent_types(text, out)
 
 
@@ -2416,3 +2417,16 @@ def _named_by_apposition(text: str, mentions: list[Candidate]) -> list[Candidate
             out = list(mentions)
         out.append(Candidate(start, end, kind, "rule", 1, 0.7))
     return out
+
+
+#: a task word that modifies the noun after it names what kind of thing that is, not a task the text is about
+#: ("the classification performance", "a retrieval model", "segmentation masks"); applies to every source
+_MODIFIED_NOUN = re.compile(r" (?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
+                            r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?|"
+                            r"performance|masks?|content|scripts?|supervision|motions?)(?![\w-])")
+
+
+def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Drop TASK mentions that modify a following noun (see _MODIFIED_NOUN)."""
+    return [c for c in mentions if not (c.type == "TASK" and text.startswith(" ", c.end) and _MODIFIED_NOUN.match(text, c.end)
+                                        and text[c.start : c.end].isalpha() and text[c.start : c.end].islower())]
