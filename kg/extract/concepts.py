@@ -2141,15 +2141,17 @@ def _data_head_named_alone(text: str, mentions: list[Candidate]) -> list[Candida
     heads), and the head is the paper's word for what COCO is.
 
     Only where the bare name stands elsewhere: a text that always writes "the X dataset" may have named it so, and
-    one sentence (TDMSci) rarely repeats a name."""
+    one sentence (TDMSci) rarely repeats a name. An all-capitals name ("COCO", "MNIST") is a name without its head
+    in an abstract under a title, where the paper writes it once; TDMSci's one-sentence gold keeps the head."""
     out = []
+    titled = text.find("\n") > 0  # an abstract under its title: where ANNOTATION.md's spans apply (not TDMSci's)
     for c in mentions:
         if c.type in ("DATASET", "BENCHMARK") and text.endswith(" dataset", c.start, c.end):
             name_end = c.end - 8
             name = text[c.start : name_end]
-            if not name.islower() and " " not in name and any(
+            if not name.islower() and " " not in name and (name.isupper() and titled or any(
                     not text.startswith(" dataset", end) and not text.startswith(" Dataset", end)
-                    for _, end in _occurrences(text, name)):
+                    for _, end in _occurrences(text, name))):
                 c = c._replace(end=name_end)
         out.append(c)
     return out
