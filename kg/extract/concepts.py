@@ -821,10 +821,12 @@ def task_candidates(text: str) -> list["Candidate"]:
             continue
         words = m.group(1).split()
         keep = 0
+        compound_before = False
         for w in reversed(words):
             # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
             # a hyphenated compound says which kind or setting ("single-turn", "image-text", "cross-domain")
             if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS) or "-" in w:
+                compound_before = "-" in w and w not in _TASK_STOP
                 if w == "novel" and keep and words[-keep].startswith("view"):
                     keep += 1  # ... but the views of "novel view synthesis" are new: the name starts there
                 break
@@ -833,6 +835,11 @@ def task_candidates(text: str) -> list["Candidate"]:
         # (or an adverb) the first word is a verb, no modifier of the task
         while keep and _verb_follows(text, m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words[-keep:]))):
             keep -= 1
+        # ... but where the compound is the kind of this very task or thing ("n-body dynamics prediction",
+        # "hypervolume-guided weight adaptation", "one-step ahead prediction") the words after it are no name of
+        # their own: the span is unsure on the left, and the head rule leaves it to the tagger
+        if compound_before and keep:
+            continue
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
             continue
