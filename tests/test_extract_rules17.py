@@ -44,3 +44,13 @@ def test_a_task_head_phrase_after_a_compound_is_left_to_the_tagger():
     # a plain lowercase phrase before the head is still a task
     text = "Title\nWe evaluate it on particle flux prediction."
     assert ("particle flux prediction", "TASK") in combined(text, [])
+
+
+def test_a_task_head_shared_by_two_plain_nouns_is_left_to_the_tagger():
+    # "rope and cloth manipulation": the head is shared (ellipsis); "cloth manipulation" alone is no span of the text
+    text = "Title\nThe benchmark covers rope and cloth manipulation with two arms."
+    assert ("cloth manipulation", "TASK") not in combined(text, [])
+    # two full task phrases joined by "and" each stay a task
+    text = "Title\nWe study image classification and object segmentation with one model."
+    got = combined(text, [])
+    assert ("object segmentation", "TASK") in got

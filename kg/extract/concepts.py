@@ -810,6 +810,9 @@ def _verb_follows(text: str, at: int) -> bool:
     return word in _BEFORE_A_VERB or (len(word) > 4 and word.endswith("ly") and word.isalpha() and word.islower())
 
 
+_ELLIPTIC_MODIFIER = re.compile(r"[a-z]+(?<!ion)(?<!ing)(?<!sis)(?<!ment)(?<!ly)(?<!ed)(?<!ive)(?<!ous)(?<!al)")
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -839,6 +842,8 @@ def task_candidates(text: str) -> list["Candidate"]:
         # "hypervolume-guided weight adaptation", "one-step ahead prediction") the words after it are no name of
         # their own: the span is unsure on the left, and the head rule leaves it to the tagger
         if compound_before and keep:
+            continue
+        if keep and keep + 2 <= len(words) and words[-keep - 1] in ("and", "or") and _ELLIPTIC_MODIFIER.fullmatch(words[-keep - 2]):
             continue
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
