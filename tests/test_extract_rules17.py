@@ -10,6 +10,9 @@ def test_a_task_word_modifying_a_noun_is_no_task_mention():
     text = "Title\nWe train a retrieval model and report the segmentation performance with unpaired segmentation masks."
     got = combined(text, [("retrieval", "TASK"), ("segmentation", "TASK")])
     assert not {k for k in got if k[1] == "TASK"}
+    # a title writes the pair capitalised: "Captions without Retrieval Supervision"
+    text = "Dense Captions without Retrieval Supervision\nWe caption images."
+    assert ("Retrieval", "TASK") not in combined(text, [("Retrieval", "TASK")])
     # the same word standing as a noun is the task
     text = "Title\nOur features help retrieval and segmentation on three data sets."
     got = combined(text, [("retrieval", "TASK"), ("segmentation", "TASK")])

@@ -2437,10 +2437,12 @@ def _named_by_apposition(text: str, mentions: list[Candidate]) -> list[Candidate
 #: ("the classification performance", "a retrieval model", "segmentation masks"); applies to every source
 _MODIFIED_NOUN = re.compile(r" (?:models?|methods?|policies|techniques?|data|capabilities|settings?|systems?|"
                             r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?|"
-                            r"performance|masks?|content|scripts?|supervision|motions?)(?![\w-])")
+                            r"performance|masks?|content|scripts?|supervision|motions?)(?![\w-])", re.I)
 
 
 def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candidate]:
     """Drop TASK mentions that modify a following noun (see _MODIFIED_NOUN)."""
     return [c for c in mentions if not (c.type == "TASK" and text.startswith(" ", c.end) and _MODIFIED_NOUN.match(text, c.end)
-                                        and text[c.start : c.end].isalpha() and text[c.start : c.end].islower())]
+                                        and text[c.start : c.end].isalpha() and (text[c.start : c.end].islower() or (
+                                            # a title's capitalised word before a capitalised noun: "Localization Supervision"
+                                            text[c.start + 1 : c.end].islower() and text[c.end + 1].isupper())))]
