@@ -1822,6 +1822,8 @@ def combine_candidates(
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     out = _modifier_tasks_dropped(text, out)
+    if "/" in text:
+        out = _slash_data_names(text, out)
     return _consistent_types(text, out)
 
 
@@ -2446,3 +2448,25 @@ def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candid
                                         and text[c.start : c.end].isalpha() and (text[c.start : c.end].islower() or (
                                             # a title's capitalised word before a capitalised noun: "Localization Supervision"
                                             text[c.start + 1 : c.end].islower() and text[c.end + 1].isupper())))]
+
+
+#: a data name goes on after a slash with a lowercase word or a number: one name ("LCB/hard", "ModelNet10/40")
+_SLASH_TAIL = re.compile(r"/(?:[a-z]+|\d+)(?![\w/.-]|\.\w)")
+#: two names joined by a slash before a plural data head name two data sets ("on CIFAR-10/FFHQ 64x64 datasets")
+_SLASH_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
+_PLURAL_DATA_AFTER = re.compile(r"(?:\s+[\w{}]+){0,2}?\s+(?:datasets|benchmarks)\b")
+
+
+def _slash_data_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Data names around a slash: one name with its split or subset after the slash, two names before a plural head."""
+    out: list[Candidate] = []
+    for c in mentions:
+        if c.type in ("DATASET", "BENCHMARK"):
+            if text.startswith("/", c.end) and (tail := _SLASH_TAIL.match(text, c.end)) is not None and not any(
+                    o.start < tail.end() and c.end < o.end for o in mentions):
+                c = c._replace(end=tail.end())
+            elif (pair := _SLASH_PAIR.fullmatch(text, c.start, c.end)) is not None and _PLURAL_DATA_AFTER.match(text, c.end):
+                out.append(c._replace(end=pair.end(1)))
+                c = c._replace(start=pair.start(2))
+        out.append(c)
+    return out
