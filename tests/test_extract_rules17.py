@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rules_helpers import combined
 
+from kg.extract.adapters import find_abbreviation_pairs
+
 
 def test_a_task_word_modifying_a_noun_is_no_task_mention():
     # "the retrieval model", "segmentation masks": the word says what kind of thing follows, no task of this text
@@ -71,3 +73,14 @@ def test_data_names_around_a_slash():
     # a slash pair without a data head is left as tagged
     text = "Title\nOur models transfer to ZETA/QUUX news articles."
     assert {s for s, _ in combined(text, [("ZETA/QUUX", "BENCHMARK")])} == {"ZETA/QUUX"}
+
+
+def test_an_acronym_pair_called_a_benchmark_is_one():
+    # "Science Question Answering (ScienceQA), a new benchmark that ...": the apposition says what the pair names
+    text = "Title\nWe present Chart Question Reading (ChartQR), a new benchmark that covers 9k charts."
+    got = combined(text, [("Chart Question Reading", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert {("Chart Question Reading", "BENCHMARK"), ("ChartQR", "BENCHMARK")} <= got
+    # a method described with a data word inside its apposition stays a method
+    text = "Title\nWe compare it with slow path estimator (SPE), a dataset-dependent search method."
+    got = combined(text, [("slow path estimator", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert ("SPE", "METHOD") in got

@@ -165,6 +165,9 @@ _LANGUAGE_DATA = re.compile(
     r"(?:\s+(?:data|corpus|corpora|datasets?|data\s+sets?|test\s+sets?|sets?|sentences|texts?|test))?")
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
+#: ", a new benchmark that": an apposition headed by a data word ("a dataset-dependent method", "a suite of
+#: algorithms", "a benchmark of" are no data heads of the apposition)
+_PAIR_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(benchmark|dataset|corpus)(?![\w-])(?!\s+of\b)")
 _DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites|environments?)$")
 #: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
 _PAIR_DATA_HEAD = re.compile(r"\s+(datasets?|data\s+sets?|corpus|corpora|benchmarks?)\b", re.I)
@@ -1682,6 +1685,10 @@ def combine_candidates(
                 # a version of a thing is a thing of the same kind; a version of a test is a method
                 inner = type_from_head(long_text[version.end() :])
                 kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
+        # "Science Question Answering (ScienceQA), a new benchmark that ...": the apposition says what the pair names
+        if text.startswith("),", pair.short_end) and kind in ("METHOD", "TASK", None) and (
+                apposition := _PAIR_APPOSITION.match(text, pair.short_end + 1)) is not None:
+            kind = "BENCHMARK" if apposition.group(1) == "benchmark" else "DATASET"
         # "the double parsing method (DP)": a method's head between the long form and its acronym names a method,
         # whatever task word the long form ends in
         if kind == "TASK" and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
