@@ -84,3 +84,10 @@ def test_an_acronym_pair_called_a_benchmark_is_one():
     text = "Title\nWe compare it with slow path estimator (SPE), a dataset-dependent search method."
     got = combined(text, [("slow path estimator", "METHOD")], pairs=find_abbreviation_pairs(text))
     assert ("SPE", "METHOD") in got
+
+
+def test_a_method_head_before_the_acronym_outranks_a_measure_word():
+    # "the backpropagation of error algorithm (BP)": the long form ends in a measure word, the head says method
+    text = "Title\nIt is an alternative to the propagation of error algorithm (PE) for computing gradients."
+    got = combined(text, [], pairs=find_abbreviation_pairs(text))
+    assert ("PE", "METHOD") in got and ("PE", "METRIC") not in got

@@ -1691,9 +1691,9 @@ def combine_candidates(
             kind = "BENCHMARK" if apposition.group(1) == "benchmark" else "DATASET"
         # "the double parsing method (DP)": a method's head between the long form and its acronym names a method,
         # whatever task word the long form ends in
-        if kind == "TASK" and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
-                text[head.end() : pair.short_start].strip() == "("):
-            kind = "METHOD"
+        if kind in ("TASK", "METRIC") and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
+                text[head.end() : pair.short_start].strip() == "(") and not head.group().rstrip("s").endswith("error"):
+            kind = "METHOD"  # ... and whatever measure word it ends in ("the backpropagation of error algorithm (BP)")
         # "the Multi-View Caption (MVCap) dataset": a data head after the defined pair names data, whoever typed it
         # ("a named entity recognition (NER) dataset" is a data set for a task: the task keeps its kind)
         if kind in ("METHOD", None) and text.startswith(")", pair.short_end) and not _ENDS_IN_TASK_HEAD.search(long_text):
