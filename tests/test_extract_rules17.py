@@ -91,3 +91,14 @@ def test_a_method_head_before_the_acronym_outranks_a_measure_word():
     text = "Title\nIt is an alternative to the propagation of error algorithm (PE) for computing gradients."
     got = combined(text, [], pairs=find_abbreviation_pairs(text))
     assert ("PE", "METHOD") in got and ("PE", "METRIC") not in got
+
+
+def test_a_setting_prefixed_to_a_task_acronym_is_that_task():
+    # "LT-MLC" where "MLC" is a task of the text: the long-tailed setting of the task, no method
+    text = "Title\nWe study multi-label classification (MLT) here. We beat MLT, NS-MLT and FS-MLT methods and the GRPO and A-GRPO methods."
+    got = combined(text, [("NS-MLT", "METHOD"), ("FS-MLT", "METHOD"), ("A-GRPO", "METHOD"), ("GRPO", "METHOD")],
+                   pairs=find_abbreviation_pairs(text))
+    assert ("MLT", "TASK") in got
+    assert {("NS-MLT", "TASK"), ("FS-MLT", "TASK")} <= got
+    # a variant of a method stays a method
+    assert ("A-GRPO", "METHOD") in got

@@ -1831,6 +1831,7 @@ def combine_candidates(
     out = _modifier_tasks_dropped(text, out)
     if "/" in text:
         out = _slash_data_names(text, out)
+    out = _task_acronym_settings(text, out)
     return _consistent_types(text, out)
 
 
@@ -2475,5 +2476,22 @@ def _slash_data_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
             elif (pair := _SLASH_PAIR.fullmatch(text, c.start, c.end)) is not None and _PLURAL_DATA_AFTER.match(text, c.end):
                 out.append(c._replace(end=pair.end(1)))
                 c = c._replace(start=pair.start(2))
+        out.append(c)
+    return out
+
+
+#: an acronym prefixed to another by a hyphen: "LT-MLC" (long-tailed multi-label classification)
+_PREFIXED_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,5}-([A-Z][A-Z0-9]+)s?")
+
+
+def _task_acronym_settings(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """"LT-MLC", "PL-MLC" where this text calls "MLC" a task: a setting of the task is that task, not a method."""
+    tasks = {text[c.start : c.end] for c in mentions if c.type == "TASK"}
+    if not tasks:
+        return mentions
+    out = []
+    for c in mentions:
+        if c.type == "METHOD" and (m := _PREFIXED_ACRONYM.fullmatch(text, c.start, c.end)) is not None and m.group(1) in tasks:
+            c = c._replace(type="TASK")
         out.append(c)
     return out
