@@ -102,3 +102,13 @@ def test_a_setting_prefixed_to_a_task_acronym_is_that_task():
     assert {("NS-MLT", "TASK"), ("FS-MLT", "TASK")} <= got
     # a variant of a method stays a method
     assert ("A-GRPO", "METHOD") in got
+
+
+def test_a_phrase_glued_to_based_names_the_method():
+    # "a stochastic gradient-based algorithm": the base is the whole phrase before "-based", the head is generic
+    text = "Title\nWe present Zed, a mirror descent-based algorithm for ranking."
+    got = combined(text, [("mirror descent-based algorithm", "METHOD")])
+    assert ("mirror descent", "METHOD") in got and ("mirror descent-based algorithm", "METHOD") not in got
+    # one word before "-based" names a family of its own ("energy-based models")
+    text = "Title\nWe train energy-based models on images."
+    assert ("energy-based models", "METHOD") in combined(text, [("energy-based models", "METHOD")])

@@ -1832,6 +1832,8 @@ def combine_candidates(
     if "/" in text:
         out = _slash_data_names(text, out)
     out = _task_acronym_settings(text, out)
+    if "-based " in text:
+        out = _based_on_names(text, out)
     return _consistent_types(text, out)
 
 
@@ -2493,5 +2495,21 @@ def _task_acronym_settings(text: str, mentions: list[Candidate]) -> list[Candida
     for c in mentions:
         if c.type == "METHOD" and (m := _PREFIXED_ACRONYM.fullmatch(text, c.start, c.end)) is not None and m.group(1) in tasks:
             c = c._replace(type="TASK")
+        out.append(c)
+    return out
+
+
+#: "a stochastic gradient-based algorithm": a phrase of two or more words glued to "-based" and a generic head
+_PHRASE_BASED = re.compile(r"(?:[\w()]+[ -])+?([\w()]+)-based (?:models?|algorithms?|methods?|optimi[sz]ation|approach(?:es)?|"
+                           r"frameworks?|architectures?|techniques?|procedures?|schemes?)")
+
+
+def _based_on_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """A METHOD span "X Y-based <generic head>" names the method X Y: the whole phrase before "-based" is the base
+    ("stochastic gradient-based algorithm" -> "stochastic gradient"); one word ("energy-based models") stays a name."""
+    out = []
+    for c in mentions:
+        if c.type == "METHOD" and (m := _PHRASE_BASED.fullmatch(text, c.start, c.end)) is not None and " " in text[c.start : m.end(1)]:
+            c = c._replace(end=m.end(1))
         out.append(c)
     return out
