@@ -15,6 +15,10 @@ def test_a_task_word_modifying_a_noun_is_no_task_mention():
     # a title writes the pair capitalised: "Captions without Retrieval Supervision"
     text = "Dense Captions without Retrieval Supervision\nWe caption images."
     assert ("Retrieval", "TASK") not in combined(text, [("Retrieval", "TASK")])
+    # a way of doing a task or a theory of it: the phrase before modifies it, whatever its length
+    text = "Title\nWe compare two flux estimation strategies and results of statistical sampling theory."
+    got = combined(text, [("flux estimation", "TASK"), ("statistical sampling", "TASK")])
+    assert not {k for k in got if k[1] == "TASK"}
     # the same word standing as a noun is the task
     text = "Title\nOur features help retrieval and segmentation on three data sets."
     got = combined(text, [("retrieval", "TASK"), ("segmentation", "TASK")])

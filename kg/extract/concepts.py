@@ -2452,9 +2452,15 @@ _MODIFIED_NOUN = re.compile(r" (?:models?|methods?|policies|techniques?|data|cap
                             r"performance|masks?|content|scripts?|supervision|motions?)(?![\w-])", re.I)
 
 
+#: ... a head that makes any task phrase before it a modifier: a way of doing it or a theory of it ("gradient
+#: estimation strategies", "statistical learning theory")
+_WAY_OR_THEORY = re.compile(r" (?:strateg(?:y|ies)|theory|theories)(?![\w-])")
+
+
 def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candidate]:
     """Drop TASK mentions that modify a following noun (see _MODIFIED_NOUN)."""
-    return [c for c in mentions if not (c.type == "TASK" and text.startswith(" ", c.end) and _MODIFIED_NOUN.match(text, c.end)
+    return [c for c in mentions if not (c.type == "TASK" and text.startswith(" ", c.end) and _WAY_OR_THEORY.match(text, c.end))
+            and not (c.type == "TASK" and text.startswith(" ", c.end) and _MODIFIED_NOUN.match(text, c.end)
                                         and text[c.start : c.end].isalpha() and (text[c.start : c.end].islower() or (
                                             # a title's capitalised word before a capitalised noun: "Localization Supervision"
                                             text[c.start + 1 : c.end].islower() and text[c.end + 1].isupper())))]
