@@ -116,3 +116,9 @@ def test_a_phrase_glued_to_based_names_the_method():
     # one word before "-based" names a family of its own ("energy-based models")
     text = "Title\nWe train energy-based models on images."
     assert ("energy-based models", "METHOD") in combined(text, [("energy-based models", "METHOD")])
+
+
+def test_a_resolution_after_a_data_name_is_part_of_it():
+    text = "Title\nIt solves hard tasks such as ZORBANET 32x32 and reaches 71.0% on ZORBANET."
+    got = combined(text, [("ZORBANET", "BENCHMARK")])
+    assert ("ZORBANET 32x32", "BENCHMARK") in got

@@ -1832,6 +1832,7 @@ def combine_candidates(
     if "/" in text:
         out = _slash_data_names(text, out)
     out = _task_acronym_settings(text, out)
+    out = _data_resolution(text, out)
     if "-based " in text:
         out = _based_on_names(text, out)
     return _consistent_types(text, out)
@@ -2517,5 +2518,21 @@ def _based_on_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
     for c in mentions:
         if c.type == "METHOD" and (m := _PHRASE_BASED.fullmatch(text, c.start, c.end)) is not None and " " in text[c.start : m.end(1)]:
             c = c._replace(end=m.end(1))
+        out.append(c)
+    return out
+
+
+#: an image resolution written after a data name is part of the benchmark's name: "ImageNet 32x32", "ImageNet 64×64"
+#: (not before a plural data head: "on CIFAR-10/FFHQ 64x64 datasets" sets the resolution of several data sets)
+_RESOLUTION = re.compile(r" \d{1,4}[x\u00d7]\d{1,4}(?![\w-])(?! datasets| benchmarks)")
+
+
+def _data_resolution(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """A data mention followed by a resolution ("ImageNet 32x32") takes it into its span."""
+    out = []
+    for c in mentions:
+        if c.type in ("DATASET", "BENCHMARK") and (m := _RESOLUTION.match(text, c.end)) is not None and not any(
+                o.start < m.end() and c.end < o.end for o in mentions):
+            c = c._replace(end=m.end())
         out.append(c)
     return out
