@@ -122,3 +122,13 @@ def test_a_resolution_after_a_data_name_is_part_of_it():
     text = "Title\nIt solves hard tasks such as ZORBANET 32x32 and reaches 71.0% on ZORBANET."
     got = combined(text, [("ZORBANET", "BENCHMARK")])
     assert ("ZORBANET 32x32", "BENCHMARK") in got
+
+
+def test_a_titles_capitalised_lead_before_its_colon_is_the_papers_method():
+    text = "Mirror Quokka: Fast Online Optimization on Polytopes\nOptimal transport is a tool of machine learning."
+    got = combined(text, [])
+    assert ("Mirror Quokka", "METHOD") in got
+    # a slogan with a function word or a gerund lead is no name
+    for title in ("Learning to Learn: Teaching Humans", "Enhancing Subset Selection: A Study", "Beyond Log Likelihood: A Study"):
+        lead = title.split(":")[0]
+        assert (lead, "METHOD") not in combined(title + "\nWe study it.", [])

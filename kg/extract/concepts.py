@@ -1833,6 +1833,8 @@ def combine_candidates(
         out = _slash_data_names(text, out)
     out = _task_acronym_settings(text, out)
     out = _data_resolution(text, out)
+    if ":" in text:
+        out = _title_name_before_colon(text, out)
     if "-based " in text:
         out = _based_on_names(text, out)
     return _consistent_types(text, out)
@@ -2536,3 +2538,21 @@ def _data_resolution(text: str, mentions: list[Candidate]) -> list[Candidate]:
             c = c._replace(end=m.end())
         out.append(c)
     return out
+
+
+#: a title's lead before its colon: two to four capitalised words ("Mirror Sinkhorn: Fast Online Optimization ...")
+_TITLE_LEAD = re.compile(r"(?:[A-Z][\w+-]*)(?: [A-Z][\w+-]*){1,3}(?=:)")
+
+
+def _title_name_before_colon(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The title's leading capitalised words before its colon, where nothing was found in them, name the paper's
+    method (ANNOTATION.md: "the title's leading name before a colon"); a phrase with a function word ("Learning to
+    Learn", "Beyond Log Likelihood") or led by a gerund ("Enhancing ...") is a slogan, no name."""
+    title_end = text.find("\n")
+    lead = _TITLE_LEAD.match(text, 0, title_end) if title_end > 0 else None
+    if lead is None:
+        return mentions
+    words = lead.group().split()
+    if any(w in _TITLE_FUNCTION for w in words) or words[0].endswith("ing") or any(c.start < lead.end() for c in mentions):
+        return mentions
+    return [Candidate(0, lead.end(), "METHOD", "rule-title", 1, 0.7)] + mentions
