@@ -132,3 +132,10 @@ def test_a_titles_capitalised_lead_before_its_colon_is_the_papers_method():
     for title in ("Learning to Learn: Teaching Humans", "Enhancing Subset Selection: A Study", "Beyond Log Likelihood: A Study"):
         lead = title.split(":")[0]
         assert (lead, "METHOD") not in combined(title + "\nWe study it.", [])
+
+
+def test_a_defined_object_named_after_its_finder_is_no_method():
+    # "Nash equilibrium (NE)": a mathematical object, like "correlated equilibrium (CE)", whatever its first word
+    text = "Title\nWe approximate Zorn equilibrium (ZE) with a network."
+    got = combined(text, [("Zorn equilibrium", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert ("ZE", "METHOD") not in got

@@ -1707,7 +1707,8 @@ def combine_candidates(
             kind = "METHOD"
         # a lowercase defined term headed by a mathematical object ("first-order stationary point (FOSP)",
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
-        if kind == "METHOD" and long_text.islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+        # (so does one named after its finder: "Nash equilibrium (NE)")
+        if kind == "METHOD" and long_text[1:].islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
             continue
         if kind is None:
             continue
