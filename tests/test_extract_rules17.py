@@ -139,3 +139,7 @@ def test_a_defined_object_named_after_its_finder_is_no_method():
     text = "Title\nWe approximate Zorn equilibrium (ZE) with a network."
     got = combined(text, [("Zorn equilibrium", "METHOD")], pairs=find_abbreviation_pairs(text))
     assert ("ZE", "METHOD") not in got
+    # the tagger's own span of the short form is no concept either
+    text = "Title\nWe reach a first-order critical point (FOCP) fast. Each FOCP is found in linear time."
+    got = combined(text, [("FOCP", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert not {k for k in got if k[0] == "FOCP"}

@@ -1709,6 +1709,9 @@ def combine_candidates(
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
         # (so does one named after its finder: "Nash equilibrium (NE)")
         if kind == "METHOD" and long_text[1:].islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+            # ... nor does the tagger's span of either form ("an epsilon-FOSP", "cluster (HOC)"): both are blocked
+            meetings.append((pair.long_start, pair.long_end))
+            meetings.extend(_occurrences(text, short_text))
             continue
         if kind is None:
             continue
