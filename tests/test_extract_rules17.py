@@ -9,7 +9,8 @@ from kg.extract.adapters import find_abbreviation_pairs
 
 def test_a_task_word_modifying_a_noun_is_no_task_mention():
     # "the retrieval model", "segmentation masks": the word says what kind of thing follows, no task of this text
-    text = "Title\nWe train a retrieval model and report the segmentation performance with unpaired segmentation masks."
+    # (not before "methods" or "performance", where TDMSci marks the task: "summarization methods")
+    text = "Title\nWe train a retrieval model and report results with unpaired segmentation masks."
     got = combined(text, [("retrieval", "TASK"), ("segmentation", "TASK")])
     assert not {k for k in got if k[1] == "TASK"}
     # a title writes the pair capitalised: "Captions without Retrieval Supervision"
@@ -143,3 +144,9 @@ def test_a_defined_object_named_after_its_finder_is_no_method():
     text = "Title\nWe reach a first-order critical point (FOCP) fast. Each FOCP is found in linear time."
     got = combined(text, [("FOCP", "METHOD")], pairs=find_abbreviation_pairs(text))
     assert not {k for k in got if k[0] == "FOCP"}
+
+
+def test_a_task_word_before_methods_or_performance_stays_a_task():
+    text = "Title\nWe compare two summarization methods and their translation performance."
+    got = combined(text, [("summarization", "TASK"), ("translation", "TASK")])
+    assert {("summarization", "TASK"), ("translation", "TASK")} <= got
