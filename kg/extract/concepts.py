@@ -207,6 +207,9 @@ _LANGUAGE_DATA = re.compile(
     r"(?:\s+(?:data|corpus|corpora|datasets?|data\s+sets?|test\s+sets?|sets?|sentences|texts?|test))?")
 #: a lowercase data head right after a name: "the MUC-7 corpus", "the Edinburgh Twitter dataset"
 _DATA_HEAD_AFTER = re.compile(r"\s+(?:corpus|corpora|datasets?|data\s+sets?|treebanks?|test\s+sets?|lexicon|thesaurus)\b")
+#: ", a new benchmark that": an apposition headed by a data word ("a dataset-dependent method", "a suite of
+#: algorithms", "a benchmark of" are no data heads of the apposition)
+_PAIR_APPOSITION = re.compile(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(benchmark|dataset|corpus)(?![\w-])(?!\s+of\b)")
 _DATA_HEAD_TAIL = re.compile(r"\s+(?:datasets|data\s+sets|benchmarks|corpora|suites|environments?)$")
 #: a name ending in its own data head: "British National Corpus", "CMU Pronouncing Dictionary"
 _PAIR_DATA_HEAD = re.compile(r"\s+(datasets?|data\s+sets?|corpus|corpora|benchmarks?)\b", re.I)
@@ -885,6 +888,9 @@ def _verb_follows(text: str, at: int) -> bool:
     return word in _BEFORE_A_VERB or (len(word) > 4 and word.endswith("ly") and word.isalpha() and word.islower())
 
 
+_ELLIPTIC_MODIFIER = re.compile(r"[a-z]+(?<!ion)(?<!ing)(?<!sis)(?<!ment)(?<!ly)(?<!ed)(?<!ive)(?<!ous)(?<!al)")
+
+
 def task_candidates(text: str) -> list["Candidate"]:
     """TASK phrases named by their head noun, trimmed on the left at function words and evaluative words;
     a phrase that goes on with a generic head ("motion prediction model") names a method instead."""
@@ -896,10 +902,12 @@ def task_candidates(text: str) -> list["Candidate"]:
             continue
         words = m.group(1).split()
         keep = 0
+        compound_before = False
         for w in reversed(words):
             # adjectives and verb forms by their endings ("simulated", "predictive", "enabling")
             # a hyphenated compound says which kind or setting ("single-turn", "image-text", "cross-domain")
             if w in _TASK_STOP or w.isdigit() or w.endswith(_ADJECTIVE_ENDINGS) or "-" in w:
+                compound_before = "-" in w and w not in _TASK_STOP
                 if w == "novel" and keep and words[-keep].startswith("view"):
                     keep += 1  # ... but the views of "novel view synthesis" are new: the name starts there
                 break
@@ -908,6 +916,13 @@ def task_candidates(text: str) -> list["Candidate"]:
         # (or an adverb) the first word is a verb, no modifier of the task
         while keep and _verb_follows(text, m.start(1) + len(m.group(1).rstrip()) - len(" ".join(words[-keep:]))):
             keep -= 1
+        # ... but where the compound is the kind of this very task or thing ("n-body dynamics prediction",
+        # "hypervolume-guided weight adaptation", "one-step ahead prediction") the words after it are no name of
+        # their own: the span is unsure on the left, and the head rule leaves it to the tagger
+        if compound_before and keep:
+            continue
+        if keep and keep + 2 <= len(words) and words[-keep - 1] in ("and", "or") and _ELLIPTIC_MODIFIER.fullmatch(words[-keep - 2]):
+            continue
         if (keep == 0 or h.group(1) in _VAGUE_TASK_HEADS or _TASK_THEN_HEAD.match(text[h.end() : h.end() + 15])
                 or text.startswith(" of ", h.end())):
             continue
@@ -1745,11 +1760,15 @@ def combine_candidates(
                 # a version of a thing is a thing of the same kind; a version of a test is a method
                 inner = type_from_head(long_text[version.end() :])
                 kind = inner if inner in ("DATASET", "BENCHMARK") else "METHOD"
+        # "Science Question Answering (ScienceQA), a new benchmark that ...": the apposition says what the pair names
+        if text.startswith("),", pair.short_end) and kind in ("METHOD", "TASK", None) and (
+                apposition := _PAIR_APPOSITION.match(text, pair.short_end + 1)) is not None:
+            kind = "BENCHMARK" if apposition.group(1) == "benchmark" else "DATASET"
         # "the double parsing method (DP)": a method's head between the long form and its acronym names a method,
         # whatever task word the long form ends in
-        if kind == "TASK" and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
-                text[head.end() : pair.short_start].strip() == "("):
-            kind = "METHOD"
+        if kind in ("TASK", "METRIC") and (head := _TASK_THEN_HEAD.match(text, pair.long_end)) is not None and (
+                text[head.end() : pair.short_start].strip() == "(") and not head.group().rstrip("s").endswith("error"):
+            kind = "METHOD"  # ... and whatever measure word it ends in ("the backpropagation of error algorithm (BP)")
         # "the Multi-View Caption (MVCap) dataset": a data head after the defined pair names data, whoever typed it
         # ("a named entity recognition (NER) dataset" is a data set for a task: the task keeps its kind)
         if kind in ("METHOD", None) and text.startswith(")", pair.short_end) and not _ENDS_IN_TASK_HEAD.search(long_text):
@@ -1763,7 +1782,11 @@ def combine_candidates(
             kind = "METHOD"
         # a lowercase defined term headed by a mathematical object ("first-order stationary point (FOSP)",
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
-        if kind == "METHOD" and long_text.islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+        # (so does one named after its finder: "Nash equilibrium (NE)")
+        if kind == "METHOD" and long_text[1:].islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+            # ... nor does the tagger's span of either form ("an epsilon-FOSP", "cluster (HOC)"): both are blocked
+            meetings.append((pair.long_start, pair.long_end))
+            meetings.extend(_occurrences(text, short_text))
             continue
         if kind is None:
             continue
@@ -1886,6 +1909,15 @@ def combine_candidates(
         out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
+    out = _modifier_tasks_dropped(text, out)
+    if "/" in text:
+        out = _slash_data_names(text, out)
+    out = _task_acronym_settings(text, out)
+    out = _data_resolution(text, out)
+    if ":" in text:
+        out = _title_name_before_colon(text, out)
+    if "-based " in text:
+        out = _based_on_names(text, out)
     return _consistent_types(text, out)
 
 
@@ -2217,15 +2249,17 @@ def _data_head_named_alone(text: str, mentions: list[Candidate]) -> list[Candida
     heads), and the head is the paper's word for what COCO is.
 
     Only where the bare name stands elsewhere: a text that always writes "the X dataset" may have named it so, and
-    one sentence (TDMSci) rarely repeats a name."""
+    one sentence (TDMSci) rarely repeats a name. An all-capitals name ("COCO", "MNIST") is a name without its head
+    in an abstract under a title, where the paper writes it once; TDMSci's one-sentence gold keeps the head."""
     out = []
+    titled = text.find("\n") > 0  # an abstract under its title: where ANNOTATION.md's spans apply (not TDMSci's)
     for c in mentions:
         if c.type in ("DATASET", "BENCHMARK") and text.endswith(" dataset", c.start, c.end):
             name_end = c.end - 8
             name = text[c.start : name_end]
-            if not name.islower() and " " not in name and any(
+            if not name.islower() and " " not in name and (name.isupper() and titled or any(
                     not text.startswith(" dataset", end) and not text.startswith(" Dataset", end)
-                    for _, end in _occurrences(text, name)):
+                    for _, end in _occurrences(text, name))):
                 c = c._replace(end=name_end)
         out.append(c)
     return out
@@ -2504,3 +2538,114 @@ def _named_by_apposition(text: str, mentions: list[Candidate]) -> list[Candidate
             out = list(mentions)
         out.append(Candidate(start, end, kind, "rule", 1, 0.7))
     return out
+
+
+#: a task word that modifies the noun after it names what kind of thing that is, not a task the text is about
+#: ("a retrieval model", "segmentation masks"); applies to every source. Not before "methods", "techniques" or
+#: "performance": TDMSci marks the task in "summarization methods", "translation performance" (7 of its train tasks)
+_MODIFIED_NOUN = re.compile(r" (?:models?|policies|data|capabilities|settings?|systems?|"
+                            r"frameworks?|approach(?:es)?|algorithms?|architectures?|networks?|modules?|pipelines?|"
+                            r"masks?|content|scripts?|supervision|motions?)(?![\w-])", re.I)
+
+
+#: ... a head that makes any task phrase before it a modifier: a way of doing it or a theory of it ("gradient
+#: estimation strategies", "statistical learning theory")
+_WAY_OR_THEORY = re.compile(r" (?:strateg(?:y|ies)|theory|theories)(?![\w-])")
+
+
+def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Drop TASK mentions that modify a following noun (see _MODIFIED_NOUN)."""
+    return [c for c in mentions if not (c.type == "TASK" and text.startswith(" ", c.end) and _WAY_OR_THEORY.match(text, c.end))
+            and not (c.type == "TASK" and text.startswith(" ", c.end) and _MODIFIED_NOUN.match(text, c.end)
+                                        and text[c.start : c.end].isalpha() and (text[c.start : c.end].islower() or (
+                                            # a title's capitalised word before a capitalised noun: "Localization Supervision"
+                                            text[c.start + 1 : c.end].islower() and text[c.end + 1].isupper())))]
+
+
+#: a data name goes on after a slash with a lowercase word or a number: one name ("LCB/hard", "ModelNet10/40")
+_SLASH_TAIL = re.compile(r"/(?:[a-z]+|\d+)(?![\w/.-]|\.\w)")
+#: two names joined by a slash before a plural data head name two data sets ("on CIFAR-10/FFHQ 64x64 datasets")
+_SLASH_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
+_PLURAL_DATA_AFTER = re.compile(r"(?:\s+[\w{}]+){0,2}?\s+(?:datasets|benchmarks)\b")
+
+
+def _slash_data_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """Data names around a slash: one name with its split or subset after the slash, two names before a plural head."""
+    out: list[Candidate] = []
+    for c in mentions:
+        if c.type in ("DATASET", "BENCHMARK"):
+            if text.startswith("/", c.end) and (tail := _SLASH_TAIL.match(text, c.end)) is not None and not any(
+                    o.start < tail.end() and c.end < o.end for o in mentions):
+                c = c._replace(end=tail.end())
+            elif (pair := _SLASH_PAIR.fullmatch(text, c.start, c.end)) is not None and _PLURAL_DATA_AFTER.match(text, c.end):
+                out.append(c._replace(end=pair.end(1)))
+                c = c._replace(start=pair.start(2))
+        out.append(c)
+    return out
+
+
+#: an acronym prefixed to another by a hyphen: "LT-MLC" (long-tailed multi-label classification)
+_PREFIXED_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,5}-([A-Z][A-Z0-9]+)s?")
+
+
+def _task_acronym_settings(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """"LT-MLC", "PL-MLC" where this text calls "MLC" a task: a setting of the task is that task, not a method."""
+    tasks = {text[c.start : c.end] for c in mentions if c.type == "TASK"}
+    if not tasks:
+        return mentions
+    out = []
+    for c in mentions:
+        if c.type == "METHOD" and (m := _PREFIXED_ACRONYM.fullmatch(text, c.start, c.end)) is not None and m.group(1) in tasks:
+            c = c._replace(type="TASK")
+        out.append(c)
+    return out
+
+
+#: "a stochastic gradient-based algorithm": a phrase of two or more words glued to "-based" and a generic head
+_PHRASE_BASED = re.compile(r"(?:[\w()]+[ -])+?([\w()]+)-based (?:models?|algorithms?|methods?|optimi[sz]ation|approach(?:es)?|"
+                           r"frameworks?|architectures?|techniques?|procedures?|schemes?)")
+
+
+def _based_on_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """A METHOD span "X Y-based <generic head>" names the method X Y: the whole phrase before "-based" is the base
+    ("stochastic gradient-based algorithm" -> "stochastic gradient"); one word ("energy-based models") stays a name."""
+    out = []
+    for c in mentions:
+        if c.type == "METHOD" and (m := _PHRASE_BASED.fullmatch(text, c.start, c.end)) is not None and " " in text[c.start : m.end(1)]:
+            c = c._replace(end=m.end(1))
+        out.append(c)
+    return out
+
+
+#: an image resolution written after a data name is part of the benchmark's name: "ImageNet 32x32", "ImageNet 64×64"
+#: (not before a plural data head: "on CIFAR-10/FFHQ 64x64 datasets" sets the resolution of several data sets)
+_RESOLUTION = re.compile(r" \d{1,4}[x\u00d7]\d{1,4}(?![\w-])(?! datasets| benchmarks)")
+
+
+def _data_resolution(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """A data mention followed by a resolution ("ImageNet 32x32") takes it into its span."""
+    out = []
+    for c in mentions:
+        if c.type in ("DATASET", "BENCHMARK") and (m := _RESOLUTION.match(text, c.end)) is not None and not any(
+                o.start < m.end() and c.end < o.end for o in mentions):
+            c = c._replace(end=m.end())
+        out.append(c)
+    return out
+
+
+#: a title's lead before its colon: two to four capitalised words ("Mirror Sinkhorn: Fast Online Optimization ...")
+_TITLE_LEAD = re.compile(r"(?:[A-Z][\w+-]*)(?: [A-Z][\w+-]*){1,3}(?=:)")
+
+
+def _title_name_before_colon(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The title's leading capitalised words before its colon, where nothing was found in them, name the paper's
+    method (ANNOTATION.md: "the title's leading name before a colon"); a phrase with a function word ("Learning to
+    Learn", "Beyond Log Likelihood") or led by a gerund ("Enhancing ...") is a slogan, no name."""
+    title_end = text.find("\n")
+    lead = _TITLE_LEAD.match(text, 0, title_end) if title_end > 0 else None
+    if lead is None:
+        return mentions
+    words = lead.group().split()
+    if any(w in _TITLE_FUNCTION for w in words) or words[0].endswith("ing") or any(c.start < lead.end() for c in mentions):
+        return mentions
+    return [Candidate(0, lead.end(), "METHOD", "rule-title", 1, 0.7)] + mentions
