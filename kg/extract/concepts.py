@@ -1045,9 +1045,10 @@ class _Coverage:
         return self.covered.find(1, max(start, 0), end) >= 0 or any(c.start < end and start < c.end for c in self.odd)
 
 
-#: a short piece that makes a variant of a name: "LASER-D", "FST-W", "PFGM++", "A-GRAE" (not "RL-based", "PAC-Bayes")
-_VARIANT_SUFFIX = re.compile(r"-[A-Z0-9][A-Za-z0-9]{0,2}(?![\w-])|\++(?![\w+])")
-_VARIANT_PREFIX = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]{0,2}-$")
+#: a short piece that makes a variant of a name: "LASER-D", "FST-W", "PFGM++", "A-GRAE", "f-DPG", a released size
+#: "UMA-medium" (not "RL-based", "PAC-Bayes")
+_VARIANT_SUFFIX = re.compile(r"-[A-Z0-9][A-Za-z0-9]{0,2}(?![\w-])|\++(?![\w+])|-(?:tiny|mini|small|medium|base|large|xl)(?![\w-])")
+_VARIANT_PREFIX = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z0-9]{0,2}|[a-z])-$")
 
 
 def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1330,6 +1331,12 @@ def _named_after_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
                 and name not in CAPS_STOP and not is_sized_model(name) and not _AUTHOR_YEAR.fullmatch(name)):
             out.append(Candidate(c.start, c.end, "METHOD", "rule", 1, 0.75))
     return out
+
+
+def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
+    """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
+    low = surface.lower()
+    return by_string.get(low[:-1]) if low.endswith("s") and len(low) > 3 else None
 
 
 def _taken(text: str, mentions: list[Candidate]) -> bytearray:
@@ -1755,6 +1762,8 @@ def combine_candidates(
                 continue
             surface = text[c.start : c.end]
             kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
+            if kind is None and by_string:
+                kind = plural_kind(surface, by_string)
             if kind is None:
                 s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
