@@ -28,3 +28,15 @@ def test_lowercase_prefix_and_size_suffix_make_variants_of_a_name():
     text = "Title\nWe present Morla. Morla-based agents solve the task."
     got = combined(text, [("Morla", "METHOD")], shapes=True)
     assert ("Morla-based", "METHOD") not in got
+
+
+def test_name_between_an_article_and_a_method_head_is_a_method():
+    # "a novel ZorbNet neural network architecture": the article introduces one thing, the head says it is a method
+    text = "Title\nWe train an agent with a novel ZorbNet neural network architecture on web tasks."
+    assert ("ZorbNet", "METHOD") in combined(text, [], shapes=True)
+    # ordinary capitalised words joined by a hyphen name a thing only with their head (cf. "Bradley-Terry model")
+    text = "Title\nWe then train a Quill-Marten network on the pairs."
+    assert ("Quill-Marten network", "METHOD") in combined(text, [], shapes=True)
+    # no article: the name may be data or a modifier ("ZorbNet model weights" after "on")
+    text = "Title\nWe report results on ZorbNet model outputs."
+    assert ("ZorbNet", "METHOD") not in combined(text, [], shapes=True)

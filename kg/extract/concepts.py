@@ -1333,6 +1333,35 @@ def _named_after_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: "a novel QWeb neural network architecture", "an XNet model": a name after an indefinite article and before a
+#: method head (the article says the sentence introduces one thing, the head says what kind)
+_ARTICLE_BEFORE_NAME = re.compile(r"(?<![\w-])(?:[Aa]n?|[Oo]ur)\s+(?:(?:novel|new|simple|modified)\s+)?$")
+_METHOD_HEAD_AFTER_NAME = re.compile(
+    r"\s+(?:(?:neural|deep|convolutional|recurrent|graph)\s+)?(?:network\s+)?"
+    r"(architecture|model|network|framework|algorithm|method|module|layer|optimizer)(?![\w-])")
+#: "Triplet-Siamese", "Bradley-Terry": ordinary capitalised words joined name a thing only with their head
+_PLAIN_WORDS_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+
+
+def _named_before_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
+    """A name-shaped word between an indefinite article and a method head is a METHOD; a name of plain capitalised
+    words keeps its head ("a Triplet-Siamese network")."""
+    out = []
+    for c in shapes:
+        head = _METHOD_HEAD_AFTER_NAME.match(text, c.end)
+        if head is None or not _ARTICLE_BEFORE_NAME.search(text, max(0, c.start - 20), c.start):
+            continue
+        name = text[c.start : c.end]
+        if name in CAPS_STOP or is_sized_model(name) or _AUTHOR_YEAR.fullmatch(name):
+            continue
+        if _PLAIN_WORDS_NAME.fullmatch(name):
+            if head.start(1) == c.end + 1:  # the head right after: "Triplet-Siamese network"
+                out.append(Candidate(c.start, head.end(1), "METHOD", "rule", 1, 0.75))
+            continue
+        out.append(Candidate(c.start, c.end, "METHOD", "rule", 1, 0.75))
+    return out
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1371,7 +1400,9 @@ def combine_candidates(
     trimmed: list[Candidate] = []
     candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
                   + model_name_candidates(text))
-    candidates += _named_after_head(text, [c for c in candidates if c.source == "shape"])
+    shapes = [c for c in candidates if c.source == "shape"]
+    candidates += _named_after_head(text, shapes)
+    candidates += _named_before_head(text, shapes)
     if "tasks" in text or "problems" in text or "Tasks" in text:
         candidates += listed_task_candidates(text)
     if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
