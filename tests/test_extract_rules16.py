@@ -40,3 +40,20 @@ def test_name_between_an_article_and_a_method_head_is_a_method():
     # no article: the name may be data or a modifier ("ZorbNet model weights" after "on")
     text = "Title\nWe report results on ZorbNet model outputs."
     assert ("ZorbNet", "METHOD") not in combined(text, [], shapes=True)
+
+
+def test_a_part_the_paper_introduces_keeps_its_head():
+    # "we adopt a cross-voting mechanism": the modifiers name the part, its head is no generic word
+    text = "Title\nTo reduce label noise, we adopt a cross-voting mechanism to filter samples."
+    assert ("cross-voting mechanism", "METHOD") in combined(text, [])
+    text = "Title\nWe learn a garment shape prior for body vertices from scans."
+    assert ("garment shape prior", "METHOD") in combined(text, [])
+    # evaluative lead words are not part of the name
+    text = "Title\nWe design an end-to-end differentiable rasterizer renderer that handles meshes."
+    assert ("differentiable rasterizer renderer", "METHOD") in combined(text, [])
+    # the head is a modifier when a noun follows it: "a prior distribution" is a distribution
+    text = "Title\nWe use a disentangled multimodal prior distribution over codes."
+    assert not any(s.endswith("prior") for s, _ in combined(text, []))
+    # no introducing verb with an article: a mention in passing is not proposed as a name
+    text = "Title\nThe gating mechanism of LSTMs is well studied."
+    assert ("gating mechanism", "METHOD") not in combined(text, [])
