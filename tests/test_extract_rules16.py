@@ -57,3 +57,12 @@ def test_a_part_the_paper_introduces_keeps_its_head():
     # no introducing verb with an article: a mention in passing is not proposed as a name
     text = "Title\nThe gating mechanism of LSTMs is well studied."
     assert ("gating mechanism", "METHOD") not in combined(text, [])
+
+
+def test_title_purpose_at_the_end_of_the_title_is_a_task():
+    # the abstract's first capital after the line break does not continue the title's phrase
+    text = "Learning to Plan via Sketches for Geometric Reasoning\nHumans plan with sketches. We study it."
+    assert ("Geometric Reasoning", "TASK") in combined(text, [])
+    # a capitalised word on the title's own line does continue it: no cut phrase
+    text = "Sketches for Geometric Reasoning Tasks Revisited\nHumans plan with sketches."
+    assert ("Geometric Reasoning", "TASK") not in combined(text, [])

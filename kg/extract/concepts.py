@@ -726,7 +726,7 @@ def title_means_candidates(text: str) -> list["Candidate"]:
 
 #: "Equivariant Diffusion for Planning with Embodied Agents", "... for Logical Reasoning": the capitalised phrase
 #: after "for" in a title is what the method is for; ending in a task head, it names the paper's task
-_TITLE_PURPOSE = re.compile(r"(?<![\w-])[Ff]or\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})(?![\w-])(?!\s+[A-Z])")
+_TITLE_PURPOSE = re.compile(r"(?<![\w-])[Ff]or\s+([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})(?![\w-])(?![ \t]+[A-Z])")
 
 
 def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["Candidate"]:
@@ -739,7 +739,7 @@ def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["
         start, end = m.span(1)
         # ANNOTATION.md: a phenomenon is a task where the paper treats it as one, and "Representations for
         # Covariate Shift" does
-        if (not (_ENDS_IN_TASK_HEAD.search(m.group(1)) or m.group(1).endswith(_PHENOMENON_HEADS))
+        if (not (_ENDS_IN_TASK_HEAD.search(m.group(1)) or _TASK_HEAD.search(m.group(1)) or m.group(1).endswith(_PHENOMENON_HEADS))
                 or m.group(1).lower() in _VAGUE_TASK_HEADS
                 or any(c.start < end and start < c.end for c in candidates if c.type is not None)):
             continue
