@@ -66,3 +66,17 @@ def test_title_purpose_at_the_end_of_the_title_is_a_task():
     # a capitalised word on the title's own line does continue it: no cut phrase
     text = "Sketches for Geometric Reasoning Tasks Revisited\nHumans plan with sketches."
     assert ("Geometric Reasoning", "TASK") not in combined(text, [])
+
+
+def test_a_one_word_task_names_an_activity_or_a_field():
+    # ANNOTATION.md: a TASK is a research problem; one word names one only as an action or a field
+    text = "Title\nWe study how agents learn from video and text."
+    got = combined(text, [("video", "TASK")])
+    assert ("video", "TASK") not in got
+    text = "Title\nWe study Linear probes and segmentation."
+    got = combined(text, [("Linear", "TASK"), ("segmentation", "TASK")])
+    assert ("Linear", "TASK") not in got and ("segmentation", "TASK") in got
+    # fields, acronyms and hyphenated actions stay tasks
+    text = "Title\nWe apply it to robotics, ASR and re-identification."
+    got = combined(text, [("robotics", "TASK"), ("ASR", "TASK"), ("re-identification", "TASK")])
+    assert {("robotics", "TASK"), ("ASR", "TASK"), ("re-identification", "TASK")} <= got

@@ -1384,6 +1384,20 @@ def _named_before_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: a one-word task names an activity or a field: an action noun ("segmentation", "planning", "retrieval", "analysis",
+#: "alignment"), a field ("robotics", "chemistry") or an acronym ("NER"); "Linear", "video", "Trajectory-Word" name none
+_ACTIVITY_ENDING = re.compile(r"(?:ion|ing|sis|ment|ance|ence|al|ics|ry|ure|ity)$", re.I)
+
+
+def activity_word(text: str, start: int, end: int) -> bool:
+    """False for a one-word span that is neither an acronym nor an action or field noun; True for longer spans."""
+    word = text[start:end]
+    if " " in word or not word.isalpha() and "-" not in word:
+        return True
+    # an acronym ("ASR", "re-ID") or a hyphenated action ("re-identification", "super-resolution")
+    return any(ch.isupper() for ch in word[1:]) or _ACTIVITY_ENDING.search(word) is not None
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1873,7 +1887,9 @@ def combine_candidates(
         out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
-    return _consistent_types(text, out)
+    # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
+    return _consistent_types(text, [c for c in out if c.type != "TASK" or activity_word(text, c.start, c.end)
+                                    or text[c.start : c.end].lower() in known_types])
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
