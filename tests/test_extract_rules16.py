@@ -80,3 +80,13 @@ def test_a_one_word_task_names_an_activity_or_a_field():
     text = "Title\nWe apply it to robotics, ASR and re-identification."
     got = combined(text, [("robotics", "TASK"), ("ASR", "TASK"), ("re-identification", "TASK")])
     assert {("robotics", "TASK"), ("ASR", "TASK"), ("re-identification", "TASK")} <= got
+
+
+def test_a_one_word_method_is_a_name_or_a_noun_not_an_adjective():
+    text = "Title\nWe fit a Gaussian to the codes and train with backpropagation and Adam."
+    got = combined(text, [("Gaussian", "METHOD"), ("backpropagation", "METHOD"), ("Adam", "METHOD")])
+    assert ("Gaussian", "METHOD") not in got
+    assert {("backpropagation", "METHOD"), ("Adam", "METHOD")} <= got
+    # a multi-word name keeps its adjective
+    text = "Title\nWe use Gaussian processes."
+    assert ("Gaussian processes", "METHOD") in combined(text, [("Gaussian processes", "METHOD")])

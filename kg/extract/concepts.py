@@ -1398,6 +1398,18 @@ def activity_word(text: str, start: int, end: int) -> bool:
     return any(ch.isupper() for ch in word[1:]) or _ACTIVITY_ENDING.search(word) is not None
 
 
+#: a one-word method is a name or a noun ("Adam", "backpropagation", "fine-tuning"); an adjective alone names
+#: none ("Gaussian", "long-tailed", "convolutional")
+_ADJECTIVE_ENDING = re.compile(r"(?:ed|ive|ous|al|ian|ic|ful|less|able|ible)$")
+
+
+def adjective_word(text: str, start: int, end: int) -> bool:
+    """True for a one-word span of letters and hyphens, with no capital after its first letter, ending like an adjective."""
+    word = text[start:end]
+    return (" " not in word and word.replace("-", "").isalpha() and not any(ch.isupper() for ch in word[1:])
+            and _ADJECTIVE_ENDING.search(word) is not None)
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1888,8 +1900,9 @@ def combine_candidates(
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
-    return _consistent_types(text, [c for c in out if c.type != "TASK" or activity_word(text, c.start, c.end)
-                                    or text[c.start : c.end].lower() in known_types])
+    return _consistent_types(text, [c for c in out if (
+        (c.type != "TASK" or activity_word(text, c.start, c.end)) and (c.type != "METHOD" or not adjective_word(text, c.start, c.end)))
+        or text[c.start : c.end].lower() in known_types])
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
