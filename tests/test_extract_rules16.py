@@ -90,3 +90,12 @@ def test_a_one_word_method_is_a_name_or_a_noun_not_an_adjective():
     # a multi-word name keeps its adjective
     text = "Title\nWe use Gaussian processes."
     assert ("Gaussian processes", "METHOD") in combined(text, [("Gaussian processes", "METHOD")])
+
+
+def test_two_capitalised_words_before_a_title_colon_name_the_contribution():
+    text = "Quartz Lantern: Fast Sampling on Polytopes\nWe present a sampler for polytopes."
+    assert ("Quartz Lantern", "METHOD") in combined(text, [])
+    # a verb, a function word or a generic head makes a topic, not a name
+    for lead in ("Unveiling Symmetry", "Learning Dynamics", "Graph Networks", "Beyond Likelihood"):
+        text = f"{lead}: A Study of Polytopes\nWe study polytopes."
+        assert (lead, "METHOD") not in combined(text, [])

@@ -851,6 +851,20 @@ def task_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "Mirror Sinkhorn: Fast Online ...", "FoMo Rewards: Can we ...": two capitalised words alone before a title's
+#: colon name the paper's contribution, as one coined word does ("PooDLe: ..."); a verb ("Unveiling X", "Learn
+#: X"), a function word or a generic head ("Graph Learning", "Neural Networks") makes a topic, not a name
+_TITLE_NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
+def _two_word_title_name(lead: str) -> bool:
+    words = lead.split()
+    return (len(words) == 2 and all(_TITLE_NAME_WORD.fullmatch(w) for w in words) and words[0] not in _NOT_A_NAME
+            and not any(w.endswith("ing") or w.lower() in _TASK_STOP or w.lower() in _ITEM_STOP or w.lower() in GENERIC
+                        for w in words)
+            and not words[0].lower().startswith(("learn", "toward", "beyond", "rethink", "revisit")))
+
+
 def name_rule_candidates(text: str) -> list["Candidate"]:
     """Names the context introduces: coined names after a proposing cue, the title's one-word lead
     before a colon, and a capitalised name before a generic head ("the Diffuser framework")."""
@@ -881,7 +895,7 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
     if colon > 0:
         lead = text[:colon].strip()
         # one word that looks coined ("PooDLe", "EqMotion", "Learn-by-interact"), not a topic ("Diffusion")
-        if " " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-")):
+        if (" " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-"))) or _two_word_title_name(lead):
             start = text.index(lead)
             out.append(Candidate(start, start + len(lead), _kind_by_apposition(text[colon + 1 : colon + 80]), "rule", 1, 0.75))
     for m in _NAME_BEFORE_HEAD.finditer(text):
