@@ -1220,6 +1220,9 @@ _DESCRIBED_MODELS = re.compile(r"[a-z]+-[a-z]*(?:(?<!bas)ed|driven|learning) (?:
 _FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+#: the split, difficulty or image size a data set is used at belongs to its name: "LCB/hard", "ImageNet 32x32"
+_DATA_VARIANT_AFTER = re.compile(r"/(?:easy|medium|hard|test|dev|val|valid|train|full|lite|mini|verified)(?![\w-])"
+                                 r"| \d{2,4}\s?[x\u00d7]\s?\d{2,4}(?![\w-])", re.I)
 _PARTICIPLE_END = re.compile(r"-[a-z]+ed$")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
 _DIGIT = re.compile(r"\d")
@@ -1721,6 +1724,8 @@ def combine_candidates(
             year = _YEAR_AFTER.match(text[t[1] : t[1] + 6])
             if year:
                 t = (t[0], t[1] + year.end())
+            elif text[t[1] : t[1] + 1] in ("/", " ") and (variant := _DATA_VARIANT_AFTER.match(text, t[1])) is not None:
+                t = (t[0], variant.end())
         surface = text[t[0] : t[1]]
         if tier < 2 and ctype != "TASK" and surface[:1] in _LANGUAGE_INITIALS and _LANGUAGE_PAIR.fullmatch(surface):
             continue  # "Chinese-English" alone is the language pair of some data or task, not a name
