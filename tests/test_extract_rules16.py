@@ -109,3 +109,17 @@ def test_a_data_sets_split_or_image_size_belongs_to_its_name():
     text = "Title\nWe report 71% on ZebBench/ZebNet and 32 images of ZebSet 10 times."
     got = combined(text, [("ZebBench", "BENCHMARK"), ("ZebSet", "BENCHMARK")])
     assert ("ZebBench", "BENCHMARK") in got and ("ZebSet", "BENCHMARK") in got
+
+
+def test_a_phrase_that_modifies_a_theory_query_or_module_head_is_no_concept_there():
+    text = "Title\nOur bound follows from statistical learning theory and needs few stochastic gradient queries."
+    got = combined(text, [("statistical learning", "TASK"), ("stochastic gradient", "METHOD")])
+    assert ("statistical learning", "TASK") not in got and ("stochastic gradient", "METHOD") not in got
+    text = "Title\nA pose regression module follows the encoder."
+    assert ("pose regression", "METHOD") not in combined(text, [("pose regression", "METHOD")])
+    # the same phrase alone elsewhere is still a concept
+    text = "Title\nWe train with stochastic gradient descent and study stochastic gradient methods."
+    assert ("stochastic gradient descent", "METHOD") in combined(text, [("stochastic gradient descent", "METHOD")])
+    # a capitalised name before a module keeps its mention
+    text = "Title\nThe Flux module replaces attention."
+    assert ("Flux", "METHOD") in combined(text, [("Flux", "METHOD")])

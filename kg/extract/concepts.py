@@ -1427,6 +1427,18 @@ def adjective_word(text: str, start: int, end: int) -> bool:
             and _ADJECTIVE_ENDING.search(word) is not None)
 
 
+#: "statistical learning theory", "universal approximation theorems", "stochastic gradient queries", "a pose
+#: regression module": a descriptive phrase right before one of these heads says what the thing is about or does; the
+#: theory, the query or the module is the thing, and the phrase alone names no concept there
+_HEAD_IT_MODIFIES = re.compile(r"\s+(?:modules?|theory|theories|theorems?|queries|scoring)(?![\w-])")
+
+
+def _without_head_modifiers(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The mentions less lowercase METHOD/TASK phrases (not defined acronym pairs) that modify such a head."""
+    return [c for c in mentions if c.type not in ("METHOD", "TASK") or c.tier == 2 or not text[c.start : c.end].islower()
+            or _HEAD_IT_MODIFIES.match(text, c.end) is None]
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1918,6 +1930,8 @@ def combine_candidates(
         out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
+    if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
+        out = _without_head_modifiers(text, out)
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
     return _consistent_types(text, [c for c in out if (
         (c.type != "TASK" or activity_word(text, c.start, c.end)) and (c.type != "METHOD" or not adjective_word(text, c.start, c.end)))
