@@ -123,3 +123,15 @@ def test_a_phrase_that_modifies_a_theory_query_or_module_head_is_no_concept_ther
     # a capitalised name before a module keeps its mention
     text = "Title\nThe Flux module replaces attention."
     assert ("Flux", "METHOD") in combined(text, [("Flux", "METHOD")])
+
+
+def test_title_phrase_after_a_non_concept_conjunct_is_no_name():
+    # elliptic coordination: "Drift-Free and Noise-Robust Policy Learning" shares one head; the tagger's span after
+    # "and" is a fragment
+    text = "Drift-Free and Noise-Robust Policy Learning for Robots\nWe study policy learning."
+    got = combined(text, [("Noise-Robust Policy Learning", "METHOD"), ("policy learning", "METHOD")])
+    assert ("Noise-Robust Policy Learning", "METHOD") not in got and ("policy learning", "METHOD") in got
+    # a conjunct that is a concept itself: the phrase after "and" is a name of its own
+    text = "Graph Sampling and Hyperparameter Tuning for Robots\nWe study both."
+    got = combined(text, [("Graph Sampling", "METHOD"), ("Hyperparameter Tuning", "TASK")])
+    assert ("Hyperparameter Tuning", "TASK") in got

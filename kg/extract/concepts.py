@@ -1439,6 +1439,26 @@ def _without_head_modifiers(text: str, mentions: list[Candidate]) -> list[Candid
             or _HEAD_IT_MODIFIES.match(text, c.end) is None]
 
 
+#: "Horizon-Free and Variance-Dependent Reinforcement Learning", "Bias and Variance Reduction", "Invariant and
+#: Equivariant Network Design": in a title, where the conjunct before "and" is no concept, the capitalised phrase after
+#: it is the tail of one coordinated phrase (a shared head, or modifiers of it), not a name of its own
+_TITLE_CONJUNCT_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+and\s+$")
+
+
+def _without_title_conjunct_tails(text: str, mentions: list[Candidate], title_end: int) -> list[Candidate]:
+    """The mentions less multi-word METHOD/TASK spans in the title right after "X and" where no mention ends at X."""
+    ends = {c.end for c in mentions}
+    out = []
+    for c in mentions:
+        # (one word after "and" is a conjunct of its own: "Risk Minimization and Navigation")
+        if c.start < title_end and c.type in ("METHOD", "TASK") and c.tier < 2 and " " in text[c.start : c.end]:
+            before = _TITLE_CONJUNCT_BEFORE.search(text, max(0, c.start - 40), c.start)
+            if before is not None and before.end(1) not in ends:
+                continue
+        out.append(c)
+    return out
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1932,6 +1952,8 @@ def combine_candidates(
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
         out = _without_head_modifiers(text, out)
+    if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
+        out = _without_title_conjunct_tails(text, out, title_end)
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
     return _consistent_types(text, [c for c in out if (
         (c.type != "TASK" or activity_word(text, c.start, c.end)) and (c.type != "METHOD" or not adjective_word(text, c.start, c.end)))
