@@ -135,3 +135,14 @@ def test_title_phrase_after_a_non_concept_conjunct_is_no_name():
     text = "Graph Sampling and Hyperparameter Tuning for Robots\nWe study both."
     got = combined(text, [("Graph Sampling", "METHOD"), ("Hyperparameter Tuning", "TASK")])
     assert ("Hyperparameter Tuning", "TASK") in got
+
+
+def test_a_mathematical_object_is_no_method():
+    text = "Title\nWe call the standard gradient operator and fit the variational posterior with Adam."
+    got = combined(text, [("gradient operator", "METHOD"), ("variational posterior", "METHOD"), ("Adam", "METHOD")])
+    assert ("gradient operator", "METHOD") not in got and ("variational posterior", "METHOD") not in got
+    assert ("Adam", "METHOD") in got
+    # a defined pair is the paper's own term, and a name with capitals is a name
+    text = "Title\nWe learn Unsigned Distance Functions with a Tangent Kernel."
+    got = combined(text, [("Unsigned Distance Functions", "METHOD")])
+    assert ("Unsigned Distance Functions", "METHOD") in got

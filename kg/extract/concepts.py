@@ -1459,6 +1459,17 @@ def _without_title_conjunct_tails(text: str, mentions: list[Candidate], title_en
     return out
 
 
+#: a mathematical object a method works on or with is no method (ANNOTATION.md: methods, models, algorithms):
+#: "transport polytopes", "vector-valued functions", "the gradient operator", "the variational posterior"
+_MATH_OBJECT_HEADS = (" function", " functions", " polytope", " polytopes", " kernel", " kernels", " operator", " operators",
+                      " posterior", " posteriors")
+
+
+def object_phrase(text: str, start: int, end: int) -> bool:
+    """True for a lowercase phrase headed by a mathematical object ("vector-valued functions")."""
+    return text.endswith(_MATH_OBJECT_HEADS, start, end) and text[start:end].islower()
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1956,7 +1967,8 @@ def combine_candidates(
         out = _without_title_conjunct_tails(text, out, title_end)
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
     return _consistent_types(text, [c for c in out if (
-        (c.type != "TASK" or activity_word(text, c.start, c.end)) and (c.type != "METHOD" or not adjective_word(text, c.start, c.end)))
+        (c.type != "TASK" or activity_word(text, c.start, c.end))
+        and (c.type != "METHOD" or not (adjective_word(text, c.start, c.end) or (c.tier < 2 and object_phrase(text, c.start, c.end)))))
         or text[c.start : c.end].lower() in known_types])
 
 
