@@ -146,3 +146,16 @@ def test_a_mathematical_object_is_no_method():
     text = "Title\nWe learn Unsigned Distance Functions with a Tangent Kernel."
     got = combined(text, [("Unsigned Distance Functions", "METHOD")])
     assert ("Unsigned Distance Functions", "METHOD") in got
+
+
+def test_a_phrase_glued_to_based_before_a_generic_head_is_the_name():
+    text = "Title\nWe present Zeno, a stochastic mirror-based algorithm for ranking."
+    got = combined(text, [("stochastic mirror-based algorithm", "METHOD")])
+    assert ("stochastic mirror", "METHOD") in got and ("stochastic mirror-based algorithm", "METHOD") not in got
+    # one word before "-based" names a family with its head ("gradient-based optimization", "energy-based models")
+    text = "Title\nWe use gradient-based optimization throughout."
+    assert ("gradient-based optimization", "METHOD") in combined(text, [("gradient-based optimization", "METHOD")])
+    # a head that is no generic word keeps the phrase whole
+    text = "Title\nWe add adaptive feature-based knowledge distillation."
+    got = combined(text, [("adaptive feature-based knowledge distillation", "METHOD")])
+    assert ("adaptive feature-based knowledge distillation", "METHOD") in got

@@ -1470,6 +1470,12 @@ def object_phrase(text: str, start: int, end: int) -> bool:
     return text.endswith(_MATH_OBJECT_HEADS, start, end) and text[start:end].islower()
 
 
+#: "a stochastic gradient-based algorithm", "gradient projection-based optimization": a phrase of two words or more
+#: glued to "-based" before a generic head is the method's name (ANNOTATION.md: no generic heads), the hyphen binds
+#: the whole phrase; one word ("gradient-based optimization", "energy-based models") names a family and stays
+_NAMED_BASIS = re.compile(r"(\S+(?: \S+)+)-based (?:algorithms?|optimization|methods?|approach(?:es)?|models?|frameworks?|techniques?)")
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1963,6 +1969,9 @@ def combine_candidates(
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
         out = _without_head_modifiers(text, out)
+    if "-based " in text:
+        out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
+            based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
     if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
         out = _without_title_conjunct_tails(text, out, title_end)
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
