@@ -159,3 +159,13 @@ def test_a_phrase_glued_to_based_before_a_generic_head_is_the_name():
     text = "Title\nWe add adaptive feature-based knowledge distillation."
     got = combined(text, [("adaptive feature-based knowledge distillation", "METHOD")])
     assert ("adaptive feature-based knowledge distillation", "METHOD") in got
+
+
+def test_a_loss_or_scheme_after_an_action_noun_is_a_generic_head():
+    text = "Title\nWe add a spectral regularization loss and a robust risk minimization scheme."
+    got = combined(text, [("spectral regularization loss", "METHOD"), ("robust risk minimization scheme", "METHOD")])
+    assert {("spectral regularization", "METHOD"), ("robust risk minimization", "METHOD")} <= got
+    # a loss named by its kind keeps its head ("contrastive loss"), as does a mechanism
+    text = "Title\nWe add a contrastive loss and an attention mechanism."
+    got = combined(text, [("contrastive loss", "METHOD"), ("attention mechanism", "METHOD")])
+    assert {("contrastive loss", "METHOD"), ("attention mechanism", "METHOD")} <= got

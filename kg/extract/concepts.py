@@ -1476,6 +1476,11 @@ def object_phrase(text: str, start: int, end: int) -> bool:
 _NAMED_BASIS = re.compile(r"(\S+(?: \S+)+)-based (?:algorithms?|optimization|methods?|approach(?:es)?|models?|frameworks?|techniques?)")
 
 
+#: "orthogonal regularization loss", "loss minimization scheme": after a technique named by its action noun, a loss or
+#: a scheme is a generic head (ANNOTATION.md: no generic heads)
+_ACTION_THEN_HEAD = re.compile(r"((?:\S+ )+\S*?[a-z](?:iz|is)ation) (?:loss|losses|scheme|schemes)")
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1972,6 +1977,9 @@ def combine_candidates(
     if "-based " in text:
         out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
             based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if "ization " in text or "isation " in text:
+        out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
+            named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
     if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
         out = _without_title_conjunct_tails(text, out, title_end)
     # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
