@@ -169,3 +169,12 @@ def test_a_loss_or_scheme_after_an_action_noun_is_a_generic_head():
     text = "Title\nWe add a contrastive loss and an attention mechanism."
     got = combined(text, [("contrastive loss", "METHOD"), ("attention mechanism", "METHOD")])
     assert {("contrastive loss", "METHOD"), ("attention mechanism", "METHOD")} <= got
+
+
+def test_a_name_after_a_task_and_with_is_the_data_it_is_done_with():
+    text = "Title\nExperiments on 3D part segmentation with widely adopted ZebShapes40 and Toys9K show gains."
+    got = combined(text, [], shapes=True)
+    assert ("ZebShapes40", "BENCHMARK") in got and ("Toys9K", "BENCHMARK") in got
+    # a plural acronym after "with" is a kind of model, not data
+    text = "Title\nWe study incremental learning with PLMs in detail."
+    assert not any(k in ("BENCHMARK", "DATASET") for s, k in combined(text, [], shapes=True) if s == "PLMs")

@@ -1481,6 +1481,12 @@ _NAMED_BASIS = re.compile(r"(\S+(?: \S+)+)-based (?:algorithms?|optimization|met
 _ACTION_THEN_HEAD = re.compile(r"((?:\S+ )+\S*?[a-z](?:iz|is)ation) (?:loss|losses|scheme|schemes)")
 
 
+#: "3D shape classification with widely adopted ModelNet10/40", "shape retrieval with ShapeNet-Core": a name right
+#: after a lowercase task phrase and "with" is the data the task is done with
+_TASK_WITH_BEFORE = re.compile(
+    r"(?<![\w-])[a-z][\w-]*(?:ion|ing|sis|val)\s+with\s+(?:(?:the|widely|adopted|popular|standard|public|common|commonly|used)\s+)*$")
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1923,6 +1929,10 @@ def combine_candidates(
                 s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
                     if is_sized_model(surface) or not looks_like_training_data(surface, text[s_start : c.start]):
+                        if _TASK_WITH_BEFORE.search(text, max(s_start, c.start - 60), c.start) and not PLURAL_ACRONYM.fullmatch(surface):
+                            # "3D shape classification with ModelNet40": the data a task is done with
+                            chosen.append(c._replace(type=dataset_or_benchmark(surface, text[s_start:s_end])))
+                            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                         continue
                     chosen.append(c._replace(type="DATASET"))
                     taken[c.start : c.end] = b"\x01" * (c.end - c.start)
