@@ -178,3 +178,9 @@ def test_a_name_after_a_task_and_with_is_the_data_it_is_done_with():
     # a plural acronym after "with" is a kind of model, not data
     text = "Title\nWe study incremental learning with PLMs in detail."
     assert not any(k in ("BENCHMARK", "DATASET") for s, k in combined(text, [], shapes=True) if s == "PLMs")
+
+
+def test_a_star_ends_a_coined_name():
+    text = "Title\nWe propose a simple method called ZIP* for continual learning."
+    got = combined(text, [])
+    assert ("ZIP*", "METHOD") in got and ("ZIP", "METHOD") not in got

@@ -393,7 +393,7 @@ _MEASURE_BEFORE_CUTOFF = re.compile(r"(?<![\w-])(?i:precisions?|recall|accuracy|
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 _WE_COIN = (r"e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
             r"(?:\s+(?:it|this|them|an?\s+(?:new|novel)))?")
-_COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})"
+_COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4}\**)"  # "SEQ*": a star is part of a name
                 r"(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))")
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
