@@ -184,3 +184,13 @@ def test_a_star_ends_a_coined_name():
     text = "Title\nWe propose a simple method called ZIP* for continual learning."
     got = combined(text, [])
     assert ("ZIP*", "METHOD") in got and ("ZIP", "METHOD") not in got
+
+
+def test_two_data_sets_joined_by_a_slash_are_two_names_where_one_stands_alone():
+    text = "Title\nWe train on ZEB-10. Our model sets a record FID on ZEB-10/QUUX at 64x64 resolution."
+    got = {s for s, _ in combined(text, [("ZEB-10", "BENCHMARK"), ("ZEB-10/QUUX", "BENCHMARK")])}
+    assert "QUUX" in got and "ZEB-10/QUUX" not in got
+    # never split in the text: one name ("CNN/DM")
+    text = "Title\nOur summaries on ZEB/DM news articles reach a high ROUGE score."
+    got = combined(text, [("ZEB/DM", "BENCHMARK")])
+    assert ("ZEB/DM", "BENCHMARK") in got

@@ -1487,6 +1487,23 @@ _TASK_WITH_BEFORE = re.compile(
     r"(?<![\w-])[a-z][\w-]*(?:ion|ing|sis|val)\s+with\s+(?:(?:the|widely|adopted|popular|standard|public|common|commonly|used)\s+)*$")
 
 
+#: "on CIFAR-10/FFHQ 64x64": two data sets joined by a slash, where the paper names the first one alone too; a
+#: slash name the paper never splits is one name ("CNN/DM", "H.265/HEVC")
+_DATA_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
+
+
+def _split_data_pairs(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    out = []
+    for c in mentions:
+        pair = _DATA_PAIR.fullmatch(text, c.start, c.end) if c.type in ("DATASET", "BENCHMARK") else None
+        if pair is not None and any(s != c.start for s, _ in _occurrences(text, pair.group(1))):
+            out.append(c._replace(end=pair.end(1)))
+            out.append(c._replace(start=pair.start(2)))
+            continue
+        out.append(c)
+    return out
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1987,6 +2004,8 @@ def combine_candidates(
     if "-based " in text:
         out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
             based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if "/" in text:
+        out = _split_data_pairs(text, out)
     if "ization " in text or "isation " in text:
         out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
             named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
