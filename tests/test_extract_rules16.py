@@ -194,3 +194,11 @@ def test_two_data_sets_joined_by_a_slash_are_two_names_where_one_stands_alone():
     text = "Title\nOur summaries on ZEB/DM news articles reach a high ROUGE score."
     got = combined(text, [("ZEB/DM", "BENCHMARK")])
     assert ("ZEB/DM", "BENCHMARK") in got
+
+
+def test_short_form_of_a_defined_mathematical_object_is_no_method_either():
+    from kg.extract.adapters import find_abbreviation_pairs
+
+    text = "Title\nWe reach a first-order stationary point (FOSP) quickly. Each FOSP is cheap to find."
+    got = combined(text, [("FOSP", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert not any(s == "FOSP" for s, _ in got)

@@ -1823,6 +1823,7 @@ def combine_candidates(
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     meetings: list[tuple[int, int]] = []
+    object_shorts: set[str] = set()
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
@@ -1874,6 +1875,7 @@ def combine_candidates(
         # a lowercase defined term headed by a mathematical object ("first-order stationary point (FOSP)",
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
         if kind == "METHOD" and long_text.islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
+            object_shorts.add(short_text)  # ... nor does its short form where the tagger took it alone
             continue
         if kind is None:
             continue
@@ -2006,6 +2008,8 @@ def combine_candidates(
             based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
     if "/" in text:
         out = _split_data_pairs(text, out)
+    if object_shorts:
+        out = [c for c in out if text[c.start : c.end] not in object_shorts]
     if "ization " in text or "isation " in text:
         out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
             named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
