@@ -202,3 +202,15 @@ def test_short_form_of_a_defined_mathematical_object_is_no_method_either():
     text = "Title\nWe reach a first-order stationary point (FOSP) quickly. Each FOSP is cheap to find."
     got = combined(text, [("FOSP", "METHOD")], pairs=find_abbreviation_pairs(text))
     assert not any(s == "FOSP" for s, _ in got)
+
+
+def test_a_defined_term_that_describes_data_names_no_method():
+    from kg.extract.adapters import find_abbreviation_pairs
+
+    text = "Title\nWe study deep field (DF) image denoising. DF images are noisy; Deep Field data are rare."
+    got = combined(text, [("DF", "METHOD"), ("Deep Field", "METHOD")], pairs=find_abbreviation_pairs(text))
+    assert not any(s in ("DF", "deep field", "Deep Field") and k == "METHOD" for s, k in got)
+    # a defined method followed by its head stays ("product quantization (PQ) method")
+    text = "Title\nWe train with the product quantization (PQ) method on text."
+    got = combined(text, [], pairs=find_abbreviation_pairs(text))
+    assert ("PQ", "METHOD") in got

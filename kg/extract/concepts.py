@@ -1504,6 +1504,10 @@ def _split_data_pairs(text: str, mentions: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: the data noun a defined pair modifies: "light field (LF) image super-resolution", "long-tailed (LT) distribution"
+_DATA_NOUN_AFTER_PAIR = re.compile(r"\)\s+(?:images?|videos?|distributions?|data|signals?|recordings?)\b")
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -1824,6 +1828,7 @@ def combine_candidates(
     # acronym pairs: both forms get one type, from whatever tagged either form
     meetings: list[tuple[int, int]] = []
     object_shorts: set[str] = set()
+    object_longs: set[str] = set()
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
@@ -1876,6 +1881,12 @@ def combine_candidates(
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
         if kind == "METHOD" and long_text.islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
             object_shorts.add(short_text)  # ... nor does its short form where the tagger took it alone
+            continue
+        if kind == "METHOD" and _DATA_NOUN_AFTER_PAIR.match(text, pair.short_end):
+            # "light field (LF) image", "long-tailed (LT) distribution": a defined term that describes data names no
+            # method, neither form, wherever the tagger took them
+            object_shorts.add(short_text)
+            object_longs.add(long_text.lower())
             continue
         if kind is None:
             continue
@@ -2009,7 +2020,7 @@ def combine_candidates(
     if "/" in text:
         out = _split_data_pairs(text, out)
     if object_shorts:
-        out = [c for c in out if text[c.start : c.end] not in object_shorts]
+        out = [c for c in out if text[c.start : c.end] not in object_shorts and text[c.start : c.end].lower() not in object_longs]
     if "ization " in text or "isation " in text:
         out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
             named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
