@@ -1508,6 +1508,32 @@ def _split_data_pairs(text: str, mentions: list[Candidate]) -> list[Candidate]:
 _DATA_NOUN_AFTER_PAIR = re.compile(r"\)\s+(?:images?|videos?|distributions?|data|signals?|recordings?)\b")
 
 
+def _final_span_rules(text: str, mentions: list[Candidate], known_types: dict[str, str], object_shorts: set[str],
+                      object_longs: set[str]) -> list[Candidate]:
+    """The last span and kind rules on the chosen mentions (each gated by a cheap substring test)."""
+    out = mentions
+    if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
+        out = _without_head_modifiers(text, out)
+    if "-based " in text:
+        out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
+            based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if "/" in text:
+        out = _split_data_pairs(text, out)
+    if object_shorts:
+        out = [c for c in out if text[c.start : c.end] not in object_shorts and text[c.start : c.end].lower() not in object_longs]
+    if "ization " in text or "isation " in text:
+        out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
+            named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
+        out = _without_title_conjunct_tails(text, out, title_end)
+    # one-word tasks and methods, and mathematical objects (a word the gazetteer knows as a concept stays one: the
+    # shared sets annotate it so)
+    return [c for c in out if (
+        (c.type != "TASK" or activity_word(text, c.start, c.end))
+        and (c.type != "METHOD" or not (adjective_word(text, c.start, c.end) or (c.tier < 2 and object_phrase(text, c.start, c.end)))))
+        or text[c.start : c.end].lower() in known_types]
+
+
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
     """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
     low = surface.lower()
@@ -2012,25 +2038,7 @@ def combine_candidates(
         out = _subjects_called_tasks(text, out)
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
-    if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
-        out = _without_head_modifiers(text, out)
-    if "-based " in text:
-        out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
-            based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
-    if "/" in text:
-        out = _split_data_pairs(text, out)
-    if object_shorts:
-        out = [c for c in out if text[c.start : c.end] not in object_shorts and text[c.start : c.end].lower() not in object_longs]
-    if "ization " in text or "isation " in text:
-        out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
-            named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
-    if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
-        out = _without_title_conjunct_tails(text, out, title_end)
-    # (a word the gazetteer knows as a task stays one: the shared sets annotate it so)
-    return _consistent_types(text, [c for c in out if (
-        (c.type != "TASK" or activity_word(text, c.start, c.end))
-        and (c.type != "METHOD" or not (adjective_word(text, c.start, c.end) or (c.tier < 2 and object_phrase(text, c.start, c.end)))))
-        or text[c.start : c.end].lower() in known_types])
+    return _consistent_types(text, _final_span_rules(text, out, known_types, object_shorts, object_longs))
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
