@@ -1527,11 +1527,19 @@ def _final_span_rules(text: str, mentions: list[Candidate], known_types: dict[st
     if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
         out = _without_title_conjunct_tails(text, out, title_end)
     # one-word tasks and methods, and mathematical objects (a word the gazetteer knows as a concept stays one: the
-    # shared sets annotate it so)
-    return [c for c in out if (
-        (c.type != "TASK" or activity_word(text, c.start, c.end))
-        and (c.type != "METHOD" or not (adjective_word(text, c.start, c.end) or (c.tier < 2 and object_phrase(text, c.start, c.end)))))
-        or text[c.start : c.end].lower() in known_types]
+    # shared sets annotate it so); the cheap tests first, this runs for every mention
+    kept = []
+    for c in out:
+        if c.type == "TASK" or c.type == "METHOD":
+            surface = text[c.start : c.end]
+            if " " not in surface:
+                drop = not activity_word(text, c.start, c.end) if c.type == "TASK" else adjective_word(text, c.start, c.end)
+            else:
+                drop = c.type == "METHOD" and c.tier < 2 and object_phrase(text, c.start, c.end)
+            if drop and surface.lower() not in known_types:
+                continue
+        kept.append(c)
+    return kept
 
 
 def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
