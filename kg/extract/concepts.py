@@ -1993,7 +1993,8 @@ def combine_candidates(
                 s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
                     if is_sized_model(surface) or not looks_like_training_data(surface, text[s_start : c.start]):
-                        if _TASK_WITH_BEFORE.search(text, max(s_start, c.start - 60), c.start) and not PLURAL_ACRONYM.fullmatch(surface):
+                        if (" with " in text[max(s_start, c.start - 60) : c.start] and not PLURAL_ACRONYM.fullmatch(surface)
+                                and _TASK_WITH_BEFORE.search(text, max(s_start, c.start - 60), c.start)):
                             # "3D shape classification with ModelNet40": the data a task is done with
                             chosen.append(c._replace(type=dataset_or_benchmark(surface, text[s_start:s_end])))
                             taken[c.start : c.end] = b"\x01" * (c.end - c.start)
