@@ -858,6 +858,7 @@ _TITLE_NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
 
 
 def _two_word_title_name(lead: str) -> bool:
+    """Whether a title's lead before its colon is two capitalised words that name a thing, not a topic."""
     words = lead.split()
     return (len(words) == 2 and all(_TITLE_NAME_WORD.fullmatch(w) for w in words) and words[0] not in _NOT_A_NAME
             and not any(w.endswith("ing") or w.lower() in _TASK_STOP or w.lower() in _ITEM_STOP or w.lower() in GENERIC
@@ -1493,6 +1494,7 @@ _DATA_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
 
 
 def _split_data_pairs(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The mentions with each "A/B" data mention split in two where the text names A alone elsewhere."""
     out = []
     for c in mentions:
         pair = _DATA_PAIR.fullmatch(text, c.start, c.end) if c.type in ("DATASET", "BENCHMARK") else None
