@@ -439,7 +439,7 @@ _MEASURE_BEFORE_CUTOFF = re.compile(r"(?<![\w-])(?i:precisions?|recall|accuracy|
 _NAME_WORD = r"(?:[A-Z][\w.+\-]*[\w+]|[A-Z]|[a-z]+[A-Z][\w.+\-]*)"
 _WE_COIN = (r"e\s+(?:(?:first|further|then|also|here)\s+)?(?:propose|introduce|present|develop|release|call|name|term|dub)"
             r"(?:\s+(?:it|this|them|an?\s+(?:new|novel)))?")
-_COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4})"
+_COINED_NAME = (r"\s+(?P<name>" + _NAME_WORD + r"(?:\s+" + _NAME_WORD + r"){0,4}\**)"  # "SEQ*": a star is part of a name
                 r"(?=\s*(?:[,:;(]|\.(?:\s|$)|\s(?:a|an|which|that|to|for|as|is)\s))")
 #: a coined name right after the words that introduce it: "we propose EqMotion, ...", "namely Alice"
 _COINED = re.compile(
@@ -804,7 +804,7 @@ def title_means_candidates(text: str) -> list["Candidate"]:
 
 #: "Equivariant Diffusion for Planning with Embodied Agents", "... for Logical Reasoning": the capitalised phrase
 #: after "for" in a title is what the method is for; ending in a task head, it names the paper's task
-_TITLE_PURPOSE = re.compile(r"(?<![\w-])[Ff]or\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,3})(?![\w-])(?!\s+[A-Z])")
+_TITLE_PURPOSE = re.compile(r"(?<![\w-])[Ff]or\s+([A-Z][\w-]*(?:[ \t]+[A-Z][\w-]*){0,3})(?![\w-])(?![ \t]+[A-Z])")
 
 
 def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["Candidate"]:
@@ -817,7 +817,7 @@ def title_purpose_candidates(text: str, candidates: list["Candidate"]) -> list["
         start, end = m.span(1)
         # ANNOTATION.md: a phenomenon is a task where the paper treats it as one, and "Representations for
         # Covariate Shift" does
-        if (not (_ENDS_IN_TASK_HEAD.search(m.group(1)) or m.group(1).endswith(_PHENOMENON_HEADS))
+        if (not (_ENDS_IN_TASK_HEAD.search(m.group(1)) or _TASK_HEAD.search(m.group(1)) or m.group(1).endswith(_PHENOMENON_HEADS))
                 or m.group(1).lower() in _VAGUE_TASK_HEADS
                 or any(c.start < end and start < c.end for c in candidates if c.type is not None)):
             continue
@@ -941,6 +941,21 @@ def task_candidates(text: str) -> list["Candidate"]:
     return out
 
 
+#: "Mirror Sinkhorn: Fast Online ...", "FoMo Rewards: Can we ...": two capitalised words alone before a title's
+#: colon name the paper's contribution, as one coined word does ("PooDLe: ..."); a verb ("Unveiling X", "Learn
+#: X"), a function word or a generic head ("Graph Learning", "Neural Networks") makes a topic, not a name
+_TITLE_NAME_WORD = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*")
+
+
+def _two_word_title_name(lead: str) -> bool:
+    """Whether a title's lead before its colon is two capitalised words that name a thing, not a topic."""
+    words = lead.split()
+    return (len(words) == 2 and all(_TITLE_NAME_WORD.fullmatch(w) for w in words) and words[0] not in _NOT_A_NAME
+            and not any(w.endswith("ing") or w.lower() in _TASK_STOP or w.lower() in _ITEM_STOP or w.lower() in GENERIC
+                        for w in words)
+            and not words[0].lower().startswith(("learn", "toward", "beyond", "rethink", "revisit")))
+
+
 def name_rule_candidates(text: str) -> list["Candidate"]:
     """Names the context introduces: coined names after a proposing cue, the title's one-word lead
     before a colon, and a capitalised name before a generic head ("the Diffuser framework")."""
@@ -971,7 +986,7 @@ def name_rule_candidates(text: str) -> list["Candidate"]:
     if colon > 0:
         lead = text[:colon].strip()
         # one word that looks coined ("PooDLe", "EqMotion", "Learn-by-interact"), not a topic ("Diffusion")
-        if " " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-")):
+        if (" " not in lead and lead not in CAPS_STOP and (is_name_shape(lead) or "-" in lead.strip("-"))) or _two_word_title_name(lead):
             start = text.index(lead)
             out.append(Candidate(start, start + len(lead), _kind_by_apposition(text[colon + 1 : colon + 80]), "rule", 1, 0.75))
     for m in _NAME_BEFORE_HEAD.finditer(text):
@@ -1135,9 +1150,10 @@ class _Coverage:
         return self.covered.find(1, max(start, 0), end) >= 0 or any(c.start < end and start < c.end for c in self.odd)
 
 
-#: a short piece that makes a variant of a name: "LASER-D", "FST-W", "PFGM++", "A-GRAE" (not "RL-based", "PAC-Bayes")
-_VARIANT_SUFFIX = re.compile(r"-[A-Z0-9][A-Za-z0-9]{0,2}(?![\w-])|\++(?![\w+])")
-_VARIANT_PREFIX = re.compile(r"(?<![\w-])[A-Z][A-Za-z0-9]{0,2}-$")
+#: a short piece that makes a variant of a name: "LASER-D", "FST-W", "PFGM++", "A-GRAE", "f-DPG", a released size
+#: "UMA-medium" (not "RL-based", "PAC-Bayes")
+_VARIANT_SUFFIX = re.compile(r"-[A-Z0-9][A-Za-z0-9]{0,2}(?![\w-])|\++(?![\w+])|-(?:tiny|mini|small|medium|base|large|xl)(?![\w-])")
+_VARIANT_PREFIX = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z0-9]{0,2}|[a-z])-$")
 
 
 def _variant_name(text: str, start: int, end: int) -> tuple[int, int]:
@@ -1228,6 +1244,28 @@ def technique_candidates(text: str) -> list["Candidate"]:
                   if not _TECHNIQUE_AS_MODIFIER.match(text, m.end()))
 
 
+#: "we adopt a co-teaching mechanism", "we learn a semantic clothing prior": a part a paper introduces with an article
+#: and names by its modifiers is a METHOD with its head, which is no generic word (modules and layers are trimmed
+#: like other generic heads); the lookahead lists the verbs' first letters, so the scan tries only those
+_INTRODUCED_PART = re.compile(
+    r"(?=[pidabeulc])(?<![\w-])(?:propos|introduc|design|adopt|develop|devis|employ|learn|build|construct|us|leverag)(?:e|es|ed|t|s)?"
+    r"\s+(?:a|an)\s+(?:(?:novel|new|simple|yet|effective|lightweight|efficient|dedicated|end-to-end)\s+)*"
+    r"((?:[a-z][\w-]*\s+){1,3}?(?:mechanism|prior|classifier|renderer|gate|buffer|bank))"
+    # the head ends the phrase: "a ... prior distribution" is a distribution
+    r"(?=\s*[,.;:(]|\s+(?:to|that|which|for|with|in|on|from|by|and|of|designed|conditioned|based)\b)")
+
+
+def introduced_part_candidates(text: str) -> list["Candidate"]:
+    """METHOD candidates for a component a paper introduces: "we adopt a co-teaching mechanism"."""
+    out = []
+    for m in _INTRODUCED_PART.finditer(text):
+        words = m.group(1).split()
+        if any(w in _TASK_STOP or w in _ITEM_STOP for w in words) or generic_phrase(m.group(1)):
+            continue
+        out.append(Candidate(m.start(1), m.end(1), "METHOD", "rule", 1, 0.7))
+    return out
+
+
 def named_loss_candidates(text: str) -> list["Candidate"]:
     """METHOD candidates for "contrastive loss", "adversarial loss", ...: a standard loss named by its kind."""
     out = []
@@ -1273,6 +1311,9 @@ _DESCRIBED_MODELS = re.compile(r"[a-z]+-[a-z]*(?:(?<!bas)ed|driven|learning) (?:
 _FIELD_OF_STUDY = re.compile(r"(?i:machine learning|artificial intelligence|[a-z-]+ sciences?)")
 _WORD_REST = re.compile(r"[\w.+-]*\w")
 _YEAR_AFTER = re.compile(r" (?:19|20)\d\d\b")
+#: the split, difficulty or image size a data set is used at belongs to its name: "LCB/hard", "ImageNet 32x32"
+_DATA_VARIANT_AFTER = re.compile(r"/(?:easy|medium|hard|test|dev|val|valid|train|full|lite|mini|verified)(?![\w-])"
+                                 r"| \d{2,4}\s?[x\u00d7]\s?\d{2,4}(?![\w-])", re.I)
 _PARTICIPLE_END = re.compile(r"-[a-z]+ed$")
 _BENCH_QUALIFIER = re.compile(r"(?: (?:[A-Z][\w-]*|\d{4}))+")
 _DIGIT = re.compile(r"\d")
@@ -1422,6 +1463,183 @@ def _named_after_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
     return out
 
 
+#: "a novel QWeb neural network architecture", "an XNet model": a name after an indefinite article and before a
+#: method head (the article says the sentence introduces one thing, the head says what kind)
+_ARTICLE_BEFORE_NAME = re.compile(r"(?<![\w-])(?:[Aa]n?|[Oo]ur)\s+(?:(?:novel|new|simple|modified)\s+)?$")
+_METHOD_HEAD_AFTER_NAME = re.compile(
+    r"\s+(?:(?:neural|deep|convolutional|recurrent|graph)\s+)?(?:network\s+)?"
+    r"(architecture|model|network|framework|algorithm|method|module|layer|optimizer)(?![\w-])")
+#: "Triplet-Siamese", "Bradley-Terry": ordinary capitalised words joined name a thing only with their head
+_PLAIN_WORDS_NAME = re.compile(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)+")
+
+
+def _named_before_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
+    """A name-shaped word between an indefinite article and a method head is a METHOD; a name of plain capitalised
+    words keeps its head ("a Triplet-Siamese network")."""
+    out = []
+    for c in shapes:
+        head = _METHOD_HEAD_AFTER_NAME.match(text, c.end)
+        if head is None or not _ARTICLE_BEFORE_NAME.search(text, max(0, c.start - 20), c.start):
+            continue
+        name = text[c.start : c.end]
+        if name in CAPS_STOP or is_sized_model(name) or _AUTHOR_YEAR.fullmatch(name):
+            continue
+        if _PLAIN_WORDS_NAME.fullmatch(name):
+            if head.start(1) == c.end + 1:  # the head right after: "Triplet-Siamese network"
+                out.append(Candidate(c.start, head.end(1), "METHOD", "rule", 1, 0.75))
+            continue
+        out.append(Candidate(c.start, c.end, "METHOD", "rule", 1, 0.75))
+    return out
+
+
+#: a one-word task names an activity or a field: an action noun ("segmentation", "planning", "retrieval", "analysis",
+#: "alignment"), a field ("robotics", "chemistry") or an acronym ("NER"); "Linear", "video", "Trajectory-Word" name none
+_ACTIVITY_ENDING = re.compile(r"(?:ion|ing|sis|ment|ance|ence|al|ics|ry|ure|ity)$", re.I)
+
+
+def activity_word(text: str, start: int, end: int) -> bool:
+    """False for a one-word span that is neither an acronym nor an action or field noun; True for longer spans."""
+    word = text[start:end]
+    if " " in word or not word.isalpha() and "-" not in word:
+        return True
+    # an acronym ("ASR", "re-ID") or a hyphenated action ("re-identification", "super-resolution")
+    return any(ch.isupper() for ch in word[1:]) or _ACTIVITY_ENDING.search(word) is not None
+
+
+#: a one-word method is a name or a noun ("Adam", "backpropagation", "fine-tuning"); an adjective alone names
+#: none ("Gaussian", "long-tailed", "convolutional")
+_ADJECTIVE_ENDING = re.compile(r"(?:ed|ive|ous|al|ian|ic|ful|less|able|ible)$")
+
+
+def adjective_word(text: str, start: int, end: int) -> bool:
+    """True for a one-word span of letters and hyphens, with no capital after its first letter, ending like an adjective."""
+    word = text[start:end]
+    return (" " not in word and word.replace("-", "").isalpha() and not any(ch.isupper() for ch in word[1:])
+            and _ADJECTIVE_ENDING.search(word) is not None)
+
+
+#: "statistical learning theory", "universal approximation theorems", "stochastic gradient queries", "a pose
+#: regression module": a descriptive phrase right before one of these heads says what the thing is about or does; the
+#: theory, the query or the module is the thing, and the phrase alone names no concept there
+_HEAD_IT_MODIFIES = re.compile(r"\s+(?:modules?|theory|theories|theorems?|queries|scoring)(?![\w-])")
+
+
+def _without_head_modifiers(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The mentions less lowercase METHOD/TASK phrases (not defined acronym pairs) that modify such a head."""
+    return [c for c in mentions if c.type not in ("METHOD", "TASK") or c.tier == 2 or not text[c.start : c.end].islower()
+            or _HEAD_IT_MODIFIES.match(text, c.end) is None]
+
+
+#: "Horizon-Free and Variance-Dependent Reinforcement Learning", "Bias and Variance Reduction", "Invariant and
+#: Equivariant Network Design": in a title, where the conjunct before "and" is no concept, the capitalised phrase after
+#: it is the tail of one coordinated phrase (a shared head, or modifiers of it), not a name of its own
+_TITLE_CONJUNCT_BEFORE = re.compile(r"(?<![\w-])([A-Za-z][\w-]*)\s+and\s+$")
+
+
+def _without_title_conjunct_tails(text: str, mentions: list[Candidate], title_end: int) -> list[Candidate]:
+    """The mentions less multi-word METHOD/TASK spans in the title right after "X and" where no mention ends at X."""
+    ends = {c.end for c in mentions}
+    out = []
+    for c in mentions:
+        # (one word after "and" is a conjunct of its own: "Risk Minimization and Navigation")
+        if c.start < title_end and c.type in ("METHOD", "TASK") and c.tier < 2 and " " in text[c.start : c.end]:
+            before = _TITLE_CONJUNCT_BEFORE.search(text, max(0, c.start - 40), c.start)
+            if before is not None and before.end(1) not in ends:
+                continue
+        out.append(c)
+    return out
+
+
+#: a mathematical object a method works on or with is no method (ANNOTATION.md: methods, models, algorithms):
+#: "transport polytopes", "vector-valued functions", "the gradient operator", "the variational posterior"
+_MATH_OBJECT_HEADS = (" function", " functions", " polytope", " polytopes", " kernel", " kernels", " operator", " operators",
+                      " posterior", " posteriors")
+
+
+def object_phrase(text: str, start: int, end: int) -> bool:
+    """True for a lowercase phrase headed by a mathematical object ("vector-valued functions")."""
+    return text.endswith(_MATH_OBJECT_HEADS, start, end) and text[start:end].islower()
+
+
+#: "a stochastic gradient-based algorithm", "gradient projection-based optimization": a phrase of two words or more
+#: glued to "-based" before a generic head is the method's name (ANNOTATION.md: no generic heads), the hyphen binds
+#: the whole phrase; one word ("gradient-based optimization", "energy-based models") names a family and stays
+_NAMED_BASIS = re.compile(r"(\S+(?: \S+)+)-based (?:algorithms?|optimization|methods?|approach(?:es)?|models?|frameworks?|techniques?)")
+
+
+#: "orthogonal regularization loss", "loss minimization scheme": after a technique named by its action noun, a loss or
+#: a scheme is a generic head (ANNOTATION.md: no generic heads)
+_ACTION_THEN_HEAD = re.compile(r"((?:\S+ )+\S*?[a-z](?:iz|is)ation) (?:loss|losses|scheme|schemes)")
+
+
+#: "3D shape classification with widely adopted ModelNet10/40", "shape retrieval with ShapeNet-Core": a name right
+#: after a lowercase task phrase and "with" is the data the task is done with
+_TASK_WITH_BEFORE = re.compile(
+    r"(?<![\w-])[a-z][\w-]*(?:ion|ing|sis|val)\s+with\s+(?:(?:the|widely|adopted|popular|standard|public|common|commonly|used)\s+)*$")
+
+
+#: "on CIFAR-10/FFHQ 64x64": two data sets joined by a slash, where the paper names the first one alone too; a
+#: slash name the paper never splits is one name ("CNN/DM", "H.265/HEVC")
+_DATA_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
+
+
+def _split_data_pairs(text: str, mentions: list[Candidate]) -> list[Candidate]:
+    """The mentions with each "A/B" data mention split in two where the text names A alone elsewhere."""
+    out = []
+    for c in mentions:
+        pair = _DATA_PAIR.fullmatch(text, c.start, c.end) if c.type in ("DATASET", "BENCHMARK") else None
+        if pair is not None and any(s != c.start for s, _ in _occurrences(text, pair.group(1))):
+            out.append(c._replace(end=pair.end(1)))
+            out.append(c._replace(start=pair.start(2)))
+            continue
+        out.append(c)
+    return out
+
+
+#: the data noun a defined pair modifies: "light field (LF) image super-resolution", "long-tailed (LT) distribution"
+_DATA_NOUN_AFTER_PAIR = re.compile(r"\)\s+(?:images?|videos?|distributions?|data|signals?|recordings?)\b")
+
+
+def _final_span_rules(text: str, mentions: list[Candidate], known_types: dict[str, str], object_shorts: set[str],
+                      object_longs: set[str]) -> list[Candidate]:
+    """The last span and kind rules on the chosen mentions (each gated by a cheap substring test)."""
+    out = mentions
+    if " module" in text or " theor" in text or " queries" in text or " scoring" in text:
+        out = _without_head_modifiers(text, out)
+    if "-based " in text:
+        out = [c._replace(end=based.end(1)) if c.type == "METHOD" and (
+            based := _NAMED_BASIS.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if "/" in text:
+        out = _split_data_pairs(text, out)
+    if object_shorts:
+        out = [c for c in out if text[c.start : c.end] not in object_shorts and text[c.start : c.end].lower() not in object_longs]
+    if "ization " in text or "isation " in text:
+        out = [c._replace(end=named.end(1)) if c.type == "METHOD" and (
+            named := _ACTION_THEN_HEAD.fullmatch(text, c.start, c.end)) is not None else c for c in out]
+    if 0 < (title_end := text.find("\n")) and " and " in text[:title_end]:
+        out = _without_title_conjunct_tails(text, out, title_end)
+    # one-word tasks and methods, and mathematical objects (a word the gazetteer knows as a concept stays one: the
+    # shared sets annotate it so); the cheap tests first, this runs for every mention
+    kept = []
+    for c in out:
+        if c.type == "TASK" or c.type == "METHOD":
+            surface = text[c.start : c.end]
+            if " " not in surface:
+                drop = not activity_word(text, c.start, c.end) if c.type == "TASK" else adjective_word(text, c.start, c.end)
+            else:
+                drop = c.type == "METHOD" and c.tier < 2 and object_phrase(text, c.start, c.end)
+            if drop and surface.lower() not in known_types:
+                continue
+        kept.append(c)
+    return kept
+
+
+def plural_kind(surface: str, by_string: dict[str, str]) -> str | None:
+    """The kind of the name that a name-shaped word is the plural of ("NASNets" where the text typed "NASNet")."""
+    low = surface.lower()
+    return by_string.get(low[:-1]) if low.endswith("s") and len(low) > 3 else None
+
+
 def _taken(text: str, mentions: list[Candidate]) -> bytearray:
     """1 at each character of ``text`` a mention covers (``_overlaps`` reads it)."""
     taken = bytearray(len(text) + 1)
@@ -1454,7 +1672,9 @@ def combine_candidates(
     trimmed: list[Candidate] = []
     candidates = (list(candidates) + metric_candidates(text) + name_rule_candidates(text) + language_pair_candidates(text)
                   + model_name_candidates(text))
-    candidates += _named_after_head(text, [c for c in candidates if c.source == "shape"])
+    shapes = [c for c in candidates if c.source == "shape"]
+    candidates += _named_after_head(text, shapes)
+    candidates += _named_before_head(text, shapes)
     if "tasks" in text or "problems" in text or "Tasks" in text:
         candidates += listed_task_candidates(text)
     if "usage" in text or "error" in text or "latency" in text or "consumption" in text or "throughput" in text:
@@ -1464,6 +1684,9 @@ def combine_candidates(
     if " loss" in text:
         candidates += named_loss_candidates(text)
     candidates += technique_candidates(text)
+    if "mechanism" in text or "prior" in text or "classifier" in text or "renderer" in text or "gate" in text or (
+            "buffer" in text or "bank" in text):
+        candidates += introduced_part_candidates(text)
     if " by " in text:
         candidates += changed_by_candidates(text)
     if "task of " in text or "problem of " in text or "tasks of " in text or "problems of " in text:
@@ -1708,6 +1931,8 @@ def combine_candidates(
             year = _YEAR_AFTER.match(text[t[1] : t[1] + 6])
             if year:
                 t = (t[0], t[1] + year.end())
+            elif text[t[1] : t[1] + 1] in ("/", " ") and (variant := _DATA_VARIANT_AFTER.match(text, t[1])) is not None:
+                t = (t[0], variant.end())
         surface = text[t[0] : t[1]]
         if tier < 2 and ctype != "TASK" and surface[:1] in _LANGUAGE_INITIALS and _LANGUAGE_PAIR.fullmatch(surface):
             continue  # "Chinese-English" alone is the language pair of some data or task, not a name
@@ -1728,6 +1953,8 @@ def combine_candidates(
 
     # acronym pairs: both forms get one type, from whatever tagged either form
     meetings: list[tuple[int, int]] = []
+    object_shorts: set[str] = set()
+    object_longs: set[str] = set()
     for pair in abbreviations:
         long_text = text[pair.long_start : pair.long_end]
         short_text = text[pair.short_start : pair.short_end]
@@ -1784,9 +2011,13 @@ def combine_candidates(
         # "correlated equilibrium (CE)") names no method, whoever typed it so ("gated recurrent unit (GRU)" does)
         # (so does one named after its finder: "Nash equilibrium (NE)")
         if kind == "METHOD" and long_text[1:].islower() and long_text.rstrip().rsplit(None, 1)[-1] in _OBJECT_HEADS:
-            # ... nor does the tagger's span of either form ("an epsilon-FOSP", "cluster (HOC)"): both are blocked
-            meetings.append((pair.long_start, pair.long_end))
-            meetings.extend(_occurrences(text, short_text))
+            object_shorts.add(short_text)  # ... nor does its short form where the tagger took it alone
+            continue
+        if kind == "METHOD" and _DATA_NOUN_AFTER_PAIR.match(text, pair.short_end):
+            # "light field (LF) image", "long-tailed (LT) distribution": a defined term that describes data names no
+            # method, neither form, wherever the tagger took them
+            object_shorts.add(short_text)
+            object_longs.add(long_text.lower())
             continue
         if kind is None:
             continue
@@ -1853,10 +2084,17 @@ def combine_candidates(
                 continue
             surface = text[c.start : c.end]
             kind = by_string.get(surface.lower()) or known_types.get(surface.lower()) or c.type
+            if kind is None and by_string:
+                kind = plural_kind(surface, by_string)
             if kind is None:
                 s_start, s_end = _sentence_bounds(sentence_starts, c.start, len(text))
                 if not looks_like_benchmark(surface, text[s_start : c.start], text[c.end : c.end + 20], text[s_start:s_end]):
                     if is_sized_model(surface) or not looks_like_training_data(surface, text[s_start : c.start]):
+                        if (" with " in text[max(s_start, c.start - 60) : c.start] and not PLURAL_ACRONYM.fullmatch(surface)
+                                and _TASK_WITH_BEFORE.search(text, max(s_start, c.start - 60), c.start)):
+                            # "3D shape classification with ModelNet40": the data a task is done with
+                            chosen.append(c._replace(type=dataset_or_benchmark(surface, text[s_start:s_end])))
+                            taken[c.start : c.end] = b"\x01" * (c.end - c.start)
                         continue
                     chosen.append(c._replace(type="DATASET"))
                     taken[c.start : c.end] = b"\x01" * (c.end - c.start)
@@ -1910,15 +2148,8 @@ def combine_candidates(
     if "tasks" in text or "problems" in text:
         out = _task_frame_items(text, out)  # after the paradigms: the list's frame says how this text uses one
     out = _modifier_tasks_dropped(text, out)
-    if "/" in text:
-        out = _slash_data_names(text, out)
     out = _task_acronym_settings(text, out)
-    out = _data_resolution(text, out)
-    if ":" in text:
-        out = _title_name_before_colon(text, out)
-    if "-based " in text:
-        out = _based_on_names(text, out)
-    return _consistent_types(text, out)
+    return _consistent_types(text, _final_span_rules(text, out, known_types, object_shorts, object_longs))
 
 
 #: the text calls a concept a problem: "Incremental Learning (IL) has been a long-standing problem"
@@ -2562,28 +2793,6 @@ def _modifier_tasks_dropped(text: str, mentions: list[Candidate]) -> list[Candid
                                             text[c.start + 1 : c.end].islower() and text[c.end + 1].isupper())))]
 
 
-#: a data name goes on after a slash with a lowercase word or a number: one name ("LCB/hard", "ModelNet10/40")
-_SLASH_TAIL = re.compile(r"/(?:[a-z]+|\d+)(?![\w/.-]|\.\w)")
-#: two names joined by a slash before a plural data head name two data sets ("on CIFAR-10/FFHQ 64x64 datasets")
-_SLASH_PAIR = re.compile(r"([A-Z][\w.-]*[\w])/([A-Z][\w.-]*[\w])")
-_PLURAL_DATA_AFTER = re.compile(r"(?:\s+[\w{}]+){0,2}?\s+(?:datasets|benchmarks)\b")
-
-
-def _slash_data_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
-    """Data names around a slash: one name with its split or subset after the slash, two names before a plural head."""
-    out: list[Candidate] = []
-    for c in mentions:
-        if c.type in ("DATASET", "BENCHMARK"):
-            if text.startswith("/", c.end) and (tail := _SLASH_TAIL.match(text, c.end)) is not None and not any(
-                    o.start < tail.end() and c.end < o.end for o in mentions):
-                c = c._replace(end=tail.end())
-            elif (pair := _SLASH_PAIR.fullmatch(text, c.start, c.end)) is not None and _PLURAL_DATA_AFTER.match(text, c.end):
-                out.append(c._replace(end=pair.end(1)))
-                c = c._replace(start=pair.start(2))
-        out.append(c)
-    return out
-
-
 #: an acronym prefixed to another by a hyphen: "LT-MLC" (long-tailed multi-label classification)
 _PREFIXED_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,5}-([A-Z][A-Z0-9]+)s?")
 
@@ -2599,53 +2808,3 @@ def _task_acronym_settings(text: str, mentions: list[Candidate]) -> list[Candida
             c = c._replace(type="TASK")
         out.append(c)
     return out
-
-
-#: "a stochastic gradient-based algorithm": a phrase of two or more words glued to "-based" and a generic head
-_PHRASE_BASED = re.compile(r"(?:[\w()]+[ -])+?([\w()]+)-based (?:models?|algorithms?|methods?|optimi[sz]ation|approach(?:es)?|"
-                           r"frameworks?|architectures?|techniques?|procedures?|schemes?)")
-
-
-def _based_on_names(text: str, mentions: list[Candidate]) -> list[Candidate]:
-    """A METHOD span "X Y-based <generic head>" names the method X Y: the whole phrase before "-based" is the base
-    ("stochastic gradient-based algorithm" -> "stochastic gradient"); one word ("energy-based models") stays a name."""
-    out = []
-    for c in mentions:
-        if c.type == "METHOD" and (m := _PHRASE_BASED.fullmatch(text, c.start, c.end)) is not None and " " in text[c.start : m.end(1)]:
-            c = c._replace(end=m.end(1))
-        out.append(c)
-    return out
-
-
-#: an image resolution written after a data name is part of the benchmark's name: "ImageNet 32x32", "ImageNet 64×64"
-#: (not before a plural data head: "on CIFAR-10/FFHQ 64x64 datasets" sets the resolution of several data sets)
-_RESOLUTION = re.compile(r" \d{1,4}[x\u00d7]\d{1,4}(?![\w-])(?! datasets| benchmarks)")
-
-
-def _data_resolution(text: str, mentions: list[Candidate]) -> list[Candidate]:
-    """A data mention followed by a resolution ("ImageNet 32x32") takes it into its span."""
-    out = []
-    for c in mentions:
-        if c.type in ("DATASET", "BENCHMARK") and (m := _RESOLUTION.match(text, c.end)) is not None and not any(
-                o.start < m.end() and c.end < o.end for o in mentions):
-            c = c._replace(end=m.end())
-        out.append(c)
-    return out
-
-
-#: a title's lead before its colon: two to four capitalised words ("Mirror Sinkhorn: Fast Online Optimization ...")
-_TITLE_LEAD = re.compile(r"(?:[A-Z][\w+-]*)(?: [A-Z][\w+-]*){1,3}(?=:)")
-
-
-def _title_name_before_colon(text: str, mentions: list[Candidate]) -> list[Candidate]:
-    """The title's leading capitalised words before its colon, where nothing was found in them, name the paper's
-    method (ANNOTATION.md: "the title's leading name before a colon"); a phrase with a function word ("Learning to
-    Learn", "Beyond Log Likelihood") or led by a gerund ("Enhancing ...") is a slogan, no name."""
-    title_end = text.find("\n")
-    lead = _TITLE_LEAD.match(text, 0, title_end) if title_end > 0 else None
-    if lead is None:
-        return mentions
-    words = lead.group().split()
-    if any(w in _TITLE_FUNCTION for w in words) or words[0].endswith("ing") or any(c.start < lead.end() for c in mentions):
-        return mentions
-    return [Candidate(0, lead.end(), "METHOD", "rule-title", 1, 0.7)] + mentions
