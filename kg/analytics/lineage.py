@@ -147,6 +147,20 @@ class _Candidate:
     patterns: list[str] = field(default_factory=list)
 
 
+def _widen(frontier: list[str], step: dict[str, list[str]], seen: set[str], other: set[str]) -> list[str] | None:
+    """One step of a search from both ends: the nodes ``step`` leads to from ``frontier`` that ``seen`` lacks
+    (added to it), or None when one of them is in ``other`` (the two searches met)."""
+    grown = []
+    for n in frontier:
+        for m in step.get(n, ()):
+            if m in other:
+                return None
+            if m not in seen:
+                seen.add(m)
+                grown.append(m)
+    return grown
+
+
 def lineage_graph(
     concepts: Iterable[Concept],
     derivations: Iterable[DerivationEdge | tuple[str, str, str, str]] = (),
@@ -212,25 +226,11 @@ def lineage_graph(
         up_next, down_next = [start], [goal]
         while up_next and down_next:
             if len(up_next) <= len(down_next):
-                grown = []
-                for n in up_next:
-                    for p in parents.get(n, ()):
-                        if p in down:
-                            return True
-                        if p not in up:
-                            up.add(p)
-                            grown.append(p)
-                up_next = grown
+                up_next = _widen(up_next, parents, up, down)
             else:
-                grown = []
-                for n in down_next:
-                    for c in children.get(n, ()):
-                        if c in up:
-                            return True
-                        if c not in down:
-                            down.add(c)
-                            grown.append(c)
-                down_next = grown
+                down_next = _widen(down_next, children, down, up)
+            if up_next is None or down_next is None:
+                return True
         return False
 
     dropped = []
