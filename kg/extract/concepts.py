@@ -1452,13 +1452,19 @@ def _without_generic_head(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _no_method_name(name: str) -> bool:
+    """A name-shaped word a method head beside it does not make a method: a capitalised common word, a sized
+    model ("Llama-2-7B") or a citation key ("Lee2016")."""
+    return name in CAPS_STOP or is_sized_model(name) or _AUTHOR_YEAR.fullmatch(name) is not None
+
+
 def _named_after_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
     """A name-shaped word right after a method head, before a clause boundary, is a METHOD."""
     out = []
     for c in shapes:
         name = text[c.start : c.end]
         if (name[:1].isupper() and _AFTER_NAME.match(text, c.end) and _HEAD_BEFORE_NAME.search(text, max(0, c.start - 16), c.start)
-                and name not in CAPS_STOP and not is_sized_model(name) and not _AUTHOR_YEAR.fullmatch(name)):
+                and not _no_method_name(name)):
             out.append(Candidate(c.start, c.end, "METHOD", "rule", 1, 0.75))
     return out
 
@@ -1482,7 +1488,7 @@ def _named_before_head(text: str, shapes: list[Candidate]) -> list[Candidate]:
         if head is None or not _ARTICLE_BEFORE_NAME.search(text, max(0, c.start - 20), c.start):
             continue
         name = text[c.start : c.end]
-        if name in CAPS_STOP or is_sized_model(name) or _AUTHOR_YEAR.fullmatch(name):
+        if _no_method_name(name):
             continue
         if _PLAIN_WORDS_NAME.fullmatch(name):
             if head.start(1) == c.end + 1:  # the head right after: "Triplet-Siamese network"
