@@ -475,7 +475,6 @@ class Spool:
         self.count += len(out)
         out.clear()
 
-
     def _attach(self, state_path: Path) -> None:
         """Attach the build state file as ``st`` (once)."""
         if not self._attached:

@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
@@ -374,11 +374,8 @@ class _StagedBatch(Batch):
         crash safety comes from the papers' fingerprints, set in one last transaction: a run
         killed before it leaves papers without one, which the next run deletes and writes again,
         and shared nodes it leaves unused are removed as orphans."""
-        if self.waited:
+        with nullcontext() if self.waited else self.store._threads(COPY_THREADS):
             paths = self._commit()
-        else:
-            with self.store._threads(COPY_THREADS):
-                paths = self._commit()
         release_free_memory()
         return paths
 
