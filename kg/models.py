@@ -349,6 +349,8 @@ class AnalyticsSummary(Record):
     communities: int = 0
     #: communities with more than one member
     multi_member_communities: int = 0
+    #: IN_COMMUNITY edges this run wrote (authors new to a community); the rest stayed as stored
+    memberships_written: int = 0
     modularity: float = 0.0
     algorithm: str = ""
     lineage_edges: int = 0

@@ -8,7 +8,14 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from kg.analytics.communities import WeightedEdges, coauthorship_edges, coauthorship_graph, detect_communities
+from kg.analytics.communities import (
+    WeightedEdges,
+    coauthorship_edges,
+    coauthorship_graph,
+    community_key,
+    community_keys,
+    detect_communities,
+)
 from kg.analytics.lineage import ancestors_with_depth, descendants_with_depth, lineage_graph, lineage_path, morphology_links
 from kg.analytics.trends import adoption_order, burst_scores, kleinberg_bursts, mention_counts, period_of
 from kg.errors import InputError
@@ -56,6 +63,19 @@ def test_communities_are_deterministic_and_numbered_by_size():
     sizes = [len(c) for c in a.communities]
     assert sizes == sorted(sizes, reverse=True)
     assert a.algorithm == "leiden"
+
+
+def test_a_community_keeps_its_key_when_its_rank_changes():
+    """Keys come from the smallest member, not the rank: swapping two communities' ranks keeps both keys,
+    and only a community whose smallest member changes gets another one."""
+    import numpy as np
+
+    nodes = ["a", "b", "c", "d", "e"]
+    before = community_keys(nodes, np.array([0, 0, 1, 1, 1]))
+    after = community_keys(nodes, np.array([1, 1, 0, 0, 0]))
+    assert before[0] == after[1] == community_key("a") and before[1] == after[0] == community_key("c")
+    assert (community_keys(nodes, np.array([0, 0, 0, 1, 1])) == [community_key("a"), community_key("d")]).all()
+    assert all(0 <= k < 2**63 for k in before.tolist())
 
 
 def test_coauthorship_edges_match_the_networkx_graph_whatever_the_row_order():
@@ -334,10 +354,19 @@ def analysed(store):
 def test_run_analytics_writes_communities_back(analysed):
     store, summary = analysed
     assert summary.algorithm == "leiden" and summary.communities >= 3 and summary.modularity > 0
-    rows = store.query("MATCH (a:Author)-[:IN_COMMUNITY]->(c:Community) RETURN a.name AS name, c.id AS c, a.community AS prop")
+    rows = store.query(
+        "MATCH (a:Author)-[:IN_COMMUNITY]->(c:Community) RETURN a.id AS id, a.name AS name, c.id AS c, c.rank AS rank, c.size AS size"
+    )
     of = {r["name"]: r["c"] for r in rows}
-    assert all(r["c"] == r["prop"] for r in rows)
-    assert len(of) == summary.authors == 13
+    assert len(of) == summary.authors == 13 == summary.memberships_written
+    # the key is the smallest member's; the rank numbers communities by size, largest first
+    members: dict[int, list[str]] = {}
+    for r in rows:
+        members.setdefault(r["c"], []).append(r["id"])
+    assert all(community_key(min(ids)) == key for key, ids in members.items())
+    ranked = sorted({(r["rank"], r["size"]) for r in rows})
+    assert [rank for rank, _ in ranked] == list(range(summary.communities))
+    assert [size for _, size in ranked] == sorted((size for _, size in ranked), reverse=True)
     assert of["Pim de Haan"] == of["Johann Brehmer"]
     assert of["Jade Copet"] == of["Quentin Carbonneaux"] == of["FAIR CodeGen team"]
     assert of["Chaitanya K. Joshi"] == of["Simon V. Mathis"]
@@ -371,7 +400,8 @@ def test_run_analytics_is_idempotent(analysed):
     again = run_analytics(store, seed=42)
     assert gc.isenabled()  # the run pauses the collector and hands it back
     assert canonical_dump(store) == before
-    assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
+    assert again.memberships_written == 0  # the same partition moves nobody
+    assert again.model_dump(exclude={"seconds", "memberships_written"}) == first.model_dump(exclude={"seconds", "memberships_written"})
 
 
 def test_reports_for_the_report_engineer(analysed):
@@ -439,13 +469,16 @@ def test_run_analytics_repairs_any_stale_result_to_the_clean_one(analysed):
 
     store, first = analysed
     clean = _analytics_dump(store)
-    author = store.query("MATCH (a:Author) RETURN a.id AS id, a.community AS c ORDER BY id LIMIT 2")
+    author = store.query(
+        "MATCH (a:Author)-[:IN_COMMUNITY]->(c:Community) RETURN a.id AS id, c.id AS c, c.rank AS rank ORDER BY rank, id"
+    )
+    other = next(a for a in author if a["c"] != author[0]["c"])
     for cypher, params in [
-        ("MATCH (a:Author {id: $id}) SET a.community = $c", {"id": author[0]["id"], "c": author[0]["c"] + 1}),
+        ("MATCH (a:Author {id: $id})-[r:IN_COMMUNITY]->(:Community) DELETE r", {"id": author[0]["id"]}),
         ("MATCH (a:Author {id: $id}), (c:Community {id: $c}) CREATE (a)-[:IN_COMMUNITY]->(c)",
-         {"id": author[1]["id"], "c": author[0]["c"]}),
-        ("CREATE (:Community {id: 999, size: 1, papers: 1, modularity: 0.5, algorithm: 'stale'})", {}),
-        ("MATCH (c:Community {id: 0}) SET c.size = 77", {}),
+         {"id": other["id"], "c": author[0]["c"]}),
+        ("CREATE (:Community {id: 999, rank: 0, size: 1, papers: 1, modularity: 0.5, algorithm: 'stale'})", {}),
+        ("MATCH (c:Community {id: $c}) SET c.size = 77, c.rank = 12", {"c": author[0]["c"]}),
         ("MATCH (c:Concept {name: $n}) SET c.burst = 9.5, c.mentions = NULL", {"n": "GNNs"}),
         ("MATCH (:Concept {name: 'PFGM++'})-[l:LINEAGE]->(:Concept) DELETE l", {}),
         ("MATCH (:Concept {name: 'LASER-D'})-[l:LINEAGE]->(:Concept) SET l.evidence = 'stated'", {}),
@@ -456,7 +489,8 @@ def test_run_analytics_repairs_any_stale_result_to_the_clean_one(analysed):
     assert _analytics_dump(store) != clean
     again = run_analytics(store, seed=42)
     assert _analytics_dump(store) == clean
-    assert again.model_dump(exclude={"seconds"}) == first.model_dump(exclude={"seconds"})
+    assert again.memberships_written == 2  # the author without an edge and the one with two
+    assert again.model_dump(exclude={"seconds", "memberships_written"}) == first.model_dump(exclude={"seconds", "memberships_written"})
 
 
 @pytest.mark.parametrize("rewrite_share", [0.5, 0.0, 2.0], ids=["auto", "always-rewrite", "never-rewrite"])
@@ -482,6 +516,7 @@ def test_run_analytics_after_new_papers_equals_a_clean_run(request, tmp_path, mo
     try:
         assert _analytics_dump(stores[0]) == _analytics_dump(stores[1])
         assert stores[1].query("MATCH (c:Community) RETURN count(*) AS n")[0]["n"] >= 3
+        assert run.run_analytics(stores[0], seed=42).memberships_written == 0  # nothing changed, nothing moves
     finally:
         for s in stores:
             s.close()

@@ -160,10 +160,10 @@ def test_values_reach_cypher_only_as_parameters(store):
 
 def test_analytics_properties_survive_a_reload(store):
     store.load(FIXTURE)
-    aid = FIXTURE.authors[0].id
-    store.execute("MATCH (a:Author {id: $id}) SET a.community = 7", {"id": aid})
+    cid = FIXTURE.concepts[0].id
+    store.execute("MATCH (c:Concept {id: $id}) SET c.burst = 7.5", {"id": cid})
     store.load(changed(FIXTURE))
-    assert store.query("MATCH (a:Author {id: $id}) RETURN a.community AS c", {"id": aid}) == [{"c": 7}]
+    assert store.query("MATCH (c:Concept {id: $id}) RETURN c.burst AS b", {"id": cid}) == [{"b": 7.5}]
 
 
 # --------------------------------------------------------------------------- LadybugDB specifics

@@ -28,7 +28,7 @@ def test_subgraph_selections(store_path):
             "Group Relative Policy Optimization", "LASER-D"
         }
         community = select_subgraph(s, "community", "1")
-        assert [n.properties["id"] for n in community.nodes if n.label == "Community"] == [1]
+        assert [n.properties["rank"] for n in community.nodes if n.label == "Community"] == [1]
         assert sum(1 for e in community.edges if e.type == "IN_COMMUNITY") == 3
         lineage = select_subgraph(s, "lineage", "GRPO")
         assert sorted(n.properties["name"] for n in lineage.nodes) == [

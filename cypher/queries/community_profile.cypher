@@ -1,10 +1,11 @@
 // Question: Who is in a co-authorship community, and what does it propose?
 // Parameters:
-//   $community  a community id (example: 2)
+//   $community  a community's number: its rank by size, 0 the largest (example: 2)
 // Returns: one row per member: member, papers (the member's papers), proposes (concepts the
 //   member's papers introduce), affiliations (organisations on the member's papers);
 //   most papers first.
-MATCH (c:Community {id: $community})<-[:IN_COMMUNITY]-(a:Author)-[:AUTHORED]->(p:Paper)
+MATCH (c:Community)<-[:IN_COMMUNITY]-(a:Author)-[:AUTHORED]->(p:Paper)
+WHERE c.rank = $community
 OPTIONAL MATCH (p)-[:PROPOSES]->(k:Concept)
 WITH a, k.name AS proposed
 ORDER BY proposed SKIP 0

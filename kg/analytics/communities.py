@@ -7,6 +7,7 @@ are counted with numpy (``coauthorship_edges``) and handed to igraph's C Leiden 
 
 from __future__ import annotations
 
+import hashlib
 import random
 import sys
 from collections.abc import Iterable
@@ -122,6 +123,29 @@ def papers_per_community(labels: np.ndarray, papers: np.ndarray, authors: np.nda
     m = int(papers.max()) + 1
     pairs = sorted_distinct(labels[authors.astype(np.int64)] * m + papers.astype(np.int64))
     return np.bincount(pairs // m, minlength=k)
+
+
+def community_keys(nodes: list[str], labels: np.ndarray) -> np.ndarray:
+    """A stable key for each community (indexed by its number in ``labels``): a 63-bit hash of its
+    smallest member's name (``nodes`` sorted). A community keeps its key while that member stays in it,
+    whatever its rank by size, so a small change to the graph leaves most keys as they were.
+
+    >>> keys = community_keys(["a", "b", "c"], np.array([1, 0, 0])).tolist()
+    >>> keys == [community_key("b"), community_key("a")]
+    True
+    """
+    if not labels.size:
+        return np.zeros(0, dtype=np.int64)
+    _, first = np.unique(labels, return_index=True)
+    keys = np.array([community_key(nodes[i]) for i in first.tolist()], dtype=np.int64)
+    if np.unique(keys).size != keys.size:
+        raise ValueError("two communities' smallest members hash to the same key")
+    return keys
+
+
+def community_key(smallest_member: str) -> int:
+    """The key of the community whose smallest member (in Python's string order) is ``smallest_member``."""
+    return int.from_bytes(hashlib.blake2b(smallest_member.encode(), digest_size=8).digest(), "big") >> 1
 
 
 def coauthorship_graph(authorships: Iterable[tuple[str, str]], *, authors: Iterable[str] = ()) -> nx.Graph:

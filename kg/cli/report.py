@@ -145,7 +145,7 @@ def trends_cmd(start, end, store, fmt, as_json, output) -> None:
 def viz_cmd(kind, value, store, output) -> None:
     """An interactive, self-contained HTML view of a subgraph (opens offline, no Neo4j needed).
 
-    KIND is author (VALUE: a name; the ego network), community (VALUE: an id) or lineage
+    KIND is author (VALUE: a name; the ego network), community (VALUE: its number, 0 = largest) or lineage
     (VALUE: a concept name; its ancestors and descendants).
 
     Example: kg viz author "Jade Copet" -o jade.html
@@ -163,7 +163,7 @@ def viz_cmd(kind, value, store, output) -> None:
 @click.option("--format", "fmt", type=click.Choice(["graphml", "json"]), default="graphml", show_default=True,
               help="graphml (Gephi, yEd, networkx) or json (networkx node-link).")
 @click.option("--subgraph", "selector", metavar="KIND:VALUE",
-              help="Only a subgraph: author:NAME, community:ID or lineage:CONCEPT (default: the whole graph).")
+              help="Only a subgraph: author:NAME, community:NUMBER or lineage:CONCEPT (default: the whole graph).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
 @store_option
 def export_cmd(fmt, selector, output, store) -> None:

@@ -89,7 +89,7 @@ def select_subgraph(store, kind: str, value: str | int) -> Subgraph:
         try:
             value = int(value)
         except (TypeError, ValueError):
-            raise InputError(f"a community is selected by its integer id, not {value!r}") from None
+            raise InputError(f"a community is selected by its number (rank by size), not {value!r}") from None
     rows = run_saved(store, query, {param: value})
     if not rows:
         raise InputError(f"nothing found for {kind} {value!r}")

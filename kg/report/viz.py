@@ -15,7 +15,7 @@ LABEL_STYLE = {
     "Affiliation": ("#8DCC93", 25, "name"),
     "Concept": ("#C990C0", 30, "name"),
     "Result": ("#FFC454", 15, "value"),
-    "Community": ("#DA7194", 40, "id"),
+    "Community": ("#DA7194", 40, "rank"),
 }
 
 

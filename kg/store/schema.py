@@ -87,7 +87,6 @@ NODES: tuple[NodeType, ...] = (
             "name": STRING,
             "aliases": STRING_LIST,
             "is_group": BOOL,
-            "community": INT64,
         },
         indexed=("name",),
         description="A person or a group author (e.g. 'FAIR CodeGen team')",
@@ -125,8 +124,10 @@ NODES: tuple[NodeType, ...] = (
     NodeType(
         "Community",
         "id",
-        {"id": INT64, "size": INT64, "papers": INT64, "modularity": DOUBLE, "algorithm": STRING},
-        description="A co-authorship community",
+        # id: a hash of the smallest member's id, stable while that author stays in it (a primary key cannot
+        # be SET, and ranks shift whenever a community grows); rank: 0 = largest, as users number communities
+        {"id": INT64, "rank": INT64, "size": INT64, "papers": INT64, "modularity": DOUBLE, "algorithm": STRING},
+        description="A co-authorship community (id: stable key; rank: its number by size, 0 = largest)",
     ),
 )
 
