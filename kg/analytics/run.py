@@ -83,7 +83,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("child_year", "int64"), ("parent_year", "int64"),
     ),
     "delete_lineage": (("src", "string"), ("dst", "string")),
-    "write_memberships": (("id", "string"), ("community", "int64")),
+    "write_memberships": (("src", "string"), ("dst", "int64")),
     "unlink_authors": (("id", "string"),),
     "update_communities": (
         ("id", "int64"), ("rank", "int64"), ("size", "int64"), ("papers", "int64"), ("modularity", "float64"),
@@ -197,7 +197,7 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
         before, old = {}, np.full(len(ids), -1, dtype=np.int64)
         changed = new != old
     write(store, "unlink_authors", [{"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()])
-    moved = [{"id": ids[i], "community": int(new[i])} for i in np.flatnonzero(changed).tolist()]
+    moved = [{"src": ids[i], "dst": int(new[i])} for i in np.flatnonzero(changed).tolist()]
     gone = sorted(set(before) - set(communities))
     for i in range(0, len(gone), BATCH):
         store.execute(statement(store, "delete_communities"), {"ids": gone[i : i + BATCH]})
