@@ -124,6 +124,10 @@ class GraphStore(ABC):
     commits_in_background: bool = False
     #: whether a batch can hand a forked process a part of itself to stage into (``Batch.for_child``)
     stages_in_child: bool = False
+    #: whether a paper written again is replaced by difference (its stored rows read, only the
+    #: rows that went deleted, the new ones inserted, the changed ones updated) rather than
+    #: deleted and written whole: LadybugDB pays a checkpoint for any delete from a large table
+    replaces_by_difference: bool = False
 
     def new_batch(self) -> Batch:
         """Where a load stages its writes until they are committed in one transaction."""
@@ -218,6 +222,34 @@ class GraphStore(ABC):
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
+    def stored_rows(self, ids: list[str]) -> dict[str, list[tuple]]:
+        """The rows the store holds derived from the papers ``ids`` (table -> rows in
+        ``R.columns`` order), as ``R.chunk_rows`` would build them: the papers, their results
+        and every edge of theirs."""
+        out: dict[str, list[tuple]] = {}
+        for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
+            stmt = S.stored_rows(name, "rel" if name in R.LOADED_TYPES else "node")
+            cols = R.columns(name)
+            rows = out[name] = []
+            for part in R.chunks(ids, UNWIND_BATCH):
+                rows.extend(tuple(r[c] for c in cols) for r in self.query(stmt, {"ids": part}))
+        return out
+
+    def _remove_rows(self, tx: Tx, unmarked: list[str], removals: dict[str, list[tuple]]) -> None:
+        """Take the fingerprint off the papers ``unmarked``, then delete the rows ``removals``
+        names (table -> identities, ``R.key_of`` values): edges before the nodes they leave."""
+        for ids in R.chunks(unmarked, UNWIND_BATCH):
+            tx.run(self.named("load/unmark_papers"), {"ids": ids})
+        for name in reversed(TABLES):
+            keys = removals.get(name)
+            if not keys:
+                continue
+            kind = "rel" if name in R.LOADED_TYPES else "node"
+            cols = [R.columns(name)[i] for i in R.key_of(name)]
+            stmt = S.remove_rows(name, kind)
+            for part in R.chunks(keys, UNWIND_BATCH):
+                tx.run(stmt, {"rows": [dict(zip(cols, k)) for k in part]})
+
     def is_empty(self, label: str) -> bool:
         """True when no ``label`` node is stored."""
         return not self.query(S.any_node(label))
@@ -305,6 +337,10 @@ class Batch:
         self.deletes: list[str] = []
         self.inserts: dict[str, list[tuple]] = {}
         self.upserts: dict[str, list[tuple]] = {}
+        #: identities (``R.key_of``) of rows to delete, per table, and the papers they were
+        #: derived from, whose fingerprint goes in the same transaction (see ``Loader._stage``)
+        self.removals: dict[str, list[tuple]] = {}
+        self.unmarked: list[str] = []
         self.rows = 0
         #: the load waits for this commit (nothing else runs meanwhile), rather than going on
         #: with the next chunks while it runs in the background
@@ -312,6 +348,15 @@ class Batch:
 
     def delete(self, ids: list[str]) -> None:
         self.deletes.extend(ids)
+
+    def remove(self, name: str, keys: list[tuple]) -> None:
+        """Rows of ``name`` to delete by identity (``R.key_of`` values), before any insert."""
+        self.removals.setdefault(name, []).extend(keys)
+        self.rows += len(keys)
+
+    def unmark(self, ids: list[str]) -> None:
+        """Papers replaced by difference: without a fingerprint until their rows are written."""
+        self.unmarked.extend(ids)
 
     def insert(self, name: str, rows: list[tuple]) -> None:
         """Rows known to be absent from the store (and from every other row of this batch)."""
@@ -331,6 +376,7 @@ class Batch:
             paths = set()
             for ids in R.chunks(self.deletes, UNWIND_BATCH):
                 store._delete_papers(tx, ids)
+            store._remove_rows(tx, [], self.removals)  # one transaction: no fingerprint to take off first
             for name in TABLES:
                 kind = "rel" if name in R.LOADED_TYPES else "node"
                 paths |= self.write(tx, kind, name)
@@ -666,6 +712,27 @@ class Loader:
         return stats
 
     # ----------------------------------------------------------------- steps
+    def _difference(self, papers: list[R.PaperRows]) -> R.RowChanges:
+        """Stage what turns the stored rows of ``papers`` (each with a Paper node) into their new
+        rows: their fingerprints taken off and the rows that went deleted first, in one
+        transaction; the changes (``R.row_changes``) returned for the caller to stage.
+
+        A replaced paper mostly keeps its rows (a changed decision moves a few mentions): rows
+        left as they are cost the store nothing, while deleting a paper whole made LadybugDB
+        rewrite every part of its tables that held one of the paper's rows at the next checkpoint.
+        """
+        ids = [b.paper_id for b in papers]
+        changes = R.row_changes(papers, self.store.stored_rows(ids))
+        self._batch.unmark(ids)
+        for name, keys in changes.removals.items():
+            self._batch.remove(name, keys)
+        count = lambda rows: sum(map(len, rows.values()))  # noqa: E731
+        self.say(
+            f"load: {len(ids)} papers replaced by difference: {changes.unchanged} rows kept, "
+            f"{count(changes.inserts)} inserted, {count(changes.updates)} updated, {count(changes.removals)} removed"
+        )
+        return changes
+
     def _shared_todo(self, shared: dict[str, list[tuple]]) -> tuple[dict, dict]:
         """Per label: (new rows, changed rows), and the digest of every row of the chunk."""
         todo: dict[str, tuple[list, list]] = {}
@@ -701,7 +768,9 @@ class Loader:
 
     def _stage(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
         stats, batch = self.stats, self._batch
-        batch.delete([b.paper_id for b in todo if b.paper_id in stored or not b.has_paper])
+        diffed = [b for b in todo if b.has_paper and b.paper_id in stored] if self.store.replaces_by_difference else []
+        whole = [b for b in todo if b.paper_id not in stored or not b.has_paper] if diffed else todo
+        batch.delete([b.paper_id for b in whole if b.paper_id in stored or not b.has_paper])
         for label, (new, changed) in shared.items():
             if new:
                 batch.insert(label, new)
@@ -709,17 +778,26 @@ class Loader:
                 batch.upsert(label, changed)
             stats.nodes_written += len(new) + len(changed)
         tables: dict[str, list[tuple]] = defaultdict(list)
-        for b in todo:  # one pass over the papers' rows rather than one per table
+        for b in whole:  # one pass over the papers' rows rather than one per table
             for (name, _), row in b.items:
                 tables[name].append(row)
+        updates: dict[str, list[tuple]] = {}
+        if diffed:
+            changes = self._difference(diffed)
+            for name, rows in changes.inserts.items():
+                tables[name].extend(rows)
+            updates = changes.updates
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
             rows = tables.get(name)
             if rows:
                 batch.insert(name, rows)
-                if name in R.LOADED_TYPES:
-                    stats.rels_written += len(rows)
-                else:
-                    stats.nodes_written += len(rows)
+            if updates.get(name):
+                batch.upsert(name, updates[name])
+            written = len(rows or ()) + len(updates.get(name, ()))
+            if name in R.LOADED_TYPES:
+                stats.rels_written += written
+            else:
+                stats.nodes_written += written
         stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
         stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)
         self._staged_papers += len(todo)

@@ -243,6 +243,13 @@ class LadybugStore(GraphStore):
         return self.fast
 
     @property
+    def replaces_by_difference(self) -> bool:
+        # any delete from a table makes the next checkpoint rewrite the parts of it that held the
+        # deleted rows (measured on a copy of a 10k-paper store, MENTIONS 69,697 rows: deleting 1
+        # row 0.14 CPU-s of checkpoint, 30 to 3,000 rows 0.36-0.40, updating 3,000 rows 0.03)
+        return True
+
+    @property
     def stages_in_child(self) -> bool:
         # a forked process writes Parquet files beside the batch's own; COPY reads them all
         return self.fast
@@ -291,6 +298,8 @@ class _StagedBatch(Batch):
             writer.close()
         return dict(
             deletes=self.deletes,
+            removals=self.removals,
+            unmarked=self.unmarked,
             upserts=self.upserts,
             files={name: str(path) for name, (_, path) in self._files.items()},
             counts=self._counts,
@@ -301,6 +310,9 @@ class _StagedBatch(Batch):
     def adopt(self, part: dict) -> None:
         """Take over what a forked process staged for this batch (``export``)."""
         self.deletes.extend(part["deletes"])
+        for name, keys in part["removals"].items():
+            self.removals.setdefault(name, []).extend(keys)
+        self.unmarked.extend(part["unmarked"])
         for name, rows in part["upserts"].items():
             self.upserts.setdefault(name, []).extend(rows)
         for name, path in part["files"].items():
@@ -339,6 +351,16 @@ class _StagedBatch(Batch):
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
 
+    def upsert(self, name: str, rows: list[tuple]) -> None:
+        if name == "Paper":  # like an insert: the fingerprint is set once every row is in
+            import pyarrow as pa
+
+            at, schema = R.LOAD_HASH_AT, _schema(name)
+            columns = pa.schema([schema.field(0), schema.field(at)])
+            self._hashes.append(pa.table([[r[0] for r in rows], [r[at] for r in rows]], schema=columns))
+            rows = [(*r[:at], None, *r[at + 1 :]) for r in rows]
+        super().upsert(name, rows)
+
     def nodes_due(self) -> bool:
         return sum(self._counts.get(n, 0) for n in _NODE_TABLES) >= NODE_FLUSH_ROWS
 
@@ -351,6 +373,8 @@ class _StagedBatch(Batch):
         names = _NODE_TABLES
         part = _StagedBatch(self.store)
         part.deletes, self.deletes = self.deletes, []
+        part.unmarked, self.unmarked = self.unmarked, []
+        part.removals, self.removals = self.removals, {}
         for name in names:
             if name in self._files:  # moved: a later insert here opens a new file of that name
                 writer, path = self._files.pop(name)
@@ -365,7 +389,7 @@ class _StagedBatch(Batch):
                 part._counts[name] = self._counts.pop(name)
             if name in self.upserts:
                 part.upserts[name] = self.upserts.pop(name)
-        part.rows = sum(part._counts.values()) + sum(map(len, part.upserts.values()))
+        part.rows = sum(part._counts.values()) + sum(map(len, part.upserts.values())) + sum(map(len, part.removals.values()))
         self.rows -= part.rows
         return part
 
@@ -381,6 +405,8 @@ class _StagedBatch(Batch):
 
     def _commit(self) -> set[str]:
         store, paths = self.store, set()
+        if self.unmarked or self.removals:  # papers replaced by difference: unmarked with their rows that went
+            store.in_transaction(lambda tx: store._remove_rows(tx, self.unmarked, self.removals))
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
             store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction

@@ -409,3 +409,56 @@ def digest(text: str) -> int:
 def chunks(rows: list, size: int) -> Iterable[list]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
+
+
+# --------------------------------------------------------------------------- replacing by difference
+
+
+@dataclass
+class RowChanges:
+    """What turns the stored rows of some papers into their new rows, per table: rows to insert
+    (their identity is not stored), rows to update (stored with other values: Paper rows always,
+    as their fingerprint changed) and identities to remove (``key_of`` values, not in the new rows)."""
+
+    inserts: dict[str, list[tuple]] = field(default_factory=dict)
+    updates: dict[str, list[tuple]] = field(default_factory=dict)
+    removals: dict[str, list[tuple]] = field(default_factory=dict)
+    unchanged: int = 0
+
+
+def row_changes(new: Iterable[PaperRows], stored: dict[str, list[tuple]]) -> RowChanges:
+    """The difference between the papers' new rows and ``stored``, their rows as the store holds
+    them (table -> rows in ``columns`` order). An identity stored twice is removed and, when the
+    new rows have it, inserted once: a store never keeps two rows of one identity."""
+    out = RowChanges()
+    held: dict[tuple[str, object], tuple] = {}
+    twice: set[tuple[str, object]] = set()
+    for name, rows in stored.items():
+        key = _KEYS[name]
+        for row in rows:
+            k = (name, key(row))
+            if k in held:
+                twice.add(k)
+            held[k] = row
+    for bundle in new:
+        for k, row in bundle.items:
+            was = held.pop(k, None)
+            name = k[0]
+            if was is None or k in twice:
+                out.inserts.setdefault(name, []).append(row)
+            elif not same_row(row, was):
+                out.updates.setdefault(name, []).append(row)
+            else:
+                out.unchanged += 1
+    for k in sorted(twice | held.keys()):
+        out.removals.setdefault(k[0], []).append(k[1] if isinstance(k[1], tuple) else (k[1],))
+    return out
+
+
+def same_row(a: tuple, b: tuple) -> bool:
+    """Whether two rows hold the same values (NaN equal to NaN, a tuple to the list it was written as)."""
+    return a == b or _comparable(a) == _comparable(b)
+
+
+def _comparable(row: tuple) -> tuple:
+    return tuple("NaN" if v != v else list(v) if isinstance(v, tuple) else v for v in row)

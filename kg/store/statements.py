@@ -16,6 +16,7 @@ LOAD_FILES = (
     "load/paper_hashes",
     "load/paper_hashes_of",
     "load/set_load_hashes",
+    "load/unmark_papers",
     "load/delete_paper_results",
     "load/delete_paper_derivations",
     "load/delete_papers",
@@ -138,6 +139,59 @@ def load_merge(name: str, kind: str) -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
+def _paper_anchor(name: str) -> str:
+    """The pattern binding ``a``, ``r`` and ``b`` (or ``n``) to a row of table ``name`` derived
+    from the paper whose id is ``pid``: the paper itself, an edge at it, a Result it reports and
+    that Result's edges."""
+    if name == "Paper":
+        return "MATCH (n:`Paper` {`id`: pid})"
+    if name == "Result":
+        return "MATCH (:`Paper` {`id`: pid})-[:`REPORTS`]->(n:`Result`)"
+    r = relationship(name)
+    src, dst = node(r.source), node(r.target)
+    edge = f"-[r:{q(name)}]->"
+    if r.source == "Paper":
+        return f"MATCH (a:`Paper` {{`id`: pid}}){edge}(b:{q(dst.label)})"
+    if r.target == "Paper":
+        return f"MATCH (a:{q(src.label)}){edge}(b:`Paper` {{`id`: pid}})"
+    if r.source == "Result":
+        return f"MATCH (:`Paper` {{`id`: pid}})-[:`REPORTS`]->(a:`Result`){edge}(b:{q(dst.label)})"
+    raise ValueError(f"no paper derives the rows of {name}")
+
+
+def stored_rows(name: str, kind: str) -> str:
+    """The stored rows of table ``name`` derived from the papers whose ids are in ``$ids``: the
+    paper's id as ``pid``, then the row's columns (``rows.columns`` order, under their names)."""
+    if kind == "node":
+        cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node(name).properties)
+    else:
+        r, props = relationship(name), rel_properties(name)
+        src, dst = node(r.source), node(r.target)
+        cols = f"a.{q(src.key)} AS `src`, b.{q(dst.key)} AS `dst`" + "".join(f", r.{q(p)} AS {q(p)}" for p in props)
+    if "paper_id" in REL_IDENTITY.get(name, ()):  # an edge between concepts, whose evidence the paper is: one scan
+        r = relationship(name)
+        pattern = f"MATCH (a:{q(r.source)})-[r:{q(name)}]->(b:{q(r.target)}) WHERE r.`paper_id` IN $ids"
+        return f"{pattern} RETURN r.`paper_id` AS `pid`, {cols}"
+    return f"UNWIND $ids AS pid {_paper_anchor(name)} RETURN pid AS `pid`, {cols}"
+
+
+def remove_rows(name: str, kind: str) -> str:
+    """Delete the rows of table ``name`` whose identities (``rows.key_of``: the key, or both ends
+    and the identity properties, under their column names) are in ``$rows``; a node with its edges."""
+    if kind == "node":
+        n = node(name)
+        return f"UNWIND $rows AS row MATCH (n:{q(name)} {{{q(n.key)}: row.{q(n.key)}}}) DETACH DELETE n"
+    r = relationship(name)
+    src, dst = node(r.source), node(r.target)
+    ident = ", ".join(f"{q(p)}: row.{q(p)}" for p in REL_IDENTITY.get(name, ()))
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a:{q(src.label)} {{{q(src.key)}: row.`src`}}) "
+        f"MATCH (b:{q(dst.label)} {{{q(dst.key)}: row.`dst`}}) "
+        f"MATCH (a)-[r:{q(name)}{' {' + ident + '}' if ident else ''}]->(b) DELETE r"
+    )
+
+
 def lookup_nodes(label: str) -> str:
     """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
     n = node(label)
@@ -183,6 +237,11 @@ def neo4j_statements() -> list[dict]:
         out.append({"name": f"any:{label}", "cypher": any_node(label), "parameters": []})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
+    for name in ("Paper", "Result", *LOADED_TYPES):
+        kind = "node" if name in ("Paper", "Result") else "rel"
+        out.append({"name": f"stored:{name}", "cypher": stored_rows(name, kind), "parameters": ["ids"]})
+        if name != "Paper":
+            out.append({"name": f"remove:{name}", "cypher": remove_rows(name, kind), "parameters": ["rows"]})
     for name in LOAD_FILES:
         params = ["rows"] if name == "load/set_load_hashes" else ["ids"]
         out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": params})
