@@ -337,10 +337,9 @@ class Batch:
         self.deletes: list[str] = []
         self.inserts: dict[str, list[tuple]] = {}
         self.upserts: dict[str, list[tuple]] = {}
-        #: identities (``R.key_of``) of rows to delete, per table, and the papers they were
-        #: derived from, whose fingerprint goes in the same transaction (see ``Loader._stage``)
-        self.removals: dict[str, list[tuple]] = {}
-        self.unmarked: list[str] = []
+        #: papers replaced by difference (``replace``), and where their changes are counted
+        self.replaced: list[R.PaperRows] = []
+        self.tally = R.RowChanges()
         self.rows = 0
         #: the load waits for this commit (nothing else runs meanwhile), rather than going on
         #: with the next chunks while it runs in the background
@@ -349,14 +348,21 @@ class Batch:
     def delete(self, ids: list[str]) -> None:
         self.deletes.extend(ids)
 
-    def remove(self, name: str, keys: list[tuple]) -> None:
-        """Rows of ``name`` to delete by identity (``R.key_of`` values), before any insert."""
-        self.removals.setdefault(name, []).extend(keys)
-        self.rows += len(keys)
+    def replace(self, papers: list[R.PaperRows], tally: R.RowChanges) -> None:
+        """Papers stored with other rows, replaced by difference when committed (their stored
+        rows are read then, all at once: read chunk by chunk, the lookups of a 100k-paper store
+        cost more than the deletes they spared); what changed is added to ``tally``."""
+        self.replaced.extend(papers)
+        self.tally = tally
+        self.rows += sum(b.count() for b in papers)
 
-    def unmark(self, ids: list[str]) -> None:
-        """Papers replaced by difference: without a fingerprint until their rows are written."""
-        self.unmarked.extend(ids)
+    def changes(self) -> R.RowChanges | None:
+        """What turns the stored rows of the papers ``replace`` took into their new rows (counted in the tally)."""
+        if not self.replaced:
+            return None
+        changes = R.row_changes(self.replaced, self.store.stored_rows([b.paper_id for b in self.replaced]))
+        self.tally.add(changes)
+        return changes
 
     def insert(self, name: str, rows: list[tuple]) -> None:
         """Rows known to be absent from the store (and from every other row of this batch)."""
@@ -371,15 +377,20 @@ class Batch:
     def commit(self) -> set[str]:
         """Write everything in one transaction; the paths used ("copy", "merge")."""
         store = self.store
+        changes = self.changes()
 
         def write(tx: Tx) -> set[str]:
             paths = set()
             for ids in R.chunks(self.deletes, UNWIND_BATCH):
                 store._delete_papers(tx, ids)
-            store._remove_rows(tx, [], self.removals)  # one transaction: no fingerprint to take off first
+            if changes is not None:  # one transaction: no fingerprint to take off first
+                store._remove_rows(tx, [], changes.removals)
             for name in TABLES:
                 kind = "rel" if name in R.LOADED_TYPES else "node"
                 paths |= self.write(tx, kind, name)
+                if changes is not None and changes.written(name):
+                    store.merge(tx, kind, name, changes.written(name))
+                    paths.add("merge")
             return paths
 
         return store.in_transaction(write)
@@ -466,6 +477,8 @@ class Loader:
         #: papers the caller said the chunks hold (None: unknown), and papers added so far
         self._expected = papers
         self._added_papers = 0
+        #: what the papers replaced by difference changed, counted as their batches commit
+        self._replaced = R.RowChanges()
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Stage one chunk of papers (with the shared nodes it refers to); commits when enough is staged."""
@@ -691,6 +704,12 @@ class Loader:
             self.flush()
         stats = self.stats
         self.discard()  # the worker thread ends; nothing is staged any more
+        done = self._replaced
+        if done.papers:
+            stats.nodes_written += sum(len(done.written(n)) for n in R.PAPER_LABELS)
+            stats.rels_written += sum(len(done.written(n)) for n in R.LOADED_TYPES)
+            self.say(f"load: {done.papers} papers replaced by difference: {done.unchanged} rows kept, "
+                     f"{done.count('inserts')} inserted, {done.count('updates')} updated, {done.count('removals')} removed")
         if prune:
             kept = set(keep or ())
             removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
@@ -712,27 +731,6 @@ class Loader:
         return stats
 
     # ----------------------------------------------------------------- steps
-    def _difference(self, papers: list[R.PaperRows]) -> R.RowChanges:
-        """Stage what turns the stored rows of ``papers`` (each with a Paper node) into their new
-        rows: their fingerprints taken off and the rows that went deleted first, in one
-        transaction; the changes (``R.row_changes``) returned for the caller to stage.
-
-        A replaced paper mostly keeps its rows (a changed decision moves a few mentions): rows
-        left as they are cost the store nothing, while deleting a paper whole made LadybugDB
-        rewrite every part of its tables that held one of the paper's rows at the next checkpoint.
-        """
-        ids = [b.paper_id for b in papers]
-        changes = R.row_changes(papers, self.store.stored_rows(ids))
-        self._batch.unmark(ids)
-        for name, keys in changes.removals.items():
-            self._batch.remove(name, keys)
-        count = lambda rows: sum(map(len, rows.values()))  # noqa: E731
-        self.say(
-            f"load: {len(ids)} papers replaced by difference: {changes.unchanged} rows kept, "
-            f"{count(changes.inserts)} inserted, {count(changes.updates)} updated, {count(changes.removals)} removed"
-        )
-        return changes
-
     def _shared_todo(self, shared: dict[str, list[tuple]]) -> tuple[dict, dict]:
         """Per label: (new rows, changed rows), and the digest of every row of the chunk."""
         todo: dict[str, tuple[list, list]] = {}
@@ -781,23 +779,16 @@ class Loader:
         for b in whole:  # one pass over the papers' rows rather than one per table
             for (name, _), row in b.items:
                 tables[name].append(row)
-        updates: dict[str, list[tuple]] = {}
         if diffed:
-            changes = self._difference(diffed)
-            for name, rows in changes.inserts.items():
-                tables[name].extend(rows)
-            updates = changes.updates
+            batch.replace(diffed, self._replaced)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
             rows = tables.get(name)
             if rows:
                 batch.insert(name, rows)
-            if updates.get(name):
-                batch.upsert(name, updates[name])
-            written = len(rows or ()) + len(updates.get(name, ()))
-            if name in R.LOADED_TYPES:
-                stats.rels_written += written
-            else:
-                stats.nodes_written += written
+                if name in R.LOADED_TYPES:
+                    stats.rels_written += len(rows)
+                else:
+                    stats.nodes_written += len(rows)
         stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
         stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)
         self._staged_papers += len(todo)

@@ -298,8 +298,6 @@ class _StagedBatch(Batch):
             writer.close()
         return dict(
             deletes=self.deletes,
-            removals=self.removals,
-            unmarked=self.unmarked,
             upserts=self.upserts,
             files={name: str(path) for name, (_, path) in self._files.items()},
             counts=self._counts,
@@ -310,9 +308,6 @@ class _StagedBatch(Batch):
     def adopt(self, part: dict) -> None:
         """Take over what a forked process staged for this batch (``export``)."""
         self.deletes.extend(part["deletes"])
-        for name, keys in part["removals"].items():
-            self.removals.setdefault(name, []).extend(keys)
-        self.unmarked.extend(part["unmarked"])
         for name, rows in part["upserts"].items():
             self.upserts.setdefault(name, []).extend(rows)
         for name, path in part["files"].items():
@@ -351,16 +346,6 @@ class _StagedBatch(Batch):
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
 
-    def upsert(self, name: str, rows: list[tuple]) -> None:
-        if name == "Paper":  # like an insert: the fingerprint is set once every row is in
-            import pyarrow as pa
-
-            at, schema = R.LOAD_HASH_AT, _schema(name)
-            columns = pa.schema([schema.field(0), schema.field(at)])
-            self._hashes.append(pa.table([[r[0] for r in rows], [r[at] for r in rows]], schema=columns))
-            rows = [(*r[:at], None, *r[at + 1 :]) for r in rows]
-        super().upsert(name, rows)
-
     def nodes_due(self) -> bool:
         return sum(self._counts.get(n, 0) for n in _NODE_TABLES) >= NODE_FLUSH_ROWS
 
@@ -373,8 +358,6 @@ class _StagedBatch(Batch):
         names = _NODE_TABLES
         part = _StagedBatch(self.store)
         part.deletes, self.deletes = self.deletes, []
-        part.unmarked, self.unmarked = self.unmarked, []
-        part.removals, self.removals = self.removals, {}
         for name in names:
             if name in self._files:  # moved: a later insert here opens a new file of that name
                 writer, path = self._files.pop(name)
@@ -389,7 +372,7 @@ class _StagedBatch(Batch):
                 part._counts[name] = self._counts.pop(name)
             if name in self.upserts:
                 part.upserts[name] = self.upserts.pop(name)
-        part.rows = sum(part._counts.values()) + sum(map(len, part.upserts.values())) + sum(map(len, part.removals.values()))
+        part.rows = sum(part._counts.values()) + sum(map(len, part.upserts.values()))
         self.rows -= part.rows
         return part
 
@@ -405,8 +388,10 @@ class _StagedBatch(Batch):
 
     def _commit(self) -> set[str]:
         store, paths = self.store, set()
-        if self.unmarked or self.removals:  # papers replaced by difference: unmarked with their rows that went
-            store.in_transaction(lambda tx: store._remove_rows(tx, self.unmarked, self.removals))
+        changes = self.changes()
+        if changes is not None:  # papers replaced by difference: unmarked with their rows that went
+            ids = [b.paper_id for b in self.replaced]
+            store.in_transaction(lambda tx: store._remove_rows(tx, ids, changes.removals))
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
             store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
@@ -431,6 +416,12 @@ class _StagedBatch(Batch):
             if self.upserts.get(name):
                 store.in_transaction(lambda tx, kind=kind, name=name: store.merge(tx, kind, name, self.upserts[name]))
                 paths.add("merge")
+            if changes is not None and changes.written(name):
+                rows = changes.written(name)
+                if name == "Paper":  # written without their fingerprint, like the inserted ones
+                    rows = self._unmarked(rows)
+                store.in_transaction(lambda tx, kind=kind, name=name, rows=rows: store.merge(tx, kind, name, rows))
+                paths.add("merge")
         if self._hashes:
             import pyarrow as pa
 
@@ -439,6 +430,15 @@ class _StagedBatch(Batch):
             table = pa.concat_tables(self._hashes)
             store.in_transaction(lambda tx: tx.run(store.named("load/set_load_hashes"), {"rows": table}))
         return paths
+
+    def _unmarked(self, rows: list[tuple]) -> list[tuple]:
+        """Paper rows without their fingerprint, which is kept to be set last (see ``commit``)."""
+        import pyarrow as pa
+
+        at, schema = R.LOAD_HASH_AT, _schema("Paper")
+        columns = pa.schema([schema.field(0), schema.field(at)])
+        self._hashes.append(pa.table([[r[0] for r in rows], [r[at] for r in rows]], schema=columns))
+        return [(*r[:at], None, *r[at + 1 :]) for r in rows]
 
     def discard(self) -> None:
         for writer, _ in self._files.values():

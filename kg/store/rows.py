@@ -424,13 +424,32 @@ class RowChanges:
     updates: dict[str, list[tuple]] = field(default_factory=dict)
     removals: dict[str, list[tuple]] = field(default_factory=dict)
     unchanged: int = 0
+    papers: int = 0
+
+    def written(self, name: str) -> list[tuple]:
+        """The rows of table ``name`` to write: inserted, then updated."""
+        return self.inserts.get(name, []) + self.updates.get(name, [])
+
+    def count(self, part: str) -> int:
+        """Rows in ``part`` ("inserts", "updates" or "removals")."""
+        return sum(map(len, getattr(self, part).values()))
+
+    def add(self, other: RowChanges) -> None:
+        """Count ``other`` in this one (a load's total over its batches)."""
+        for part in ("inserts", "updates", "removals"):
+            mine = getattr(self, part)
+            for name, rows in getattr(other, part).items():
+                mine.setdefault(name, []).extend(rows)
+        self.unchanged += other.unchanged
+        self.papers += other.papers
 
 
-def row_changes(new: Iterable[PaperRows], stored: dict[str, list[tuple]]) -> RowChanges:
+def row_changes(new: list[PaperRows], stored: dict[str, list[tuple]]) -> RowChanges:
     """The difference between the papers' new rows and ``stored``, their rows as the store holds
     them (table -> rows in ``columns`` order). An identity stored twice is removed and, when the
     new rows have it, inserted once: a store never keeps two rows of one identity."""
     out = RowChanges()
+    out.papers = len(new)
     held: dict[tuple[str, object], tuple] = {}
     twice: set[tuple[str, object]] = set()
     for name, rows in stored.items():

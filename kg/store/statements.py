@@ -140,22 +140,24 @@ def load_merge(name: str, kind: str) -> str:
 
 
 def _paper_anchor(name: str) -> str:
-    """The pattern binding ``a``, ``r`` and ``b`` (or ``n``) to a row of table ``name`` derived
-    from the paper whose id is ``pid``: the paper itself, an edge at it, a Result it reports and
-    that Result's edges."""
+    """The pattern binding ``n`` (a node) or ``a``, ``r`` and ``b`` (an edge) to the rows of table
+    ``name`` derived from the papers ``p`` whose ids are in ``$ids``: the paper itself, an edge at
+    it, a Result it reports and that Result's edges. The papers are found first, on their own
+    (``UNWIND $ids`` into one pattern made LadybugDB scan MENTIONS: 10 papers of a 100k-paper
+    store, 1.27 s against 0.01)."""
+    papers = "MATCH (p:`Paper`) WHERE p.`id` IN $ids"
     if name == "Paper":
-        return "MATCH (n:`Paper` {`id`: pid})"
+        return "MATCH (n:`Paper`) WHERE n.`id` IN $ids WITH n, n AS p"
     if name == "Result":
-        return "MATCH (:`Paper` {`id`: pid})-[:`REPORTS`]->(n:`Result`)"
+        return f"{papers} MATCH (p)-[:`REPORTS`]->(n:`Result`)"
     r = relationship(name)
-    src, dst = node(r.source), node(r.target)
     edge = f"-[r:{q(name)}]->"
     if r.source == "Paper":
-        return f"MATCH (a:`Paper` {{`id`: pid}}){edge}(b:{q(dst.label)})"
+        return f"{papers} MATCH (p){edge}(b:{q(r.target)}) WITH p, p AS a, r, b"
     if r.target == "Paper":
-        return f"MATCH (a:{q(src.label)}){edge}(b:`Paper` {{`id`: pid}})"
+        return f"{papers} MATCH (a:{q(r.source)}){edge}(p) WITH p, a, r, p AS b"
     if r.source == "Result":
-        return f"MATCH (:`Paper` {{`id`: pid}})-[:`REPORTS`]->(a:`Result`){edge}(b:{q(dst.label)})"
+        return f"{papers} MATCH (p)-[:`REPORTS`]->(a:`Result`) MATCH (a){edge}(b:{q(r.target)})"
     raise ValueError(f"no paper derives the rows of {name}")
 
 
@@ -172,7 +174,7 @@ def stored_rows(name: str, kind: str) -> str:
         r = relationship(name)
         pattern = f"MATCH (a:{q(r.source)})-[r:{q(name)}]->(b:{q(r.target)}) WHERE r.`paper_id` IN $ids"
         return f"{pattern} RETURN r.`paper_id` AS `pid`, {cols}"
-    return f"UNWIND $ids AS pid {_paper_anchor(name)} RETURN pid AS `pid`, {cols}"
+    return f"{_paper_anchor(name)} RETURN p.`id` AS `pid`, {cols}"
 
 
 def remove_rows(name: str, kind: str) -> str:
