@@ -124,10 +124,6 @@ class GraphStore(ABC):
     commits_in_background: bool = False
     #: whether a batch can hand a forked process a part of itself to stage into (``Batch.for_child``)
     stages_in_child: bool = False
-    #: whether a paper written again is replaced by difference (its stored rows read, only the
-    #: rows that went deleted, the new ones inserted, the changed ones updated) rather than
-    #: deleted and written whole: LadybugDB pays a checkpoint for any delete from a large table
-    replaces_by_difference: bool = False
 
     def new_batch(self) -> Batch:
         """Where a load stages its writes until they are committed in one transaction."""
@@ -222,34 +218,6 @@ class GraphStore(ABC):
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
-    def stored_rows(self, ids: list[str]) -> dict[str, list[tuple]]:
-        """The rows the store holds derived from the papers ``ids`` (table -> rows in
-        ``R.columns`` order), as ``R.chunk_rows`` would build them: the papers, their results
-        and every edge of theirs."""
-        out: dict[str, list[tuple]] = {}
-        for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
-            stmt = S.stored_rows(name, "rel" if name in R.LOADED_TYPES else "node")
-            cols = R.columns(name)
-            rows = out[name] = []
-            for part in R.chunks(ids, UNWIND_BATCH):
-                rows.extend(tuple(r[c] for c in cols) for r in self.query(stmt, {"ids": part}))
-        return out
-
-    def _remove_rows(self, tx: Tx, unmarked: list[str], removals: dict[str, list[tuple]]) -> None:
-        """Take the fingerprint off the papers ``unmarked``, then delete the rows ``removals``
-        names (table -> identities, ``R.key_of`` values): edges before the nodes they leave."""
-        for ids in R.chunks(unmarked, UNWIND_BATCH):
-            tx.run(self.named("load/unmark_papers"), {"ids": ids})
-        for name in reversed(TABLES):
-            keys = removals.get(name)
-            if not keys:
-                continue
-            kind = "rel" if name in R.LOADED_TYPES else "node"
-            cols = [R.columns(name)[i] for i in R.key_of(name)]
-            stmt = S.remove_rows(name, kind)
-            for part in R.chunks(keys, UNWIND_BATCH):
-                tx.run(stmt, {"rows": [dict(zip(cols, k)) for k in part]})
-
     def is_empty(self, label: str) -> bool:
         """True when no ``label`` node is stored."""
         return not self.query(S.any_node(label))
@@ -337,9 +305,6 @@ class Batch:
         self.deletes: list[str] = []
         self.inserts: dict[str, list[tuple]] = {}
         self.upserts: dict[str, list[tuple]] = {}
-        #: papers replaced by difference (``replace``), and where their changes are counted
-        self.replaced: list[R.PaperRows] = []
-        self.tally = R.RowChanges()
         self.rows = 0
         #: the load waits for this commit (nothing else runs meanwhile), rather than going on
         #: with the next chunks while it runs in the background
@@ -347,22 +312,6 @@ class Batch:
 
     def delete(self, ids: list[str]) -> None:
         self.deletes.extend(ids)
-
-    def replace(self, papers: list[R.PaperRows], tally: R.RowChanges) -> None:
-        """Papers stored with other rows, replaced by difference when committed (their stored
-        rows are read then, all at once: read chunk by chunk, the lookups of a 100k-paper store
-        cost more than the deletes they spared); what changed is added to ``tally``."""
-        self.replaced.extend(papers)
-        self.tally = tally
-        self.rows += sum(b.count() for b in papers)
-
-    def changes(self) -> R.RowChanges | None:
-        """What turns the stored rows of the papers ``replace`` took into their new rows (counted in the tally)."""
-        if not self.replaced:
-            return None
-        changes = R.row_changes(self.replaced, self.store.stored_rows([b.paper_id for b in self.replaced]))
-        self.tally.add(changes)
-        return changes
 
     def insert(self, name: str, rows: list[tuple]) -> None:
         """Rows known to be absent from the store (and from every other row of this batch)."""
@@ -377,20 +326,14 @@ class Batch:
     def commit(self) -> set[str]:
         """Write everything in one transaction; the paths used ("copy", "merge")."""
         store = self.store
-        changes = self.changes()
 
         def write(tx: Tx) -> set[str]:
             paths = set()
             for ids in R.chunks(self.deletes, UNWIND_BATCH):
                 store._delete_papers(tx, ids)
-            if changes is not None:  # one transaction: no fingerprint to take off first
-                store._remove_rows(tx, [], changes.removals)
             for name in TABLES:
                 kind = "rel" if name in R.LOADED_TYPES else "node"
                 paths |= self.write(tx, kind, name)
-                if changes is not None and changes.written(name):
-                    store.merge(tx, kind, name, changes.written(name))
-                    paths.add("merge")
             return paths
 
         return store.in_transaction(write)
@@ -477,8 +420,6 @@ class Loader:
         #: papers the caller said the chunks hold (None: unknown), and papers added so far
         self._expected = papers
         self._added_papers = 0
-        #: what the papers replaced by difference changed, counted as their batches commit
-        self._replaced = R.RowChanges()
 
     def add(self, chunk: ResolvedGraph) -> None:
         """Stage one chunk of papers (with the shared nodes it refers to); commits when enough is staged."""
@@ -704,12 +645,6 @@ class Loader:
             self.flush()
         stats = self.stats
         self.discard()  # the worker thread ends; nothing is staged any more
-        done = self._replaced
-        if done.papers:
-            stats.nodes_written += sum(len(done.written(n)) for n in R.PAPER_LABELS)
-            stats.rels_written += sum(len(done.written(n)) for n in R.LOADED_TYPES)
-            self.say(f"load: {done.papers} papers replaced by difference: {done.unchanged} rows kept, "
-                     f"{done.count('inserts')} inserted, {done.count('updates')} updated, {done.count('removals')} removed")
         if prune:
             kept = set(keep or ())
             removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
@@ -766,9 +701,7 @@ class Loader:
 
     def _stage(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
         stats, batch = self.stats, self._batch
-        diffed = [b for b in todo if b.has_paper and b.paper_id in stored] if self.store.replaces_by_difference else []
-        whole = [b for b in todo if b.paper_id not in stored or not b.has_paper] if diffed else todo
-        batch.delete([b.paper_id for b in whole if b.paper_id in stored or not b.has_paper])
+        batch.delete([b.paper_id for b in todo if b.paper_id in stored or not b.has_paper])
         for label, (new, changed) in shared.items():
             if new:
                 batch.insert(label, new)
@@ -776,11 +709,9 @@ class Loader:
                 batch.upsert(label, changed)
             stats.nodes_written += len(new) + len(changed)
         tables: dict[str, list[tuple]] = defaultdict(list)
-        for b in whole:  # one pass over the papers' rows rather than one per table
+        for b in todo:  # one pass over the papers' rows rather than one per table
             for (name, _), row in b.items:
                 tables[name].append(row)
-        if diffed:
-            batch.replace(diffed, self._replaced)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
             rows = tables.get(name)
             if rows:

@@ -257,13 +257,6 @@ class LadybugStore(GraphStore):
         return self.fast
 
     @property
-    def replaces_by_difference(self) -> bool:
-        # any delete from a table makes the next checkpoint rewrite the parts of it that held the
-        # deleted rows (measured on a copy of a 10k-paper store, MENTIONS 69,697 rows: deleting 1
-        # row 0.14 CPU-s of checkpoint, 30 to 3,000 rows 0.36-0.40, updating 3,000 rows 0.03)
-        return True
-
-    @property
     def stages_in_child(self) -> bool:
         # a forked process writes Parquet files beside the batch's own; COPY reads them all
         return self.fast
@@ -402,10 +395,6 @@ class _StagedBatch(Batch):
 
     def _commit(self) -> set[str]:
         store, paths = self.store, set()
-        changes = self.changes()
-        if changes is not None:  # papers replaced by difference: unmarked with their rows that went
-            ids = [b.paper_id for b in self.replaced]
-            store.in_transaction(lambda tx: store._remove_rows(tx, ids, changes.removals))
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
             store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
@@ -430,12 +419,6 @@ class _StagedBatch(Batch):
             if self.upserts.get(name):
                 store.in_transaction(lambda tx, kind=kind, name=name: store.merge(tx, kind, name, self.upserts[name]))
                 paths.add("merge")
-            if changes is not None and changes.written(name):
-                rows = changes.written(name)
-                if name == "Paper":  # written without their fingerprint, like the inserted ones
-                    rows = self._unmarked(rows)
-                store.in_transaction(lambda tx, kind=kind, name=name, rows=rows: store.merge(tx, kind, name, rows))
-                paths.add("merge")
         if self._hashes:
             import pyarrow as pa
 
@@ -444,15 +427,6 @@ class _StagedBatch(Batch):
             table = pa.concat_tables(self._hashes)
             store.in_transaction(lambda tx: tx.run(store.named("load/set_load_hashes"), {"rows": table}))
         return paths
-
-    def _unmarked(self, rows: list[tuple]) -> list[tuple]:
-        """Paper rows without their fingerprint, which is kept to be set last (see ``commit``)."""
-        import pyarrow as pa
-
-        at, schema = R.LOAD_HASH_AT, _schema("Paper")
-        columns = pa.schema([schema.field(0), schema.field(at)])
-        self._hashes.append(pa.table([[r[0] for r in rows], [r[at] for r in rows]], schema=columns))
-        return [(*r[:at], None, *r[at + 1 :]) for r in rows]
 
     def discard(self) -> None:
         for writer, _ in self._files.values():

@@ -16,7 +16,6 @@ LOAD_FILES = (
     "load/paper_hashes",
     "load/paper_hashes_of",
     "load/set_load_hashes",
-    "load/unmark_papers",
     "load/delete_paper_results",
     "load/delete_paper_derivations",
     "load/delete_papers",
@@ -139,61 +138,6 @@ def load_merge(name: str, kind: str) -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
-def _paper_anchor(name: str) -> str:
-    """The pattern binding ``n`` (a node) or ``a``, ``r`` and ``b`` (an edge) to the rows of table
-    ``name`` derived from the papers ``p`` whose ids are in ``$ids``: the paper itself, an edge at
-    it, a Result it reports and that Result's edges. The papers are found first, on their own
-    (``UNWIND $ids`` into one pattern made LadybugDB scan MENTIONS: 10 papers of a 100k-paper
-    store, 1.27 s against 0.01)."""
-    papers = "MATCH (p:`Paper`) WHERE p.`id` IN $ids"
-    if name == "Paper":
-        return "MATCH (n:`Paper`) WHERE n.`id` IN $ids WITH n, n AS p"
-    if name == "Result":
-        return f"{papers} MATCH (p)-[:`REPORTS`]->(n:`Result`)"
-    r = relationship(name)
-    edge = f"-[r:{q(name)}]->"
-    if r.source == "Paper":
-        return f"{papers} MATCH (p){edge}(b:{q(r.target)}) WITH p, p AS a, r, b"
-    if r.target == "Paper":
-        return f"{papers} MATCH (a:{q(r.source)}){edge}(p) WITH p, a, r, p AS b"
-    if r.source == "Result":
-        return f"{papers} MATCH (p)-[:`REPORTS`]->(a:`Result`) MATCH (a){edge}(b:{q(r.target)})"
-    raise ValueError(f"no paper derives the rows of {name}")
-
-
-def stored_rows(name: str, kind: str) -> str:
-    """The stored rows of table ``name`` derived from the papers whose ids are in ``$ids``: the
-    paper's id as ``pid``, then the row's columns (``rows.columns`` order, under their names)."""
-    if kind == "node":
-        cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node(name).properties)
-    else:
-        r, props = relationship(name), rel_properties(name)
-        src, dst = node(r.source), node(r.target)
-        cols = f"a.{q(src.key)} AS `src`, b.{q(dst.key)} AS `dst`" + "".join(f", r.{q(p)} AS {q(p)}" for p in props)
-    if "paper_id" in REL_IDENTITY.get(name, ()):  # an edge between concepts, whose evidence the paper is: one scan
-        r = relationship(name)
-        pattern = f"MATCH (a:{q(r.source)})-[r:{q(name)}]->(b:{q(r.target)}) WHERE r.`paper_id` IN $ids"
-        return f"{pattern} RETURN r.`paper_id` AS `pid`, {cols}"
-    return f"{_paper_anchor(name)} RETURN p.`id` AS `pid`, {cols}"
-
-
-def remove_rows(name: str, kind: str) -> str:
-    """Delete the rows of table ``name`` whose identities (``rows.key_of``: the key, or both ends
-    and the identity properties, under their column names) are in ``$rows``; a node with its edges."""
-    if kind == "node":
-        n = node(name)
-        return f"UNWIND $rows AS row MATCH (n:{q(name)} {{{q(n.key)}: row.{q(n.key)}}}) DETACH DELETE n"
-    r = relationship(name)
-    src, dst = node(r.source), node(r.target)
-    ident = ", ".join(f"{q(p)}: row.{q(p)}" for p in REL_IDENTITY.get(name, ()))
-    return (
-        f"UNWIND $rows AS row "
-        f"MATCH (a:{q(src.label)} {{{q(src.key)}: row.`src`}}) "
-        f"MATCH (b:{q(dst.label)} {{{q(dst.key)}: row.`dst`}}) "
-        f"MATCH (a)-[r:{q(name)}{' {' + ident + '}' if ident else ''}]->(b) DELETE r"
-    )
-
-
 def lookup_nodes(label: str) -> str:
     """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
     n = node(label)
@@ -239,11 +183,6 @@ def neo4j_statements() -> list[dict]:
         out.append({"name": f"any:{label}", "cypher": any_node(label), "parameters": []})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
-    for name in ("Paper", "Result", *LOADED_TYPES):
-        kind = "node" if name in ("Paper", "Result") else "rel"
-        out.append({"name": f"stored:{name}", "cypher": stored_rows(name, kind), "parameters": ["ids"]})
-        if name != "Paper":
-            out.append({"name": f"remove:{name}", "cypher": remove_rows(name, kind), "parameters": ["rows"]})
     for name in LOAD_FILES:
         params = ["rows"] if name == "load/set_load_hashes" else ["ids"]
         out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": params})
