@@ -44,7 +44,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "4"
+SCHEMA = "5"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -133,8 +133,9 @@ class BuildState:
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         for ddl in (
             "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT)",
+            # digest: of a paper entry's JSON, which is all a duplicate group's signature needs of it
             "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, title TEXT, dkey TEXT,"
-            " PRIMARY KEY (path, seq))",
+            " digest TEXT, PRIMARY KEY (path, seq))",
             # a rowid table: its rows are whole papers (WITHOUT ROWID suits small rows only)
             "CREATE TABLE IF NOT EXISTS merged (sig TEXT PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)",
             "CREATE TABLE IF NOT EXISTS paper (id TEXT PRIMARY KEY, digest TEXT, content_hash TEXT, refs TEXT)",
@@ -183,18 +184,24 @@ class BuildState:
         row = self.db.execute("SELECT sha, byline, known FROM file WHERE path=?", (path,)).fetchone()
         return (row[0], bool(row[1]), row[2]) if row else None
 
-    def entries(self, path: str) -> Iterator[tuple[int, str, str | None, str | None, str | None]]:
+    def entries(self, path: str) -> Iterator[tuple[int, str, str | None, str | None, str | None, str | None]]:
         """(place in the file, kind "p"/"s", JSON body of a skipped record (None for a paper: see
-        kg.pipeline.Spool, which reads it from here by place when it merges), normalised title
-        when other files' bylines use it, a paper's kg.ingest.dedup.dedup_keys as JSON) of a
-        file's entries, in file order."""
+        kg.pipeline.Spool, which reads it from here by place only when it merges), normalised title
+        when other files' bylines use it, a paper's kg.ingest.dedup.dedup_keys as JSON, the digest
+        of a paper's JSON) of a file's entries, in file order."""
         yield from self.db.execute(
-            "SELECT seq, kind, CASE kind WHEN 's' THEN body END, title, dkey FROM entry WHERE path=? ORDER BY seq", (path,))
+            "SELECT seq, kind, CASE kind WHEN 's' THEN body END, title, dkey, digest FROM entry WHERE path=? ORDER BY seq",
+            (path,))
+
+    def entry_body(self, path: str, seq: int) -> str:
+        """The JSON of the entry at ``seq`` in ``path`` (as :meth:`put_file` recorded it)."""
+        return self.db.execute("SELECT body FROM entry WHERE path=? AND seq=?", (path, seq)).fetchone()[0]
 
     def put_file(self, path: str, sha: str, byline: bool, known: str | None,
-                 entries: list[tuple[str, str, str | None, str | None]]) -> None:
+                 entries: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
+        """Record a parsed file: its entries as (kind, JSON, title, dedup keys as JSON, digest of a paper's JSON)."""
         self.db.execute("DELETE FROM entry WHERE path=?", (path,))
-        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
         self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (path, sha, int(byline), known))
 
     def merged(self, sig: str) -> tuple[str, str, str, str] | None:

@@ -343,8 +343,10 @@ class Spool:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
-        # body NULL: the entry is recorded in the build state's ``entry`` table at (rpath, rseq)
-        self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT, rpath TEXT, rseq INTEGER)")
+        # body NULL: the entry is recorded in the build state's ``entry`` table at (rpath, rseq), read
+        # only when its group is merged again; digest: of its JSON (with a build state)
+        self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT, digest TEXT, rpath TEXT,"
+                        " rseq INTEGER)")
         # body is NULL for a paper the last build merged from the same entries: it stays in the
         # build state's ``merged`` table under ``sig`` (see _body); copying every unchanged paper
         # here cost an update in proportion to the corpus
@@ -362,15 +364,15 @@ class Spool:
         An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is
         known, or (path, entry or None, its JSON, its kg.ingest.dedup.dedup_keys) when those are
         known too (the entry is not needed then), or (path, None, None, its dedup keys, (path,
-        place)) for an entry of ``merged``'s ``entry`` table, read from there when its group is
-        merged (BuildState.entries). With ``merged``, a group whose entries are those of a group
-        of the last build takes that group's merged paper (and new merges are recorded)."""
+        place), digest of its JSON) for an entry of ``merged``'s ``entry`` table, read from there
+        only when its group is merged (BuildState.entries). With ``merged``, a group whose entries
+        are those of a group of the last build (by the digests of their JSON) takes that group's
+        merged paper (and new merges are recorded)."""
         from kg.ingest.dedup import DedupIndex, merge_papers
 
         index = DedupIndex()
         skipped: list[SkippedRecord] = []
-        batch: list[tuple[int, str | None, str | None, int | None]] = []
-        recorded = False
+        batch: list[tuple[int, str | None, str | None, str | None, int | None]] = []
         read = 0
         for item in entries:
             entry = item[1]
@@ -383,43 +385,36 @@ class Spool:
             if len(item) > 4:  # a recorded entry: copying its JSON here cost an update in proportion to the corpus
                 if merged is None:
                     raise KGError("an entry recorded in the build state was given to a spool without the state")
-                recorded = True
-                batch.append((group, None, *item[4]))
+                batch.append((group, None, item[5], *item[4]))
             else:
                 body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
-                batch.append((group, body, None, None))
+                batch.append((group, body, text_digest(body) if merged is not None else None, None, None))
             if len(batch) >= 2000:
-                self.db.executemany("INSERT INTO entry (grp, body, rpath, rseq) VALUES (?, ?, ?, ?)", batch)
+                self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq) VALUES (?, ?, ?, ?, ?)", batch)
                 batch = []
-        self.db.executemany("INSERT INTO entry (grp, body, rpath, rseq) VALUES (?, ?, ?, ?)", batch)
+        self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq) VALUES (?, ?, ?, ?, ?)", batch)
         self.db.execute("CREATE TABLE grp (grp INTEGER PRIMARY KEY, source TEXT, line INTEGER)")
         self.db.executemany("INSERT INTO grp VALUES (?, ?, ?)", ((i, s, ln) for i, (s, ln) in enumerate(index.first)))
         del index
-        order = "FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq"
-        if recorded:
-            # sorted without the recorded entries' JSON, which is joined in afterwards in that order
-            self.db.execute(f"CREATE TABLE ord AS SELECT e.grp AS grp, e.body AS body, e.rpath AS rpath, e.rseq AS rseq {order}")  # noqa: S608
-            merged.commit()  # the recorded entries read below are committed (only those of changed files were not)
-            self._attach(merged.path)
-            rows = self.db.execute(
-                "SELECT o.grp, CASE WHEN o.body IS NOT NULL THEN o.body ELSE (SELECT s.body FROM st.entry s"
-                " WHERE s.path = o.rpath AND s.seq = o.rseq) END FROM ord o ORDER BY o.rowid")
-        else:
-            rows = self.db.execute(f"SELECT e.grp, e.body {order}")  # noqa: S608
+        rows = self.db.execute("SELECT e.grp, e.body, e.digest, e.rpath, e.rseq FROM entry e JOIN grp g ON g.grp = e.grp"
+                               " ORDER BY g.source, g.line, e.grp, e.seq")
         out: list[tuple[str, str, str, str | None, str]] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         live: list[str] = []
         if merged is not None:
             self.merged_path = merged.path
 
-        pending: list[tuple[str, list[str]]] = []
+        pending: list[tuple[str, list[tuple]]] = []
 
         def settle() -> None:
             # the last build's merges of these groups, looked up in one query (without their bodies)
             found = merged.merged_heads([sig for sig, _ in pending]) if merged is not None else {}
-            for sig, bodies in pending:
+            for sig, members in pending:
                 head = found.get(sig)
                 if head is None:
+                    # a recorded entry's JSON is read only here: reading every one cost ingest in proportion to the corpus
+                    bodies = [body if body is not None else merged.entry_body(rpath, rseq)
+                              for body, _digest, rpath, rseq in members]
                     paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
                     body = paper.model_dump_json()
                     row = (paper.id, paper.content_hash, text_digest(body), sig, body)
@@ -439,20 +434,20 @@ class Spool:
                 fresh.clear()
                 live.clear()
 
-        def flush(bodies: list[str]) -> None:
-            # a group is known by its entries, in reading order (merge_papers depends on nothing else)
-            pending.append((text_digest("\0".join(bodies)) if merged is not None else "", bodies))
+        def flush(members: list[tuple]) -> None:
+            # a group is known by its entries' JSON, in reading order (merge_papers depends on nothing else)
+            pending.append((text_digest("\0".join(m[1] for m in members)) if merged is not None else "", members))
             if len(pending) >= 500:
                 settle()
 
-        group: list[str] = []
+        group: list[tuple] = []
         current = None
-        for grp, body in rows:
+        for grp, *member in rows:
             if grp != current and group:
                 flush(group)
                 group = []
             current = grp
-            group.append(body)
+            group.append(member)
         if group:
             flush(group)
         settle()
@@ -462,7 +457,6 @@ class Spool:
             merged.keep_merged()
         self.db.execute("DROP TABLE entry")
         self.db.execute("DROP TABLE grp")
-        self.db.execute("DROP TABLE IF EXISTS ord")
         self.db.commit()
         skipped.sort(key=lambda s: (s.source, s.line))
         return read, skipped
@@ -600,28 +594,28 @@ def corpus_entries(
         rec = known_at[path]
         unchanged = rec is not None and rec[0] == digests[path]
         if unchanged and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
-            for seq, kind, body, title, dkey in state.entries(str(path)):
+            for seq, kind, body, title, dkey, digest in state.entries(str(path)):
                 if title is not None:
                     known.add(title)
-                if kind == "p":  # grouping needs only its keys: the entry is neither read nor parsed
+                if kind == "p":  # grouping needs only its keys and digest: the entry is neither read nor parsed
                     arxiv, key, (source, line) = json.loads(dkey)
-                    yield path, None, None, (arxiv, key, (source, line)), (str(path), seq)
+                    yield path, None, None, (arxiv, key, (source, line)), (str(path), seq), digest
                 else:
                     yield path, SkippedRecord.model_validate_json(body), body
             continue
-        recorded: list[tuple[str, str, str | None, str | None]] = []
+        recorded: list[tuple[str, str, str | None, str | None, str | None]] = []
         asked = _AskedTitles(known) if byline[path] else None
         for entry in iter_entries(path, strict=strict, known_titles=asked if asked is not None else frozenset()):
             body = entry.model_dump_json()
             if isinstance(entry, Paper):
                 title = None if byline[path] else normalise_title(entry.title)
                 keys = dedup_keys(entry)
-                recorded.append(("p", body, title, json.dumps(keys)))
+                recorded.append(("p", body, title, json.dumps(keys), text_digest(body)))
                 if title is not None:
                     known.add(title)
                 yield path, entry, body, keys
             else:
-                recorded.append(("s", body, None, None))
+                recorded.append(("s", body, None, None, None))
                 yield path, entry, body
         if state is not None:
             state.put_file(str(path), digests[path], byline[path], asked.record() if asked else None, recorded)

@@ -4,6 +4,7 @@ same input (canonical dumps), and the work done is checked to cover the change, 
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -205,6 +206,49 @@ def test_reused_dedup_keys_and_merges_equal_a_fresh_ingest(built, tmp_path):
             assert item[3] == dedup_keys(Paper.model_validate_json(_body(state, item)[1]))
     (merged,) = state.db.execute("SELECT COUNT(*) FROM merged").fetchone()
     assert merged == spooled([extra], False)[2].__len__()  # only this build's groups are kept
+
+
+def test_a_reused_group_is_known_by_its_entry_digests_without_reading_its_entries(built, tmp_path):
+    """Ingest reads the JSON of a recorded entry only to merge its group again: an unchanged
+    corpus reads none, and a recorded entry that joins a group with a new entry is read."""
+    from kg.incremental import BuildState
+    from kg.ingest.reader import expand_paths, iter_corpus
+    from kg.models import Paper, normalise_title
+    from kg.pipeline import Spool, corpus_entries, file_digests
+
+    _, base, extra = built
+    state = BuildState(tmp_path, "store")
+    reads: list[tuple[str, int]] = []
+    entry_body = state.entry_body
+    state.entry_body = lambda path, seq: reads.append((path, seq)) or entry_body(path, seq)
+
+    def spooled(paths, reuse, to):
+        files = expand_paths(paths)
+        spool = Spool(tmp_path / to)
+        try:
+            if reuse:
+                spool.ingest(corpus_entries(files, file_digests(files), state), merged=state)
+                state.commit()
+            else:
+                spool.ingest(iter_corpus(paths))
+            return list(spool.rows())
+        finally:
+            spool.close()
+
+    spooled([base, extra], True, "first")
+    assert reads == []  # a first build parses every entry: nothing recorded is read
+    assert spooled([base, extra], True, "again") == spooled([base, extra], False, "fresh")
+    assert reads == []
+    # a copy of a recorded paper entry in a new file joins its group, which is merged again
+    path, seq, body = state.db.execute("SELECT e.path, e.seq, e.body FROM entry e JOIN file f ON f.path = e.path"
+                                       " WHERE e.kind='p' AND f.byline = 0 ORDER BY e.path, e.seq LIMIT 1").fetchone()
+    twin = tmp_path / "twin.jsonl"
+    paper = Paper.model_validate_json(body)
+    twin.write_text(json.dumps({"title": paper.title, "abstract": paper.abstract, "authors": paper.authors}) + "\n")
+    assert spooled([base, extra, twin], True, "twin") == spooled([base, extra, twin], False, "twin-fresh")
+    # that entry and the other recorded entries of its group (the same title), no more
+    assert (path, seq) in reads
+    assert {normalise_title(Paper.model_validate_json(entry_body(*r)).title) for r in reads} == {normalise_title(paper.title)}
 
 
 
