@@ -50,18 +50,3 @@ def test_forked_workers_give_the_records_of_one_process():
     one = [r.model_dump() for r in extract_papers(papers, nlp=nlp, batch_size=2)]
     two = [r.model_dump() for r in extract_papers(papers, nlp=nlp, n_process=2, batch_size=2)]
     assert one == two
-
-
-def test_the_tokenizer_looks_words_up_by_id_inside_a_pipeline_zone_and_forgets_them_after():
-    nlp = load_pipeline()
-    tokenizer = nlp.tokenizer
-    nlp.tokenizer("kept words")  # outside a zone: kept for good
-    text = "Zonedtok words zonedtok words Zonedtok"
-    with nlp.memory_zone():
-        first, again = tokenizer(text), tokenizer(text)  # the second time the zone's words go in by id
-        assert "Zonedtok" in tokenizer._zone_orths and "Zonedtok" not in tokenizer._orths
-        assert [t.text for t in again] == [t.text for t in first] == text.split()
-        assert again.to_array("ORTH").tolist() == first.to_array("ORTH").tolist()
-    assert tokenizer._zone_orths is None and "Zonedtok" not in nlp.vocab.strings
-    assert "kept" in tokenizer._orths
-    assert [t.text for t in tokenizer(text)] == text.split()

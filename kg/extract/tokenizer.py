@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from spacy.tokens import Doc
@@ -52,17 +51,6 @@ class KGTokenizer:
     def __init__(self, vocab):
         self.vocab = vocab
         self._orths: dict[str, int] = {}
-        #: the ids of the words first seen inside the current memory zone (None: no zone): valid until it ends
-        self._zone_orths: dict[str, int] | None = None
-
-    @contextmanager
-    def memory_zone(self, mem=None) -> Iterator[None]:
-        """Called by ``Language.memory_zone``: the words a zone adds are looked up by id within it, then forgotten."""
-        self._zone_orths = {}
-        try:
-            yield
-        finally:
-            self._zone_orths = None
 
     def __call__(self, text: str) -> Doc:
         words, spaces = split_words(text)
@@ -71,21 +59,7 @@ class KGTokenizer:
         # instead of hashing the string and two StringStore calls per word (about 40 % of building the Doc).
         # Inside a memory zone lexemes made there are dropped at its end: no ids are kept or used then
         if getattr(vocab, "in_memory_zone", False):
-            zone = self._zone_orths
-            if zone is None:  # a zone of the vocab alone, not the pipeline's: no ids are kept or used
-                doc = Doc(vocab, words=words, spaces=spaces)
-            else:
-                # the words kept from outside any zone live on; the zone's own only until it ends
-                orths = self._orths
-                keys = [orths.get(w) or zone.get(w) for w in words]
-                missing = [k for k, key in enumerate(keys) if key is None] if None in keys else []
-                for k in missing:
-                    keys[k] = words[k]
-                doc = Doc(vocab, words=keys, spaces=spaces)
-                if missing:
-                    strings = vocab.strings
-                    for k in missing:
-                        zone[words[k]] = strings[words[k]]
+            doc = Doc(vocab, words=words, spaces=spaces)
         else:
             orths = self._orths
             keys = list(map(orths.get, words))
