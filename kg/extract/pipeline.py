@@ -15,7 +15,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import deque
 from collections.abc import Iterable, Iterator
-from contextlib import nullcontext
 from pathlib import Path
 
 import numpy
@@ -408,18 +407,9 @@ def _extract_chunk(papers: list[Paper]) -> list[PaperExtraction]:
     """Worker side of ``extract_papers``: the forked pipeline, whole records back (no Doc pickling)."""
     assert _WORKER is not None
     nlp, version = _WORKER
-    return _extract_batch(nlp, papers, version)
-
-
-def _extract_batch(nlp: Language, papers: list[Paper], version: str) -> list[PaperExtraction]:
-    """The records of one batch, extracted inside a spaCy memory zone: the strings and lexemes of the words
-    the batch added to the vocab are dropped when it ends (the records hold none), so a process extracting a
-    whole corpus keeps only the pipeline's own vocabulary instead of every word the corpus ever used. Zones do
-    not nest: a caller's own zone is left to it."""
-    with nullcontext() if nlp.vocab.in_memory_zone else nlp.memory_zone():
-        return [doc_to_extraction(doc, paper, version=version)
-                for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=len(papers),
-                                           **_pipe_options(nlp))]
+    return [doc_to_extraction(doc, paper, version=version)
+            for doc, paper in nlp.pipe(((p.text, p) for p in papers), as_tuples=True, batch_size=len(papers),
+                                       **_pipe_options(nlp))]
 
 
 def extract_papers(
@@ -469,11 +459,7 @@ def _extract(papers: Iterable[Paper], nlp: Language, version: str, n_process: in
         finally:
             _WORKER = None
         return
-    if n_process > 1:  # no fork here: spaCy's own worker processes
-        stream = ((p.text, p) for p in papers)
-        for doc, paper in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size,
-                                   **_pipe_options(nlp)):
-            yield doc_to_extraction(doc, paper, version=version)
-        return
-    for batch in spacy.util.minibatch(papers, batch_size):
-        yield from _extract_batch(nlp, batch, version)
+    stream = ((p.text, p) for p in papers)
+    for doc, paper in nlp.pipe(stream, as_tuples=True, n_process=n_process, batch_size=batch_size,
+                               **_pipe_options(nlp)):
+        yield doc_to_extraction(doc, paper, version=version)
