@@ -22,7 +22,8 @@ from kg.synth import SynthConfig, write_corpus
 
 
 def peak_rss_mb() -> dict[str, float]:
-    """Peak resident memory of this process and of its finished children (extraction workers), in MB."""
+    """Peak resident memory of this process and of its largest finished child, in MB: RUSAGE_CHILDREN is the
+    largest child, which in a build is a forked staging process of the load, not an extraction worker."""
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {"self_mb": round(self_kb / 1024, 1), "children_mb": round(child_kb / 1024, 1)}

@@ -60,7 +60,7 @@ def markdown_table(results: dict) -> str:
         mem = _get(r, "memory", "self_mb")
         workers = _get(r, "memory", "children_mb")
         target = f"< {targets['peak_memory_mb_at_100k']:,} MB at 100k, flat in N"
-        rows.append((f"{n}: peak memory (RSS)", f"{_fmt(mem, ' MB')} (extraction workers {_fmt(workers, ' MB')})", "", target))
+        rows.append((f"{n}: peak memory (RSS)", f"{_fmt(mem, ' MB')} (largest child process {_fmt(workers, ' MB')})", "", target))
         neo = _get(r, "references", "load_neo4j")
         if neo:
             rows.append((f"{n}: Neo4j load (sample)", _fmt(neo.get("rows_per_s"), " rows/s"),
