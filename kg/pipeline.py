@@ -363,9 +363,10 @@ class Spool:
 
         An entry is (path, Paper | SkippedRecord), or (path, entry, its JSON) when the JSON is
         known, or (path, entry or None, its JSON, its kg.ingest.dedup.dedup_keys) when those are
-        known too (the entry is not needed then), or (path, None, None, its dedup keys, (path,
-        place), digest of its JSON) for an entry of ``merged``'s ``entry`` table, read from there
-        only when its group is merged (BuildState.entries). With ``merged``, a group whose entries
+        known too (the entry is not needed then), or (path, entry, its JSON, its dedup keys, None,
+        digest of its JSON) when the digest is known too, or (path, None, None, its dedup keys,
+        (path, place), digest of its JSON) for an entry of ``merged``'s ``entry`` table, read from
+        there only when its group is merged (BuildState.entries). With ``merged``, a group whose entries
         are those of a group of the last build (by the digests of their JSON) takes that group's
         merged paper (and new merges are recorded)."""
         from kg.ingest.dedup import DedupIndex, merge_papers
@@ -382,13 +383,17 @@ class Spool:
                 continue
             keys = item[3] if len(item) > 3 else None
             group = index.add_keys(*keys) if keys is not None else index.add(entry)
-            if len(item) > 4:  # a recorded entry: copying its JSON here cost an update in proportion to the corpus
+            place = item[4] if len(item) > 4 else None
+            digest = item[5] if len(item) > 5 else None
+            if place is not None:  # a recorded entry: copying its JSON here cost an update in proportion to the corpus
                 if merged is None:
                     raise KGError("an entry recorded in the build state was given to a spool without the state")
-                batch.append((group, None, item[5], *item[4]))
+                batch.append((group, None, digest, *place))
             else:
                 body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
-                batch.append((group, body, text_digest(body) if merged is not None else None, None, None))
+                if digest is None and merged is not None:
+                    digest = text_digest(body)
+                batch.append((group, body, digest, None, None))
             if len(batch) >= 2000:
                 self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq) VALUES (?, ?, ?, ?, ?)", batch)
                 batch = []
@@ -569,7 +574,7 @@ def corpus_entries(
     files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False
 ) -> Iterator[tuple]:
     """kg.ingest.reader.iter_corpus over ``files``, with each entry's JSON (and a paper's
-    kg.ingest.dedup.dedup_keys: see Spool.ingest), reusing the entries ``state`` recorded for a
+    kg.ingest.dedup.dedup_keys and the digest of its JSON: see Spool.ingest), reusing the entries ``state`` recorded for a
     file whose content is unchanged (and recording the others); a reused paper entry is not
     parsed (None in place of the Paper).
 
@@ -610,10 +615,11 @@ def corpus_entries(
             if isinstance(entry, Paper):
                 title = None if byline[path] else normalise_title(entry.title)
                 keys = dedup_keys(entry)
-                recorded.append(("p", body, title, json.dumps(keys), text_digest(body)))
+                digest = text_digest(body)
+                recorded.append(("p", body, title, json.dumps(keys), digest))
                 if title is not None:
                     known.add(title)
-                yield path, entry, body, keys
+                yield path, entry, body, keys, None, digest  # the spool takes the digest instead of hashing again
             else:
                 recorded.append(("s", body, None, None, None))
                 yield path, entry, body

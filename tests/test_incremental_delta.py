@@ -132,7 +132,7 @@ def _body(state, item) -> tuple[str, str]:
     """(path, JSON) of an entry kg.pipeline.corpus_entries gives: a reused paper entry's JSON
     stays in the build state, at the place it names."""
     path, _entry, body, *rest = item
-    if len(rest) > 1:
+    if len(rest) > 1 and rest[1] is not None:  # (keys, (path, place), digest): a reused entry
         (body,) = state.db.execute("SELECT body FROM entry WHERE path=? AND seq=?", rest[1]).fetchone()
     return str(path), body
 
