@@ -103,6 +103,28 @@ def test_a_store_from_an_earlier_schema_is_brought_to_this_one(tmp_path):
         assert [r["name"] for r in s.query("CALL table_info('MENTIONS') RETURN *")] == columns
 
 
+def test_a_retired_property_is_removed_from_a_store_an_earlier_kg_built(store):
+    """Author.community was written by an earlier kg: applying the schema again takes it off every
+    author (a column on LadybugDB, a property on Neo4j), and leaves the rest of the graph alone."""
+    from kg.store.schema import RETIRED_PROPERTIES
+
+    assert RETIRED_PROPERTIES["Author"] == ("community",)
+    store.load(FIXTURE)
+    before = canonical_dump(store)
+    if store.dialect == "ladybug":
+        store.execute("ALTER TABLE Author ADD community INT64")
+    store.execute("MATCH (a:Author) SET a.community = 7")
+    assert store.query("MATCH (a:Author) WHERE a.community = 7 RETURN count(a) AS n") == [{"n": len(FIXTURE.authors)}]
+    store.apply_schema()
+    if store.dialect == "ladybug":
+        assert "community" not in {r["name"] for r in store.query("CALL table_info('Author') RETURN *")}
+    else:
+        assert store.query("MATCH (a:Author) WHERE a.community IS NOT NULL RETURN count(a) AS n") == [{"n": 0}]
+    assert canonical_dump(store) == before
+    store.apply_schema()  # nothing left to remove
+    assert canonical_dump(store) == before
+
+
 def test_loading_twice_gives_the_same_graph_and_writes_nothing(store):
     store.load(FIXTURE)
     first = canonical_dump(store)

@@ -175,6 +175,15 @@ RELATIONSHIPS: tuple[RelType, ...] = (
 )
 
 
+#: properties an earlier kg wrote that this one no longer has, per label. LadybugDB drops any column
+#: the schema lacks (``ladybug_migration``); Neo4j has no columns, so ``apply_schema`` removes
+#: these by name from every node that still has them (a user's own properties are left alone)
+RETIRED_PROPERTIES: dict[str, tuple[str, ...]] = {
+    # the community's number, repeated from IN_COMMUNITY; gone when communities got a stable key
+    "Author": ("community",),
+}
+
+
 def node(label: str) -> NodeType:
     for n in NODES:
         if n.label == label:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kg.store.cypher import load_cypher, strip_comments
 from kg.store.rows import LOADED_TYPES, REL_IDENTITY, SHARED_LABELS, owned_properties, rel_properties
-from kg.store.schema import NODES, RELATIONSHIPS, node, relationship
+from kg.store.schema import NODES, RELATIONSHIPS, RETIRED_PROPERTIES, node, relationship
 
 #: named statements in cypher/load/
 LOAD_FILES = (
@@ -58,6 +58,20 @@ def neo4j_ddl() -> list[tuple[str, str]]:
     return out
 
 
+def neo4j_retirements() -> list[tuple[str, str]]:
+    """(name, statement): remove each of ``RETIRED_PROPERTIES`` from the nodes a store built by an
+    earlier kg left it on, in transactions of 10,000 nodes (a large graph's removal never has to fit
+    in one); a no-op once none has it."""
+    return [
+        (
+            f"retire:{label}.{p}",
+            f"MATCH (n:{q(label)}) WHERE n.{q(p)} IS NOT NULL CALL (n) {{ REMOVE n.{q(p)} }} IN TRANSACTIONS OF 10000 ROWS",
+        )
+        for label, props in RETIRED_PROPERTIES.items()
+        for p in props
+    ]
+
+
 def ladybug_migration(table: str, stored: dict[str, str]) -> list[str]:
     """``ALTER TABLE`` statements taking a LadybugDB table whose columns are ``stored`` (name ->
     type, from ``table_info``) to the schema's: a property the schema no longer has, or has with
@@ -71,7 +85,7 @@ def ladybug_migration(table: str, stored: dict[str, str]) -> list[str]:
 
 
 def schema_statements(dialect: str) -> list[str]:
-    return ladybug_ddl() if dialect == "ladybug" else [s for _, s in neo4j_ddl()]
+    return ladybug_ddl() if dialect == "ladybug" else [s for _, s in (*neo4j_ddl(), *neo4j_retirements())]
 
 
 # --------------------------------------------------------------------------- writes
@@ -175,6 +189,7 @@ def dump_rels(rel_type: str) -> str:
 def neo4j_statements() -> list[dict]:
     """Every statement kg's store layer sends to Neo4j, as {name, cypher, parameters} for the linter."""
     out = [{"name": f"schema:{name}", "cypher": stmt, "parameters": []} for name, stmt in neo4j_ddl()]
+    out += [{"name": name, "cypher": stmt, "parameters": []} for name, stmt in neo4j_retirements()]
     for label in (*SHARED_LABELS, "Paper", "Result"):
         out.append({"name": f"merge:{label}", "cypher": merge_node(label), "parameters": ["rows"]})
     for label in SHARED_LABELS:
