@@ -4,6 +4,8 @@ memory without failing a load or a query."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import kg.store.ladybug_store as lb
@@ -111,3 +113,48 @@ def test_a_load_commits_on_copy_threads_and_gives_the_connection_its_threads_bac
         after = store.query("CALL current_setting('threads') RETURN *")[0]
     assert seen and all(int(next(iter(s.values()))) == lb.COPY_THREADS for s in seen)
     assert after == before
+
+
+def test_a_commit_whose_checkpoint_runs_out_of_pool_is_kept_and_the_store_goes_on(tmp_path, monkeypatch):
+    """LadybugDB checkpoints after a COMMIT; when only that checkpoint lacks pool memory, the engine
+    says the transaction committed (durable, replayed from the WAL on reopening). The store is
+    reopened, in a larger pool, and the changes stand: a COMMIT run again would fail ("no active
+    transaction"), a rollback is impossible. Which pool sizes fail at the checkpoint rather than at
+    a statement depends on the engine, so a range is swept and one of them must have hit it."""
+    from kg.bench.analytics import graph_tables, write_store
+
+    monkeypatch.setenv("KG_LADYBUG_BUFFER_POOL_MB", "0")
+    base = tmp_path / "base" / "g.lbdb"
+    counts = write_store(base, graph_tables(3_000, 1))  # 11,494 AUTHORED rows in every part of the table
+    errors: list[str] = []
+    run = lb.LadybugStore._run
+
+    def observed(self, cypher, params):  # the engine's own errors, seen on their way to the store
+        try:
+            return run(self, cypher, params)
+        except StoreError as exc:
+            errors.append(str(exc))
+            raise
+
+    monkeypatch.setattr(lb.LadybugStore, "_run", observed)
+    hit = []
+    for mb in range(8, 16):
+        folder = tmp_path / f"pool{mb}"
+        shutil.copytree(base.parent, folder)
+        monkeypatch.setenv("KG_LADYBUG_BUFFER_POOL_MB", str(mb))
+        errors.clear()
+        with open_store(str(folder / "g.lbdb")) as store:
+            first = store.pool
+            store.execute("CALL checkpoint_threshold=0")  # every COMMIT checkpoints
+            store.in_transaction(lambda tx: tx.run("MATCH (:Author)-[r:AUTHORED]->(:Paper) WHERE r.position = 1 DELETE r"))
+            left = store.query("MATCH ()-[r:AUTHORED]->() RETURN count(r) AS n")[0]["n"]
+            store.execute("MATCH (p:Paper) WHERE p.id = $id SET p.title = $t", {"id": "p0", "t": "still writable"})
+            if any(lb._COMMITTED in e for e in errors):
+                hit.append(mb)
+                assert store.pool > first  # what the checkpoint lacked was pool memory
+        with open_store(str(folder / "g.lbdb"), read_only=True) as reader:
+            assert reader.query("MATCH ()-[r:AUTHORED]->() RETURN count(r) AS n")[0]["n"] == left
+            assert reader.query("MATCH ()-[r:AUTHORED]->() WHERE r.position = 1 RETURN count(r) AS n")[0]["n"] == 0
+            assert reader.query("MATCH (p:Paper {id: 'p0'}) RETURN p.title AS t")[0]["t"] == "still writable"
+        assert 0 < left < counts["AUTHORED"]
+    assert hit, "no pool size from 8 to 15 MB failed at the checkpoint: the path is not exercised"
