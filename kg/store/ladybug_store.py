@@ -15,23 +15,32 @@ from kg.store import rows as R
 from kg.store import statements as S
 from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
 
-#: relationship rows a load stages in Parquet files before it COPYs them; each later commit waits
-#: for as many rows as the load committed before (see Loader._flush_due), so appends stay few.
-#: 500k rather than 2M: the first commits run in the background while resolution goes on, and
-#: the last one, which the build waits for, is smaller (a captured 100k-paper load, 1.4M rows,
-#: alternating on a busy machine: 45.0 and 51.2 s against 47.8 and 61.3 s with 2M; same CPU)
-FLUSH_ROWS = 500_000
+#: rows a load stages in Parquet files before it COPYs them; each later commit waits for as many
+#: rows as the load committed before (see Loader._flush_due), so appends stay few. A COPY into an
+#: empty relationship table costs about half of what one appending to it costs per row, so a first
+#: build holds its relationships back to COPY each table once, and only its node rows go ahead
+#: in the background (NODE_FLUSH_ROWS). Its 100k-paper load (1.26M relationship rows) is then
+#: one commit the build waits for instead of three: its captured commits replayed on an empty
+#: store, 3.8 + 8.5 s in the background and 5.8 s waited at 500k (the bound below 1M) against
+#: 1.4 + 2.2 + 1.3 s of nodes and 6.3 s waited. Whole 100k builds with cached extraction,
+#: alternated (load average 1.2-1.4): load stage 20.6 / 19.6 s at 500k against 16.5 / 17.2 s, but
+#: peak RSS 1,173 / 1,144 MB against 1,332 / 1,319 MB (the one COPY of 675k MENTIONS rows). Before,
+#: 500k rather than 2M (with nodes ahead every 250k rows only) had been faster on a replay
+FLUSH_ROWS = 1_500_000
 
-#: rows a commit waits for at most: commits grow with the load (above) up to this bound, as a
-#: COPY's memory grows with the rows it adds (unbounded, a 300k-paper load of 4.47M rows commits
-#: 2M rows at once; it peaked at 3.6 GB); with the buffer pool capped (BUFFER_POOL_MB) a load's
-#: memory stays bounded
-MAX_FLUSH_ROWS = 1_000_000
+#: rows a commit waits for at most, as a COPY's memory grows with the rows it adds (unbounded, a
+#: 300k-paper load of 4.47M rows committed 2M rows at once and peaked at 3.6 GB); with the buffer
+#: pool capped (BUFFER_POOL_MB) a load's memory stays bounded. Equal to FLUSH_ROWS: a load too large
+#: for one commit appends in commits of this size
+MAX_FLUSH_ROWS = 1_500_000
 
-#: node rows a load stages before it COPYs them ahead of the relationships: a COPY appending to
-#: a node table costs about what it adds, but each COPY also has a fixed cost (on a 10k-paper
-#: graph, committing nodes every 2000 papers cost 0.5 CPU-s more than once at the end)
-NODE_FLUSH_ROWS = 250_000
+#: node rows a load stages before it COPYs them ahead of the relationships (in the background): a
+#: COPY appending to a node table costs about what it adds, but each COPY also has a fixed cost (on
+#: a 10k-paper graph, committing nodes every 2000 papers cost 0.5 CPU-s more than once at the end;
+#: 10k papers have 36k node rows, so they still go in the last commit); 100k rather than 250k: a
+#: 100k-paper build (284k node rows) commits them in two parts while it resolves, not one near
+#: its end that the last commit would wait for
+NODE_FLUSH_ROWS = 100_000
 
 _NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
 
