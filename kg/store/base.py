@@ -107,6 +107,10 @@ class GraphStore(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
+    def defer_checkpoints(self) -> None:
+        """Let the write-ahead log grow until the store closes, so a small update of a large store is
+        checkpointed once (LadybugDB); a store without checkpoints does nothing."""
+
     def in_transaction(self, write: Callable[[Tx], T]) -> T:
         """``write(tx)`` in one transaction, committed when it returns, rolled back if it raises;
         a store may run it again after a rollback (LadybugDB, in a larger buffer pool), so
@@ -391,6 +395,10 @@ class Loader:
         self._batch = store.new_batch()
         #: labels with no node when the load began: nothing to look up in them (a first build)
         self._empty = {label for label in ("Paper", *R.SHARED_LABELS) if store.is_empty(label)}
+        if "Paper" not in self._empty:
+            # an update: its deletes and appends, and the analytics after it, touch the same large
+            # relationship tables, which each checkpoint rewrites where touched (see defer_checkpoints)
+            store.defer_checkpoints()
         if not store.is_empty("Result"):
             # a killed run may have left results no paper reports, with the ids of results
             # written again now; removed before this load commits results that wait for edges

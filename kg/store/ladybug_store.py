@@ -68,6 +68,14 @@ SMALL_APPEND_SHARE = 0.02
 #: 15.3 / 14.6 CPU-s; peak 603 / 599 against 653 / 647 MB)
 COPY_THREADS = 1
 
+#: write-ahead-log bytes at which LadybugDB checkpoints while a store that holds a graph is updated
+#: (``defer_checkpoints``; the engine's own threshold is 16 MB). A checkpoint rewrites every part of
+#: a relationship table that a change touched, both ways, and a +1 % build at 100k touches most of
+#: MENTIONS: its 37 MB log crossed 16 MB at the load's MENTIONS insert, and the tables written after
+#: it (PROPOSES, REPORTS, DERIVED_FROM, Concept, their orphans, the analytics) were rewritten again
+#: at the close. The bound keeps a large update's log, and the memory of what it holds, in check
+UPDATE_CHECKPOINT_BYTES = 256 << 20
+
 #: what LadybugDB's error says when a statement needs more buffer pool than it has
 _POOL_FULL = "buffer pool is full"
 #: what its error says when a COMMIT took effect and only the checkpoint run after it failed
@@ -117,6 +125,8 @@ class LadybugStore(GraphStore):
         self._path = p
         #: the buffer pool in bytes (0: the engine's default), doubled when a statement needs more
         self.pool = buffer_pool_bytes()
+        #: write-ahead-log bytes that trigger a checkpoint (0: the engine's default), see defer_checkpoints
+        self._checkpoint_bytes = 0
         self._open()
         self._in_tx = False
         #: where bulk loads stage their Parquet files; what a killed load left there goes now, as
@@ -184,7 +194,7 @@ class LadybugStore(GraphStore):
             if _COMMITTED not in str(exc):
                 raise
             if not (_POOL_FULL in str(exc) and self._grow_pool()):
-                self.close()
+                self._shut()
                 self._open()
 
     @contextmanager
@@ -206,7 +216,23 @@ class LadybugStore(GraphStore):
                 if _POOL_FULL not in str(exc) or not self._grow_pool():
                     raise
 
+    def defer_checkpoints(self) -> None:
+        if self.read_only or self._checkpoint_bytes:
+            return
+        self._checkpoint_bytes = UPDATE_CHECKPOINT_BYTES
+        self._run(f"CALL checkpoint_threshold={self._checkpoint_bytes}", None)
+
     def close(self) -> None:
+        try:
+            if getattr(self, "_conn", None) is not None and self._checkpoint_bytes and not self._in_tx:
+                # what the update left in the log, checkpointed here rather than by the engine as it
+                # closes, so a checkpoint short of buffer pool runs again in a larger one (_result)
+                self._run("CHECKPOINT", None)
+        finally:
+            self._shut()
+
+    def _shut(self) -> None:
+        """Close the database (the engine checkpoints what the log holds)."""
         if getattr(self, "_conn", None) is not None:
             self._conn.close()
             self._db.close()
@@ -218,6 +244,8 @@ class LadybugStore(GraphStore):
         try:
             self._db = ladybug.Database(str(self._path), read_only=self.read_only, buffer_pool_size=self.pool)
             self._conn = ladybug.Connection(self._db)
+            if self._checkpoint_bytes:  # reopened (in a larger pool): the threshold is the database object's
+                self._conn.execute(f"CALL checkpoint_threshold={self._checkpoint_bytes}")
         except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
             if _POOL_FULL in str(exc) and self._double_pool():  # opening a large store needs more
                 return self._open()
@@ -229,7 +257,7 @@ class LadybugStore(GraphStore):
         caller runs it again."""
         if not self._double_pool():
             return False
-        self.close()
+        self._shut()
         self._open()
         return True
 
