@@ -114,6 +114,21 @@ def attached(db: sqlite3.Connection, path: Path, alias: str) -> Iterator[sqlite3
         db.execute(f"DETACH DATABASE {alias}")
 
 
+def spooled_contributions(spool_path: Path, state_path: Path) -> Iterator[tuple[str, str, str | None, bytes | None]]:
+    """What :meth:`BuildState.contributions` yields, read through connections of its own (so a
+    forked process may read it: a connection must not cross a fork)."""
+    reader = sqlite3.connect(spool_path)
+    try:
+        reader.execute("ATTACH DATABASE ? AS st", (str(state_path),))
+        # a paper's JSON is in the spool, or in ``merged`` when the last build merged it alike
+        yield from reader.execute(
+            f"SELECT p.id, p.digest, CASE WHEN c.head IS NOT NULL THEN NULL ELSE {SPOOLED_BODY} END, c.head FROM paper p"  # noqa: S608
+            " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
+        )
+    finally:
+        reader.close()
+
+
 class BuildState:
     """The incremental-build tables of one store (see the module docstring)."""
 
@@ -437,16 +452,7 @@ class BuildState:
         with marshal) is the one kept for the same record digest, without its concept part (uses
         and acronyms None: ConceptCounts keeps what they gave): the byline pass reads no more."""
         self.db.commit()  # the reader below sees what this connection committed
-        reader = sqlite3.connect(spool_path)
-        try:
-            reader.execute("ATTACH DATABASE ? AS st", (str(self.path),))
-            # a paper's JSON is in the spool, or in ``merged`` when the last build merged it alike
-            yield from reader.execute(
-                f"SELECT p.id, p.digest, CASE WHEN c.head IS NOT NULL THEN NULL ELSE {SPOOLED_BODY} END, c.head FROM paper p"  # noqa: S608
-                " LEFT JOIN st.contrib c ON c.pid = p.id AND c.digest = p.digest ORDER BY p.seq"
-            )
-        finally:
-            reader.close()
+        yield from spooled_contributions(spool_path, self.path)
 
     def contribution(self, pid: str) -> bytes | None:
         """The stored contribution of a paper, whatever record it was made from."""

@@ -28,7 +28,9 @@ import json
 import marshal
 import os
 import re
+import signal
 import sqlite3
+import sys
 import tempfile
 import time
 import tomllib
@@ -244,7 +246,8 @@ class ExtractionCache:
 
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(directory / "kg-cache.sqlite")
+        self.path = directory / "kg-cache.sqlite"
+        self.db = sqlite3.connect(self.path)
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS extraction (paper_id TEXT, content_hash TEXT, version TEXT, body TEXT,"
             " PRIMARY KEY (paper_id, content_hash, version))"
@@ -1053,23 +1056,40 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
     (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
     what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines);
     the removed ones go when the stream ends."""
-    from kg.resolve.graph import ExtractionUses, paper_contribution
+    made = None
+    if not incremental and hasattr(os, "fork") and os.environ.get("KG_RESOLVE_FORK", "1") != "0":
+        # every paper is new: a forked process parses them while this one counts
+        made = _forked(lambda: _made_contributions(spool.path, state.path, cache.path, version))
+    try:
+        yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made)
+    finally:
+        if made is not None:
+            made.close()
 
+
+def _counted_contributions(spool, state, cache, version, counts, incremental, people, made) -> Iterator[tuple]:
+    """_contributions' loop; ``made``: the marshalled contributions of the new and changed papers,
+    in corpus order, when another process makes them (None: made here)."""
     fresh: list[tuple[str, str, bytes]] = []
     for pid, digest, body, stored in state.contributions(spool.path):
         if stored is not None:
             yield marshal.loads(stored)
             continue
-        paper = Paper.model_validate_json(body)
-        ex_body = cache.body(pid, paper.content_hash, version) if version is not None else None
-        contribution = paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
+        if made is None:
+            contribution = _contribution(body, cache.body, version)
+            item = marshal.dumps(contribution)
+        else:
+            item = next(made, None)
+            contribution = marshal.loads(item) if item is not None else None
+            if contribution is None or contribution[0] != pid:
+                raise KGError(f"resolve: the contribution made for {pid} was {contribution and contribution[0]}")
         old = state.contribution(pid) if incremental else None
         if old is not None:  # a changed paper: what it gave before goes
             _take_out(counts, pid, old, people)
         if contribution[3] is not None:
             counts.add(pid, contribution[3], contribution[4])
         people.add(pid, contribution[1])
-        fresh.append((pid, digest, marshal.dumps(contribution)))
+        fresh.append((pid, digest, item))
         if len(fresh) >= 2000:
             state.put_contributions(fresh)
             counts.flush()
@@ -1083,6 +1103,92 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
     state.drop_contributions(pid for pid, _ in gone)
     counts.flush()
     people.flush()
+
+
+def _contribution(body: str, extraction_body: Callable[[str, str, str], str | None], version: str | None) -> tuple:
+    """A paper's contribution (kg.resolve.graph.paper_contribution) from its JSON and its cached extraction."""
+    from kg.resolve.graph import ExtractionUses, paper_contribution
+
+    paper = Paper.model_validate_json(body)
+    ex_body = extraction_body(paper.id, paper.content_hash, version) if version is not None else None
+    return paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
+
+
+def _made_contributions(spool_path: Path, state_path: Path, cache_path: Path, version: str | None) -> Iterator[bytes]:
+    """The marshalled contributions of a build's new and changed papers, in corpus order, read
+    through connections of their own (this runs in a forked process, see _forked)."""
+    from kg.incremental import spooled_contributions
+
+    cache = sqlite3.connect(cache_path)
+    try:
+        def extraction_body(pid: str, content_hash: str, version: str) -> str | None:
+            row = cache.execute("SELECT body FROM extraction WHERE paper_id=? AND content_hash=? AND version=?",
+                                (pid, content_hash, version)).fetchone()
+            return row[0] if row else None
+
+        for _pid, _digest, body, stored in spooled_contributions(spool_path, state_path):
+            if stored is None:
+                yield marshal.dumps(_contribution(body, extraction_body, version))
+    finally:
+        cache.close()
+
+
+def _forked(produce: Callable[[], Iterable[bytes]], batch: int = 256) -> Iterator[bytes]:
+    """The items of ``produce()``, made in a forked process and read here through a pipe as they come.
+
+    The child shares this process's memory copy-on-write and opens its own connections (none may
+    cross a fork); the pipe's buffer holds it back when this side is slower. It never returns
+    into the caller's frames. A child that fails prints its traceback and this side raises.
+    """
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            os.close(read)
+            out = open(write, "wb")
+            try:
+                items: list[bytes] = []
+                for item in produce():
+                    items.append(item)
+                    if len(items) >= batch:
+                        marshal.dump(items, out)
+                        items = []
+                marshal.dump(items, out)
+                marshal.dump(None, out)  # the end: a child that failed sends none
+                out.close()
+                status = 0
+            except BaseException:  # noqa: BLE001 - reported before the pipe closes; the parent raises
+                import traceback
+
+                traceback.print_exc()
+                sys.stderr.flush()
+                out.close()  # what was made before goes through; the parent then finds no end
+        finally:
+            os._exit(status)
+    os.close(write)
+    ended = done = False
+    try:
+        with open(read, "rb") as src:
+            while True:
+                try:
+                    items = marshal.load(src)
+                except EOFError:
+                    ended = True
+                    break
+                if items is None:
+                    ended = done = True
+                    break
+                yield from items
+    finally:
+        if not ended:  # left early here: the child has nothing more to give
+            try:
+                os.kill(child, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        _, status = os.waitpid(child, 0)
+    if not done:
+        raise KGError(f"resolve: the process making the papers' contributions ended early (status {status})")
 
 
 def _concept_part(stored: bytes) -> tuple:
