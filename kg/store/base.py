@@ -420,6 +420,8 @@ class Loader:
         )
         #: (pid, result file, papers) of the forked process staging the last chunks
         self._child: tuple[int, str, int] | None = None
+        #: the chunks it stages, kept until it ends (see ``_fork_stage``)
+        self._child_chunks: list[ResolvedGraph] = []
         self._forks = 0
         self._forked_papers = 0
         #: chunks waiting for a forked process, and their papers
@@ -435,6 +437,11 @@ class Loader:
             if not self._fork:
                 self._stage_here(chunk)
                 return
+            if self._child is not None and os.path.exists(self._child[1]):
+                # the child is done: its part is adopted and its chunks freed now rather than at the
+                # next fork, so the memory they held serves the chunks resolved meanwhile
+                self._collect()
+                self._staged()
             self._gathered.append(chunk)
             self._gathered_papers += len(chunk.papers)
             self._added_papers += len(chunk.papers)
@@ -518,6 +525,9 @@ class Loader:
             finally:
                 os._exit(0)
         self._child = (pid, out, sum(len(c.papers) for c in chunks))
+        # freed once the child has ended: freeing them now would write to every page they fill
+        # while the child still shares it, and each such page would be copied first
+        self._child_chunks = chunks
         self._forked_papers += self._child[2]
         return True
 
@@ -542,6 +552,7 @@ class Loader:
         pid, out, papers = self._child
         self._child = None
         _, status = os.waitpid(pid, 0)
+        self._child_chunks = []
         try:
             with open(out, "rb") as f:
                 kind, state = pickle.load(f)
@@ -629,7 +640,7 @@ class Loader:
         """Drop what is staged and not committed (after an error; finish() commits it instead)."""
         if self._child is not None:  # let it end: it writes into the batch's directory
             os.waitpid(self._child[0], 0)
-            self._child = None
+            self._child, self._child_chunks = None, []
         self._gathered, self._gathered_papers = [], 0
         try:
             if self._pending is not None:
