@@ -430,6 +430,24 @@ class _StagedBatch(Batch):
         release_free_memory()
         return paths
 
+    # What a 100k-paper first load's last commit (the one the build waits for) spends, its captured
+    # staging replayed on an empty store (2 engine threads, load average 1.1-1.6, seven runs):
+    # - node COPYs 1.3-1.4 s. Paper's 19k rows appended take 0.82-0.90 s, of which 0.12 s executes and
+    #   the rest is the checkpoint its commit runs (``auto_checkpoint`` off: the COPY 0.16 s, then a
+    #   CHECKPOINT 0.70 / 0.86 s, so deferring it would only move it);
+    # - MENTIONS 3.6-4.3 s; PROFILE, in CPU-s: Parquet scan 0.19, key lookups 0.72, partitioning
+    #   1.07, CSR inserts 1.32 forward and 1.45 backward. With its property columns null, 2.2 s;
+    # - PROPOSES 0.66-0.91 s, REPORTS 0.45-0.58 s, the other six relationship tables 0.7-0.8 s;
+    # - the fingerprints 0.31-0.43 s; 6.95-8.30 s in all.
+    # Tried on that replay and not kept:
+    # - rows sorted by destination: MENTIONS 4.92 / 5.78 s against 4.28 / 4.25 s;
+    # - one Parquet file per table: the same time (MENTIONS 4.10 / 4.23 s) on one thread, not 1.25;
+    # - compression off: node COPYs faster, MENTIONS 5.35 / 6.79 s; 9.17 / 11.11 s in all against
+    #   7.83 / 7.94 s;
+    # - WAL checksums off: 8.35 s, within the spread;
+    # - MENTIONS on a second connection (``enable_multi_writes``) while the others run: the engine
+    #   starts the next COPY only once it ends (AUTHORED 4.47 / 4.02 s); 8.44 / 7.51 s in all
+    #   against 6.99 / 7.51 s.
     def _commit(self) -> set[str]:
         store, paths = self.store, set()
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
