@@ -1004,12 +1004,17 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         return chunk
 
     def chunks() -> Iterator[ResolvedGraph]:
+        nonlocal resolution
         source = spool.papers_of(plan.todo) if incremental else spool.papers()
         for papers in chunked(source, pipe.chunk_papers):
             yield resolve(papers, True)
         if not incremental:
-            # full collections were off (young_collections_only): free the cycles that lived long
-            # enough to reach the oldest generation before the last commit, the build's peak
+            # every paper is resolved: the corpus-wide decisions and the papers' digests are not
+            # held through the last commit, the build's peak (at 100k papers, 95k digests and the
+            # decisions over ~100k names); full collections were off (young_collections_only):
+            # free the cycles that lived long enough to reach the oldest generation too
+            resolution = papers = None
+            plan.digests, plan.current = {}, set()
             gc.collect()
             return
         # shared nodes whose values changed but that no paper above refers to: pass a paper that

@@ -326,3 +326,30 @@ def test_a_load_of_known_size_forks_its_last_group_before_the_last_chunk(tmp_pat
     assert told[0][:3] == [2, 2, 4] and sum(told[0]) == total - 1  # only the last chunk is staged at finish
     assert told[2] == untold[2] == clean_build_dump(tmp_path, FIXTURE)
     assert told[1] == untold[1].model_copy(update={"seconds": told[1].seconds})
+
+
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_the_chunks_are_freed_before_the_last_commit(tmp_path, monkeypatch, fork):
+    # the last commit is a build's peak: the chunks staged for it must not be held through it
+    import weakref
+
+    monkeypatch.setenv("KG_LOAD_FORK", fork)
+    refs, alive = [], []
+    original = lb._StagedBatch.commit
+
+    def commit(self):
+        alive.append(sum(r() is not None for r in refs))
+        return original(self)
+
+    def stream():
+        for chunk in R.split_graph(FIXTURE, 2):
+            refs.append(weakref.ref(chunk))
+            yield chunk
+
+    monkeypatch.setattr(lb._StagedBatch, "commit", commit)
+    with open_store(str(tmp_path / "g.lbdb")) as st:
+        st.apply_schema()
+        st.load_chunks(stream())
+        at_commits = list(alive)
+        assert canonical_dump(st) == clean_build(st, FIXTURE)
+    assert len(refs) > 1 and at_commits and at_commits[-1] == 0

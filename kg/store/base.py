@@ -213,6 +213,7 @@ class GraphStore(ABC):
         try:
             for chunk in chunks:
                 loader.add(chunk)
+            chunk = None  # the last one is not held through the last commit
             return loader.finish(prune=prune, keep=keep)
         finally:
             loader.discard()
@@ -659,8 +660,8 @@ class Loader:
             if self._collect():
                 self._staged()
             chunks, self._gathered, self._gathered_papers = self._gathered, [], 0
-            for chunk in chunks:  # the caller waits now: no use forking for them
-                self._stage_here(chunk)
+            while chunks:  # the caller waits now: no use forking for them
+                self._stage_here(chunks.pop(0))  # each freed once staged: the last commit needs the room
             self.flush()
         stats = self.stats
         self.discard()  # the worker thread ends; nothing is staged any more
