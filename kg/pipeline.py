@@ -37,6 +37,7 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from kg.errors import ConfigError, KGError
@@ -1003,10 +1004,22 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         building[0] += time.perf_counter() - t
         return chunk
 
+    def read(source: Iterable[Paper]) -> Iterator[list[Paper]]:
+        # the papers read back from the spool are the resolution's input: their parsing is timed
+        # with it (it was counted as load, 1.7-1.9 of a 100k build's 13.5-15.4 s load stage)
+        it = iter(source)
+        while True:
+            t = time.perf_counter()
+            papers = list(islice(it, pipe.chunk_papers))
+            building[0] += time.perf_counter() - t
+            if not papers:
+                return
+            yield papers
+
     def chunks() -> Iterator[ResolvedGraph]:
         nonlocal resolution
         source = spool.papers_of(plan.todo) if incremental else spool.papers()
-        for papers in chunked(source, pipe.chunk_papers):
+        for papers in read(source):
             yield resolve(papers, True)
         if not incremental:
             # every paper is resolved: the corpus-wide decisions and the papers' digests are not
@@ -1024,7 +1037,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             if not left:
                 break
             ids = (carriers(state, resolution, left) & plan.current) - plan.passed
-            for papers in chunked(spool.papers_of(ids), pipe.chunk_papers):
+            for papers in read(spool.papers_of(ids)):
                 yield resolve(papers, False)
 
     if "load" not in pipe.stages:
