@@ -68,3 +68,46 @@ def test_a_copy_during_an_update_is_still_checkpointed_as_it_commits(tmp_path):
         store.execute(f"COPY Affiliation(id, name) FROM '{(tmp_path / 'a.parquet').as_posix()}'")
         assert not wal.exists()
         assert store.query("MATCH (a:Affiliation) WHERE a.id STARTS WITH 'org-' RETURN count(a) AS n")[0]["n"] == 3
+
+
+def test_an_update_checkpointed_in_the_background_while_analytics_computes(tmp_path):
+    # run_analytics reads, starts the checkpoint of the update's log, computes, then writes: the
+    # first write waits for the checkpoint, and the graph left is the clean one with its analytics
+    from kg.analytics import run_analytics
+
+    path = tmp_path / "g.lbdb"
+    wal = Path(f"{path}.wal")
+    chunks = list(R.split_graph(FIXTURE, 2))
+    with open_store(str(path)) as store:
+        store.apply_schema()
+        store.load_chunks(chunks[:-1])
+        run_analytics(store, seed=7)
+    with open_store(str(path)) as store:
+        store.load_chunks(chunks)
+        assert wal.exists()  # the update waits in the log
+        store.checkpoint_in_background()
+        thread = store._settling
+        assert thread is not None and thread.name == "kg-checkpoint"
+        assert store.query("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"] == len(FIXTURE.papers)  # waited
+        assert store._settling is None and not thread.is_alive() and not wal.exists()
+        store.checkpoint_in_background()  # nothing left in the log: starts another, harmless
+        run_analytics(store, seed=7)
+    assert not wal.exists()
+    with open_store(str(tmp_path / "clean.lbdb")) as clean:
+        clean.apply_schema()
+        clean.load_chunks(R.split_graph(FIXTURE, 2))
+        run_analytics(clean, seed=7)
+        want = canonical_dump(clean)
+    with open_store(str(path), read_only=True) as reader:
+        assert canonical_dump(reader) == want
+
+
+def test_a_first_load_or_a_reader_starts_no_checkpoint(tmp_path):
+    path = tmp_path / "g.lbdb"
+    _clean(path)
+    with open_store(str(path), read_only=True) as reader:
+        reader.checkpoint_in_background()
+        assert reader._settling is None
+    with open_store(str(path)) as store:  # nothing deferred: the engine checkpoints as it commits
+        store.checkpoint_in_background()
+        assert store._settling is None

@@ -16,6 +16,11 @@ primary key, so a community's key is not its rank but a hash of its smallest mem
 gained or lost that member or who are new (at 10k, +1 % papers: 34 of the 3,935 authors both graphs
 hold, where keys by rank moved 3,301). When most authors moved all the same (another seed), all
 communities are rewritten at once (``REWRITE_SHARE``).
+
+Order: every step reads first, then every step computes, then every step writes. An update of a
+LadybugDB store leaves its changes in the write-ahead log (``defer_checkpoints``); the store
+checkpoints them on a thread of its own while the steps compute (``checkpoint_in_background``),
+so a +1 % build pays the larger of the two instead of their sum.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ import heapq
 import time
 from array import array
 from collections import Counter
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -72,6 +78,20 @@ class _Split:
         key = f"{self.step}.{part}"
         self.summary.seconds[key] = round(self.summary.seconds.get(key, 0.0) + now - self.last, 3)
         self.last = now
+
+    def resume(self) -> None:
+        """Start the next part now (the time since the last one went to other steps)."""
+        self.last = time.perf_counter()
+
+
+#: the phases of a step (see run_analytics): a step is a generator that yields after reading and after computing
+READ, COMPUTE = 0, 1
+
+
+def _run_whole(step: Iterator[None]) -> None:
+    """Run one step's phases back to back."""
+    for _ in step:
+        pass
 
 
 #: the columns of each statement's ``$rows``: LadybugDB takes them as one typed Arrow table (``LOAD FROM``),
@@ -127,24 +147,39 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
     gc.disable()
     try:
         t0 = time.perf_counter()
-        write_communities(store, summary, seed=seed, method=method)
+        trends: list = []  # the trends step's (concepts, first years), which lineage computes from
+        steps = [
+            _communities(store, summary, seed=seed, method=method),
+            _trends(store, summary, trends),
+            _lineage(store, summary, lambda: trends[0]),
+        ]
+        for step in steps:  # reads
+            next(step)
+        settle = getattr(store, "checkpoint_in_background", None)  # GraphStore's; a wrapper with query and
+        if settle is not None:  # execute alone runs as before
+            settle()
+        for step in steps:  # computes (the lineage's after the trends')
+            next(step)
+        for step in steps:  # writes (the first waits for the checkpoint)
+            _run_whole(step)
         t1 = time.perf_counter()
-        concepts, first_year = write_trends(store, summary)
-        t2 = time.perf_counter()
-        write_lineage(store, summary, first_year, concepts)
-        t3 = time.perf_counter()
     finally:
         if collecting:
             gc.enable()
-    summary.seconds.update(
-        communities=round(t1 - t0, 3), trends=round(t2 - t1, 3), lineage=round(t3 - t2, 3), total=round(t3 - t0, 3)
-    )
+    for step in ("communities", "trends", "lineage"):
+        summary.seconds[step] = round(sum(v for k, v in summary.seconds.items() if k.startswith(f"{step}.")), 3)
+    summary.seconds["total"] = round(t1 - t0, 3)
     return summary
 
 
 def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: str = "auto") -> None:
     """Co-authorship communities: Community nodes (keyed by ``community_keys``, ranked by size) and
     IN_COMMUNITY edges."""
+    _run_whole(_communities(store, summary, seed=seed, method=method))
+
+
+def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) -> Iterator[None]:
+    """write_communities in phases (see run_analytics)."""
     split = _Split(summary, "communities")
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -168,7 +203,10 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
                            "an AUTHORED edge starts at an author the graph does not hold")
     paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(nodes.type).combine_chunks()).indices)
     del pairs, nodes
+    before = {r["id"]: r for r in read(store, "stored_communities")}
     split("read")
+    yield
+    split.resume()
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
     edges = WeightedEdges(ids, source, target, weight)
@@ -185,11 +223,12 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
         }
         for i in range(sizes.size)
     }
-    split("compute")
-    before = {r["id"]: r for r in read(store, "stored_communities")}
     old = np.frombuffer(stored, dtype=np.int64)
     new = keys[labels] if labels.size else np.zeros(0, dtype=np.int64)
     changed = new != old
+    split("compute")
+    yield
+    split.resume()
     if before and int(changed.sum()) > REWRITE_SHARE * len(ids):
         # most authors moved (another seed or method): dropping every community at once and writing all
         # memberships costs less than moving each author's edge
@@ -260,6 +299,13 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
 
     Returns what lineage needs: every concept's names and the first years (concepts without one left out).
     """
+    out: list = []
+    _run_whole(_trends(store, summary, out))
+    return out[0]
+
+
+def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
+    """write_trends in phases (see run_analytics); appends its return value to ``result`` as it computes."""
     split = _Split(summary, "trends")
     years = table(store, "paper_years", ("paper", "year"))
     per_period: Counter[str] = Counter()
@@ -273,6 +319,8 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
     page = table(store, "concept_table", ("node", *names))
     pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
     split("read")
+    yield
+    split.resume()
     concept_no, year_no, papers, dated = _concept_year_counts(page, pairs, years)
     del pairs, years
     stats = concept_trends(page.num_rows, concept_no, year_no, papers, dated, per_period)
@@ -290,22 +338,37 @@ def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], 
             emerging.append((-weight, cid, name or cid))
     emerging = heapq.nsmallest(20, emerging)
     del page, stats
-    split("compute")
-    write(store, "write_concept_stats", out)
-    split("write")
+    result.append((concepts, first_year))
     summary.concepts = len(concepts)
     summary.concepts_with_year = with_year
     summary.emerging = [name for _, _, name in emerging]
-    return concepts, first_year
+    split("compute")
+    yield
+    split.resume()
+    write(store, "write_concept_stats", out)
+    split("write")
 
 
 def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], concepts: list[ConceptNames]) -> None:
     """LINEAGE edges from stated derivations and name morphology, acyclic, with years."""
+    _run_whole(_lineage(store, summary, lambda: (concepts, first_year)))
+
+
+def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[ConceptNames], dict[str, int]]]
+             ) -> Iterator[None]:
+    """write_lineage in phases (see run_analytics); ``trends()`` gives the concepts and first years when it computes."""
     split = _Split(summary, "lineage")
     found = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
     stated = list(zip(*(found[c].to_pylist() for c in found.column_names)))
+    found = table(store, "stored_lineage", LINEAGE_COLUMNS)
+    stored: dict[tuple[str, str], list[tuple]] = {}
+    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
+        stored.setdefault(r[:2], []).append(r)
     del found
     split("read")
+    yield
+    split.resume()
+    concepts, first_year = trends()
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
     del stated
     # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
@@ -314,18 +377,16 @@ def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], 
         (u, v): (u, v, d["evidence"], d["sentences"] or d["patterns"], d["papers"], d["child_year"], d["parent_year"])
         for u, v, d in sorted(G.edges(data=True))
     }
-    split("compute")
-    found = table(store, "stored_lineage", LINEAGE_COLUMNS)
-    stored: dict[tuple[str, str], list[tuple]] = {}
-    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored.setdefault(r[:2], []).append(r)
-    del found
     # an edge stays when it is stored once with the same properties; any other stored edge goes
     same = {k for k, found in stored.items() if len(found) == 1 and rows.get(k) == found[0]}
-    write(store, "delete_lineage", [{"src": k[0], "dst": k[1]} for k in sorted(stored) if k not in same])
-    write(store, "write_lineage", [dict(zip(LINEAGE_COLUMNS, row)) for k, row in rows.items() if k not in same])
-    split("write")
     summary.lineage_edges = len(rows)
     summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
     summary.cycles_broken = len(G.graph.get("dropped", []))
+    del G
+    split("compute")
+    yield
+    split.resume()
+    write(store, "delete_lineage", [{"src": k[0], "dst": k[1]} for k in sorted(stored) if k not in same])
+    write(store, "write_lineage", [dict(zip(LINEAGE_COLUMNS, row)) for k, row in rows.items() if k not in same])
+    split("write")
 

@@ -111,6 +111,11 @@ class GraphStore(ABC):
         """Let the write-ahead log grow until the store closes, so a small update of a large store is
         checkpointed once (LadybugDB); a store without checkpoints does nothing."""
 
+    def checkpoint_in_background(self) -> None:
+        """Start settling what the deferred checkpoints left in the log while the caller computes
+        (LadybugDB: on a thread of its own; the next statement waits for it); a store without
+        checkpoints, or with none deferred, does nothing."""
+
     def in_transaction(self, write: Callable[[Tx], T]) -> T:
         """``write(tx)`` in one transaction, committed when it returns, rolled back if it raises;
         a store may run it again after a rollback (LadybugDB, in a larger buffer pool), so
