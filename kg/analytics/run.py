@@ -84,12 +84,9 @@ class _Split:
         self.last = time.perf_counter()
 
 
-#: the phases of a step (see run_analytics): a step is a generator that yields after reading and after computing
-READ, COMPUTE = 0, 1
-
-
 def _run_whole(step: Iterator[None]) -> None:
-    """Run one step's phases back to back."""
+    """Run one step's phases back to back (a step is a generator that yields after reading and
+    after computing, see run_analytics)."""
     for _ in step:
         pass
 
