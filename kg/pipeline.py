@@ -1006,7 +1006,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
     def read(source: Iterable[Paper]) -> Iterator[list[Paper]]:
         # the papers read back from the spool are the resolution's input: their parsing is timed
-        # with it (it was counted as load, 1.7-1.9 of a 100k build's 13.5-15.4 s load stage)
+        # with it (it was counted as load, 1.7-1.9 s of a 100k build's 13.5-15.4 s load stage)
         it = iter(source)
         while True:
             t = time.perf_counter()
