@@ -247,8 +247,8 @@ class ExtractionCache:
 
     def __init__(self, directory: Path):
         directory.mkdir(parents=True, exist_ok=True)
-        self.path = directory / "kg-cache.sqlite"
-        self.db = sqlite3.connect(self.path)
+        self.directory = directory
+        self.db = sqlite3.connect(directory / "kg-cache.sqlite")
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS extraction (paper_id TEXT, content_hash TEXT, version TEXT, body TEXT,"
             " PRIMARY KEY (paper_id, content_hash, version))"
@@ -1077,7 +1077,7 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
     made = None
     if not incremental and hasattr(os, "fork") and os.environ.get("KG_RESOLVE_FORK", "1") != "0":
         # every paper is new: a forked process parses them while this one counts
-        made = _forked(lambda: _made_contributions(spool.path, state.path, cache.path, version))
+        made = _forked(lambda: _made_contributions(spool.path, state.path, cache.directory, version))
     try:
         yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made)
     finally:
@@ -1132,21 +1132,16 @@ def _contribution(body: str, extraction_body: Callable[[str, str, str], str | No
     return paper_contribution(paper, ExtractionUses.model_validate_json(ex_body) if ex_body else None)
 
 
-def _made_contributions(spool_path: Path, state_path: Path, cache_path: Path, version: str | None) -> Iterator[bytes]:
+def _made_contributions(spool_path: Path, state_path: Path, cache_dir: Path, version: str | None) -> Iterator[bytes]:
     """The marshalled contributions of a build's new and changed papers, in corpus order, read
     through connections of their own (this runs in a forked process, see _forked)."""
     from kg.incremental import spooled_contributions
 
-    cache = sqlite3.connect(cache_path)
+    cache = ExtractionCache(cache_dir)
     try:
-        def extraction_body(pid: str, content_hash: str, version: str) -> str | None:
-            row = cache.execute("SELECT body FROM extraction WHERE paper_id=? AND content_hash=? AND version=?",
-                                (pid, content_hash, version)).fetchone()
-            return row[0] if row else None
-
         for _pid, _digest, body, stored in spooled_contributions(spool_path, state_path):
             if stored is None:
-                yield marshal.dumps(_contribution(body, extraction_body, version))
+                yield marshal.dumps(_contribution(body, cache.body, version))
     finally:
         cache.close()
 
