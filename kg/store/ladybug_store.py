@@ -198,9 +198,10 @@ class LadybugStore(GraphStore):
             # replays and checkpoints what it committed as it opens
             if _COMMITTED not in str(exc):
                 raise
-            if not (_POOL_FULL in str(exc) and self._grow_pool()):
-                self._shut()
-                self._open()
+            if _POOL_FULL in str(exc):
+                self._double_pool()
+            self._shut()
+            self._open()
 
     @contextmanager
     def _threads(self, n: int) -> Iterator[None]:
