@@ -108,7 +108,7 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 COLUMNS["write_communities"] = COLUMNS["update_communities"]
-#: what stored_lineage reads, in write_lineage's column order
+#: what stored_lineage reads, in the write_lineage statement's column order
 LINEAGE_COLUMNS = tuple(c for c, _ in COLUMNS["write_lineage"])
 
 
@@ -291,18 +291,12 @@ def _int64(column) -> np.ndarray:
     return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def write_trends(store, summary: AnalyticsSummary) -> tuple[list[ConceptNames], dict[str, int]]:
-    """First year, papers naming it and burst weight on every Concept.
-
-    Returns what lineage needs: every concept's names and the first years (concepts without one left out).
-    """
-    out: list = []
-    _run_whole(_trends(store, summary, out))
-    return out[0]
-
-
 def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
-    """write_trends in phases (see run_analytics); appends its return value to ``result`` as it computes."""
+    """First year, papers naming it and burst weight on every Concept, in phases (see run_analytics).
+
+    Appends what lineage needs to ``result`` as it computes: every concept's names and the first
+    years (concepts without one left out).
+    """
     split = _Split(summary, "trends")
     years = table(store, "paper_years", ("paper", "year"))
     per_period: Counter[str] = Counter()
@@ -346,14 +340,10 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     split("write")
 
 
-def write_lineage(store, summary: AnalyticsSummary, first_year: dict[str, int], concepts: list[ConceptNames]) -> None:
-    """LINEAGE edges from stated derivations and name morphology, acyclic, with years."""
-    _run_whole(_lineage(store, summary, lambda: (concepts, first_year)))
-
-
 def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[ConceptNames], dict[str, int]]]
              ) -> Iterator[None]:
-    """write_lineage in phases (see run_analytics); ``trends()`` gives the concepts and first years when it computes."""
+    """LINEAGE edges from stated derivations and name morphology, acyclic, with years, in phases (see
+    run_analytics); ``trends()`` gives the concepts and first years when it computes."""
     split = _Split(summary, "lineage")
     found = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
     stated = list(zip(*(found[c].to_pylist() for c in found.column_names)))
