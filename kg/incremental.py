@@ -246,6 +246,16 @@ class BuildState:
         db.execute("CREATE TEMP TABLE IF NOT EXISTS live_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
         db.executemany("INSERT OR IGNORE INTO live_sig VALUES (?)", ((s,) for s in live))
 
+    def has_merges(self) -> bool:
+        """Whether the last build left any merge (a full build starts with none)."""
+        return self.db.execute("SELECT EXISTS (SELECT 1 FROM merged)").fetchone()[0] == 1
+
+    def keep_merged_of(self, spool_path: Path) -> None:
+        """Forget every merge whose signature is not one of a build's groups (kg.pipeline.Spool's
+        ``gsig`` table, committed): :meth:`keep_merged` without passing them through Python."""
+        with attached(self.db, spool_path, "sp") as db:
+            db.execute("DELETE FROM merged WHERE sig NOT IN (SELECT sig FROM sp.gsig)")
+
     def keep_merged(self) -> None:
         """Forget every merge whose signature no :meth:`put_merged` call of this ingest noted."""
         db = self.db

@@ -37,7 +37,8 @@ import tomllib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 
 from kg.errors import ConfigError, KGError
@@ -405,6 +406,10 @@ class Spool:
         self.db.execute("CREATE TABLE grp (grp INTEGER PRIMARY KEY, source TEXT, line INTEGER)")
         self.db.executemany("INSERT INTO grp VALUES (?, ?, ?)", ((i, s, ln) for i, (s, ln) in enumerate(index.first)))
         del index
+        if merged is not None and merged.has_merges():
+            self._merge_reusing(merged)
+            skipped.sort(key=lambda s: (s.source, s.line))
+            return read, skipped
         rows = self.db.execute("SELECT e.grp, e.body, e.digest, e.rpath, e.rseq FROM entry e JOIN grp g ON g.grp = e.grp"
                                " ORDER BY g.source, g.line, e.grp, e.seq")
         out: list[tuple[str, str, str, str | None, str]] = []
@@ -469,6 +474,60 @@ class Spool:
         self.db.commit()
         skipped.sort(key=lambda s: (s.source, s.line))
         return read, skipped
+
+    def _merge_reusing(self, merged: BuildState) -> None:
+        """Spool.ingest's merge step when the last build left merges in ``merged``: every group's
+        signature comes from its entries' digests alone; the groups the last build merged alike take
+        its paper in one join inside SQLite, and only the other groups' entries are read and merged
+        (a +1 % build at 100k: 95,919 groups, 1,003 merged again). The one-pass merge below looks the
+        groups up 500 at a time and writes every paper's row and signature through Python."""
+        from kg.ingest.dedup import merge_papers
+
+        db = self.db
+        # seq: the group's place in corpus order (its paper's seq), as the one-pass merge numbers them
+        db.execute("CREATE TABLE gsig (grp INTEGER PRIMARY KEY, seq INTEGER, sig TEXT)")
+        rows = db.execute("SELECT e.grp, e.digest FROM entry e JOIN grp g ON g.grp = e.grp"
+                          " ORDER BY g.source, g.line, e.grp, e.seq")
+        batch: list[tuple[int, int, str]] = []
+        seq = 0
+        for grp, members in groupby(rows, key=itemgetter(0)):
+            batch.append((grp, seq, text_digest("\0".join(m[1] for m in members))))
+            seq += 1
+            if len(batch) >= 5000:
+                db.executemany("INSERT INTO gsig VALUES (?, ?, ?)", batch)
+                batch = []
+        db.executemany("INSERT INTO gsig VALUES (?, ?, ?)", batch)
+        self.count = seq
+        self.merged_path = merged.path
+        self._attach(merged.path)
+        db.execute("INSERT INTO paper (seq, id, content_hash, digest, sig, body) SELECT g.seq, m.id, m.content_hash,"
+                   " m.digest, g.sig, NULL FROM gsig g JOIN st.merged m ON m.sig = g.sig")
+        db.execute("CREATE TABLE todo (grp INTEGER PRIMARY KEY, seq INTEGER, sig TEXT)")
+        db.execute("INSERT INTO todo SELECT g.grp, g.seq, g.sig FROM gsig g WHERE g.seq NOT IN (SELECT seq FROM paper)")
+        rows = db.execute("SELECT t.seq, t.sig, e.body, e.rpath, e.rseq FROM entry e JOIN todo t ON t.grp = e.grp"
+                          " ORDER BY t.seq, e.seq")
+        out: list[tuple[int, str, str, str, str, str]] = []
+        fresh: list[tuple[str, str, str, str, str]] = []
+        for (seq, sig), members in groupby(rows, key=itemgetter(0, 1)):
+            # a recorded entry's JSON is read only here, for a group merged again
+            bodies = [body if body is not None else merged.entry_body(rpath, rseq) for *_, body, rpath, rseq in members]
+            paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
+            body = paper.model_dump_json()
+            digest = text_digest(body)
+            out.append((seq, paper.id, paper.content_hash, digest, sig, body))
+            fresh.append((sig, paper.id, paper.content_hash, body, digest))
+            if len(out) >= 2000:
+                db.executemany("INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)", out)
+                merged.put_merged(fresh, [])
+                out.clear()
+                fresh.clear()
+        db.executemany("INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)", out)
+        merged.put_merged(fresh, [])
+        db.commit()  # the state's connection reads the signatures next
+        merged.keep_merged_of(self.path)
+        for table in ("entry", "grp", "gsig", "todo"):
+            db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed table names
+        db.commit()
 
     def _write(self, out: list[tuple[str, str, str, str, str | None]]) -> None:
         self.db.executemany(
