@@ -1025,7 +1025,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         people = AuthorCounts(state.db)
         resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people),
                                      counts, lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
-                                     spool_dir=spool.path.parent, people=people)
+                                     spool_dir=spool.path.parent, people=people,
+                                     apart=(lambda work: _apart(state, counts, work)) if _forking() else None)
     else:
         resolution = resolve_corpus(spool.papers(), cached(spool.papers(), ExtractionUses), spool_dir=spool.path.parent,
                                     **kwargs)
@@ -1134,7 +1135,7 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
     what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines);
     the removed ones go when the stream ends."""
     made = None
-    if not incremental and hasattr(os, "fork") and os.environ.get("KG_RESOLVE_FORK", "1") != "0":
+    if not incremental and _forking():
         # every paper is new: a forked process parses them while this one counts
         made = _forked(lambda: _made_contributions(spool.path, state.path, cache.directory, version))
     try:
@@ -1261,6 +1262,40 @@ def _forked(produce: Callable[[], Iterable[bytes]], batch: int = 256) -> Iterato
         _, status = os.waitpid(child, 0)
     if not done:
         raise KGError(f"resolve: the process making the papers' contributions ended early (status {status})")
+
+
+def _forking() -> bool:
+    """Whether the corpus-wide pass may fork (``KG_RESOLVE_FORK=0``: it is made in the build process)."""
+    return hasattr(os, "fork") and os.environ.get("KG_RESOLVE_FORK", "1") != "0"
+
+
+def _apart(state: BuildState, counts, work: Callable[[], object]) -> None:
+    """Run ``work`` in a forked process that ends, and wait for it: a whole-corpus concept pass
+    (kg.resolve.concepts.ConceptCounts.resolve), whose working memory then leaves with it.
+
+    The child reaches the build state through a connection of its own (none may cross a fork),
+    put in place of ``state``'s and ``counts``' there; this side has committed and waits, so the
+    two never write at once. A child that fails prints its traceback and this side raises."""
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            state.db = counts.db = sqlite3.connect(state.path)
+            state.db.execute("PRAGMA synchronous=NORMAL")
+            work()
+            state.db.commit()
+            state.db.close()
+            status = 0
+        except BaseException:  # noqa: BLE001 - reported here; the parent raises
+            import traceback
+
+            traceback.print_exc()
+            sys.stderr.flush()
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(child, 0)
+    if status != 0:
+        raise KGError(f"resolve: the process deciding the concepts ended early (status {status})")
 
 
 def _concept_part(stored: bytes) -> tuple:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import KGError
-from kg.pipeline import _forked
+from kg.pipeline import _apart, _forked
 from kg.store import canonical_dump, open_store
 from synth_build import corpus, kg_run, pipeline
 
@@ -87,4 +87,23 @@ def test_a_child_left_early_is_reaped():
     assert next(made) == b"more"
     made.close()  # kills and waits for the child: none is left behind
     with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)
+
+
+def test_a_failed_concept_pass_apart_raises_here(tmp_path, capfd):
+    from kg.incremental import BuildState
+    from kg.resolve.concepts import ConceptCounts
+
+    state = BuildState(tmp_path, "store.lbdb")
+    counts = ConceptCounts(state.db, str(state.path))
+
+    def broken():
+        state.db.execute("INSERT INTO cc_meta VALUES ('seen', 'by the child')")
+        raise ValueError("broken concept pass")
+
+    with pytest.raises(KGError, match="deciding the concepts ended early"):
+        _apart(state, counts, broken)
+    assert "broken concept pass" in capfd.readouterr().err  # the child's traceback
+    assert state.db.execute("SELECT * FROM cc_meta").fetchall() == []  # it committed nothing
+    with pytest.raises(ChildProcessError):  # and was reaped
         os.waitpid(-1, os.WNOHANG)

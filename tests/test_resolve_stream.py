@@ -265,6 +265,43 @@ def test_counts_kept_paper_by_paper_resolve_as_a_clean_corpus(seed, tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name != "counts.sqlite"]  # scratch files removed
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+@pytest.mark.parametrize("seed", range(3))
+def test_a_whole_pass_made_apart_decides_as_one_made_here(seed, tmp_path):
+    """A full build's concept pass made in a forked process that ends (kg.pipeline._apart: its
+    working memory leaves with it) gives what a pass made here gives, read back from the tables it
+    kept, and keeps the same tables; a later scoped resolve on them equals a clean corpus."""
+    from kg.incremental import BuildState
+    from kg.pipeline import _apart
+    from kg.resolve.concepts import ConceptCounts
+
+    mentions, acronyms = random_corpus(seed)
+    papers = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
+    made: dict[str, tuple] = {}
+    for where in ("here", "apart"):
+        state = BuildState(tmp_path / where, "store.lbdb")
+        counts = ConceptCounts(state.db, str(state.path))
+        for pid, (m, a) in papers.items():
+            counts.add(pid, m, a)
+        apart = (lambda work, state=state, counts=counts: _apart(state, counts, work)) if where == "apart" else None
+        result = counts.resolve(lambda ids: ((pid, *papers[pid]) for pid in ids), scratch_dir=tmp_path, apart=apart)
+        tables = {t: sorted(state.db.execute(f"SELECT * FROM {t}")) for t in ConceptCounts.TABLES}  # noqa: S608
+        made[where] = (_fields(result), tables)
+    assert made["apart"] == made["here"]
+    assert made["apart"][1]["cc_node"]  # the child's decisions were kept
+
+    removed = sorted(papers)[::9]
+    for pid in removed:
+        counts.add(pid, *papers[pid], -1)
+    kept = {pid: v for pid, v in papers.items() if pid not in removed}
+    scoped = counts.resolve(lambda ids: ((pid, *kept[pid]) for pid in ids), scratch_dir=tmp_path, apart=apart)
+    assert counts.scope is not None  # derived again where touched only, in this process
+    with PaperSpool(tmp_path) as spool:
+        for pid, (m, a) in kept.items():
+            spool.add(pid, m, a)
+        assert _fields(scoped) == _fields(resolve_concept_stream(spool))
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, tmp_path):
     """ConceptCounts keeps its last decisions and derives again only the groups the touched keys

@@ -445,16 +445,29 @@ class ConceptCounts:
         papers_of: Callable[[list[str]], Iterable[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]],
         *,
         scratch_dir: str | os.PathLike[str] | None = None,
+        apart: Callable[[Callable[[], object]], None] | None = None,
     ) -> ConceptResolution:
         """The decisions of :func:`resolve_concept_stream` over the counted corpus.
 
         ``papers_of(ids)`` yields (paper id, uses, acronyms) of the given counted papers, as they
         were added, in the order given (sorted ids); it is asked only for the papers that use an
-        ambiguous acronym (of the derived groups)."""
+        ambiguous acronym (of the derived groups).
+
+        ``apart(work)``, when given, runs ``work`` in another process that ends (with this object
+        and ``papers_of`` on connections of their own, see kg.pipeline._apart) and waits for it. A
+        pass over the whole corpus is then made there: its working memory (a 100k build process
+        grew ~270 MB over it and kept that after it, in Python's allocator) leaves with that process,
+        and the decisions it stored (:meth:`_keep`) are read back here as a scoped pass reads them."""
         self.flush()
         self.db.commit()
         db, p = self.db, self.P
         derived = self._derived()
+        if apart is not None and derived != self._digest:
+            apart(lambda: self.resolve(papers_of, scratch_dir=scratch_dir))
+            self._kept = True
+            self._generation += 1
+            self.scope = None
+            return self._read()
         touched = {k for (k,) in db.execute(f"SELECT key FROM {p}dirty")}  # noqa: S608
         scope = self._scope(touched) if derived == self._digest else None
         node_surfaces: dict[str, Counter[str]] = defaultdict(Counter)

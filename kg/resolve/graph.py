@@ -212,12 +212,13 @@ def resolve_counted(
     org_table: dict[str, str] | str | os.PathLike[str] | None = None,
     spool_dir: str | os.PathLike[str] | None = None,
     people: AuthorCounts | None = None,
+    apart: Callable[[Callable[[], object]], None] | None = None,
 ) -> CorpusResolution:
     """:func:`resolve_contributions` with the concepts decided from ``counts`` (see
     :meth:`ConceptCounts.resolve`, which ``papers_of`` serves): the caller keeps the counts up to
     date while the contributions stream, so only their bylines and slugs are read here. With
     ``people`` (kept up to date by the caller too, see :class:`AuthorCounts`) only the authors of
-    touched names are resolved again."""
+    touched names are resolved again. ``apart``: see :meth:`ConceptCounts.resolve`."""
     if not isinstance(org_table, dict):
         org_table = load_org_table(org_table)
     slugs: dict[str, None] = {}
@@ -229,7 +230,8 @@ def resolve_counted(
 
     authors = resolve_authors(bylines()) if people is None else people.resolve(bylines())
     orgs = resolve_affiliations(slugs, org_table)
-    return CorpusResolution(people=authors, orgs=orgs, concepts=counts.resolve(papers_of, scratch_dir=spool_dir))
+    concepts = counts.resolve(papers_of, scratch_dir=spool_dir, apart=apart)
+    return CorpusResolution(people=authors, orgs=orgs, concepts=concepts)
 
 
 def resolved_chunk(

@@ -57,10 +57,13 @@ UNWIND_BATCH = 5_000
 #: ``Loader._fork_stage``); env KG_LOAD_FORK=0 stages every chunk here. Each fork write-protects
 #: this process's pages, which then fault on their next write: forking for every 2,000-paper
 #: chunk of a 100k build, the children took 22.8 CPU-s for the 12.6 the staging took here and
-#: the build saved no time; every 10,000 papers, 15.8 CPU-s (busy machine)
-FORK_PAPERS = 10_000
+#: the build saved no time; every 10,000 papers, 15.8 CPU-s (busy machine). The build process
+#: holds the group it gathers and the group the child stages (their pages are shared until the
+#: child ends): 5,000 rather than 10,000 lowered a 100k build's RSS before its last commit, the
+#: build's peak, once the concept pass no longer left its memory here (kg.pipeline._apart)
+FORK_PAPERS = 5_000
 #: the first group's papers: a group then holds as many papers as every earlier group together
-#: (2,000, 2,000, 4,000, 8,000, then ``FORK_PAPERS`` each), so a small load forks too (a 10k
+#: (2,000, 2,000, 4,000, then ``FORK_PAPERS`` each), so a small load forks too (a 10k
 #: build never filled one 10,000-paper group: all of its staging waited for ``finish``) while
 #: a large one forks a few times more, and what is left for ``finish`` to stage here, the last
 #: group not filled, is at most a third of a small load
