@@ -44,7 +44,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "5"
+SCHEMA = "6"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 

@@ -15,6 +15,7 @@ import sqlite3
 import pytest
 from test_resolve_stream import WORDS, _fields, random_corpus
 
+from kg.resolve import concepts
 from kg.resolve.concepts import ConceptCounts, PaperSpool, _paper_uses, resolve_concept_stream
 
 
@@ -43,7 +44,7 @@ def _users(corpus: dict, key: str) -> set[str]:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed, tmp_path):
+def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed, tmp_path, monkeypatch):
     mentions, acronyms = random_corpus(seed, papers=240)
     corpus = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
     path = tmp_path / "counts.sqlite"
@@ -52,9 +53,18 @@ def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed,
     for pid, (m, a) in corpus.items():
         counts.add(pid, m, a)
     asked: list[str] = []
+    decided: set[str] = set()
+    sense_node = concepts._sense_node
+
+    def spy(pid, key, *args):
+        decided.add(pid)
+        return sense_node(pid, key, *args)
+
+    monkeypatch.setattr(concepts, "_sense_node", spy)
 
     def resolve(current: dict):
         asked.clear()
+        decided.clear()
 
         def papers_of(ids):
             asked.extend(ids)
@@ -102,7 +112,45 @@ def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed,
         kept = {pid for pid in (definers & set(corpus)) - {changed}
                 if all(k in _paper_uses(*corpus[pid])[1] for k in _paper_uses(*corpus[pid])[0] if k in now)}
         assert not read & kept
-        # the papers using it without defining it are decided again: they may mean another sense now
-        assert (_users(corpus, key) - _definers(corpus, key)) <= read
+        # the papers using it without defining it are decided again (they may mean another sense
+        # now), from the keys kept of them: only the new and changed papers are read
+        assert (_users(corpus, key) - _definers(corpus, key)) <= decided
+        assert read <= set(new) | {changed}
         checked += len(kept)
     assert checked  # some definers were kept
+
+
+def test_an_unread_user_takes_the_sense_its_grown_context_gives(tmp_path):
+    """A paper that uses an ambiguous acronym without defining it is decided again from its kept
+    keys when a new paper defines the acronym: here the new definition's context shares the user's
+    concepts, so its sense changes, as a clean resolution over the same corpus says, unread."""
+    corpus = {
+        "d1": ([("alpha beta cascade", "METHOD"), ("ABC", "METHOD"), ("red fox", "TASK")],
+               [("alpha beta cascade", "ABC")]),
+        "d2": ([("another big cascade", "METHOD"), ("ABC", "METHOD"), ("blue whale", "TASK"), ("green tree", "TASK")],
+               [("another big cascade", "ABC")]),
+        "u": ([("ABC", "METHOD"), ("green tree", "TASK"), ("yellow sun", "TASK"), ("purple rain", "TASK")], []),
+    }
+    path = tmp_path / "counts.sqlite"
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, str(path))
+    for pid, (m, a) in corpus.items():
+        counts.add(pid, m, a)
+    asked: list[str] = []
+
+    def papers_of(ids):
+        asked.extend(ids)
+        return ((pid, *corpus[pid]) for pid in ids)
+
+    before = counts.resolve(papers_of, scratch_dir=tmp_path)
+    assert _fields(before) == _clean(corpus, tmp_path)
+    corpus["n"] = ([("alpha beta cascade", "METHOD"), ("ABC", "METHOD"), ("yellow sun", "TASK"), ("purple rain", "TASK"),
+                    ("green tree", "TASK")], [("alpha beta cascade", "ABC")])
+    counts = ConceptCounts(db, str(path))  # a later build
+    counts.add("n", *corpus["n"])
+    asked.clear()
+    after = counts.resolve(papers_of, scratch_dir=tmp_path)
+    assert _fields(after) == _clean(corpus, tmp_path)
+    assert after.concept_of("u", "ABC") != before.concept_of("u", "ABC")
+    assert after.concept_of("u", "ABC") == after.concept_of("n", "ABC")
+    assert asked == ["n"]

@@ -316,11 +316,12 @@ def resolve_concept_stream(papers: PaperSpool, *, aliases: AliasTable | None = N
 
 class ConceptCounts:
     """Pass 1 of the concept resolution (surface and kind counts per key, acronym senses and
-    definitions, the context keys of defining papers, and which papers use which key) kept in
+    definitions, the concept keys of each paper, and which papers use which key) kept in
     tables of a SQLite database and updated paper by paper: adding a paper's uses and taking a
     removed paper's away leaves the tables a pass 1 over the current corpus would give, so
     :meth:`resolve` decides as :func:`resolve_concept_stream` does over that corpus while reading
-    only the papers that use an ambiguous acronym.
+    only the papers that use an ambiguous acronym (and of those, once decisions are kept, only
+    the new and changed ones: an unchanged paper is decided again from its kept keys).
 
     The last decisions are kept too (``cc_node``: each node's group and initials bucket;
     ``cc_group``: each group's concept and normalised-form merges; ``cc_dec``: the other merge
@@ -344,6 +345,8 @@ class ConceptCounts:
             f"CREATE TABLE IF NOT EXISTS {p}sense (sk TEXT, clk TEXT, n INTEGER, PRIMARY KEY (sk, clk)) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}def (sk BLOB, clk BLOB, pid BLOB, body BLOB)",
             f"CREATE INDEX IF NOT EXISTS {p}def_pid ON {p}def (pid)",
+            # every paper's concept keys: a defining paper's are the context of its sense, an
+            # unchanged user's are all _sense_node needs to decide a redefined acronym again
             f"CREATE TABLE IF NOT EXISTS {p}ctx (pid BLOB PRIMARY KEY, keys BLOB) WITHOUT ROWID",
             f"CREATE TABLE IF NOT EXISTS {p}key (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID",
             # the last decisions: the closure of touched keys (_scope) looks nodes up by key, group and bucket
@@ -412,7 +415,7 @@ class ConceptCounts:
         if sign < 0:
             self._gone.append((pid, list(uses)))
             return
-        if defined:
+        if uses:
             self._ctx.append((_sortable(pid), marshal.dumps(tuple(uses))))
         self._keys.extend((key, pid) for key in uses)
 
@@ -429,7 +432,7 @@ class ConceptCounts:
             db.execute(f"DELETE FROM {p}ctx WHERE pid=?", (_sortable(pid),))  # noqa: S608
             db.executemany(f"DELETE FROM {p}key WHERE key=? AND pid=?", ((k, pid) for k in keys))  # noqa: S608
         db.executemany(f"INSERT INTO {p}def VALUES (?, ?, ?, ?)", self._defs)  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {p}ctx VALUES (?, ?)", self._ctx)  # noqa: S608
+        db.executemany(f"INSERT OR REPLACE INTO {p}ctx VALUES (?, ?)", sorted(self._ctx))  # noqa: S608
         db.executemany(f"INSERT OR IGNORE INTO {p}key VALUES (?, ?)", sorted(self._keys))  # noqa: S608
         for table, cols, counts in (("surf", "key, text", self._surf), ("kind", "key, kind", self._kind),
                                     ("sense", "sk, clk", self._sense)):
@@ -499,27 +502,53 @@ class ConceptCounts:
         # definition decides it, whatever the other papers say): its last decision is kept and
         # the paper is not read again for that key
         own: dict[str, dict[str, tuple]] = {}
+        # an unchanged paper that uses it without defining it is decided again (the acronym's
+        # senses or their contexts changed), but from its kept keys and forms: it is not read
+        # either (pid -> its use's forms, by key)
+        unread: dict[str, dict[str, list]] = {}
 
         def own_senses(ambiguous: set[str]) -> dict[str, dict[str, tuple]]:
             if scope is not None and not own:
                 for key in sorted(ambiguous & redefined):
                     found = own[key] = {}
+                    other = unread[key] = {}
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
+                        if pid in changed[key]:
+                            continue
                         use = marshal.loads(body)
-                        if use[2] is None and pid not in changed[key]:  # no decision: the paper's own definition
+                        if use[2] is None:  # no decision: the paper's own definition
                             found[pid] = use
+                        else:
+                            other[pid] = use[1]
             return own
 
         def redo(pid: str, key: str) -> bool:
-            return pid in changed[key] or (again(key) and pid not in own.get(key, ()))
+            return pid in changed[key] or (again(key) and pid not in own.get(key, ()) and pid not in unread.get(key, ()))
 
         def users(ambiguous: set[str]) -> Iterator[tuple[str, Iterable[MentionLike], Iterable[AcronymLike]]]:
             own_senses(ambiguous)
             ids: set[str] = set()
             for key in ambiguous:
                 found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
-                ids.update(found - own.get(key, {}).keys() if again(key) else found & changed[key])
+                if again(key):
+                    ids.update(found - own.get(key, {}).keys() - unread.get(key, {}).keys())
+                else:
+                    ids.update(found & changed[key])
             yield from papers_of(sorted(ids))
+
+        def unread_uses(ambiguous: set[str]) -> Iterator[tuple[str, str, tuple[str, ...], list]]:
+            own_senses(ambiguous)
+            ids = sorted({pid for found in unread.values() for pid in found})
+            keys_of: dict[str, tuple[str, ...]] = {}
+            for part in range(0, len(ids), 500):
+                batch = [_sortable(pid) for pid in ids[part:part + 500]]
+                keys_of.update((_text(pid), marshal.loads(body)) for pid, body in db.execute(
+                    f"SELECT pid, keys FROM {p}ctx WHERE pid IN ({','.join('?' * len(batch))})", batch))  # noqa: S608
+            for key in sorted(unread):
+                for pid, forms in unread[key].items():
+                    if pid not in keys_of:
+                        raise KGError(f"concept resolution: the kept keys of {pid} are missing (rebuild in full)")
+                    yield pid, key, keys_of[pid], forms
 
         def kept(ambiguous: set[str]) -> Iterator[tuple]:
             own_senses(ambiguous)
@@ -538,7 +567,7 @@ class ConceptCounts:
                 definitions.copy_from(self.path, p, None if scope is None else sorted(scope))
                 result = _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
                                   counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
-                                  redo=redo, kept=kept)
+                                  redo=redo, kept=kept, unread=unread_uses)
         self._keep(detail, scope)
         self.scope = scope
         return result if scope is None else self._read()
@@ -719,18 +748,18 @@ class _Definitions:
 
     def copy_from(self, path: str, prefix: str, keys: list[str] | None = None) -> None:
         """Every definition and defining paper's keys of another SQLite file's ``<prefix>def`` /
-        ``<prefix>ctx`` tables (kept as this class keeps them, see ConceptCounts); with ``keys``,
-        only the definitions of those short keys and their papers' keys."""
+        ``<prefix>ctx`` tables (kept as this class keeps them, see ConceptCounts: ``ctx`` holds
+        every paper's keys); with ``keys``, only the definitions of those short keys and their
+        papers' keys."""
         self._flush()
         self.db.execute("ATTACH DATABASE ? AS src", (path,))
         if keys is None:
             self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def")  # noqa: S608 - fixed names
-            self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx")  # noqa: S608
         else:
             self.db.execute("CREATE TEMP TABLE want (sk BLOB PRIMARY KEY) WITHOUT ROWID")
             self.db.executemany("INSERT INTO temp.want VALUES (?)", ((_sortable(k),) for k in keys))
             self.db.execute(f"INSERT INTO d SELECT sk, clk, pid, body FROM src.{prefix}def WHERE sk IN (SELECT sk FROM temp.want)")  # noqa: S608
-            self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx WHERE pid IN (SELECT pid FROM d)")  # noqa: S608
+        self.db.execute(f"INSERT INTO k SELECT pid, keys FROM src.{prefix}ctx WHERE pid IN (SELECT pid FROM d)")  # noqa: S608
         self.db.commit()
         self.db.execute("DETACH DATABASE src")
 
@@ -794,6 +823,7 @@ def _resolve(
     detail: dict | None = None,
     redo: Callable[[str, str], bool] | None = None,
     kept: Callable[[set[str]], Iterable[tuple]] | None = None,
+    unread: Callable[[set[str]], Iterable[tuple[str, str, tuple[str, ...], list]]] | None = None,
 ) -> ConceptResolution:
     """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
 
@@ -808,7 +838,9 @@ def _resolve(
     ``detail`` (a dict) receives what ConceptCounts keeps of each group, node, decision and use
     of an ambiguous acronym. ``redo(paper, key)`` says whether a paper's use of an ambiguous key
     is decided again (default: all); ``kept(ambiguous keys)`` yields the uses not decided again
-    as ``detail["senses"]`` gave them. The decisions over a set of nodes closed under every rule that can join
+    as ``detail["senses"]`` gave them; ``unread(ambiguous keys)`` yields (paper, key, the paper's
+    keys in their order, the use's forms) of uses decided again without reading their paper (one
+    that does not define the key; ``redo`` is false for them). The decisions over a set of nodes closed under every rule that can join
     two nodes are those of the whole corpus restricted to them: ConceptCounts derives only those.
     """
     aliases = aliases if aliases is not None else default_aliases()
@@ -881,6 +913,12 @@ def _resolve(
                 node = _sense_node(pid, key, defined, sense_keys[key], uses, forms, aliases, decisions, canon, context)
                 order.extend((0, pid, i) for _ in range(len(decisions) - len(order)))
                 count(key, pid, node, forms, (decisions[-1], order[-1]) if len(decisions) > before else None)
+    if unread is not None:
+        for pid, key, keys, forms in unread(ambiguous):
+            before = len(decisions)
+            node = _sense_node(pid, key, {}, sense_keys[key], keys, forms, aliases, decisions, canon, context)
+            order.extend((0, pid, keys.index(key)) for _ in range(len(decisions) - len(order)))
+            count(key, pid, node, forms, (decisions[-1], order[-1]) if len(decisions) > before else None)
     if kept is not None:  # uses whose sense cannot have changed, as last decided
         for key, pid, node, forms, decided in kept(ambiguous):
             if decided is not None:
