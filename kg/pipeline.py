@@ -1087,7 +1087,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             # decisions over ~100k names); full collections were off (young_collections_only):
             # free the cycles that lived long enough to reach the oldest generation too. Timed with
             # the resolve stage, whose objects these are (at 10k papers 0.18-0.32 s, at 100k
-            # 0.65-0.84 s, counted as load before); a first load's child stages the last chunk meanwhile
+            # 0.65-0.84 s, counted as load before)
             t = time.perf_counter()
             resolution = papers = None
             plan.digests, plan.current = {}, set()
