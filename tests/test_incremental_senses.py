@@ -39,6 +39,16 @@ def _definers(corpus: dict, key: str) -> set[str]:
     return {pid for pid, (m, a) in corpus.items() if key in _paper_uses(m, a)[1]}
 
 
+def _counted(corpus: dict, tmp_path) -> tuple[sqlite3.Connection, str, ConceptCounts]:
+    """A first build's counts of ``corpus`` in a state database under ``tmp_path``."""
+    path = str(tmp_path / "counts.sqlite")
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, path)
+    for pid, (m, a) in corpus.items():
+        counts.add(pid, m, a)
+    return db, path, counts
+
+
 def _users(corpus: dict, key: str) -> set[str]:
     return {pid for pid, (m, a) in corpus.items() if key in _paper_uses(m, a)[0]}
 
@@ -47,11 +57,7 @@ def _users(corpus: dict, key: str) -> set[str]:
 def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed, tmp_path, monkeypatch):
     mentions, acronyms = random_corpus(seed, papers=240)
     corpus = {pid: (mentions.get(pid, []), acronyms.get(pid, [])) for pid in sorted(set(mentions) | set(acronyms))}
-    path = tmp_path / "counts.sqlite"
-    db = sqlite3.connect(path)
-    counts = ConceptCounts(db, str(path))
-    for pid, (m, a) in corpus.items():
-        counts.add(pid, m, a)
+    db, path, counts = _counted(corpus, tmp_path)
     asked: list[str] = []
     decided: set[str] = set()
     sense_node = concepts._sense_node
@@ -78,7 +84,7 @@ def test_redefined_ambiguous_acronyms_read_only_the_papers_that_can_change(seed,
     assert ambiguous
     checked = 0
     for step, key in enumerate(sorted(ambiguous)[:4]):
-        counts = ConceptCounts(db, str(path))  # a later build: the counts reopened
+        counts = ConceptCounts(db, path)  # a later build: the counts reopened
         current = _ambiguous(corpus)
         if key not in current:
             continue
@@ -131,11 +137,7 @@ def test_an_unread_user_takes_the_sense_its_grown_context_gives(tmp_path):
                [("another big cascade", "ABC")]),
         "u": ([("ABC", "METHOD"), ("green tree", "TASK"), ("yellow sun", "TASK"), ("purple rain", "TASK")], []),
     }
-    path = tmp_path / "counts.sqlite"
-    db = sqlite3.connect(path)
-    counts = ConceptCounts(db, str(path))
-    for pid, (m, a) in corpus.items():
-        counts.add(pid, m, a)
+    db, path, counts = _counted(corpus, tmp_path)
     asked: list[str] = []
 
     def papers_of(ids):
@@ -146,7 +148,7 @@ def test_an_unread_user_takes_the_sense_its_grown_context_gives(tmp_path):
     assert _fields(before) == _clean(corpus, tmp_path)
     corpus["n"] = ([("alpha beta cascade", "METHOD"), ("ABC", "METHOD"), ("yellow sun", "TASK"), ("purple rain", "TASK"),
                     ("green tree", "TASK")], [("alpha beta cascade", "ABC")])
-    counts = ConceptCounts(db, str(path))  # a later build
+    counts = ConceptCounts(db, path)  # a later build
     counts.add("n", *corpus["n"])
     asked.clear()
     after = counts.resolve(papers_of, scratch_dir=tmp_path)
