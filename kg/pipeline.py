@@ -330,6 +330,25 @@ class ExtractionCache:
         self.db.close()
 
 
+def _group_signature(digests: Iterable[str]) -> str:
+    """A duplicate group's signature: its entries' digests in reading order (merge_papers depends on
+    nothing else), so both of Spool.ingest's merges know the last build's merges by it."""
+    return text_digest("\0".join(digests))
+
+
+def _merged_paper(members: Iterable[tuple[str | None, str | None, int | None]], merged: BuildState | None
+                  ) -> tuple[str, str, str, str]:
+    """(id, content_hash, digest, body) of a duplicate group's merged paper, from its entries'
+    (body, rpath, rseq): a recorded entry's JSON (body None) is read from ``merged`` only here, for a
+    group merged again (reading every one cost ingest in proportion to the corpus)."""
+    from kg.ingest.dedup import merge_papers
+
+    bodies = [body if body is not None else merged.entry_body(rpath, rseq) for body, rpath, rseq in members]
+    paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
+    body = paper.model_dump_json()
+    return paper.id, paper.content_hash, text_digest(body), body
+
+
 class Spool:
     """The deduplicated corpus of one run on disk (SQLite scratch file), read back in order.
 
@@ -374,7 +393,7 @@ class Spool:
         there only when its group is merged (BuildState.entries). With ``merged``, a group whose entries
         are those of a group of the last build (by the digests of their JSON) takes that group's
         merged paper (and new merges are recorded)."""
-        from kg.ingest.dedup import DedupIndex, merge_papers
+        from kg.ingest.dedup import DedupIndex
 
         index = DedupIndex()
         skipped: list[SkippedRecord] = []
@@ -426,14 +445,10 @@ class Spool:
             for sig, members in pending:
                 head = found.get(sig)
                 if head is None:
-                    # a recorded entry's JSON is read only here: reading every one cost ingest in proportion to the corpus
-                    bodies = [body if body is not None else merged.entry_body(rpath, rseq)
-                              for body, _digest, rpath, rseq in members]
-                    paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
-                    body = paper.model_dump_json()
-                    row = (paper.id, paper.content_hash, text_digest(body), sig, body)
+                    pid, content_hash, digest, body = _merged_paper(((b, rp, rs) for b, _d, rp, rs in members), merged)
+                    row = (pid, content_hash, digest, sig, body)
                     if merged is not None:
-                        fresh.append((sig, paper.id, paper.content_hash, body, row[2]))
+                        fresh.append((sig, pid, content_hash, body, digest))
                 else:
                     row = (*head, sig, None)
                 if merged is not None:
@@ -449,8 +464,8 @@ class Spool:
                 live.clear()
 
         def flush(members: list[tuple]) -> None:
-            # a group is known by its entries' JSON, in reading order (merge_papers depends on nothing else)
-            pending.append((text_digest("\0".join(m[1] for m in members)) if merged is not None else "", members))
+            # a group is known by its entries' digests (_group_signature)
+            pending.append((_group_signature(m[1] for m in members) if merged is not None else "", members))
             if len(pending) >= 500:
                 settle()
 
@@ -481,8 +496,6 @@ class Spool:
         its paper in one join inside SQLite, and only the other groups' entries are read and merged
         (a +1 % build at 100k: 95,919 groups, 1,003 merged again). The one-pass merge below looks the
         groups up 500 at a time and writes every paper's row and signature through Python."""
-        from kg.ingest.dedup import merge_papers
-
         db = self.db
         # seq: the group's place in corpus order (its paper's seq), as the one-pass merge numbers them
         db.execute("CREATE TABLE gsig (grp INTEGER PRIMARY KEY, seq INTEGER, sig TEXT)")
@@ -491,7 +504,7 @@ class Spool:
         batch: list[tuple[int, int, str]] = []
         seq = 0
         for grp, members in groupby(rows, key=itemgetter(0)):
-            batch.append((grp, seq, text_digest("\0".join(m[1] for m in members))))
+            batch.append((grp, seq, _group_signature(m[1] for m in members)))
             seq += 1
             if len(batch) >= 5000:
                 db.executemany("INSERT INTO gsig VALUES (?, ?, ?)", batch)
@@ -509,19 +522,15 @@ class Spool:
         out: list[tuple[int, str, str, str, str, str]] = []
         fresh: list[tuple[str, str, str, str, str]] = []
         for (seq, sig), members in groupby(rows, key=itemgetter(0, 1)):
-            # a recorded entry's JSON is read only here, for a group merged again
-            bodies = [body if body is not None else merged.entry_body(rpath, rseq) for *_, body, rpath, rseq in members]
-            paper = merge_papers([Paper.model_validate_json(b) for b in bodies])
-            body = paper.model_dump_json()
-            digest = text_digest(body)
-            out.append((seq, paper.id, paper.content_hash, digest, sig, body))
-            fresh.append((sig, paper.id, paper.content_hash, body, digest))
+            pid, content_hash, digest, body = _merged_paper(((b, rp, rs) for *_, b, rp, rs in members), merged)
+            out.append((seq, pid, content_hash, digest, sig, body))
+            fresh.append((sig, pid, content_hash, body, digest))
             if len(out) >= 2000:
-                db.executemany("INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)", out)
+                self._insert(out)
                 merged.put_merged(fresh, [])
                 out.clear()
                 fresh.clear()
-        db.executemany("INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)", out)
+        self._insert(out)
         merged.put_merged(fresh, [])
         db.commit()  # the state's connection reads the signatures next
         merged.keep_merged_of(self.path)
@@ -530,12 +539,13 @@ class Spool:
         db.commit()
 
     def _write(self, out: list[tuple[str, str, str, str, str | None]]) -> None:
-        self.db.executemany(
-            "INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)",
-            [(self.count + i, *row) for i, row in enumerate(out)],
-        )
+        self._insert([(self.count + i, *row) for i, row in enumerate(out)])
         self.count += len(out)
         out.clear()
+
+    def _insert(self, rows: list[tuple[int, str, str, str, str, str | None]]) -> None:
+        """Papers' rows: (seq, id, content_hash, digest, sig, body)."""
+        self.db.executemany("INSERT INTO paper (seq, id, content_hash, digest, sig, body) VALUES (?, ?, ?, ?, ?, ?)", rows)
 
     def _attach(self, state_path: Path) -> None:
         """Attach the build state file as ``st`` (once)."""
