@@ -78,7 +78,8 @@ class Pipeline:
     store: str | None = None
     prune: bool = True
     model: str | None = None
-    n_process: int = 1
+    #: extraction processes: every core this process may run on unless a pipeline file or --n-process says
+    n_process: int = field(default_factory=lambda: every_core())
     batch_size: int = 64
     seed: int = 42
     aliases: str | None = None
@@ -86,6 +87,14 @@ class Pipeline:
     cache_dir: Path | None = None
     #: papers per resolved chunk handed to the loader: bounds the memory of resolve and load
     chunk_papers: int = 2000
+
+
+def every_core() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def repo_root() -> Path:
@@ -104,8 +113,9 @@ def expand(text: str, root: Path) -> str:
     return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, text)
 
 
-def load_pipeline_file(path: str | Path, *, store: str | None = None) -> Pipeline:
-    """Read and check a pipeline file; ``store`` (or env KG_STORE) overrides its [store].target."""
+def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process: int | None = None) -> Pipeline:
+    """Read and check a pipeline file; ``store`` (or env KG_STORE) overrides its [store].target,
+    ``n_process`` its [extract].n_process."""
     path = Path(path)
     src = str(path)
     if not path.is_file():
@@ -178,9 +188,11 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None) -> Pipelin
             raise bad("store.target", str(exc)) from exc
 
     cache = get("cache", "dir", str, None)
-    n_process = get("extract", "n_process", int, 1)
-    if n_process < 1:
-        raise bad("extract.n_process", "must be at least 1")
+    n_process = n_process or get("extract", "n_process", object, "auto")
+    if n_process == "auto":
+        n_process = every_core()
+    elif isinstance(n_process, bool) or not isinstance(n_process, int) or n_process < 1:
+        raise bad("extract.n_process", f'must be "auto" or a whole number of at least 1, not {n_process!r}')
     model = get("extract", "model", str, None)
     aliases = get("resolve", "aliases", str, None)
     orgs = get("resolve", "orgs", str, None)
@@ -206,8 +218,10 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None) -> Pipelin
     )
 
 
-def adhoc_pipeline(paths: list[str], *, store: str | None = None, stages: tuple[str, ...] = STAGES) -> Pipeline:
-    """The pipeline of ``kg build PATH...``: every stage, no pruning (the store may hold other papers)."""
+def adhoc_pipeline(paths: list[str], *, store: str | None = None, stages: tuple[str, ...] = STAGES,
+                   n_process: int | None = None) -> Pipeline:
+    """The pipeline of ``kg build PATH...``: every stage, no pruning (the store may hold other papers),
+    extraction on every core unless ``n_process`` says otherwise."""
     from kg.store import resolve_target
 
     missing = [p for p in paths if not Path(p).exists()]
@@ -220,6 +234,7 @@ def adhoc_pipeline(paths: list[str], *, store: str | None = None, stages: tuple[
         stages=stages,
         store=resolve_target(store),
         prune=False,
+        n_process=n_process or every_core(),
         cache_dir=Path(os.environ.get("KG_CACHE") or ".kg/cache"),
     )
 
@@ -984,15 +999,16 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     missing = cache.missing_in(spool.path, version)
     todo = len(missing)
     summary.extraction_cached = spool.count - todo
-    say(f"extract: {todo} to extract, {summary.extraction_cached} cached")
+    # worker processes each load the model (seconds): not worth it for the few papers of an update
+    n_process = pipe.n_process if todo >= SMALL_EXTRACTION * pipe.n_process else 1
+    say(f"extract: {todo} to extract, {summary.extraction_cached} cached"
+        + (f", in {n_process} processes" if n_process > 1 else ""))
     if not todo:
         return version
     # an update parses only its missing papers; a first build streams them all
     stream = spool.papers() if todo == spool.count else spool.papers_of(missing)
     del missing
     done = 0
-    # worker processes each load the model (seconds): not worth it for the few papers of an update
-    n_process = pipe.n_process if todo >= SMALL_EXTRACTION * pipe.n_process else 1
     for batch in chunked(extract_papers(stream, nlp=nlp, n_process=n_process, batch_size=pipe.batch_size), 500):
         cache.put(batch, version)
         done += len(batch)

@@ -10,7 +10,8 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.errors import ConfigError
-from kg.pipeline import load_pipeline_file, run_pipeline
+import kg.pipeline
+from kg.pipeline import every_core, load_pipeline_file, run_pipeline
 from kg.store import canonical_dump, open_store
 
 #: stages that need no trained model, so the tests run before the extraction model ships
@@ -61,6 +62,9 @@ def pipe_file(tmp_path, monkeypatch):
         ({"inputs": '["no/such/dir"]'}, "inputs.paths"),
         ({"extra": "colour = 3\n"}, "cache.colour"),
         ({"extra": "[extract]\nn_process = 0\n"}, "extract.n_process"),
+        ({"extra": '[extract]\nn_process = "two"\n'}, "extract.n_process"),
+        ({"extra": "[extract]\nn_process = true\n"}, "extract.n_process"),
+        ({"extra": "[extract]\nn_process = 1.5\n"}, "extract.n_process"),
     ],
 )
 def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs, key):
@@ -76,6 +80,47 @@ def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs
 def test_a_bad_store_target_names_the_key(pipe_file):
     with pytest.raises(ConfigError, match=r"store.target.*unsupported store target"):
         load_pipeline_file(pipe_file, store="http://example.org")
+
+
+@pytest.mark.parametrize("extra, expected", [
+    ("", "every"), ('[extract]\nn_process = "auto"\n', "every"), ("[extract]\nn_process = 3\n", 3),
+])
+def test_extraction_runs_on_every_core_unless_told(tmp_path, monkeypatch, extra, expected):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    write_corpus(tmp_path / "corpus")
+    path = write_pipeline(tmp_path, extra=extra)
+    assert load_pipeline_file(path).n_process == (every_core() if expected == "every" else expected)
+    assert load_pipeline_file(path, n_process=2).n_process == 2  # kg run --n-process
+
+
+def test_a_build_extracts_in_the_processes_it_is_given(tmp_path, monkeypatch):
+    """The extract stage forks its workers when told to, and they give what one process gives."""
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.setattr(kg.pipeline, "SMALL_EXTRACTION", 1)  # three papers are enough to fork for
+    write_corpus(tmp_path / "corpus")
+    dumps = {}
+    for n in (1, 2):
+        root = tmp_path / f"run{n}"
+        root.mkdir()
+        pipe = load_pipeline_file(write_pipeline(root, stages='["ingest", "extract", "resolve", "load"]',
+                                                 inputs=json.dumps([str(tmp_path / "corpus")]),
+                                                 extra=f"[extract]\nn_process = {n}\n"))
+        said = []
+        run_pipeline(pipe, progress=said.append)
+        assert any(m.startswith("extract: 3 to extract, 0 cached") for m in said), said
+        assert any("in 2 processes" in m for m in said) == (n == 2), said
+        with open_store(pipe.store, read_only=True) as s:
+            dumps[n] = canonical_dump(s)
+    assert dumps[1] == dumps[2] and "MENTIONS" in dumps[1]
+
+
+def test_kg_build_takes_its_processes_from_the_command_line(tmp_path):
+    runner = CliRunner()
+    assert "--n-process" in runner.invoke(main, ["build", "--help"]).output
+    assert "--n-process" in runner.invoke(main, ["run", "--help"]).output
+    bad = runner.invoke(main, ["build", str(tmp_path), "--n-process", "0", "--store", str(tmp_path / "g.lbdb")])
+    assert bad.exit_code == 2 and "--n-process" in bad.output
+    assert not (tmp_path / "g.lbdb").exists()
 
 
 def test_the_sample_pipeline_is_wired(monkeypatch):

@@ -34,11 +34,17 @@ def _render_summary(summary, as_json: bool) -> None:
     click.echo(f"total: {summary.seconds:.2f}s" + ("" if summary.analytics_ran else " (analytics not run)"))
 
 
+n_process_option = click.option(
+    "--n-process", "n_process", type=click.IntRange(min=1), default=None,
+    help="Extraction processes (default: every core; a few hundred papers or fewer extract in one).")
+
+
 @main.command("run")
 @click.argument("pipeline", type=click.Path(dir_okay=False))
 @store_option
+@n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
-def run_cmd(pipeline: str, store: str | None, as_json: bool) -> None:
+def run_cmd(pipeline: str, store: str | None, n_process: int | None, as_json: bool) -> None:
     """Run a pipeline file (inputs, stages, store), incrementally.
 
     Unchanged papers are neither extracted nor loaded again; changed ones are replaced.
@@ -47,22 +53,23 @@ def run_cmd(pipeline: str, store: str | None, as_json: bool) -> None:
     """
     from kg.pipeline import load_pipeline_file, run_pipeline
 
-    pipe = load_pipeline_file(pipeline, store=store)
+    pipe = load_pipeline_file(pipeline, store=store, n_process=n_process)
     _render_summary(run_pipeline(pipe, progress=_progress), as_json)
 
 
 @main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @store_option
+@n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
-def build_cmd(paths: tuple[str, ...], store: str | None, as_json: bool) -> None:
+def build_cmd(paths: tuple[str, ...], store: str | None, n_process: int | None, as_json: bool) -> None:
     """Ingest, extract, resolve, load and analyse files or directories into the store.
 
     Example: kg build ../shared/corpus --store .kg/graph.lbdb
     """
     from kg.pipeline import adhoc_pipeline, run_pipeline
 
-    pipe = adhoc_pipeline(list(paths), store=store)
+    pipe = adhoc_pipeline(list(paths), store=store, n_process=n_process)
     _render_summary(run_pipeline(pipe, progress=_progress), as_json)
 
 
