@@ -271,3 +271,57 @@ def test_a_killed_incremental_build_falls_back_to_a_full_one(built, tmp_path, ma
     assert "build: full" in proc.stderr
     assert _dump(store) == _clean(tmp, [base, extra], "killed")
     assert kg_run(toml)["up_to_date"]  # the full build completed and was recorded
+
+
+def _change_one_paper(corpus_dir: Path) -> None:
+    """One paper's abstract gains a sentence: its content hash changes, so an update replaces it."""
+    victim = sorted(corpus_dir.glob("listing-*.txt"))[0]
+    text = victim.read_text(encoding="utf-8")
+    marker = "In this paper, we" if "In this paper, we" in text else "However,"
+    assert marker in text
+    victim.write_text(text.replace(marker, "We propose Zorblax Quantum Sieves (ZQS). " + marker, 1), encoding="utf-8")
+
+
+def test_an_update_killed_after_removing_its_replaced_papers_ahead_falls_back_to_a_full_one(built, tmp_path):
+    """The replaced papers go before extraction and their checkpoint runs while the build resolves:
+    SIGKILL right after they went (the checkpoint under way), then the next build is a full one and
+    equals a clean build."""
+    import subprocess
+    import sys
+
+    from test_crash_build import _kill_at
+
+    tmp, base, _ = built
+    changed = tmp_path / "changed"
+    shutil.copytree(base, changed)
+    store = tmp_path / "graph.lbdb"
+    toml = pipeline(tmp_path, [changed], store, stages=STAGES, name="ahead.toml")
+    kg_run(toml)
+    _change_one_paper(changed)
+    assert _kill_at(toml, "load: 1 replaced papers removed ahead")
+    proc = subprocess.run([sys.executable, "-m", "kg", "run", str(toml)], capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "build: full" in proc.stderr
+    assert _dump(store) == _clean(tmp_path, [changed], "ahead")
+
+
+def test_replaced_papers_removed_ahead_are_counted_as_replaced_and_equal_a_clean_build(built, tmp_path):
+    import subprocess
+    import sys
+
+    tmp, base, _ = built
+    changed = tmp_path / "changed"
+    shutil.copytree(base, changed)
+    store = tmp_path / "graph.lbdb"
+    toml = pipeline(tmp_path, [changed], store, stages=STAGES, name="counted.toml")
+    first = kg_run(toml)
+    _change_one_paper(changed)
+    proc = subprocess.run([sys.executable, "-m", "kg", "run", str(toml), "--json"], capture_output=True, text=True,
+                          timeout=240)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "build: incremental" in proc.stderr
+    assert "load: 1 replaced papers removed ahead" in proc.stderr
+    load = json.loads(proc.stdout[proc.stdout.index("{"):])["load"]
+    assert load["papers_replaced"] == 1 and load["papers_new"] == 0
+    assert load["papers_unchanged"] == first["papers"] - 1
+    assert _dump(store) == _clean(tmp_path, [changed], "counted")
