@@ -287,13 +287,6 @@ class BuildState:
             removed = {r[0] for r in db.execute("SELECT id FROM main.paper WHERE id NOT IN (SELECT id FROM sp.paper)")}
         return changed, removed
 
-    def replaced_papers(self, spool_path: Path) -> list[str]:
-        """Ids of the last build's papers that a build's spool holds with another content hash: the
-        store holds them, and the load rewrites each (a Paper row carries its content hash)."""
-        with self._spool(spool_path) as db:
-            return sorted(r[0] for r in db.execute(
-                "SELECT c.id FROM sp.paper c JOIN main.paper p ON p.id = c.id WHERE p.content_hash IS NOT c.content_hash"))
-
     def content_hashes_equal(self, spool_path: Path) -> int:
         """How many of a build's spooled papers the last build had with the same content hash."""
         with self._spool(spool_path) as db:

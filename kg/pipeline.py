@@ -824,7 +824,6 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
     cache = ExtractionCache(cache_dir)
     spool = store = state = None
     incremental = False
-    ahead: tuple[list[str], float] = ([], 0.0)  # papers removed ahead of the load, and its seconds
 
     def timed(stage: str, count_fn, fn):
         say(f"{stage}: started")
@@ -895,8 +894,6 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
             if spool is not None:
                 if incremental:  # the last build's papers are those the store holds
                     summary.papers_unchanged = state.content_hashes_equal(spool.path)
-                    if {"resolve", "load"} <= stages:
-                        ahead = _remove_replaced(store, state.replaced_papers(spool.path), say)
                 else:
                     stored = store.paper_hashes()
                     summary.papers_unchanged = sum(1 for pid, ch in spool.keys() if stored.get(pid, (None, None))[1] == ch)
@@ -907,7 +904,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                             lambda: _extract(pipe, spool, cache, summary, say))
         if "resolve" in stages:
             with nullcontext() if incremental else young_collections_only():
-                _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental, ahead)
+                _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental)
         if "analytics" in stages:
             load = summary.load
             wrote_nothing = (
@@ -1004,34 +1001,12 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     return version
 
 
-def _remove_replaced(store, ids: list[str], say: Progress) -> tuple[list[str], float]:
-    """An update removes the stored papers whose content changed before it extracts and resolves,
-    and the store checkpoints that on a thread of its own meanwhile; (the ids, the seconds).
-
-    The load rewrites each of them anyway (a Paper row carries its content hash). Their deletes
-    are most of an update's checkpoint, which rewrites every part of a relationship table a change
-    touched (a +1 % build at 100k, each write checkpointed apart: 5.07 s after the 399 replaced
-    papers' deletes, 2.04 s after the MENTIONS inserts), and the resolve stage leaves a core free.
-    A build killed after this falls back to a full one, as after any change to the store."""
-    if not ids:
-        return [], 0.0
-    t = time.perf_counter()
-    store.defer_checkpoints()
-    store.remove_papers(ids)
-    store.checkpoint_in_background()
-    seconds = time.perf_counter() - t
-    say(f"load: {len(ids)} replaced papers removed ahead in {seconds:.2f}s (checkpointed while the build resolves)")
-    return ids, seconds
-
-
 def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary, say: Progress,
-                      state: BuildState | None = None, incremental: bool = False,
-                      ahead: tuple[list[str], float] = ([], 0.0)) -> None:
+                      state: BuildState | None = None, incremental: bool = False) -> None:
     """Resolution in two passes over the spool, the second one feeding the loader chunk by chunk.
 
     With a ``state`` the second pass records each paper's references; when ``incremental`` it
-    covers only the papers whose rows can change (see kg.incremental) and the rest is kept.
-    ``ahead``: the papers _remove_replaced removed and its seconds, counted with the load."""
+    covers only the papers whose rows can change (see kg.incremental) and the rest is kept."""
     from kg.incremental import paper_refs
     from kg.models import ResolvedGraph
     from kg.resolve.graph import ExtractionUses, resolve_corpus, resolve_counted, resolved_chunk
@@ -1148,8 +1123,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     t1 = time.perf_counter()
     keep = plan.current - plan.todo if incremental else None
     stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say,
-                              papers=None if incremental else spool.count, replaced=ahead[0])
-    total = time.perf_counter() - t1 + ahead[1]
+                              papers=None if incremental else spool.count)
+    total = time.perf_counter() - t1
     if incremental:
         stats.papers_unchanged += len(plan.current - plan.passed)
     if state is not None:

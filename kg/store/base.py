@@ -206,7 +206,6 @@ class GraphStore(ABC):
         keep: Collection[str] | None = None,
         progress: Progress | None = None,
         papers: int | None = None,
-        replaced: Collection[str] = (),
     ) -> LoadStats:
         """Write a graph given as chunks of papers, read lazily one at a time.
 
@@ -216,11 +215,9 @@ class GraphStore(ABC):
         ``prune`` removes stored papers that no chunk carries and ``keep`` does not list.
         ``papers``, when the caller knows it, is how many papers the chunks hold: a first load then
         stages its last full group before the last chunk comes (it only changes the timing).
-        ``replaced``: papers the caller removed ahead of this load (``remove_papers``), counted as replaced.
         """
         self._require_writable()
         loader = Loader(self, progress=progress, papers=papers)
-        loader.replaced = set(replaced)
         try:
             for chunk in chunks:
                 loader.add(chunk)
@@ -228,13 +225,6 @@ class GraphStore(ABC):
             return loader.finish(prune=prune, keep=keep)
         finally:
             loader.discard()
-
-    def remove_papers(self, ids: list[str]) -> None:
-        """Delete these papers with what derives from them alone, ahead of a load that writes them
-        again (see kg.pipeline._remove_replaced); shared nodes left unused go at its end as orphans."""
-        self._require_writable()
-        for part in R.chunks(ids, PAPER_BATCH):
-            self.in_transaction(lambda tx, part=part: self._delete_papers(tx, part))
 
     # ----------------------------------------------------------------- helpers
     def _delete_papers(self, tx: Tx, ids: list[str]) -> None:
@@ -409,8 +399,6 @@ class Loader:
         self._paths: set[str] = set()
         self._seen: set[str] = set()
         self._paper_sum = 0
-        #: papers removed ahead of this load (see GraphStore.load_chunks): written as replaced, not new
-        self.replaced: set[str] = set()
         #: digest of each shared node as this load left it, so later chunks skip the lookup
         self._shared: dict[str, dict[str, int]] = {label: {} for label in R.SHARED_LABELS}
         self._batch = store.new_batch()
@@ -760,8 +748,6 @@ class Loader:
                     stats.rels_written += len(rows)
                 else:
                     stats.nodes_written += len(rows)
-        added = [b.paper_id for b in todo if b.paper_id not in stored and b.has_paper]
-        ahead = sum(1 for pid in added if pid in self.replaced)  # removed ahead of the load, stored before it
-        stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored) + ahead
-        stats.papers_new += len(added) - ahead
+        stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
+        stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)
         self._staged_papers += len(todo)
