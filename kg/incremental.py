@@ -3,10 +3,12 @@ to the change instead of the corpus.
 
 Per store, a SQLite file under the build's cache directory holds:
 
-- ``file`` / ``entry``: every input file's content hash and the entries it parsed to (Papers and
-  SkippedRecords as JSON, with what deduplication looks at), so an unchanged file is not parsed
-  again; ``merged``: the paper each group of duplicate entries merged to, by the group's entries,
-  so an unchanged group is not merged again;
+- ``file`` / ``entry``: every input file's content hash, place in the reading order and the entries
+  it parsed to (Papers and SkippedRecords as JSON, with what deduplication looks at), so an
+  unchanged file is not parsed again; ``merged``: the paper each group of duplicate entries merged
+  to, by the group's entries, with the group's place in the corpus order, so an unchanged group is
+  not merged again; ``member``: the group of every paper entry, so a build that keeps unchanged
+  files whole groups again only the entries sharing a key with the change (kg.pipeline.Spool);
 - ``contrib``: what each paper gave the corpus-wide resolution pass (its byline, org slugs,
   concept uses and acronym definitions, under its record digest), so that pass reads neither the
   papers nor the extractions of unchanged papers again;
@@ -44,7 +46,7 @@ from pathlib import Path
 from kg.models import Paper, PaperExtraction
 
 #: the layout of the tables below; another one is dropped and the next build is a full one
-SCHEMA = "6"
+SCHEMA = "7"
 #: a reference's kind, the first character of its text in ``uses`` / ``map``
 AUTHOR, ORG, CONCEPT = "a", "o", "c"
 
@@ -141,18 +143,28 @@ class BuildState:
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        #: the file held tables of another layout (an older kg): the next build is a full one
+        self.upgraded = row is not None and row[0] != SCHEMA
         if row is None or row[0] != SCHEMA:  # tables of another layout: start again
             for (table,) in self.db.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall():
                 self.db.execute(f"DROP TABLE {table}")  # noqa: S608 - names from sqlite_master
             self.db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (SCHEMA,))
         for ddl in (
-            "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT)",
-            # digest: of a paper entry's JSON, which is all a duplicate group's signature needs of it
+            # pos: the file's place in the last build's reading order
+            "CREATE TABLE IF NOT EXISTS file (path TEXT PRIMARY KEY, sha TEXT, byline INTEGER, known TEXT, pos INTEGER)",
+            # digest: of a paper entry's JSON, which is all a duplicate group's signature needs of it;
+            # arxiv, tkey: the keys grouping matches on (kg.ingest.dedup.DedupIndex), indexed below
             "CREATE TABLE IF NOT EXISTS entry (path TEXT, seq INTEGER, kind TEXT, body TEXT, title TEXT, dkey TEXT,"
-            " digest TEXT, PRIMARY KEY (path, seq))",
-            # a rowid table: its rows are whole papers (WITHOUT ROWID suits small rows only)
-            "CREATE TABLE IF NOT EXISTS merged (sig TEXT PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT)",
+            " digest TEXT, arxiv TEXT, tkey TEXT, PRIMARY KEY (path, seq))",
+            "CREATE INDEX IF NOT EXISTS entry_arxiv ON entry (arxiv)",
+            "CREATE INDEX IF NOT EXISTS entry_tkey ON entry (tkey)",
+            # a rowid table: its rows are whole papers (WITHOUT ROWID suits small rows only); src, line: the
+            # group's first (source, line), cpath, cseq: its first entry in reading order (the corpus order)
+            "CREATE TABLE IF NOT EXISTS merged (sig TEXT PRIMARY KEY, id TEXT, content_hash TEXT, body TEXT, digest TEXT,"
+            " src TEXT, line INTEGER, cpath TEXT, cseq INTEGER)",
+            # the group (signature) of every paper entry of the last build
+            "CREATE TABLE IF NOT EXISTS member (path TEXT, seq INTEGER, sig TEXT, PRIMARY KEY (path, seq)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS paper (id TEXT PRIMARY KEY, digest TEXT, content_hash TEXT, refs TEXT)",
             "CREATE TABLE IF NOT EXISTS uses (ref TEXT, pid TEXT, PRIMARY KEY (ref, pid)) WITHOUT ROWID",
             "CREATE TABLE IF NOT EXISTS map (ref TEXT PRIMARY KEY, id TEXT) WITHOUT ROWID",
@@ -178,7 +190,7 @@ class BuildState:
 
     def reset(self) -> None:
         """Empty every table: a full build writes them again."""
-        for table in ("file", "entry", "merged", "paper", "uses", "map", "override", "node", "contrib"):
+        for table in ("file", "entry", "merged", "member", "paper", "uses", "map", "override", "node", "contrib"):
             self.db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
         from kg.resolve.concepts import ConceptCounts
 
@@ -213,11 +225,109 @@ class BuildState:
         return self.db.execute("SELECT body FROM entry WHERE path=? AND seq=?", (path, seq)).fetchone()[0]
 
     def put_file(self, path: str, sha: str, byline: bool, known: str | None,
-                 entries: list[tuple[str, str, str | None, str | None, str | None]]) -> None:
-        """Record a parsed file: its entries as (kind, JSON, title, dedup keys as JSON, digest of a paper's JSON)."""
+                 entries: list[tuple[str, str, str | None, str | None, str | None, str | None, str | None]]) -> None:
+        """Record a parsed file: its entries as (kind, JSON, title, dedup keys as JSON, digest of a
+        paper's JSON, its arXiv id, its normalised title)."""
         self.db.execute("DELETE FROM entry WHERE path=?", (path,))
-        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)", ((path, i, *e) for i, e in enumerate(entries)))
-        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?)", (path, sha, int(byline), known))
+        self.db.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            ((path, i, *e) for i, e in enumerate(entries)))
+        self.db.execute("INSERT OR REPLACE INTO file VALUES (?, ?, ?, ?, NULL)", (path, sha, int(byline), known))
+
+    def put_positions(self, order: list[str]) -> None:
+        """Record each input file's place in this build's reading order."""
+        self.db.executemany("UPDATE file SET pos=? WHERE path=?", ((i, p) for i, p in enumerate(order)))
+
+    def keeps_order(self, paths: list[str]) -> bool:
+        """Whether files recorded by the last build, in this build's reading order, were read in
+        that order then too, and the last build left its groups (:meth:`put_members`): only then may
+        an unchanged file be kept whole (kg.pipeline.corpus_entries)."""
+        if not self.has_merges() or self.db.execute("SELECT NOT EXISTS (SELECT 1 FROM member)").fetchone()[0]:
+            return False
+        was = dict(self.db.execute("SELECT path, pos FROM file"))
+        places = [was.get(p) for p in paths]
+        return None not in places and all(a < b for a, b in zip(places, places[1:]))
+
+    def titles_of(self, paths: list[str]) -> set[str]:
+        """The titles recorded for other files' bylines (:meth:`entries`) of ``paths``."""
+        out: set[str] = set()
+        for path in paths:
+            out.update(t for (t,) in self.db.execute(
+                "SELECT title FROM entry WHERE path=? AND title IS NOT NULL", (path,)))
+        return out
+
+    def skipped_of(self, path: str) -> list[str]:
+        """The JSON of the skipped records of a recorded file, in file order."""
+        return [b for (b,) in self.db.execute("SELECT body FROM entry WHERE path=? AND kind='s' ORDER BY seq", (path,))]
+
+    def count_entries(self, paths: Iterable[str]) -> int:
+        return sum(self.db.execute("SELECT COUNT(*) FROM entry WHERE path=?", (p,)).fetchone()[0] for p in paths)
+
+    def note_gone(self, path: str) -> None:
+        """Before a recorded file's entries are replaced or dropped: note their keys and groups, which
+        the next grouping must redo (:meth:`touched`)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_key (arxiv TEXT, tkey TEXT)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("INSERT INTO gone_key SELECT arxiv, tkey FROM entry WHERE path=? AND kind='p'", (path,))
+        db.execute("INSERT OR IGNORE INTO gone_sig SELECT sig FROM member WHERE path=?", (path,))
+        db.execute("DELETE FROM member WHERE path=?", (path,))
+
+    def touched(self, kept: set[str], arxiv: set[str], titles: set[str]
+                ) -> tuple[list[tuple[str, int, str, str, str]], set[str]]:
+        """The entries of the ``kept`` files whose grouping can change: those sharing an arXiv id or a
+        normalised title with ``arxiv`` / ``titles`` (the new entries' keys) or with the entries noted
+        gone, and, again and again, with each entry found. Returns their (path, place, dedup keys as
+        JSON, digest, last group's signature) and the signatures of every group they or the gone
+        entries were in. Grouping decides an entry from the groups holding its keys only, so the
+        other entries group as they did (kg.ingest.dedup.DedupIndex)."""
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_key (arxiv TEXT, tkey TEXT)")
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        sigs = {s for (s,) in db.execute("SELECT sig FROM gone_sig")}
+        for a, t in db.execute("SELECT arxiv, tkey FROM gone_key").fetchall():
+            if a:
+                arxiv.add(a)
+            titles.add(t)
+        db.execute("DELETE FROM gone_key")
+        db.execute("DELETE FROM gone_sig")
+        seen_a, seen_t = set(), set()
+        found: dict[tuple[str, int], tuple[str, int, str, str, str]] = {}
+        new_a, new_t = {a for a in arxiv if a}, set(titles)
+        while new_a or new_t:
+            seen_a |= new_a
+            seen_t |= new_t
+            rows: list[tuple] = []
+            for column, keys in (("arxiv", sorted(new_a)), ("tkey", sorted(new_t))):
+                for i in range(0, len(keys), 500):
+                    part = keys[i : i + 500]
+                    rows += db.execute(
+                        "SELECT e.path, e.seq, e.dkey, e.digest, m.sig, e.arxiv, e.tkey FROM entry e"  # noqa: S608
+                        f" JOIN member m ON m.path = e.path AND m.seq = e.seq WHERE e.{column} IN ({','.join('?' * len(part))})",
+                        part).fetchall()
+            new_a, new_t = set(), set()
+            for path, seq, dkey, digest, sig, a, t in rows:
+                if path not in kept or (path, seq) in found:
+                    continue
+                found[(path, seq)] = (path, seq, dkey, digest, sig)
+                sigs.add(sig)
+                if a and a not in seen_a:
+                    new_a.add(a)
+                if t is not None and t not in seen_t:
+                    new_t.add(t)
+        return list(found.values()), sigs
+
+    def put_members(self, rows: Iterable[tuple[str, int, str]]) -> None:
+        """Record (path, place, group signature) of paper entries."""
+        self.db.executemany("INSERT OR REPLACE INTO member VALUES (?, ?, ?)", rows)
+
+    def members_of(self, spool_path: Path) -> None:
+        """Every entry's group from a build's spool (kg.pipeline.Spool's ``entry`` and ``gsig`` tables)."""
+        with attached(self.db, spool_path, "sp") as db:
+            db.execute("DELETE FROM member")
+            db.execute("INSERT INTO member SELECT e.fpath, e.fseq, g.sig FROM sp.entry e JOIN sp.gsig g ON g.grp = e.grp")
+
+    def drop_merged(self, sigs: Iterable[str]) -> None:
+        self.db.executemany("DELETE FROM merged WHERE sig=?", ((s,) for s in sigs))
 
     def merged(self, sig: str) -> tuple[str, str, str, str] | None:
         """(id, content hash, JSON, digest) of the paper the entries with signature ``sig`` merged to."""
@@ -237,12 +347,13 @@ class BuildState:
         return {sig: tuple(rest) for sig, *rest in self.db.execute(
             f"SELECT sig, {columns} FROM merged WHERE sig IN ({marks})", sigs)}  # noqa: S608 - fixed names
 
-    def put_merged(self, rows: list[tuple[str, str, str, str, str]], live: list[str]) -> None:
-        """Record (signature, id, content hash, JSON, digest) of new merges and note the
+    def put_merged(self, rows: list[tuple[str, str, str, str, str, str, int, str, int]], live: list[str]) -> None:
+        """Record (signature, id, content hash, JSON, digest, first source, first line, first
+        entry's path and place) of new merges and note the
         signatures in ``live`` as groups of this build; called batch by batch while ingest
         streams (a corpus's merged papers are not held in memory), then :meth:`keep_merged`."""
         db = self.db
-        db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?, ?)", rows)
+        db.executemany("INSERT OR REPLACE INTO merged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS live_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
         db.executemany("INSERT OR IGNORE INTO live_sig VALUES (?)", ((s,) for s in live))
 
@@ -269,6 +380,7 @@ class BuildState:
         self.db.execute("DELETE FROM live")
         self.db.executemany("INSERT OR IGNORE INTO live VALUES (?)", ((p,) for p in paths))
         self.db.execute("DELETE FROM entry WHERE path NOT IN (SELECT path FROM live)")
+        self.db.execute("DELETE FROM member WHERE path NOT IN (SELECT path FROM live)")
         self.db.execute("DELETE FROM file WHERE path NOT IN (SELECT path FROM live)")
         self.db.commit()
 

@@ -345,6 +345,16 @@ class ExtractionCache:
         self.db.close()
 
 
+#: an item of kg.pipeline.corpus_entries standing for a whole file the build state recorded (see Spool.ingest)
+KEPT = object()
+
+
+def _dedup_keys_of(dkey: str) -> tuple[str | None, str, tuple[str, int]]:
+    """kg.ingest.dedup.dedup_keys as BuildState.put_file recorded them (JSON)."""
+    arxiv, key, (source, line) = json.loads(dkey)
+    return arxiv, key, (source, line)
+
+
 def _group_signature(digests: Iterable[str]) -> str:
     """A duplicate group's signature: its entries' digests in reading order (merge_papers depends on
     nothing else), so both of Spool.ingest's merges know the last build's merges by it."""
@@ -384,8 +394,9 @@ class Spool:
         self.db.execute("PRAGMA synchronous=OFF")
         # body NULL: the entry is recorded in the build state's ``entry`` table at (rpath, rseq), read
         # only when its group is merged again; digest: of its JSON (with a build state)
+        # fpath, fseq: the entry's file and place in it (the build state's ``member`` keys)
         self.db.execute("CREATE TABLE entry (seq INTEGER PRIMARY KEY, grp INTEGER, body TEXT, digest TEXT, rpath TEXT,"
-                        " rseq INTEGER)")
+                        " rseq INTEGER, fpath TEXT, fseq INTEGER)")
         # body is NULL for a paper the last build merged from the same entries: it stays in the
         # build state's ``merged`` table under ``sig`` (see _body); copying every unchanged paper
         # here cost an update in proportion to the corpus
@@ -405,38 +416,71 @@ class Spool:
         known too (the entry is not needed then), or (path, entry, its JSON, its dedup keys, None,
         digest of its JSON) when the digest is known too, or (path, None, None, its dedup keys,
         (path, place), digest of its JSON) for an entry of ``merged``'s ``entry`` table, read from
-        there only when its group is merged (BuildState.entries). With ``merged``, a group whose entries
-        are those of a group of the last build (by the digests of their JSON) takes that group's
-        merged paper (and new merges are recorded)."""
-        from kg.ingest.dedup import DedupIndex
+        there only when its group is merged (BuildState.entries), or, after a first (None, KEPT),
+        (path, KEPT) for a whole file ``merged`` recorded, kept with its entries' groups (see
+        _merge_kept). With ``merged``, a group
+        whose entries are those of a group of the last build (by the digests of their JSON) takes
+        that group's merged paper (and new merges are recorded)."""
+        from kg.ingest.dedup import DedupIndex, dedup_keys
 
         index = DedupIndex()
         skipped: list[SkippedRecord] = []
-        batch: list[tuple[int, str | None, str | None, str | None, int | None]] = []
+        batch: list[tuple] = []
         read = 0
+        kept: dict[str, int] = {}  # a kept file: its place in the reading order
+        keeping = False  # whole files are kept: every other paper entry is grouped after the stream (fresh)
+        fresh: list[tuple] = []
+        places: dict[str, int] = {}
+        at, fseq = None, -1
         for item in entries:
             entry = item[1]
+            if item[0] is None and entry is KEPT:
+                if merged is None:
+                    raise KGError("kept files were given to a spool without the build state")
+                keeping = True
+                continue
+            fpath = str(item[0])
+            if fpath != at:  # an entry's place in its file counts skipped records too (BuildState.put_file)
+                at, fseq = fpath, -1
+                places.setdefault(fpath, len(places))
+            if entry is KEPT:
+                kept[fpath] = places[fpath]
+                continue
+            fseq += 1
+            if fpath in kept:  # a kept file's skipped records
+                skipped.append(entry)
+                continue
             read += 1
             if isinstance(entry, SkippedRecord):
                 skipped.append(entry)
                 continue
             keys = item[3] if len(item) > 3 else None
-            group = index.add_keys(*keys) if keys is not None else index.add(entry)
             place = item[4] if len(item) > 4 else None
             digest = item[5] if len(item) > 5 else None
+            if keeping:
+                keys = keys if keys is not None else dedup_keys(entry)
+                body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
+                fresh.append((places[fpath], fseq, keys, digest or text_digest(body), body, fpath))
+                continue
+            group = index.add_keys(*keys) if keys is not None else index.add(entry)
             if place is not None:  # a recorded entry: copying its JSON here cost an update in proportion to the corpus
                 if merged is None:
                     raise KGError("an entry recorded in the build state was given to a spool without the state")
-                batch.append((group, None, digest, *place))
+                batch.append((group, None, digest, *place, fpath, fseq))
             else:
                 body = item[2] if len(item) > 2 and item[2] is not None else entry.model_dump_json()
                 if digest is None and merged is not None:
                     digest = text_digest(body)
-                batch.append((group, body, digest, None, None))
+                batch.append((group, body, digest, None, None, fpath, fseq))
             if len(batch) >= 2000:
-                self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq) VALUES (?, ?, ?, ?, ?)", batch)
+                self._put_entries(batch)
                 batch = []
-        self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq) VALUES (?, ?, ?, ?, ?)", batch)
+        if keeping:
+            read += merged.count_entries(kept)
+            self._merge_kept(merged, kept, fresh)
+            skipped.sort(key=lambda s: (s.source, s.line))
+            return read, skipped
+        self._put_entries(batch)
         self.db.execute("CREATE TABLE grp (grp INTEGER PRIMARY KEY, source TEXT, line INTEGER)")
         self.db.executemany("INSERT INTO grp VALUES (?, ?, ?)", ((i, s, ln) for i, (s, ln) in enumerate(index.first)))
         del index
@@ -444,43 +488,49 @@ class Spool:
             self._merge_reusing(merged)
             skipped.sort(key=lambda s: (s.source, s.line))
             return read, skipped
-        rows = self.db.execute("SELECT e.grp, e.body, e.digest, e.rpath, e.rseq FROM entry e JOIN grp g ON g.grp = e.grp"
-                               " ORDER BY g.source, g.line, e.grp, e.seq")
+        rows = self.db.execute("SELECT e.grp, e.body, e.digest, e.rpath, e.rseq, e.fpath, e.fseq, g.source, g.line"
+                               " FROM entry e JOIN grp g ON g.grp = e.grp ORDER BY g.source, g.line, e.grp, e.seq")
         out: list[tuple[str, str, str, str | None, str]] = []
-        fresh: list[tuple[str, str, str, str, str]] = []
+        fresh_rows: list[tuple] = []
         live: list[str] = []
+        members: list[tuple[str, int, str]] = []
         if merged is not None:
             self.merged_path = merged.path
+            merged.db.execute("DELETE FROM member")
 
         pending: list[tuple[str, list[tuple]]] = []
 
         def settle() -> None:
             # the last build's merges of these groups, looked up in one query (without their bodies)
             found = merged.merged_heads([sig for sig, _ in pending]) if merged is not None else {}
-            for sig, members in pending:
+            for sig, group in pending:
                 head = found.get(sig)
                 if head is None:
-                    pid, content_hash, digest, body = _merged_paper(((b, rp, rs) for b, _d, rp, rs in members), merged)
+                    pid, content_hash, digest, body = _merged_paper(((m[0], m[2], m[3]) for m in group), merged)
                     row = (pid, content_hash, digest, sig, body)
                     if merged is not None:
-                        fresh.append((sig, pid, content_hash, body, digest))
+                        _b, _d, _rp, _rs, cpath, cseq, src, line = group[0]
+                        fresh_rows.append((sig, pid, content_hash, body, digest, src, line, cpath, cseq))
                 else:
                     row = (*head, sig, None)
                 if merged is not None:
                     live.append(sig)
+                    members.extend((m[4], m[5], sig) for m in group)
                 out.append(row)
                 if len(out) >= 2000:
                     self._write(out)
             pending.clear()
             # to disk as they come: the merges of a whole corpus, held here, grew with it
             if merged is not None and len(live) >= 2000:
-                merged.put_merged(fresh, live)
-                fresh.clear()
+                merged.put_merged(fresh_rows, live)
+                merged.put_members(members)
+                fresh_rows.clear()
                 live.clear()
+                members.clear()
 
-        def flush(members: list[tuple]) -> None:
+        def flush(group: list[tuple]) -> None:
             # a group is known by its entries' digests (_group_signature)
-            pending.append((_group_signature(m[1] for m in members) if merged is not None else "", members))
+            pending.append((_group_signature(m[1] for m in group) if merged is not None else "", group))
             if len(pending) >= 500:
                 settle()
 
@@ -497,13 +547,82 @@ class Spool:
         settle()
         self._write(out)
         if merged is not None:
-            merged.put_merged(fresh, live)
+            merged.put_merged(fresh_rows, live)
+            merged.put_members(members)
             merged.keep_merged()
         self.db.execute("DROP TABLE entry")
         self.db.execute("DROP TABLE grp")
         self.db.commit()
         skipped.sort(key=lambda s: (s.source, s.line))
         return read, skipped
+
+    def _put_entries(self, batch: list[tuple]) -> None:
+        self.db.executemany("INSERT INTO entry (grp, body, digest, rpath, rseq, fpath, fseq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            batch)
+
+    def _merge_kept(self, merged: BuildState, kept: dict[str, int], fresh: list[tuple]) -> None:
+        """Spool.ingest's merge step when whole files are kept (corpus_entries with ``keep``): only
+        the entries that share an arXiv id or a normalised title, directly or through one another,
+        with a new entry or a gone one (BuildState.touched) are grouped again, in reading order;
+        every other group of the last build is the same group now (grouping decides an entry from
+        the groups holding its keys only) and takes its paper, signature and place in the corpus
+        order from the build state inside SQLite. Papers are ordered as the one-pass merge orders
+        them: by the group's first (source, line), then by its first entry in reading order."""
+        from kg.ingest.dedup import DedupIndex
+
+        db = self.db
+        arxiv = {f[2][0] for f in fresh if f[2][0]}
+        titles = {f[2][1] for f in fresh}
+        old, old_sigs = merged.touched(set(kept), arxiv, titles)
+        items = [(kept[path], seq, _dedup_keys_of(dkey), digest, None, path) for path, seq, dkey, digest, _sig in old]
+        items += fresh
+        items.sort(key=itemgetter(0, 1))
+        index = DedupIndex()
+        groups: dict[int, list[tuple]] = {}
+        for item in items:
+            groups.setdefault(index.add_keys(*item[2]), []).append(item)
+        # the papers before numbering: (first source, first line, first entry's file place and place, id,
+        # content hash, digest, signature, JSON or NULL when it stays in the state's ``merged``)
+        db.execute("CREATE TABLE pre (src TEXT, line INTEGER, pos INTEGER, cseq INTEGER, id TEXT, content_hash TEXT,"
+                   " digest TEXT, sig TEXT, body TEXT)")
+        db.execute("CREATE TABLE fpos (path TEXT PRIMARY KEY, pos INTEGER)")
+        db.executemany("INSERT INTO fpos VALUES (?, ?)", kept.items())
+        regrouped = [(g, _group_signature(m[3] for m in members), members) for g, members in groups.items()]
+        new_sigs = {sig for _g, sig, _m in regrouped}
+        db.execute("CREATE TABLE redo (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.executemany("INSERT OR IGNORE INTO redo VALUES (?)", ((s,) for s in old_sigs | new_sigs))
+        self.merged_path = merged.path
+        self._attach(merged.path)
+        # every group no new or gone entry reaches: the last build's, in one statement
+        db.execute("INSERT INTO pre SELECT m.src, m.line, f.pos, m.cseq, m.id, m.content_hash, m.digest, m.sig, NULL"
+                   " FROM st.merged m JOIN fpos f ON f.path = m.cpath WHERE m.sig NOT IN (SELECT sig FROM redo)")
+        heads: dict[str, tuple] = {}
+        sigs = sorted(new_sigs)
+        for i in range(0, len(sigs), 500):
+            heads.update(merged.merged_heads(sigs[i : i + 500]))
+        rows, fresh_rows, members = [], [], []
+        for g, sig, group in regrouped:
+            src, line = index.first[g]
+            pos, cseq, cpath = group[0][0], group[0][1], group[0][5]
+            head = heads.get(sig)
+            if head is None:
+                pid, content_hash, digest, body = _merged_paper(
+                    ((m[4], m[5], m[1]) if m[4] is None else (m[4], None, None) for m in group), merged)
+                fresh_rows.append((sig, pid, content_hash, body, digest, src, line, cpath, cseq))
+                rows.append((src, line, pos, cseq, pid, content_hash, digest, sig, body))
+            else:
+                rows.append((src, line, pos, cseq, *head, sig, None))
+            members.extend((m[5], m[1], sig) for m in group)
+        db.executemany("INSERT INTO pre VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        db.execute("INSERT INTO paper (seq, id, content_hash, digest, sig, body) SELECT ROW_NUMBER() OVER"
+                   " (ORDER BY src, line, pos, cseq) - 1, id, content_hash, digest, sig, body FROM pre")
+        self.count = db.execute("SELECT COUNT(*) FROM paper").fetchone()[0]
+        for table in ("pre", "fpos", "redo", "entry"):
+            db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed table names
+        db.commit()
+        merged.drop_merged(old_sigs - new_sigs)
+        merged.put_merged(fresh_rows, [])
+        merged.put_members(members)
 
     def _merge_reusing(self, merged: BuildState) -> None:
         """Spool.ingest's merge step when the last build left merges in ``merged``: every group's
@@ -532,14 +651,16 @@ class Spool:
                    " m.digest, g.sig, NULL FROM gsig g JOIN st.merged m ON m.sig = g.sig")
         db.execute("CREATE TABLE todo (grp INTEGER PRIMARY KEY, seq INTEGER, sig TEXT)")
         db.execute("INSERT INTO todo SELECT g.grp, g.seq, g.sig FROM gsig g WHERE g.seq NOT IN (SELECT seq FROM paper)")
-        rows = db.execute("SELECT t.seq, t.sig, e.body, e.rpath, e.rseq FROM entry e JOIN todo t ON t.grp = e.grp"
-                          " ORDER BY t.seq, e.seq")
+        rows = db.execute("SELECT t.seq, t.sig, e.body, e.rpath, e.rseq, e.fpath, e.fseq, g.source, g.line FROM entry e"
+                          " JOIN todo t ON t.grp = e.grp JOIN grp g ON g.grp = e.grp ORDER BY t.seq, e.seq")
         out: list[tuple[int, str, str, str, str, str]] = []
-        fresh: list[tuple[str, str, str, str, str]] = []
-        for (seq, sig), members in groupby(rows, key=itemgetter(0, 1)):
-            pid, content_hash, digest, body = _merged_paper(((b, rp, rs) for *_, b, rp, rs in members), merged)
+        fresh: list[tuple] = []
+        for (seq, sig), group in groupby(rows, key=itemgetter(0, 1)):
+            members = list(group)
+            pid, content_hash, digest, body = _merged_paper(((b, rp, rs) for _s, _g, b, rp, rs, *_ in members), merged)
             out.append((seq, pid, content_hash, digest, sig, body))
-            fresh.append((sig, pid, content_hash, body, digest))
+            _s, _g, _b, _rp, _rs, cpath, cseq, src, line = members[0]
+            fresh.append((sig, pid, content_hash, body, digest, src, line, cpath, cseq))
             if len(out) >= 2000:
                 self._insert(out)
                 merged.put_merged(fresh, [])
@@ -549,6 +670,7 @@ class Spool:
         merged.put_merged(fresh, [])
         db.commit()  # the state's connection reads the signatures next
         merged.keep_merged_of(self.path)
+        merged.members_of(self.path)
         for table in ("entry", "grp", "gsig", "todo"):
             db.execute(f"DROP TABLE {table}")  # noqa: S608 - fixed table names
         db.commit()
@@ -659,12 +781,17 @@ class _AskedTitles:
 
 
 def corpus_entries(
-    files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False
+    files: list[Path], digests: dict[Path, str], state: BuildState | None, *, strict: bool = False, keep: bool = False
 ) -> Iterator[tuple]:
     """kg.ingest.reader.iter_corpus over ``files``, with each entry's JSON (and a paper's
     kg.ingest.dedup.dedup_keys and the digest of its JSON: see Spool.ingest), reusing the entries ``state`` recorded for a
     file whose content is unchanged (and recording the others); a reused paper entry is not
     parsed (None in place of the Paper).
+
+    With ``keep``, a reused file is given whole as (path, KEPT) and its skipped records (after a
+    first (None, KEPT)), when the
+    last build read the reused files in the same order (BuildState.keeps_order): Spool.ingest then
+    groups again only what the change reaches. Otherwise each of its entries is given.
 
     A header-byline file is read with the titles of the other files (they settle ambiguous
     bylines): its entries are reused only when every title question its reading asked has the
@@ -681,22 +808,45 @@ def corpus_entries(
     for f in files:
         rec = known_at[f]
         byline[f] = rec[1] if rec is not None and rec[0] == digests[f] else file_layout(f) == "header-byline"
-    others = [f for f in files if not byline[f]]
+    order = [f for f in files if not byline[f]] + [f for f in files if byline[f]]
+
+    def unchanged(f: Path) -> bool:
+        return known_at[f] is not None and known_at[f][0] == digests[f]
+
+    keeping = (keep and state is not None and len(set(order)) == len(order)  # a file given twice is read twice
+               and state.keeps_order([str(f) for f in order if unchanged(f)]))
+    if keeping:
+        yield None, KEPT
+        inputs = {str(f) for f in files}
+        for (path,) in state.db.execute("SELECT path FROM file").fetchall():
+            if path not in inputs:  # a file no longer read: its entries' groups are grouped again
+                state.note_gone(path)
     known: set[str] = set()
-    for path in others + [f for f in files if byline[f]]:
+    kept_titles: list[str] = []  # kept files whose titles the bylines need (read once, when a byline file comes)
+    for path in order:
         rec = known_at[path]
-        unchanged = rec is not None and rec[0] == digests[path]
-        if unchanged and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
+        if keeping and byline[path] and kept_titles:
+            known |= state.titles_of(kept_titles)
+            kept_titles = []
+        if unchanged(path) and (not byline[path] or _AskedTitles.same_answers(rec[2], known)):
+            if keeping:
+                if not byline[path]:
+                    kept_titles.append(str(path))
+                yield path, KEPT
+                for body in state.skipped_of(str(path)):
+                    yield path, SkippedRecord.model_validate_json(body), body
+                continue
             for seq, kind, body, title, dkey, digest in state.entries(str(path)):
                 if title is not None:
                     known.add(title)
                 if kind == "p":  # grouping needs only its keys and digest: the entry is neither read nor parsed
-                    arxiv, key, (source, line) = json.loads(dkey)
-                    yield path, None, None, (arxiv, key, (source, line)), (str(path), seq), digest
+                    yield path, None, None, _dedup_keys_of(dkey), (str(path), seq), digest
                 else:
                     yield path, SkippedRecord.model_validate_json(body), body
             continue
-        recorded: list[tuple[str, str, str | None, str | None, str | None]] = []
+        if keeping and rec is not None:
+            state.note_gone(str(path))
+        recorded: list[tuple[str, str, str | None, str | None, str | None, str | None, str | None]] = []
         asked = _AskedTitles(known) if byline[path] else None
         for entry in iter_entries(path, strict=strict, known_titles=asked if asked is not None else frozenset()):
             body = entry.model_dump_json()
@@ -704,17 +854,18 @@ def corpus_entries(
                 title = None if byline[path] else normalise_title(entry.title)
                 keys = dedup_keys(entry)
                 digest = text_digest(body)
-                recorded.append(("p", body, title, json.dumps(keys), digest))
+                recorded.append(("p", body, title, json.dumps(keys), digest, keys[0], keys[1]))
                 if title is not None:
                     known.add(title)
                 yield path, entry, body, keys, None, digest  # the spool takes the digest instead of hashing again
             else:
-                recorded.append(("s", body, None, None, None))
+                recorded.append(("s", body, None, None, None, None, None))
                 yield path, entry, body
         if state is not None:
             state.put_file(str(path), digests[path], byline[path], asked.record() if asked else None, recorded)
     if state is not None:
         state.keep_files(str(f) for f in files)
+        state.put_positions([str(f) for f in order])
 
 
 # --------------------------------------------------------------------------- the unchanged-build fast path
@@ -880,7 +1031,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 if not incremental:
                     state.reset()
                 say(f"build: {'incremental' if incremental else 'full'} (the last build's decisions "
-                    f"{'are' if incremental else 'are not'} reusable)")
+                    f"{'are' if incremental else 'are not'} reusable"
+                    f"{'; its build state was of an older layout' if state.upgraded else ''})")
 
         if "ingest" in stages:
             from kg.ingest.reader import iter_corpus
@@ -889,7 +1041,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
 
             def ingest() -> int:
                 if state is not None:
-                    entries = corpus_entries(files, digests, state, strict=pipe.strict)
+                    entries = corpus_entries(files, digests, state, strict=pipe.strict, keep=incremental)
                 else:
                     entries = iter_corpus(pipe.inputs, strict=pipe.strict)
                 read, skipped = spool.ingest(entries, merged=state)

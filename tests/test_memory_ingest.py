@@ -7,8 +7,8 @@ from __future__ import annotations
 from kg.incremental import BuildState
 
 
-def _row(sig: str) -> tuple[str, str, str, str, str]:
-    return (sig, f"id-{sig}", f"ch-{sig}", f'{{"id": "id-{sig}"}}', f"d-{sig}")
+def _row(sig: str) -> tuple:
+    return (sig, f"id-{sig}", f"ch-{sig}", f'{{"id": "id-{sig}"}}', f"d-{sig}", "a.txt", 1, "a.txt", 0)
 
 
 def _merged(state: BuildState) -> list[str]:
@@ -27,7 +27,7 @@ def test_merges_put_in_batches_are_kept_and_groups_no_longer_read_are_forgotten(
     state.put_merged([_row("d")], ["d"])
     state.keep_merged()
     assert _merged(state) == ["a", "b", "c", "d"]
-    assert state.merged_many(["c", "old"]) == {"c": _row("c")[1:]}
+    assert state.merged_many(["c", "old"]) == {"c": _row("c")[1:5]}
 
     # the signatures noted by one ingest do not carry over to the next
     state.put_merged([], ["d"])
