@@ -19,8 +19,7 @@ from collections import defaultdict
 import pytest
 from test_resolve_stream import KINDS, WORDS, _fields, random_corpus
 
-from kg.resolve.concepts import SENSE, ConceptCounts, PaperSpool, _base, _bucket, _frozen, _sortable, _text, \
-    resolve_concept_stream
+from kg.resolve.concepts import SENSE, ConceptCounts, PaperSpool, _base, _bucket, _sortable, _text, resolve_concept_stream
 from kg.resolve.names import concept_key
 
 KEPT = ("node", "group", "dec", "look", "use")
@@ -88,6 +87,15 @@ def _reference_write(db: sqlite3.Connection, detail: dict, scope: set[str]) -> N
     db.executemany("INSERT INTO cc_look VALUES (?, ?, ?)", ((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))
     db.executemany("INSERT INTO cc_use VALUES (?, ?, ?)", (
         (key, pid, marshal.dumps((node, forms, decided))) for key, pid, node, forms, decided in detail["senses"]))
+
+
+def _frozen(value):
+    """A hashable form of a row (nested lists and tuples, told apart)."""
+    if isinstance(value, tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, list):
+        return (list, tuple(_frozen(v) for v in value))
+    return value
 
 
 def _tables(db: sqlite3.Connection) -> dict[str, list]:

@@ -27,6 +27,7 @@ import marshal
 import os
 import sqlite3
 import tempfile
+from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
@@ -670,17 +671,18 @@ class ConceptCounts:
                 for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2]))
         if scope is not None:  # every old group, decision and sense that touches the scope lies inside it
             inside = "IN (SELECT key FROM temp.kg_scope)"
-            nodes = _changed(db, f"SELECT node, node, root, bucket FROM {p}node WHERE node {inside}",  # noqa: S608
-                             f"DELETE FROM {p}node WHERE node=?", nodes, 1)  # noqa: S608
+            nodes = sorted(_changed(db, f"SELECT node, node, root, bucket FROM {p}node WHERE node {inside}",  # noqa: S608
+                                    f"DELETE FROM {p}node WHERE node=?", nodes, 1, itemgetter(0)))  # noqa: S608
             groups = _changed(db, f"SELECT root, root, body FROM {p}group "  # noqa: S608
                               "WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)",
-                              f"DELETE FROM {p}group WHERE root=?", groups, 1, body=True)  # noqa: S608
+                              f"DELETE FROM {p}group WHERE root=?", groups, 1, itemgetter(0), body=True)  # noqa: S608
             decisions = _changed(db, f"SELECT rowid, a, b, body FROM {p}dec WHERE a {inside} OR b {inside}",  # noqa: S608
-                                 f"DELETE FROM {p}dec WHERE rowid=?", decisions, 1, body=True)  # noqa: S608
-            looks = _changed(db, f"SELECT key, pid, key, pid, cid FROM {p}look WHERE key {inside}",  # noqa: S608
-                             f"DELETE FROM {p}look WHERE key=? AND pid=?", looks, 2)  # noqa: S608
+                                 f"DELETE FROM {p}dec WHERE rowid=?", decisions, 1,  # noqa: S608
+                                 lambda r: (r[0], r[1], r[2][0]), body=True)  # a decision's place is its own
+            looks = sorted(_changed(db, f"SELECT key, pid, key, pid, cid FROM {p}look WHERE key {inside}",  # noqa: S608
+                                    f"DELETE FROM {p}look WHERE key=? AND pid=?", looks, 2, itemgetter(0, 1)))  # noqa: S608
             uses = _changed(db, f"SELECT key, pid, key, pid, body FROM {p}use WHERE key {inside}",  # noqa: S608
-                            f"DELETE FROM {p}use WHERE key=? AND pid=?", uses, 2, body=True)  # noqa: S608
+                            f"DELETE FROM {p}use WHERE key=? AND pid=?", uses, 2, itemgetter(0, 1), body=True)  # noqa: S608
         db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", nodes)  # noqa: S608
         db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", ((root, marshal.dumps(v)) for root, v in groups))  # noqa: S608
         db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", ((a, b, marshal.dumps(v)) for a, b, v in decisions))  # noqa: S608
@@ -726,44 +728,28 @@ class ConceptCounts:
         return result
 
 
-def _frozen(value):
-    """A hashable form of a kept row's value (nested lists and tuples, told apart)."""
-    if isinstance(value, tuple):
-        return tuple(_frozen(v) for v in value)
-    if isinstance(value, list):
-        return (list, tuple(_frozen(v) for v in value))
-    return value
-
-
-def _changed(db: sqlite3.Connection, select: str, delete: str, new: Iterable[tuple], handles: int, *,
-             body: bool = False) -> list[tuple]:
+def _changed(db: sqlite3.Connection, select: str, delete: str, new: Iterable[tuple], handles: int,
+             key: Callable[[tuple], object], *, body: bool = False) -> list[tuple]:
     """Of a table's old rows (``select`` gives each as its ``handles`` parameters of ``delete``,
     then its columns), delete those not among ``new``; return the rows of ``new`` not among the
-    old ones (to insert). Rows compare as values (as a multiset); with ``body`` the last column is
-    marshalled, and compared unmarshalled: equal values need not marshal to equal bytes."""
-    new = list(new)
-    wanted: Counter = Counter()
+    old ones (to insert). Rows are matched by ``key(columns)`` and compare as values (with
+    ``body`` the last column is marshalled, and compared unmarshalled: equal values need not
+    marshal to equal bytes)."""
+    wanted: dict[object, list[tuple]] = defaultdict(list)
     for row in new:
-        wanted[_frozen(row)] += 1
+        wanted[key(row)].append(row)
     gone = []
     for row in db.execute(select):
         cols = row[handles:]
         if body:
             cols = (*cols[:-1], marshal.loads(cols[-1]))
-        key = _frozen(cols)
-        if wanted[key] > 0:
-            wanted[key] -= 1
+        same = wanted.get(key(cols))
+        if same and cols in same:
+            same.remove(cols)
         else:
             gone.append(row[:handles])
     db.executemany(delete, gone)
-    out = []
-    for row in new:
-        key = _frozen(row)
-        if wanted[key] > 0:
-            wanted[key] -= 1
-            out.append(row)
-    return out
-
+    return [row for rows in wanted.values() for row in rows]
 
 def _alias_digest(aliases: AliasTable) -> str:
     """What of the curated table the kept decisions depend on (in the order the pass reads it)."""
