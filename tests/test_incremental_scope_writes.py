@@ -1,12 +1,13 @@
-"""A scoped concept resolution finds its scope by joins a level at a time and writes back only the
-kept rows that changed: both must leave what the simple forms left.
+"""A scoped concept resolution finds its scope by joins a level at a time: it must find the scope
+the simple form found, and leave the kept tables as the simple write does.
 
 The simple forms are kept here as references: the closure taken one node at a time with a query
 per lookup, and the write that deletes every kept row of the scope and inserts the pass's rows.
 After each of many small changes (papers added, removed, changed, acronyms redefined) the scope
 must equal the reference closure, and every kept table must hold the rows (compared as values)
-the reference write gives; a scope narrower by one lookup, a stale row left or a changed row not
-written fails here.
+the reference write gives; a scope narrower by one lookup fails here, and so would a write that
+leaves a stale row or misses a changed one (a write of only the changed rows was tried: at 100k
++1 % it cost more than the rewrite, see the README's Incremental builds).
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
     db = sqlite3.connect(path)
     counts = ConceptCounts(db, str(path))
     scope_of, keep = ConceptCounts._scope, ConceptCounts._keep
-    checked = {"scopes": 0, "writes": 0, "rows": 0, "reference rows": 0}
+    checked = {"scopes": 0, "writes": 0}
 
     def scope_spy(self, touched):
         found = scope_of(self, touched)
@@ -130,14 +131,8 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
         reference = sqlite3.connect(":memory:")
         self.db.commit()
         self.db.backup(reference)
-        before = reference.total_changes
         _reference_write(reference, detail, scope)
-        checked["reference rows"] += reference.total_changes - before
-        bookkeeping = 1 + sum(self.db.execute(f"SELECT COUNT(*) FROM cc_{t}").fetchone()[0]  # noqa: S608
-                              for t in ("dirty", "redef", "tuse"))
-        before = self.db.total_changes
         keep(self, detail, scope)
-        checked["rows"] += self.db.total_changes - before - bookkeeping
         assert _tables(self.db) == _tables(reference)
         checked["writes"] += 1
 
@@ -182,5 +177,3 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
             counts = ConceptCounts(db, str(path))
         check()
     assert checked["scopes"] == checked["writes"] >= 10
-    # most of a scope's rows come out as they were: far fewer rows are written than the scopes hold
-    assert checked["rows"] < checked["reference rows"] / 2

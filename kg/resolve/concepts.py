@@ -27,7 +27,6 @@ import marshal
 import os
 import sqlite3
 import tempfile
-from operator import itemgetter
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 
@@ -653,41 +652,30 @@ class ConceptCounts:
         return scope
 
     def _keep(self, detail: dict, scope: set[str] | None) -> None:
-        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old
-        ones. Over a scope, only the rows whose values changed are written (deleted, inserted): most
-        of a scope's groups, decisions and senses come out as they were."""
+        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
         db, p = self.db, self.P
         if scope is None:
             for table in ("node", "group", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
-        ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
-        # rows of the key-ordered tables in key order: B-tree inserts in order cost a fraction of scattered ones
-        nodes = sorted(detail["nodes"])
-        groups = ((_sortable(root), (cid, concept, normal, [n for n in members if SENSE not in n and n not in ambiguous]))
-                  for root, members, cid, concept, normal in detail["groups"])
-        decisions = ((a, b, (place, row)) for a, b, place, *row in detail["decisions"])
-        looks = sorted((key, pid, cid) for (pid, key), cid in detail["lookup"].items())
-        uses = ((key, pid, (node, forms, decided))
-                for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2]))
-        if scope is not None:  # every old group, decision and sense that touches the scope lies inside it
+        else:  # every old group, decision and sense that touches the scope lies inside it
             inside = "IN (SELECT key FROM temp.kg_scope)"
-            nodes = sorted(_changed(db, f"SELECT node, node, root, bucket FROM {p}node WHERE node {inside}",  # noqa: S608
-                                    f"DELETE FROM {p}node WHERE node=?", nodes, 1, itemgetter(0)))  # noqa: S608
-            groups = _changed(db, f"SELECT root, root, body FROM {p}group "  # noqa: S608
-                              "WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)",
-                              f"DELETE FROM {p}group WHERE root=?", groups, 1, itemgetter(0), body=True)  # noqa: S608
-            decisions = _changed(db, f"SELECT rowid, a, b, body FROM {p}dec WHERE a {inside} OR b {inside}",  # noqa: S608
-                                 f"DELETE FROM {p}dec WHERE rowid=?", decisions, 1,  # noqa: S608
-                                 lambda r: (r[0], r[1], r[2][0]), body=True)  # a decision's place is its own
-            looks = sorted(_changed(db, f"SELECT key, pid, key, pid, cid FROM {p}look WHERE key {inside}",  # noqa: S608
-                                    f"DELETE FROM {p}look WHERE key=? AND pid=?", looks, 2, itemgetter(0, 1)))  # noqa: S608
-            uses = _changed(db, f"SELECT key, pid, key, pid, body FROM {p}use WHERE key {inside}",  # noqa: S608
-                            f"DELETE FROM {p}use WHERE key=? AND pid=?", uses, 2, itemgetter(0, 1), body=True)  # noqa: S608
-        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", nodes)  # noqa: S608
-        db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", ((root, marshal.dumps(v)) for root, v in groups))  # noqa: S608
-        db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", ((a, b, marshal.dumps(v)) for a, b, v in decisions))  # noqa: S608
-        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", looks)  # noqa: S608
-        db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", ((k, pid, marshal.dumps(v)) for k, pid, v in uses))  # noqa: S608
+            db.execute(f"DELETE FROM {p}node WHERE node {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
+            db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
+            db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
+        # rows of the key-ordered tables in key order: B-tree inserts in order cost a fraction of scattered ones
+        db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", sorted(detail["nodes"]))  # noqa: S608
+        ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
+        db.executemany(f"INSERT INTO {p}group VALUES (?, ?)", (  # noqa: S608
+            (_sortable(root), marshal.dumps((cid, concept, normal, [n for n in nodes if SENSE not in n and n not in ambiguous])))
+            for root, nodes, cid, concept, normal in detail["groups"]))
+        db.executemany(f"INSERT INTO {p}dec VALUES (?, ?, ?)", (  # noqa: S608
+            (a, b, marshal.dumps((place, row))) for a, b, place, *row in detail["decisions"]))
+        db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", sorted((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
+        db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
+            (key, pid, marshal.dumps((node, forms, decided)))
+            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2])))
         for table in ("dirty", "redef", "tuse"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
@@ -726,30 +714,6 @@ class ConceptCounts:
         result.merges.defer(decided)
         result.lookup = {(pid, key): cid for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look")}  # noqa: S608
         return result
-
-
-def _changed(db: sqlite3.Connection, select: str, delete: str, new: Iterable[tuple], handles: int,
-             key: Callable[[tuple], object], *, body: bool = False) -> list[tuple]:
-    """Of a table's old rows (``select`` gives each as its ``handles`` parameters of ``delete``,
-    then its columns), delete those not among ``new``; return the rows of ``new`` not among the
-    old ones (to insert). Rows are matched by ``key(columns)`` and compare as values (with
-    ``body`` the last column is marshalled, and compared unmarshalled: equal values need not
-    marshal to equal bytes)."""
-    wanted: dict[object, list[tuple]] = defaultdict(list)
-    for row in new:
-        wanted[key(row)].append(row)
-    gone = []
-    for row in db.execute(select):
-        cols = row[handles:]
-        if body:
-            cols = (*cols[:-1], marshal.loads(cols[-1]))
-        same = wanted.get(key(cols))
-        if same and cols in same:
-            same.remove(cols)
-        else:
-            gone.append(row[:handles])
-    db.executemany(delete, gone)
-    return [row for rows in wanted.values() for row in rows]
 
 def _alias_digest(aliases: AliasTable) -> str:
     """What of the curated table the kept decisions depend on (in the order the pass reads it)."""
