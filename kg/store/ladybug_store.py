@@ -54,10 +54,11 @@ _NODE_TABLES = tuple(name for name in TABLES if name not in R.LOADED_TYPES)
 #: 22.6-23.9 s), and an append's peak grows with the table, not with the rows it adds
 BUFFER_POOL_MB = 512
 
-#: a table receives its staged rows by ``UNWIND`` rather than ``COPY`` when they are fewer than
-#: this share of what it holds: a COPY appending to a non-empty table pays for the table, an
-#: UNWIND only for its rows (300 papers appended to a captured 30k-paper load: 0.59 CPU-s by
-#: UNWIND, 1.61 by COPY; MENTIONS alone, 2,136 rows into 209k, 0.26 against 0.77)
+#: a table receives its staged rows by one ``LOAD FROM`` over their Arrow table rather than by
+#: ``COPY`` when they are fewer than this share of what it holds: a COPY appending to a non-empty
+#: table pays for the table, a statement only for its rows (measured when that statement was an
+#: UNWIND: 300 papers appended to a captured 30k-paper load, 0.59 CPU-s against 1.61 by COPY;
+#: MENTIONS alone, 2,136 rows into 209k, 0.26 against 0.77)
 SMALL_APPEND_SHARE = 0.02
 
 
