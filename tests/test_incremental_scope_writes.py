@@ -7,7 +7,7 @@ After each of many small changes (papers added, removed, changed, acronyms redef
 must equal the reference closure, and every kept table must hold the rows (compared as values)
 the reference write gives; a scope narrower by one lookup fails here, and so would a write that
 leaves a stale row or misses a changed one (a write of only the changed rows was tried: at 100k
-+1 % it cost more than the rewrite, see the README's Incremental builds).
++1 % it cost more than the rewrite, see kg/incremental.md).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import sqlite3
 from collections import defaultdict
 
 import pytest
-from test_resolve_stream import KINDS, WORDS, _fields, random_corpus
+from test_resolve_stream import KINDS, WORDS, count_half, random_corpus
 
-from kg.resolve.concepts import SENSE, ConceptCounts, PaperSpool, _base, _bucket, _sortable, _text, resolve_concept_stream
+from kg.resolve.concepts import SENSE, ConceptCounts, _base, _bucket, _sortable, _text
 from kg.resolve.names import concept_key
 
 KEPT = ("node", "group", "dec", "look", "use")
@@ -139,21 +139,8 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
     monkeypatch.setattr(ConceptCounts, "_scope", scope_spy)
     monkeypatch.setattr(ConceptCounts, "_keep", keep_spy)
     rng = random.Random(seed)
-    order = sorted(papers)
-    rng.shuffle(order)
-    current: dict = {}
-    for pid in order[: len(order) // 2]:
-        counts.add(pid, *papers[pid])
-        current[pid] = papers[pid]
-
-    def check():
-        counted = _fields(counts.resolve(lambda ids: ((pid, *current[pid]) for pid in ids), scratch_dir=tmp_path))
-        with PaperSpool(tmp_path) as spool:
-            for pid, (m, a) in sorted(current.items()):
-                spool.add(pid, m, a)
-            assert counted == _fields(resolve_concept_stream(spool))
-
-    check()
+    order, current, check = count_half(counts, papers, rng, tmp_path)
+    check(counts)
     for step, start in enumerate(range(len(order) // 2, len(order), 10)):
         for pid in order[start : start + 10]:
             counts.add(pid, *papers[pid])
@@ -175,5 +162,5 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
             counts.flush()
             db.commit()
             counts = ConceptCounts(db, str(path))
-        check()
+        check(counts)
     assert checked["scopes"] == checked["writes"] >= 10

@@ -302,6 +302,26 @@ def test_a_whole_pass_made_apart_decides_as_one_made_here(seed, tmp_path):
         assert _fields(scoped) == _fields(resolve_concept_stream(spool))
 
 
+def count_half(counts, papers: dict, rng: random.Random, tmp_path):
+    """Count a random half of ``papers``: (their shuffled order, the papers counted, a check that
+    the counts given to it resolve as the streaming resolver resolves the papers counted)."""
+    order = sorted(papers)
+    rng.shuffle(order)
+    current: dict = {}
+    for pid in order[: len(order) // 2]:
+        counts.add(pid, *papers[pid])
+        current[pid] = papers[pid]
+
+    def check(counts) -> None:
+        counted = _fields(counts.resolve(lambda ids: ((pid, *current[pid]) for pid in ids), scratch_dir=tmp_path))
+        with PaperSpool(tmp_path) as spool:
+            for pid, (m, a) in sorted(current.items()):
+                spool.add(pid, m, a)
+            assert counted == _fields(resolve_concept_stream(spool))
+
+    return order, current, check
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, tmp_path):
     """ConceptCounts keeps its last decisions and derives again only the groups the touched keys
@@ -326,21 +346,8 @@ def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, t
         return found
 
     rng = random.Random(seed)
-    order = sorted(papers)
-    rng.shuffle(order)
-    current: dict = {}
-    for pid in order[: len(order) // 2]:
-        counts.add(pid, *papers[pid])
-        current[pid] = papers[pid]
-
-    def check():
-        counted = _fields(counts.resolve(lambda ids: ((pid, *current[pid]) for pid in ids), scratch_dir=tmp_path))
-        with PaperSpool(tmp_path) as spool:
-            for pid, (m, a) in sorted(current.items()):
-                spool.add(pid, m, a)
-            assert counted == _fields(resolve_concept_stream(spool))
-
-    check()
+    order, current, check = count_half(counts, papers, rng, tmp_path)
+    check(counts)
     ConceptCounts._scope = spy
     try:
         for step, start in enumerate(range(len(order) // 2, len(order), 6)):
@@ -358,7 +365,7 @@ def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, t
                 counts.flush()
                 db.commit()
                 counts = ConceptCounts(db, str(path))
-            check()
+            check(counts)
     finally:
         ConceptCounts._scope = derive
     nodes = db.execute("SELECT COUNT(*) FROM cc_node").fetchone()[0]
