@@ -715,6 +715,7 @@ class ConceptCounts:
         result.lookup = {(pid, key): cid for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look")}  # noqa: S608
         return result
 
+
 def _alias_digest(aliases: AliasTable) -> str:
     """What of the curated table the kept decisions depend on (in the order the pass reads it)."""
     import hashlib
