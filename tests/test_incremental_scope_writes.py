@@ -18,7 +18,7 @@ import sqlite3
 from collections import defaultdict
 
 import pytest
-from test_resolve_stream import KINDS, WORDS, count_half, random_corpus
+from test_resolve_stream import WORDS, add_a_use, count_half, random_corpus
 
 from kg.resolve.concepts import SENSE, ConceptCounts, _base, _bucket, _sortable, _text
 from kg.resolve.names import concept_key
@@ -148,10 +148,7 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
         counts.flush()  # a paper is counted before it is taken out
         for pid in rng.sample(sorted(current), 2):
             counts.add(pid, *current.pop(pid), -1)
-        changed = rng.choice(sorted(current))  # one more use
-        counts.add(changed, *current[changed], -1)
-        current[changed] = (current[changed][0] + [(rng.choice(WORDS), rng.choice(KINDS))], current[changed][1])
-        counts.add(changed, *current[changed])
+        add_a_use(counts, current, rng)
         definer = rng.choice([pid for pid in sorted(current) if current[pid][1]])  # an acronym defined anew
         counts.add(definer, *current[definer], -1)
         long, short, kind, sentence = current[definer][1][0]

@@ -302,6 +302,14 @@ def test_a_whole_pass_made_apart_decides_as_one_made_here(seed, tmp_path):
         assert _fields(scoped) == _fields(resolve_concept_stream(spool))
 
 
+def add_a_use(counts, current: dict, rng: random.Random) -> None:
+    """A changed paper: taken out of ``counts``, added back with one more use."""
+    changed = rng.choice(sorted(current))
+    counts.add(changed, *current[changed], -1)
+    current[changed] = (current[changed][0] + [(rng.choice(WORDS), rng.choice(KINDS))], current[changed][1])
+    counts.add(changed, *current[changed])
+
+
 def count_half(counts, papers: dict, rng: random.Random, tmp_path):
     """Count a random half of ``papers``: (their shuffled order, the papers counted, a check that
     the counts given to it resolve as the streaming resolver resolves the papers counted)."""
@@ -357,10 +365,7 @@ def test_decisions_derived_again_only_where_touched_equal_a_clean_corpus(seed, t
             counts.flush()
             for pid in rng.sample(sorted(current), 2):
                 counts.add(pid, *current.pop(pid), -1)
-            changed = rng.choice(sorted(current))  # a changed paper: taken out, added back with one more use
-            counts.add(changed, *current[changed], -1)
-            current[changed] = (current[changed][0] + [(rng.choice(WORDS), rng.choice(KINDS))], current[changed][1])
-            counts.add(changed, *current[changed])
+            add_a_use(counts, current, rng)
             if step % 3 == 1:  # a later build: a new ConceptCounts over the same tables
                 counts.flush()
                 db.commit()
