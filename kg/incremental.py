@@ -262,12 +262,16 @@ class BuildState:
     def count_entries(self, paths: Iterable[str]) -> int:
         return sum(self.db.execute("SELECT COUNT(*) FROM entry WHERE path=?", (p,)).fetchone()[0] for p in paths)
 
+    def _gone(self) -> sqlite3.Connection:
+        """The connection, with the temporary tables of the entries noted gone (note_gone, touched)."""
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_key (arxiv TEXT, tkey TEXT)")
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        return self.db
+
     def note_gone(self, path: str) -> None:
         """Before a recorded file's entries are replaced or dropped: note their keys and groups, which
         the next grouping must redo (:meth:`touched`)."""
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_key (arxiv TEXT, tkey TEXT)")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        db = self._gone()
         db.execute("INSERT INTO gone_key SELECT arxiv, tkey FROM entry WHERE path=? AND kind='p'", (path,))
         db.execute("INSERT OR IGNORE INTO gone_sig SELECT sig FROM member WHERE path=?", (path,))
         db.execute("DELETE FROM member WHERE path=?", (path,))
@@ -280,9 +284,7 @@ class BuildState:
         JSON, digest, last group's signature) and the signatures of every group they or the gone
         entries were in. Grouping decides an entry from the groups holding its keys only, so the
         other entries group as they did (kg.ingest.dedup.DedupIndex)."""
-        db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_key (arxiv TEXT, tkey TEXT)")
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS gone_sig (sig TEXT PRIMARY KEY) WITHOUT ROWID")
+        db = self._gone()
         sigs = {s for (s,) in db.execute("SELECT sig FROM gone_sig")}
         for a, t in db.execute("SELECT arxiv, tkey FROM gone_key").fetchall():
             if a:
