@@ -66,6 +66,14 @@ Progress = Callable[[str], None]
 SMALL_EXTRACTION = 200
 
 
+def every_core() -> int:
+    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
 @dataclass
 class Pipeline:
     """A checked pipeline, ready to run."""
@@ -79,7 +87,7 @@ class Pipeline:
     prune: bool = True
     model: str | None = None
     #: extraction processes: every core this process may run on unless a pipeline file or --n-process says
-    n_process: int = field(default_factory=lambda: every_core())
+    n_process: int = field(default_factory=every_core)
     batch_size: int = 64
     seed: int = 42
     aliases: str | None = None
@@ -87,14 +95,6 @@ class Pipeline:
     cache_dir: Path | None = None
     #: papers per resolved chunk handed to the loader: bounds the memory of resolve and load
     chunk_papers: int = 2000
-
-
-def every_core() -> int:
-    """The cores this process may run on (its CPU affinity, which a container or taskset narrows)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def repo_root() -> Path:
@@ -606,8 +606,8 @@ class Spool:
             pos, cseq, cpath = group[0][0], group[0][1], group[0][5]
             head = heads.get(sig)
             if head is None:
-                pid, content_hash, digest, body = _merged_paper(
-                    ((m[4], m[5], m[1]) if m[4] is None else (m[4], None, None) for m in group), merged)
+                # (body, path, place): a recorded entry (body None) is read from the state there
+                pid, content_hash, digest, body = _merged_paper(((m[4], m[5], m[1]) for m in group), merged)
                 fresh_rows.append((sig, pid, content_hash, body, digest, src, line, cpath, cseq))
                 rows.append((src, line, pos, cseq, pid, content_hash, digest, sig, body))
             else:
