@@ -74,6 +74,12 @@ def every_core() -> int:
         return os.cpu_count() or 1
 
 
+def extraction_processes(papers: int, wanted: int) -> int:
+    """The processes to extract ``papers`` papers in: ``wanted``, or one below ``SMALL_EXTRACTION``
+    papers per worker (each worker first loads the model, which takes seconds)."""
+    return wanted if papers >= SMALL_EXTRACTION * wanted else 1
+
+
 @dataclass
 class Pipeline:
     """A checked pipeline, ready to run."""
@@ -1151,8 +1157,7 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     missing = cache.missing_in(spool.path, version)
     todo = len(missing)
     summary.extraction_cached = spool.count - todo
-    # worker processes each load the model (seconds): not worth it for the few papers of an update
-    n_process = pipe.n_process if todo >= SMALL_EXTRACTION * pipe.n_process else 1
+    n_process = extraction_processes(todo, pipe.n_process)
     say(f"extract: {todo} to extract, {summary.extraction_cached} cached"
         + (f", in {n_process} processes" if n_process > 1 else ""))
     if not todo:

@@ -57,3 +57,33 @@ def test_kg_eval_corpus_uses_the_annotation_scorer_end_to_end():
         assert 0.0 <= report[fact]["f1"] <= 1.0
     # every gold acronym pair of the dev set is a plain "long (SHORT)" definition
     assert report["acronyms"]["tp"] > 0
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_extract_takes_its_processes_as_kg_build_does(tmp_path, monkeypatch):
+    """--n-process as for `kg build`: every core by default, one process below SMALL_EXTRACTION papers per worker,
+    0 refused; two processes print what one prints, in input order; skipped entries are reported with file:line."""
+    import kg.pipeline
+
+    f = tmp_path / "p.jsonl"
+    rows = [{"id": f"x{i}", "title": f"Paper {i}", "abstract": f"We propose Net{i}, which extends GRPO on AIME 2024."}
+            for i in range(6)]
+    f.write_text("".join(json.dumps(r) + "\n" for r in rows) + "{not json\n", encoding="utf-8")
+    runner = CliRunner()
+    assert "every core" in runner.invoke(main, ["extract", "--help"]).output
+    bad = runner.invoke(main, ["extract", str(f), "--n-process", "0"])
+    assert bad.exit_code == 2 and "--n-process" in bad.stderr
+
+    few = runner.invoke(main, ["extract", str(f), "--n-process", "2"])  # 6 papers: not worth a second process
+    assert few.exit_code == 0, few.stderr
+    assert "extract: 6 papers\n" in few.stderr and "processes" not in few.stderr
+    assert f"{f}:7: bad JSON" in few.stderr  # the skipped entry, named
+    monkeypatch.setattr(kg.pipeline, "SMALL_EXTRACTION", 1)  # now six papers are enough to fork for
+    two = runner.invoke(main, ["extract", str(f), "--n-process", "2"])
+    assert two.exit_code == 0, two.stderr
+    assert "extract: 6 papers, in 2 processes" in two.stderr
+    assert two.stdout == few.stdout
+    assert [json.loads(line)["title"] for line in two.stdout.splitlines()] == [f"Paper {i}" for i in range(6)]
+    auto = runner.invoke(main, ["extract", str(f)])
+    cores = kg.pipeline.every_core()
+    assert ("in " + str(cores) + " processes" in auto.stderr) == (cores > 1) and auto.stdout == few.stdout

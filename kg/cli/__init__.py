@@ -46,6 +46,11 @@ def main() -> None:
     """
 
 
+#: `kg build`, `kg run` and `kg extract` take their extraction processes the same way
+n_process_option = click.option(
+    "--n-process", "n_process", type=click.IntRange(min=1), default=None,
+    help="Extraction processes (default: every core; a few hundred papers or fewer extract in one).")
+
 #: command modules, each registering its commands on `main` when imported
 COMMAND_MODULES = ("ingest", "extract", "store", "report", "synth")
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from kg.cli import main
-from kg.errors import ExtractionError, InputError
+from kg.cli import main, n_process_option
+from kg.errors import InputError
 
 
 def extraction_record(paper, extraction) -> dict:
@@ -29,28 +29,30 @@ def extraction_record(paper, extraction) -> dict:
     }
 
 
-def _read_papers(inputs: tuple[str, ...]):
-    try:
-        from kg.ingest import read_paths
-    except ImportError as exc:  # the ingest stage is another engineer's; say so plainly
-        raise ExtractionError("kg.ingest.read_paths is not available yet") from exc
-    return read_paths(list(inputs)).papers
-
-
 @main.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True, help="Output format.")
 @click.option("--model", default=None, help="A spaCy pipeline name or path (default: the shipped pipeline).")
-@click.option("--n-process", default=1, show_default=True, help="Worker processes.")
+@n_process_option
 def extract_command(inputs, fmt, model, n_process):
-    """Extract concepts, acronyms, proposals, derivations and results as JSON Lines.
+    """Extract concepts, acronyms, proposals, derivations and results as JSON Lines, in input order.
+
+    Skipped entries are reported on stderr with file:line and reason, as by `kg ingest`.
 
     Example: kg extract ../shared/corpus --format jsonl
     """
+    from kg.cli.ingest import skipped_report
     from kg.extract.pipeline import extract_papers, load_pipeline
+    from kg.ingest import read_paths
+    from kg.pipeline import every_core, extraction_processes
 
-    papers = _read_papers(inputs)
+    result = read_paths(list(inputs))
+    papers = result.papers
+    for line in skipped_report(result):
+        click.echo(line, err=True)
     nlp = load_pipeline(model)
+    n_process = extraction_processes(len(papers), n_process or every_core())
+    click.echo(f"extract: {len(papers)} papers" + (f", in {n_process} processes" if n_process > 1 else ""), err=True)
     for paper, extraction in zip(papers, extract_papers(papers, nlp=nlp, n_process=n_process)):
         click.echo(json.dumps(extraction_record(paper, extraction), ensure_ascii=False))
 

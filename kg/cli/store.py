@@ -6,7 +6,7 @@ import json
 
 import click
 
-from kg.cli import main
+from kg.cli import main, n_process_option
 from kg.errors import ConfigError
 
 STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
@@ -32,11 +32,6 @@ def _render_summary(summary, as_json: bool) -> None:
     for st in summary.stages:
         click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s  {st.count}")
     click.echo(f"total: {summary.seconds:.2f}s" + ("" if summary.analytics_ran else " (analytics not run)"))
-
-
-n_process_option = click.option(
-    "--n-process", "n_process", type=click.IntRange(min=1), default=None,
-    help="Extraction processes (default: every core; a few hundred papers or fewer extract in one).")
 
 
 @main.command("run")
