@@ -78,6 +78,33 @@ def test_missing_parameter_is_a_clear_error(graph):
         run_saved(graph, "no_such_query", {})
 
 
+def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(tmp_path):
+    """Exit 2 with what the query takes, before the store is opened: a missing $name would be null in the Cypher and
+    answer "(no rows)", a misspelt one failed inside the store (exit 3), an unknown name named a Cypher file."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+    from tests.fixtures.graph import fixture_store
+
+    store = fixture_store(tmp_path / "graph.lbdb")
+    runner = CliRunner()
+
+    def kg_query(*args):
+        return runner.invoke(main, ["query", "--saved", *args, "--store", store, "--json"])
+
+    for args, said in [
+        (["concept_authors"], "needs parameter(s): name (example: --param name=\"GNNs\")"),
+        (["concept_authors", "-p", "nam=GNNs"], "needs parameter(s): name; it has no parameter(s) nam"),
+        (["lineage_path", "-p", "from=A-GRAE"], "needs parameter(s): to"),
+        (["overview", "-p", "k=1"], "has no parameter(s) k (it takes none)"),
+        (["no_such_query"], "no saved query 'no_such_query'; known: affiliation_concepts"),
+        (["../queries/overview"], "no saved query '../queries/overview'"),
+    ]:
+        result = kg_query(*args)
+        assert result.exit_code == 2 and said in result.stderr, (args, result.output)
+    assert json.loads(kg_query("concept_authors", "-p", "name=GNNs").stdout)  # the right parameter answers
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the Neo4j linter cannot run")
 def test_neo4j_variants_pass_neo4j_linter():
     lint_dir = Path(__file__).parent / "cypher_lint"

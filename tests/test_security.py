@@ -7,6 +7,7 @@ after, so "changed nothing" is checked on the graph itself.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from pathlib import Path
@@ -139,8 +140,13 @@ def _invocations(store: str, value: str) -> list[list[str]]:
         ["run", value, "--store", store],
     ]
     if value in INJECTIONS[2:5]:  # every saved query's every parameter, with the three sharpest strings
+        from kg.report.library import get_query
+
+        # the query's other parameters take their examples: a saved query refuses to run with one missing
         calls += [
-            ["query", "--saved", name, "-p", f"{param}={value}", "--store", store, "--json"]
+            ["query", "--saved", name, "-p", f"{param}={value}", "--store", store, "--json",
+             *(arg for other, example in get_query(name).example_params.items() if other != param
+               for arg in ("-p", f"{other}={json.dumps(example)}"))]
             for name, param in _saved_query_params()
         ]
     return calls

@@ -119,14 +119,17 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
 
     Example: kg query 'MATCH (p:Paper) WHERE p.year = $year RETURN p.title' --param year=2023
     """
+    from kg.report.library import check_params, get_query
     from kg.store import open_store
-    from kg.store.cypher import load_cypher
 
     if bool(cypher) == bool(saved):
         raise ConfigError("give either a CYPHER statement or --saved NAME")
     values = parse_params(params)
+    query = get_query(saved) if saved else None
+    if query:
+        check_params(query, values)
     with open_store(store, read_only=not write) as s:
-        text = load_cypher(f"queries/{saved}", s.dialect) if saved else cypher
+        text = query.text(s.dialect) if query else cypher
         rows = s.execute(text, values) if write else s.query(text, values)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))

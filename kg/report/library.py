@@ -117,13 +117,25 @@ def get_query(name: str, directory: Path = QUERY_DIR) -> SavedQuery:
     raise InputError(f"no saved query {name!r}; known: {known}")
 
 
+def check_params(query: SavedQuery, params: dict[str, Any]) -> None:
+    """InputError unless ``params`` are exactly the query's parameters (a missing one would be null in the
+    Cypher and answer nothing; a misspelt one would not be used)."""
+    takes = [p.name for p in query.parameters]
+    missing = [name for name in takes if name not in params]
+    unknown = sorted(set(params) - set(takes))
+    problems = ([f"needs parameter(s): {', '.join(missing)}"] if missing else []) + (
+        [f"has no parameter(s) {', '.join(unknown)}"] if unknown else [])
+    if problems:
+        example = " ".join(f"--param {p.name}={json.dumps(p.example)}" for p in query.parameters)
+        raise InputError(f"saved query {query.name!r} " + "; it ".join(problems)
+                         + (f" (example: {example})" if example else " (it takes none)"))
+
+
 def run_saved(store, name: str, params: dict[str, Any] | None = None) -> list[dict]:
     """Run a saved query on an open store (read-only) with the given parameters."""
     query = get_query(name)
     params = dict(params or {})
-    missing = [p.name for p in query.parameters if p.name not in params]
-    if missing:
-        raise InputError(f"saved query {name!r} needs parameter(s): {', '.join(missing)}")
+    check_params(query, params)
     return [_plain(row) for row in store.query(query.text(store.dialect), params)]
 
 
