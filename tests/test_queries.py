@@ -105,6 +105,29 @@ def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(
     assert json.loads(kg_query("concept_authors", "-p", "name=GNNs").stdout)  # the right parameter answers
 
 
+SAMPLE = Path(__file__).parents[1] / "pipelines" / "sample.toml"
+
+
+def test_every_example_answers_on_the_sample_corpus(tmp_path, monkeypatch):
+    """`kg queries` offers each example as a ready-to-run command line for the store `make demo` builds: each one
+    must answer there (8 of 32 answered nothing, their values taken from the test fixture)."""
+    import os
+
+    from kg.extract.pipeline import MODEL_DIR
+    from kg.pipeline import load_pipeline_file, run_pipeline
+    from kg.store import open_store
+
+    shared = Path(os.environ.get("KG_SHARED") or Path(__file__).parents[2] / "shared")
+    if not (shared / "corpus").is_dir() or not (MODEL_DIR / "meta.json").exists():
+        pytest.skip("needs ../shared/corpus (or KG_SHARED) and the shipped pipeline")
+    monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
+    pipe = load_pipeline_file(SAMPLE, store=str(tmp_path / "sample.lbdb"))
+    run_pipeline(pipe)
+    with open_store(pipe.store, read_only=True) as store:
+        empty = [q.name for q in list_queries() if not run_saved(store, q.name, q.example_params)]
+    assert not empty, f"examples that answer nothing on the sample corpus: {empty}"
+
+
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the Neo4j linter cannot run")
 def test_neo4j_variants_pass_neo4j_linter():
     lint_dir = Path(__file__).parent / "cypher_lint"

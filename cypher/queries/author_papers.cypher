@@ -1,6 +1,6 @@
 // Question: What has an author written?
 // Parameters:
-//   $name  an author's name or alias, in any case (example: "Ada Park")
+//   $name  an author's name or alias, in any case (example: "Taco Cohen")
 // Returns: one row per paper: title, date (at the precision the listing gave), year,
 //   position (1 = first author), proposes (names of the concepts the paper introduces);
 //   newest first.

@@ -1,6 +1,6 @@
 // Question: Who are an author's co-authors?
 // Parameters:
-//   $name  an author's name or alias, in any case (example: "Ada Park")
+//   $name  an author's name or alias, in any case (example: "Max Welling")
 // Returns: coauthor, papers (papers written together), community (the co-author's
 //   community number, when analytics ran); most shared papers first.
 WITH toLower($name) AS key

@@ -1,6 +1,6 @@
 // Question: Which communities introduced a concept, and which adopted it later?
 // Parameters:
-//   $name  a concept's name, acronym or alias, in any case (example: "GRPO")
+//   $name  a concept's name, acronym or alias, in any case (example: "GNNs")
 // Returns: one row per community whose papers mention the concept: community (its rank by
 //   size), since (its
 //   first year mentioning it), papers, role ("introduced" when that year is the concept's

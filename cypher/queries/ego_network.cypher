@@ -1,6 +1,6 @@
 // Question: What is an author's ego network: their papers, co-authors and what the papers propose?
 // Parameters:
-//   $name  an author's name or alias, in any case (example: "Dana Wu")
+//   $name  an author's name or alias, in any case (example: "Jade Copet")
 // Returns: one row per edge: src, src_label, type, dst, dst_label (node ids and labels), for
 //   AUTHORED edges of the author and co-authors on the author's papers, and the PROPOSES edges
 //   of those papers. `kg viz author` and `kg export --subgraph author:NAME` draw it.

@@ -1,7 +1,7 @@
 // Question: How are two concepts connected in the lineage graph?
 // Parameters:
-//   $from  a concept name, acronym or alias (example: "A-GRAE")
-//   $to    another concept name, acronym or alias (example: "PPO")
+//   $from  a concept name, acronym or alias (example: "GRAE")
+//   $to    another concept name, acronym or alias (example: "GRPO")
 // Returns: one row per shortest connecting path (up to 10 hops, either direction):
 //   hops, concepts (names along the path), years (their first appearance),
 //   evidence (the kind of each lineage edge: stated, morphology, ...).

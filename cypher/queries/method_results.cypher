@@ -1,6 +1,6 @@
 // Question: What results have been reported for a method?
 // Parameters:
-//   $name  a method's name, acronym or alias, in any case (example: "GRPO")
+//   $name  a method's name, acronym or alias, in any case (example: "LASER-D")
 // Returns: one row per result: benchmark, metric, value, paper, year; by benchmark, newest first.
 WITH toLower($name) AS key
 MATCH (m:Concept)

@@ -1,6 +1,6 @@
 // Question: Which papers are most similar to a paper, by the concepts they share?
 // Parameters:
-//   $paper  a paper id or exact title, in any case (example: "arxiv:2402.00005")
+//   $paper  a paper id or exact title, in any case (example: "Natural Graph Networks")
 // Returns: paper, year, shared (number of shared concepts), jaccard (shared / union of the two
 //   papers' concepts), concepts (the shared ones, by name); most similar first, top 10.
 WITH toLower($paper) AS key

@@ -1,6 +1,6 @@
 // Question: Which benchmarks are used for a task, and what is the best result reported on each?
 // Parameters:
-//   $task  a task's name, acronym or alias, in any case (example: "mathematical reasoning")
+//   $task  a task's name, acronym or alias, in any case (example: "image classification")
 // Returns: benchmark, metric, papers (papers on the task reporting on it), best (the best
 //   value reported on the benchmark with that metric; the lowest for error-like metrics such
 //   as MAE, loss or perplexity), method (the method it was reported for), paper, year.
