@@ -143,3 +143,16 @@ def test_saved_queries_listing():
     assert result.exit_code == 0
     names = {q["name"] for q in json.loads(result.output)}
     assert {"concept_authors", "lineage_path", "bridge_authors"} <= names
+
+
+def test_the_community_plot_says_when_it_draws_only_the_largest():
+    from kg.report.html import figures_for
+    from kg.report.plots import COMMUNITY_BARS
+
+    def caption(n):
+        rows = [{"community": i, "size": 20 - i, "top_concepts": ["GRPO"]} for i in range(n)]
+        (fig,) = figures_for(D.Report(kind="communities", title="t", data={"communities": rows}))
+        return fig[0]
+
+    assert caption(COMMUNITY_BARS + 1).endswith(f"The {COMMUNITY_BARS} largest of {COMMUNITY_BARS + 1}.")
+    assert "largest" not in caption(3)

@@ -26,15 +26,19 @@ th { background: #f5f7fa; } tr:hover td { background: #fafbfc; }
 def figures_for(report: Report) -> list[tuple[str, str]]:
     """(caption, svg) pairs for the plots that suit this kind of report."""
     d = report.data
+    communities = d.get("communities", [])
+    # the plot draws the largest few: say so when there are more, or a reader counts fewer bars than communities
+    largest = (f" The {plots.COMMUNITY_BARS} largest of {len(communities)}."
+               if len(communities) > plots.COMMUNITY_BARS else "")
     candidates: list[tuple[str, str | None]] = []
     if report.kind == "overview":
         candidates = [
             ("Papers per year mentioning the most mentioned concepts.", plots.mentions_plot(d.get("mentions_by_year", []))),
-            ("Community sizes; each bar names the community's top concepts.", plots.communities_plot(d.get("communities", []))),
+            ("Community sizes; each bar names the community's top concepts." + largest, plots.communities_plot(communities)),
             ("Concept lineage trees, roots on the left; the year of first appearance is in brackets.", plots.lineage_plot(d.get("lineage", []))),
         ]
     elif report.kind == "communities":
-        candidates = [("Community sizes and top concepts.", plots.communities_plot(d.get("communities", [])))]
+        candidates = [("Community sizes and top concepts." + largest, plots.communities_plot(communities))]
     elif report.kind == "lineage":
         candidates = [("Lineage around the concept.", plots.lineage_plot(d.get("lineage", [])))]
     elif report.kind == "trends":

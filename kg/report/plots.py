@@ -50,7 +50,11 @@ def mentions_plot(mentions_by_year: list[dict], *, top: int = 6) -> str | None:
     return _svg(fig)
 
 
-def communities_plot(communities: list[dict], *, top: int = 12) -> str | None:
+#: communities drawn as bars, largest first
+COMMUNITY_BARS = 12
+
+
+def communities_plot(communities: list[dict], *, top: int = COMMUNITY_BARS) -> str | None:
     """Community sizes as horizontal bars, each labelled with its top concepts."""
     rows = communities[:top]
     if not rows:
