@@ -156,3 +156,20 @@ def test_the_community_plot_says_when_it_draws_only_the_largest():
 
     assert caption(COMMUNITY_BARS + 1).endswith(f"The {COMMUNITY_BARS} largest of {COMMUNITY_BARS + 1}.")
     assert "largest" not in caption(3)
+
+
+def test_report_subtitles_count_in_words_and_never_print_none(tmp_path):
+    """'1 paper', not '1 papers'; a concept without a first year said 'since None'."""
+    path = fixture_store(tmp_path / "graph.lbdb")
+    with open_store(path) as s:
+        s.execute("MATCH (p:Paper) SET p.year = NULL")  # listings that give no year
+    runner = CliRunner()
+
+    def subtitle(*args):
+        result = runner.invoke(main, ["report", *args, "--store", path, "--format", "markdown"])
+        assert result.exit_code == 0, result.output
+        return result.output.splitlines()[2]
+
+    assert subtitle("concept", "A-GRAE") == "METHOD, mentioned by 1 paper, first year unknown"
+    assert subtitle("lineage", "A-GRAE").endswith(", 0 descendants")
+    assert subtitle("lineage", "A-GRAE").startswith("2 ancestors")

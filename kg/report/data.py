@@ -91,7 +91,8 @@ def overview_report(store, *, top: int = 5) -> Report:
     return Report(
         kind="overview",
         title="Knowledge graph overview",
-        subtitle=f"{papers} papers, {counts['nodes'].get('Author', 0)} authors, {counts['nodes'].get('Concept', 0)} concepts",
+        subtitle=f"{_n(papers, 'paper')}, {_n(counts['nodes'].get('Author', 0), 'author')}, "
+                 f"{_n(counts['nodes'].get('Concept', 0), 'concept')}",
         tables=tables,
         data={
             "counts": counts,
@@ -106,6 +107,11 @@ def overview_report(store, *, top: int = 5) -> Report:
     )
 
 
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """"1 paper", "2 papers": a count with its noun."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
 def author_report(store, name: str) -> Report:
     """An author's papers, co-authors and community."""
     papers = run_saved(store, "author_papers", {"name": name})
@@ -118,7 +124,7 @@ def author_report(store, name: str) -> Report:
     return Report(
         kind="author",
         title=f"Author: {name}",
-        subtitle=f"{len(papers)} papers, {len(coauthors)} co-authors",
+        subtitle=f"{_n(len(papers), 'paper')}, {_n(len(coauthors), 'co-author')}",
         tables=[
             table("Papers", papers, ["date", "title", "position", "proposes"]),
             table("Co-authors", coauthors, ["coauthor", "papers", "community"]),
@@ -160,7 +166,8 @@ def concept_report(store, name: str) -> Report:
     return Report(
         kind="concept",
         title=f"Concept: {p['concept']}",
-        subtitle=f"{p['kind']}, mentioned by {p['papers']} papers since {p['first_year']}",
+        subtitle=f"{p['kind']}, mentioned by {_n(p['papers'], 'paper')}"
+                 + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown"),
         tables=[
             table("Names and first appearance", facts, ["field", "value"]),
             table("Mentions per year", data["timeline"], ["year", "papers"]),
@@ -189,7 +196,7 @@ def communities_report(store) -> Report:
     return Report(
         kind="communities",
         title="Co-authorship communities",
-        subtitle=f"{len(rows)} communities. {_modularity_note(communities)}",
+        subtitle=f"{_n(len(rows), 'community', 'communities')}. {_modularity_note(communities)}",
         tables=[table("Communities", rows, ["community", "size", "papers", "members", "top_concepts"])],
         data={"communities": rows, "community_concepts": top},
     )
@@ -208,7 +215,7 @@ def lineage_report(store, name: str) -> Report:
     return Report(
         kind="lineage",
         title=f"Lineage: {concept}",
-        subtitle=f"{len(ancestors)} ancestors, {len(descendants)} descendants",
+        subtitle=f"{_n(len(ancestors), 'ancestor')}, {_n(len(descendants), 'descendant')}",
         tables=[
             table("Builds on (ancestors)", ancestors, ["ancestor", "kind", "year", "depth"]),
             table("Built on by (descendants)", descendants, ["descendant", "kind", "year", "depth"]),
