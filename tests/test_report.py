@@ -173,3 +173,15 @@ def test_report_subtitles_count_in_words_and_never_print_none(tmp_path):
     assert subtitle("concept", "A-GRAE") == "METHOD, mentioned by 1 paper, first year unknown"
     assert subtitle("lineage", "A-GRAE").endswith(", 0 descendants")
     assert subtitle("lineage", "A-GRAE").startswith("2 ancestors")
+
+
+def test_overview_says_how_many_papers_the_per_year_counts_leave_out(tmp_path):
+    path = fixture_store(tmp_path / "graph.lbdb")
+    runner = CliRunner()
+    overview = runner.invoke(main, ["report", "overview", "--store", path, "--format", "markdown"]).output
+    assert "have no year" not in overview
+    with open_store(path) as s:
+        s.execute("MATCH (p:Paper) WHERE p.title = $t SET p.year = NULL", {"t": "CWM: An Open-Weights LLM for Research on Code Generation with World Models"})
+        papers = s.counts()["nodes"]["Paper"]
+    overview = runner.invoke(main, ["report", "overview", "--store", path, "--format", "markdown"]).output
+    assert f"not counted: 1 of {papers} papers have no year" in overview

@@ -80,7 +80,7 @@ def overview_report(store, *, top: int = 5) -> Report:
     tables = [
         table("Nodes", node_rows, ["label", "count"]),
         table("Relationships", rel_rows, ["type", "count"]),
-        table("Papers per year", per_year, ["year", "papers"]),
+        table("Papers per year", per_year, ["year", "papers"], note=_undated_note(papers, per_year)),
         table(f"Top concepts by kind (top {top})", concept_rows, ["kind", "concept", "papers", "first_year", "proposed"]),
         table("Co-authorship communities", community_rows[:15], ["community", "size", "papers", "top_concepts"],
               note=_modularity_note(communities)),
@@ -105,6 +105,12 @@ def overview_report(store, *, top: int = 5) -> Report:
             "trending_year": latest,
         },
     )
+
+
+def _undated_note(papers: int, per_year: list[dict]) -> str:
+    """How many papers the per-year counts leave out (a listing may give a month and day without a year)."""
+    undated = papers - sum(r["papers"] for r in per_year)
+    return f"not counted: {undated} of {papers} papers have no year" if undated else ""
 
 
 def _n(count: int, one: str, many: str | None = None) -> str:
@@ -245,7 +251,8 @@ def trends_report(store, *, start: int | None = None, end: int | None = None) ->
         subtitle="growth = papers in the period / (papers before + 1)",
         tables=[
             table("Trending", trending, ["concept", "kind", "recent", "before", "growth", "first_year", "burst"]),
-            table("Papers per year", per_year, ["year", "papers"]),
+            table("Papers per year", per_year, ["year", "papers"],
+                  note=_undated_note(store.counts()["nodes"].get("Paper", 0), per_year)),
         ],
         data={"from": start, "to": end, "trending": trending, "mentions_by_year": mentions, "papers_per_year": per_year},
     )
