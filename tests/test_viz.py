@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from kg.cli import main
 from kg.report.subgraph import select_subgraph
+from kg.report.viz import caption
 from kg.store import open_store
 from tests.fixtures.graph import fixture_store
 from tests.fixtures.graph_browser import chromium, render
@@ -29,6 +30,7 @@ def test_subgraph_selections(store_path):
         }
         community = select_subgraph(s, "community", "1")
         assert [n.properties["rank"] for n in community.nodes if n.label == "Community"] == [1]
+        assert [caption(n) for n in community.nodes if n.label == "Community"] == ["#1"]  # fits its circle
         assert sum(1 for e in community.edges if e.type == "IN_COMMUNITY") == 3
         lineage = select_subgraph(s, "lineage", "GRPO")
         assert sorted(n.properties["name"] for n in lineage.nodes) == [

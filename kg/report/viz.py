@@ -24,7 +24,7 @@ def caption(node) -> str:
     value = node.properties.get(prop, node.key)
     text = str(value)
     if node.label == "Community":
-        text = f"community {text}"
+        text = f"#{text}"  # as the reports number them; "community 0" did not fit its circle ("communit-y...")
     return text if len(text) <= 40 else text[:38] + "…"
 
 
