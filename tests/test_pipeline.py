@@ -257,3 +257,18 @@ def test_cli_errors_are_one_line(tmp_path, args):
 def test_every_store_command_has_help_with_an_example(command):
     out = CliRunner().invoke(main, [command, "--help"])
     assert out.exit_code == 0 and "Example:" in out.output and "--store" in out.output
+
+
+def test_kg_build_says_up_to_date_instead_of_counting_zeros(tmp_path, monkeypatch):
+    """An unchanged rebuild printed \"255 read, ..., 0 extracted, 0 from the cache\": it read nothing."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
+    write_corpus(tmp_path / "corpus")
+    args = ["build", "corpus", "--store", "g.lbdb"]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0 and "papers: 3 read" in first.stdout, first.output
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 0, again.output
+    assert "up to date: 3 papers, nothing to do" in again.stdout
+    assert "extracted" not in again.stdout

@@ -22,6 +22,9 @@ def _render_summary(summary, as_json: bool) -> None:
         click.echo(json.dumps(summary.model_dump(), indent=2))
         return
     click.echo(f"store: {summary.store}")
+    if summary.up_to_date:  # nothing was read, extracted or loaded: counts of this run would all be 0
+        click.echo(f"up to date: {summary.papers} papers, nothing to do ({summary.seconds:.2f}s)")
+        return
     click.echo(f"papers: {summary.papers} read, {summary.skipped_records} entries skipped, "
                f"{summary.extracted} extracted, {summary.extraction_cached} from the cache")
     if summary.load:
