@@ -171,6 +171,8 @@ def test_report_subtitles_count_in_words_and_never_print_none(tmp_path):
         return result.output.splitlines()[2]
 
     assert subtitle("concept", "A-GRAE") == "METHOD, mentioned by 1 paper, first year unknown"
+    concept = runner.invoke(main, ["report", "concept", "A-GRAE", "--store", path, "--format", "markdown"]).output
+    assert "not counted: 1 of 1 papers have no year" in concept  # under its mentions per year
     assert subtitle("lineage", "A-GRAE").endswith(", 0 descendants")
     assert subtitle("lineage", "A-GRAE").startswith("2 ancestors")
 

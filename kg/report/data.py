@@ -176,7 +176,8 @@ def concept_report(store, name: str) -> Report:
                  + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown"),
         tables=[
             table("Names and first appearance", facts, ["field", "value"]),
-            table("Mentions per year", data["timeline"], ["year", "papers"]),
+            table("Mentions per year", data["timeline"], ["year", "papers"],
+                  note=_undated_note(p["papers"], data["timeline"])),
             table("Who works on it", data["authors"][:20], ["author", "papers"]),
             table("Organisations", data["affiliations"], ["affiliation", "papers", "since", "known"]),
             table("Communities", data["communities"], ["community", "since", "papers", "role"]),
