@@ -1036,8 +1036,9 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 state.invalidate()
                 if not incremental:
                     state.reset()
-                say(f"build: {'incremental' if incremental else 'full'} (the last build's decisions "
-                    f"{'are' if incremental else 'are not'} reusable"
+                why = ("the store does not exist yet" if signature is None else
+                       f"the last build's decisions {'are' if incremental else 'are not'} reusable")
+                say(f"build: {'incremental' if incremental else 'full'} ({why}"
                     f"{'; its build state was of an older layout' if state.upgraded else ''})")
 
         if "ingest" in stages:

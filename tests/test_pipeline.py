@@ -268,6 +268,7 @@ def test_kg_build_says_up_to_date_instead_of_counting_zeros(tmp_path, monkeypatc
     args = ["build", "corpus", "--store", "g.lbdb"]
     first = CliRunner().invoke(main, args)
     assert first.exit_code == 0 and "papers: 3 read" in first.stdout, first.output
+    assert "build: full (the store does not exist yet)" in first.stderr  # not "decisions are not reusable"
     again = CliRunner().invoke(main, args)
     assert again.exit_code == 0, again.output
     assert "up to date: 3 papers, nothing to do" in again.stdout
