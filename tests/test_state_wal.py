@@ -1,0 +1,59 @@
+"""The build state's write-ahead log stays bounded while a build streams its papers' contributions
+(kg.incremental.spooled_contributions): the stream reads a page of papers per statement, so no read
+transaction stays open across the pass's commits and each checkpoint can copy them back. One
+statement over the whole corpus kept one open: at 1M papers the log grew past 49 GB."""
+
+from __future__ import annotations
+
+import json
+import marshal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture()
+def spooled(tmp_path: Path, monkeypatch):
+    """A build state and the spool of 23 papers ingested through it (pages of 5 papers)."""
+    import kg.incremental
+    from kg.incremental import BuildState
+    from kg.ingest.reader import expand_paths
+    from kg.pipeline import Spool, corpus_entries, file_digests
+
+    monkeypatch.setattr(kg.incremental, "CONTRIBUTION_PAGE", 5)
+    listing = tmp_path / "papers.jsonl"
+    listing.write_text("".join(
+        json.dumps({"title": f"Paper number {i}", "abstract": f"We study topic {i}.", "authors": [f"Author {i}"]}) + "\n"
+        for i in range(23)), encoding="utf-8")
+    state = BuildState(tmp_path / "cache", "store")
+    spool = Spool(tmp_path / "spool")
+    files = expand_paths([listing])
+    spool.ingest(iter(corpus_entries(files, file_digests(files), state, keep=True)), merged=state)
+    state.commit()
+    yield state, spool
+    spool.close()
+    state.db.close()
+
+
+def test_the_stream_gives_every_paper_once_in_corpus_order(spooled):
+    state, spool = spooled
+    ids = [r[0] for r in sqlite3.connect(spool.path).execute("SELECT id FROM paper ORDER BY seq")]
+    streamed = list(state.contributions(spool.path))
+    assert [pid for pid, *_ in streamed] == ids
+    assert len(ids) == 23
+    assert all(body is not None and stored is None for _pid, _digest, body, stored in streamed)
+
+
+def test_a_checkpoint_empties_the_log_while_the_stream_is_read(spooled):
+    state, spool = spooled
+    stream = state.contributions(spool.path)
+    taken = [next(stream) for _ in range(7)]  # into the second page
+    state.put_contributions([(pid, digest, marshal.dumps((pid, ["x" * 4096], [], None, None)))
+                             for pid, digest, _body, _stored in taken])
+    other = sqlite3.connect(state.path)
+    busy, _log, _copied = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    assert busy == 0, "a read transaction of the stream kept the log from being checkpointed"
+    assert Path(f"{state.path}-wal").stat().st_size == 0
+    other.close()
+    assert len(taken) + len(list(stream)) == 23
