@@ -328,43 +328,6 @@ def test_a_load_of_known_size_forks_its_last_group_before_the_last_chunk(tmp_pat
     assert told[1] == untold[1].model_copy(update={"seconds": told[1].seconds})
 
 
-def test_a_first_load_commits_its_nodes_while_it_stages_the_last_chunks(tmp_path, monkeypatch):
-    """At ``finish`` the chunks left to stage are staged here while the nodes of every forked
-    group go ahead in the background; the graph and the stats are those of staging here."""
-    monkeypatch.setattr(lb, "FLUSH_ROWS", 10_000_000)  # one commit: nodes never due before finish
-    monkeypatch.setattr(lb, "NODE_FLUSH_ROWS", 10_000_000)
-    monkeypatch.setattr(base, "FIRST_FORK_PAPERS", 2)
-    monkeypatch.setattr(base, "FORK_PAPERS", 100)  # groups 2, 2, 4, then the rest left for finish
-    events = []
-    submit, stage = base.Loader._submit, base.Loader._stage_here
-
-    def submitted(self, batch):
-        events.append(("submit", sorted(n for n, c in batch._counts.items() if c)))
-        return submit(self, batch)
-
-    def staged(self, chunk):
-        events.append(("stage", len(chunk.papers)))
-        return stage(self, chunk)
-
-    monkeypatch.setattr(base.Loader, "_submit", submitted)
-    monkeypatch.setattr(base.Loader, "_stage_here", staged)
-    parts = chunks_of(FIXTURE, 1)
-    with open_store(str(tmp_path / "g.lbdb")) as s:
-        s.apply_schema()
-        stats = s.load_chunks(iter(parts), prune=True)
-        dump = canonical_dump(s)
-    left = len(parts) - 8  # papers of one chunk each: 8 in the forked groups
-    assert left >= 1
-    nodes = sorted(n for n in ("Author", "Affiliation", "Concept", "Paper", "Result"))
-    assert events == [("submit", nodes)] + [("stage", 1)] * left
-    monkeypatch.setenv("KG_LOAD_FORK", "0")
-    with open_store(str(tmp_path / "here.lbdb")) as s:
-        s.apply_schema()
-        here = s.load_chunks(iter(parts), prune=True)
-        assert canonical_dump(s) == dump == clean_build_dump(tmp_path, FIXTURE)
-    assert stats == here.model_copy(update={"seconds": stats.seconds})
-
-
 @pytest.mark.parametrize("fork", ["1", "0"])
 def test_the_chunks_are_freed_before_the_last_commit(tmp_path, monkeypatch, fork):
     # the last commit is a build's peak: the chunks staged for it must not be held through it

@@ -364,9 +364,8 @@ class Batch:
         """Whether enough node rows wait to commit them ahead of the rest (see ``detach_nodes``)."""
         return False
 
-    def detach_nodes(self, *, now: bool = False) -> Batch | None:
-        """Deletes and node rows as a batch to commit ahead of the rest, when ``nodes_due`` (or
-        ``now``, whenever any wait); None: they stay here."""
+    def detach_nodes(self) -> Batch | None:
+        """Deletes and node rows as a batch to commit ahead of the rest (None: they stay here)."""
         return None
 
     def discard(self) -> None:
@@ -447,11 +446,9 @@ class Loader:
             if not self._fork:
                 self._stage_here(chunk)
                 return
-            last = self._expected is not None and self._added_papers + len(chunk.papers) >= self._expected
-            if self._child is not None and not last and os.path.exists(self._child[1]):
+            if self._child is not None and os.path.exists(self._child[1]):
                 # the child is done: its part is adopted and its chunks freed now rather than at the
-                # next fork, so the memory they held serves the chunks resolved meanwhile (with the
-                # last chunk nothing is resolved meanwhile: ``finish`` frees them off its critical path)
+                # next fork, so the memory they held serves the chunks resolved meanwhile
                 self._collect()
                 self._staged()
             self._gathered.append(chunk)
@@ -595,17 +592,11 @@ class Loader:
         if self._flush_due():
             self._committed_rows += self._batch.rows
             self.flush(background=True)
-        elif self._batch.nodes_due():
-            self._nodes_ahead()
-
-    def _nodes_ahead(self, *, now: bool = False) -> None:
-        """Commit the staged node rows in the background, ahead of their edges (a store that can)."""
-        if not self.store.commits_in_background:
-            return
-        self.wait()  # first: a part detached and then not submitted would be left behind
-        part = self._batch.detach_nodes(now=now)
-        if part is not None:
-            self._pending = (self._submit(part), None)
+        elif self.store.commits_in_background and self._batch.nodes_due():
+            self.wait()  # first: a part detached and then not submitted would be left behind
+            part = self._batch.detach_nodes()
+            if part is not None:
+                self._pending = (self._submit(part), None)
 
     def _flush_due(self) -> bool:
         """Commit when ``flush_rows`` rows are staged, or as many as this load committed before,
@@ -674,16 +665,9 @@ class Loader:
         """Remove papers no chunk carried (when ``prune``) and orphaned shared nodes; the load's stats."""
         store = self.store
         with _no_cyclic_gc():
-            done = self._child_chunks  # the last child's chunks: freed below, not by _collect
             if self._collect():
                 self._staged()
             chunks, self._gathered, self._gathered_papers = self._gathered, [], 0
-            if chunks:
-                # the rows of every chunk forked so far are staged: their nodes are committed now
-                # (one engine thread) while the last child's chunks are freed and the chunks left
-                # are staged here, on the other core
-                self._nodes_ahead(now=True)
-            del done  # freed here, while the nodes are committed (a 4,000-paper group: 0.04-0.08 s at 10k)
             while chunks:  # the caller waits now: no use forking for them
                 self._stage_here(chunks.pop(0))  # each freed once staged: the last commit needs the room
             self.flush()

@@ -430,11 +430,11 @@ class _StagedBatch(Batch):
     def nodes_due(self) -> bool:
         return sum(self._counts.get(n, 0) for n in _NODE_TABLES) >= NODE_FLUSH_ROWS
 
-    def detach_nodes(self, *, now: bool = False) -> _StagedBatch | None:
+    def detach_nodes(self) -> _StagedBatch | None:
         """The staged deletes and node rows as a batch of their own, committed (in the
-        background) ahead of the relationships once ``NODE_FLUSH_ROWS`` node rows wait, or with
-        ``now`` (a first load's ``finish``) whenever any do. The papers' fingerprints stay here, set last."""
-        if not (self.nodes_due() or now and any(self._counts.get(n) for n in _NODE_TABLES)):
+        background) ahead of the relationships once ``NODE_FLUSH_ROWS`` node rows wait. The
+        papers' fingerprints stay here, set last."""
+        if not self.nodes_due():
             return None
         names = _NODE_TABLES
         part = _StagedBatch(self.store)
