@@ -152,6 +152,46 @@ def load_merge(name: str, kind: str) -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
+def paper_rows(name: str) -> str:
+    """The stored rows of table ``name`` (a per-paper label or a loaded relationship type) that
+    derive from the papers ``$ids``: the paper's id as ``pid``, then the row's columns by name
+    (a relationship's two ends as ``src`` and ``dst``)."""
+    if name in LOADED_TYPES:
+        r = relationship(name)
+        src, dst = node(r.source), node(r.target)
+        props = "".join(f", x.{q(p)} AS {q(p)}" for p in rel_properties(name))
+        ends = f"a.{q(src.key)} AS src, b.{q(dst.key)} AS dst"
+        if name == "DERIVED_FROM":  # the paper is the evidence's
+            return (f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)}) WHERE x.paper_id IN $ids "
+                    f"RETURN x.paper_id AS pid, {ends}{props}")
+        if r.source == "Paper":
+            match = f"MATCH (a:Paper {{id: pid}})-[x:{q(name)}]->(b:{q(dst.label)})"
+        elif r.target == "Paper":
+            match = f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:Paper {{id: pid}})"
+        else:  # from a Result the paper reports
+            match = f"MATCH (:Paper {{id: pid}})-[:REPORTS]->(a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
+        return f"UNWIND $ids AS pid {match} RETURN pid, {ends}{props}"
+    cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node(name).properties)
+    if name == "Paper":
+        return f"UNWIND $ids AS pid MATCH (n:Paper {{id: pid}}) RETURN pid, {cols}"
+    return f"UNWIND $ids AS pid MATCH (:Paper {{id: pid}})-[:REPORTS]->(n:{q(name)}) RETURN pid, {cols}"
+
+
+def remove_rows(name: str) -> str:
+    """Delete the rows of ``name`` whose keys ``$rows`` lists (a relationship by its ends, plus its
+    identity properties; a node by its key, with its relationships)."""
+    if name in LOADED_TYPES:
+        r = relationship(name)
+        src, dst = node(r.source), node(r.target)
+        ident = "".join(f" AND x.{q(p)} = row.{q(p)}" for p in REL_IDENTITY.get(name, ()))
+        return (
+            f"UNWIND $rows AS row MATCH (a:{q(src.label)} {{{q(src.key)}: row.src}})-[x:{q(name)}]->"
+            f"(b:{q(dst.label)} {{{q(dst.key)}: row.dst}})" + (f" WHERE {ident[5:]}" if ident else "") + " DELETE x"
+        )
+    n = node(name)
+    return f"UNWIND $rows AS row MATCH (n:{q(name)} {{{q(n.key)}: row.{q(n.key)}}}) DETACH DELETE n"
+
+
 def lookup_nodes(label: str) -> str:
     """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
     n = node(label)
@@ -198,6 +238,10 @@ def neo4j_statements() -> list[dict]:
         out.append({"name": f"any:{label}", "cypher": any_node(label), "parameters": []})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
+    for name in ("Paper", "Result", *LOADED_TYPES):
+        out.append({"name": f"paper_rows:{name}", "cypher": paper_rows(name), "parameters": ["ids"]})
+    for name in ("Result", *LOADED_TYPES):
+        out.append({"name": f"remove:{name}", "cypher": remove_rows(name), "parameters": ["rows"]})
     for name in LOAD_FILES:
         params = ["rows"] if name == "load/set_load_hashes" else ["ids"]
         out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": params})
