@@ -155,26 +155,28 @@ def load_merge(name: str, kind: str) -> str:
 def paper_rows(name: str) -> str:
     """The stored rows of table ``name`` (a per-paper label or a loaded relationship type) that
     derive from the papers ``$ids``: the paper's id as ``pid``, then the row's columns by name
-    (a relationship's two ends as ``src`` and ``dst``)."""
+    (a relationship's two ends as ``src`` and ``dst``). The papers are a ``WHERE ... IN`` filter:
+    on LadybugDB the ``UNWIND $ids`` form was several times slower (MENTIONS of 20 papers of a
+    10k store, busy machine: 0.43-0.65 s against 0.05-0.12 s)."""
     if name in LOADED_TYPES:
         r = relationship(name)
         src, dst = node(r.source), node(r.target)
         props = "".join(f", x.{q(p)} AS {q(p)}" for p in rel_properties(name))
         ends = f"a.{q(src.key)} AS src, b.{q(dst.key)} AS dst"
+        match = f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
         if name == "DERIVED_FROM":  # the paper is the evidence's
-            return (f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)}) WHERE x.paper_id IN $ids "
-                    f"RETURN x.paper_id AS pid, {ends}{props}")
+            return f"{match} WHERE x.paper_id IN $ids RETURN x.paper_id AS pid, {ends}{props}"
         if r.source == "Paper":
-            match = f"MATCH (a:Paper {{id: pid}})-[x:{q(name)}]->(b:{q(dst.label)})"
-        elif r.target == "Paper":
-            match = f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:Paper {{id: pid}})"
-        else:  # from a Result the paper reports
-            match = f"MATCH (:Paper {{id: pid}})-[:REPORTS]->(a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
-        return f"UNWIND $ids AS pid {match} RETURN pid, {ends}{props}"
+            return f"{match} WHERE a.id IN $ids RETURN a.id AS pid, {ends}{props}"
+        if r.target == "Paper":
+            return f"{match} WHERE b.id IN $ids RETURN b.id AS pid, {ends}{props}"
+        # from a Result the paper reports
+        match = f"MATCH (p:Paper)-[:REPORTS]->(a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
+        return f"{match} WHERE p.id IN $ids RETURN p.id AS pid, {ends}{props}"
     cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node(name).properties)
     if name == "Paper":
-        return f"UNWIND $ids AS pid MATCH (n:Paper {{id: pid}}) RETURN pid, {cols}"
-    return f"UNWIND $ids AS pid MATCH (:Paper {{id: pid}})-[:REPORTS]->(n:{q(name)}) RETURN pid, {cols}"
+        return f"MATCH (n:Paper) WHERE n.id IN $ids RETURN n.id AS pid, {cols}"
+    return f"MATCH (p:Paper)-[:REPORTS]->(n:{q(name)}) WHERE p.id IN $ids RETURN p.id AS pid, {cols}"
 
 
 def remove_rows(name: str) -> str:
