@@ -53,13 +53,6 @@ from kg.store.schema import NODES, RELATIONSHIPS
 PAPER_BATCH = 5_000
 UNWIND_BATCH = 5_000
 
-#: a chunk's stored papers that changed are replaced by difference (``Loader._differ``) unless
-#: they are more than this share of the chunk's changed papers plus ``DIFFER_PAPERS``: then they
-#: are removed and written whole, as a first load writes (bulk ``COPY``), rather than upserted
-#: row by row. Not measured: a bound so that an update changing most papers keeps the old path
-DIFFER_SHARE = 0.5
-DIFFER_PAPERS = 1_000
-
 #: papers a first load gathers (whole chunks) before it stages them in one forked process (see
 #: ``Loader._fork_stage``); env KG_LOAD_FORK=0 stages every chunk here. Each fork write-protects
 #: this process's pages, which then fault on their next write: forking for every 2,000-paper
@@ -238,11 +231,6 @@ class GraphStore(ABC):
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
-    def _remove_rows(self, tx: Tx, removes: dict[str, list[dict]]) -> None:
-        for name in REMOVALS:
-            for part in R.chunks(removes.get(name, []), UNWIND_BATCH):
-                tx.run(S.remove_rows(name), {"rows": part})
-
     def is_empty(self, label: str) -> bool:
         """True when no ``label`` node is stored."""
         return not self.query(S.any_node(label))
@@ -253,22 +241,6 @@ class GraphStore(ABC):
         stmt = self.named("load/paper_hashes_of")
         for part in R.chunks(ids, UNWIND_BATCH):
             out.update((r["id"], r["load_hash"]) for r in self.query(stmt, {"ids": part}))
-        return out
-
-    def stored_rows(self, ids: list[str]) -> dict[str, dict[tuple, tuple]]:
-        """{paper id: {(table, row key): row}} of every stored row derived from the papers ``ids``
-        (Paper, Result and the loaded relationship types), as ``rows.chunk_rows`` gives a paper's
-        rows: one read per table."""
-        out: dict[str, dict[tuple, tuple]] = defaultdict(dict)
-        for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
-            cols, key, stmt = R.columns(name), R.row_key(name), S.paper_rows(name)
-            for part in R.chunks(ids, UNWIND_BATCH):
-                for r in self.query(stmt, {"ids": part}):
-                    row = tuple(r[c] for c in cols)
-                    mine = out[r["pid"]]
-                    k = (name, key(row))
-                    # a key stored twice (no load writes one): marked, so both go and the row is written again
-                    mine[k] = row + (_TWICE,) if k in mine else row
         return out
 
     def stored_shared(self, label: str, ids: list[str]) -> dict[str, tuple]:
@@ -305,10 +277,6 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-#: appended by ``stored_rows`` to a row whose key two stored rows have
-_TWICE = "<stored twice>"
-
-
 def _norm(value):
     if value == "":
         return None
@@ -329,8 +297,6 @@ ORPHANS = (
 
 #: the order a batch is written in: nodes before the edges that need them
 TABLES = (*R.SHARED_LABELS, *R.PAPER_LABELS, *R.LOADED_TYPES)
-#: the order a batch removes rows in: edges before the Result nodes (which go with theirs)
-REMOVALS = (*R.LOADED_TYPES, "Result")
 
 
 def _commit(batch: Batch) -> set[str]:
@@ -341,17 +307,15 @@ def _commit(batch: Batch) -> set[str]:
 
 
 class Batch:
-    """Writes staged for one transaction: papers to delete, rows to remove, rows to insert, rows to upsert.
+    """Writes staged for one transaction: papers to delete, rows to insert, rows to upsert.
 
-    Committed as one transaction (deletes first, then removals, then tables in ``TABLES`` order,
-    inserts before upserts), so every paper in it is either fully replaced or untouched.
+    Committed as one transaction (deletes first, then tables in ``TABLES`` order, inserts before
+    upserts), so every paper in it is either fully replaced or untouched.
     """
 
     def __init__(self, store: GraphStore):
         self.store = store
         self.deletes: list[str] = []
-        #: table -> key columns of the stored rows to remove (a changed paper's rows that left it)
-        self.removes: dict[str, list[dict]] = {}
         self.inserts: dict[str, list[tuple]] = {}
         self.upserts: dict[str, list[tuple]] = {}
         self.rows = 0
@@ -361,17 +325,6 @@ class Batch:
 
     def delete(self, ids: list[str]) -> None:
         self.deletes.extend(ids)
-
-    def remove(self, name: str, rows: list[tuple]) -> None:
-        """Stored rows (of a paper replaced by difference) to delete, found by their keys."""
-        cols = R.columns(name)
-        at = [(cols[i], i) for i in R.key_of(name)]
-        self.removes.setdefault(name, []).extend({c: row[i] for c, i in at} for row in rows)
-
-    def keep_paper(self, row: tuple) -> None:
-        """A replaced paper's row whose properties are as stored but its fingerprint: the
-        fingerprint is written (here, with the rest of the batch in one transaction)."""
-        self.upsert("Paper", [row])
 
     def insert(self, name: str, rows: list[tuple]) -> None:
         """Rows known to be absent from the store (and from every other row of this batch)."""
@@ -391,7 +344,6 @@ class Batch:
             paths = set()
             for ids in R.chunks(self.deletes, UNWIND_BATCH):
                 store._delete_papers(tx, ids)
-            store._remove_rows(tx, self.removes)
             for name in TABLES:
                 kind = "rel" if name in R.LOADED_TYPES else "node"
                 paths |= self.write(tx, kind, name)
@@ -484,8 +436,6 @@ class Loader:
         #: chunks waiting for a forked process, and their papers
         self._gathered: list[ResolvedGraph] = []
         self._gathered_papers = 0
-        #: stored papers that changed, staged by difference before the next commit (see ``_differ``)
-        self._kept: list[R.PaperRows] = []
         #: papers the caller said the chunks hold (None: unknown), and papers added so far
         self._expected = papers
         self._added_papers = 0
@@ -667,17 +617,10 @@ class Loader:
         """Commit what is staged, in one transaction; with ``background`` (and a store that can),
         in a worker thread while the caller stages the next chunks (at most one commit runs)."""
         self.wait()
-        if self._kept:  # the store is read now that no commit runs
-            kept, self._kept = self._kept, []
-            try:
-                self._differ(kept)
-            except BaseException:
-                self._batch.discard()
-                raise
         batch, papers = self._batch, self._staged_papers
         self._batch = self.store.new_batch()
         self._staged_papers = 0
-        if not (batch.rows or batch.deletes or batch.removes):
+        if not (batch.rows or batch.deletes):
             batch.discard()
             return
         if background and self.store.commits_in_background:
@@ -708,7 +651,6 @@ class Loader:
             os.waitpid(self._child[0], 0)
             self._child, self._child_chunks = None, []
         self._gathered, self._gathered_papers = [], 0
-        self._kept = []
         try:
             if self._pending is not None:
                 self._pending[0].exception()  # let it end before the store is touched again
@@ -787,12 +729,9 @@ class Loader:
 
     def _stage(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
         stats, batch = self.stats, self._batch
-        # a stored paper that is replaced keeps its node and the rows that did not change (see _differ)
-        kept = [b for b in todo if b.paper_id in stored and b.has_paper]
-        if len(kept) > DIFFER_SHARE * len(todo) + DIFFER_PAPERS:  # most of them: removed and written whole
-            kept = []
-        keep = {b.paper_id for b in kept}
-        batch.delete([b.paper_id for b in todo if b.paper_id not in keep and (b.paper_id in stored or not b.has_paper)])
+        # a changed paper is removed whole and written again: replacing it by difference (its node
+        # and equal rows kept) did not make the update's checkpoint cheaper (kg/store/NOTES.md)
+        batch.delete([b.paper_id for b in todo if b.paper_id in stored or not b.has_paper])
         for label, (new, changed) in shared.items():
             if new:
                 batch.insert(label, new)
@@ -801,8 +740,6 @@ class Loader:
             stats.nodes_written += len(new) + len(changed)
         tables: dict[str, list[tuple]] = defaultdict(list)
         for b in todo:  # one pass over the papers' rows rather than one per table
-            if b.paper_id in keep:
-                continue
             for (name, _), row in b.items:
                 tables[name].append(row)
         for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
@@ -813,57 +750,6 @@ class Loader:
                     stats.rels_written += len(rows)
                 else:
                     stats.nodes_written += len(rows)
-        # staged by difference when the batch is committed (``flush``): one read of the stored rows
-        # per table for all of them, rather than per chunk (a 10k update is 2 chunks, 100k about 20)
-        self._kept.extend(kept)
         stats.papers_replaced += sum(1 for b in todo if b.paper_id in stored)
         stats.papers_new += sum(1 for b in todo if b.paper_id not in stored and b.has_paper)
         self._staged_papers += len(todo)
-
-    def _differ(self, papers: list[R.PaperRows]) -> None:
-        """Stage stored papers that changed by difference: of each one's stored rows (read in one
-        query per table), those whose key left it are removed, those new or with other values are
-        upserted, and the others stay untouched, as does the Paper node (its properties set).
-
-        A checkpoint rewrites every region of a relationship table that a change touched, and
-        most of an update's replaced rows are equal (see kg/store/NOTES.md). The removals run
-        first, the upserts with the batch's other writes, the fingerprint last (``keep_paper``),
-        so a run killed in between leaves the paper with its old fingerprint and the next run
-        takes the difference again from what is stored.
-        """
-        stats, batch = self.stats, self._batch
-        old = self.store.stored_rows([b.paper_id for b in papers])
-        removes: dict[str, list[tuple]] = defaultdict(list)
-        upserts: dict[str, list[tuple]] = defaultdict(list)
-        at = R.LOAD_HASH_AT
-        for b in papers:
-            was = old.get(b.paper_id, {})
-            now = dict(b.items)
-            for key, row in was.items():
-                if key not in now or row[-1] is _TWICE:
-                    removes[key[0]].append(row)
-            for key, row in now.items():
-                before = was.get(key)
-                if key[0] == "Paper":
-                    if before is not None and _same(before[:at] + before[at + 1:], row[:at] + row[at + 1:]):
-                        batch.keep_paper(row)
-                    else:
-                        upserts["Paper"].append(row)
-                elif before is None or not _same(before, row):
-                    upserts[key[0]].append(row)
-        for name in REMOVALS:
-            if removes.get(name):
-                batch.remove(name, removes[name])
-        for name in (*R.PAPER_LABELS, *R.LOADED_TYPES):
-            rows = upserts.get(name)
-            if rows:
-                batch.upsert(name, rows)
-                if name in R.LOADED_TYPES:
-                    stats.rels_written += len(rows)
-                else:
-                    stats.nodes_written += len(rows)
-
-
-def _same(stored: tuple, row: tuple) -> bool:
-    """Whether a stored row holds the values of a row as the loader builds it."""
-    return len(stored) == len(row) and all(_norm(a) == _norm(b) for a, b in zip(stored, row))

@@ -379,7 +379,6 @@ class _StagedBatch(Batch):
             writer.close()
         return dict(
             deletes=self.deletes,
-            removes=self.removes,
             upserts=self.upserts,
             files={name: str(path) for name, (_, path) in self._files.items()},
             counts=self._counts,
@@ -390,8 +389,6 @@ class _StagedBatch(Batch):
     def adopt(self, part: dict) -> None:
         """Take over what a forked process staged for this batch (``export``)."""
         self.deletes.extend(part["deletes"])
-        for name, keys in part["removes"].items():
-            self.removes.setdefault(name, []).extend(keys)
         for name, rows in part["upserts"].items():
             self.upserts.setdefault(name, []).extend(rows)
         for name, path in part["files"].items():
@@ -430,21 +427,6 @@ class _StagedBatch(Batch):
         self._counts[name] = self._counts.get(name, 0) + len(rows)
         self.rows += len(rows)
 
-    def upsert(self, name: str, rows: list[tuple]) -> None:
-        if name == "Paper":  # as inserted papers: their fingerprints are set last (see commit)
-            import pyarrow as pa
-
-            at = R.LOAD_HASH_AT
-            self._hashes.append(pa.table({"id": [r[0] for r in rows], "load_hash": [r[at] for r in rows]}))
-            rows = [(*r[:at], None, *r[at + 1:]) for r in rows]
-        super().upsert(name, rows)
-
-    def keep_paper(self, row: tuple) -> None:
-        import pyarrow as pa
-
-        self._hashes.append(pa.table({"id": [row[0]], "load_hash": [row[R.LOAD_HASH_AT]]}))
-        self.rows += 1
-
     def nodes_due(self) -> bool:
         return sum(self._counts.get(n, 0) for n in _NODE_TABLES) >= NODE_FLUSH_ROWS
 
@@ -457,7 +439,6 @@ class _StagedBatch(Batch):
         names = _NODE_TABLES
         part = _StagedBatch(self.store)
         part.deletes, self.deletes = self.deletes, []
-        part.removes, self.removes = self.removes, {}
         for name in names:
             if name in self._files:  # moved: a later insert here opens a new file of that name
                 writer, path = self._files.pop(name)
@@ -510,8 +491,6 @@ class _StagedBatch(Batch):
         store, paths = self.store, set()
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
             store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
-        if self.removes:
-            store.in_transaction(lambda tx: store._remove_rows(tx, self.removes))
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
         for name in TABLES:
             kind = "rel" if name in R.LOADED_TYPES else "node"

@@ -367,13 +367,6 @@ def _paper_rows(graph: ResolvedGraph) -> list[PaperRows]:
 
 
 _KEYS = {name: itemgetter(*key_of(name)) for name in (*PAPER_LABELS, *LOADED_TYPES)}
-
-
-def row_key(name: str):
-    """The function giving a row's key in a paper's rows (``PaperRows.items``) for table ``name``."""
-    return _KEYS[name]
-
-
 _PAPER_ID = attrgetter("paper_id")
 _EVIDENCE_PAPER_ID = attrgetter("evidence.paper_id")
 

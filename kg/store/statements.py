@@ -152,48 +152,6 @@ def load_merge(name: str, kind: str) -> str:
     return stmt + (f" SET {sets}" if sets else "")
 
 
-def paper_rows(name: str) -> str:
-    """The stored rows of table ``name`` (a per-paper label or a loaded relationship type) that
-    derive from the papers ``$ids``: the paper's id as ``pid``, then the row's columns by name
-    (a relationship's two ends as ``src`` and ``dst``). The papers are a ``WHERE ... IN`` filter:
-    on LadybugDB the ``UNWIND $ids`` form was several times slower (MENTIONS of 20 papers of a
-    10k store, busy machine: 0.43-0.65 s against 0.05-0.12 s)."""
-    if name in LOADED_TYPES:
-        r = relationship(name)
-        src, dst = node(r.source), node(r.target)
-        props = "".join(f", x.{q(p)} AS {q(p)}" for p in rel_properties(name))
-        ends = f"a.{q(src.key)} AS src, b.{q(dst.key)} AS dst"
-        match = f"MATCH (a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
-        if name == "DERIVED_FROM":  # the paper is the evidence's
-            return f"{match} WHERE x.paper_id IN $ids RETURN x.paper_id AS pid, {ends}{props}"
-        if r.source == "Paper":
-            return f"{match} WHERE a.id IN $ids RETURN a.id AS pid, {ends}{props}"
-        if r.target == "Paper":
-            return f"{match} WHERE b.id IN $ids RETURN b.id AS pid, {ends}{props}"
-        # from a Result the paper reports
-        match = f"MATCH (p:Paper)-[:REPORTS]->(a:{q(src.label)})-[x:{q(name)}]->(b:{q(dst.label)})"
-        return f"{match} WHERE p.id IN $ids RETURN p.id AS pid, {ends}{props}"
-    cols = ", ".join(f"n.{q(p)} AS {q(p)}" for p in node(name).properties)
-    if name == "Paper":
-        return f"MATCH (n:Paper) WHERE n.id IN $ids RETURN n.id AS pid, {cols}"
-    return f"MATCH (p:Paper)-[:REPORTS]->(n:{q(name)}) WHERE p.id IN $ids RETURN p.id AS pid, {cols}"
-
-
-def remove_rows(name: str) -> str:
-    """Delete the rows of ``name`` whose keys ``$rows`` lists (a relationship by its ends, plus its
-    identity properties; a node by its key, with its relationships)."""
-    if name in LOADED_TYPES:
-        r = relationship(name)
-        src, dst = node(r.source), node(r.target)
-        ident = "".join(f" AND x.{q(p)} = row.{q(p)}" for p in REL_IDENTITY.get(name, ()))
-        return (
-            f"UNWIND $rows AS row MATCH (a:{q(src.label)} {{{q(src.key)}: row.src}})-[x:{q(name)}]->"
-            f"(b:{q(dst.label)} {{{q(dst.key)}: row.dst}})" + (f" WHERE {ident[5:]}" if ident else "") + " DELETE x"
-        )
-    n = node(name)
-    return f"UNWIND $rows AS row MATCH (n:{q(name)} {{{q(n.key)}: row.{q(n.key)}}}) DETACH DELETE n"
-
-
 def lookup_nodes(label: str) -> str:
     """The loader-owned properties of the ``label`` nodes whose keys are in ``$ids``."""
     n = node(label)
@@ -240,10 +198,6 @@ def neo4j_statements() -> list[dict]:
         out.append({"name": f"any:{label}", "cypher": any_node(label), "parameters": []})
     for t in LOADED_TYPES:
         out.append({"name": f"merge:{t}", "cypher": merge_rel(t), "parameters": ["rows"]})
-    for name in ("Paper", "Result", *LOADED_TYPES):
-        out.append({"name": f"paper_rows:{name}", "cypher": paper_rows(name), "parameters": ["ids"]})
-    for name in ("Result", *LOADED_TYPES):
-        out.append({"name": f"remove:{name}", "cypher": remove_rows(name), "parameters": ["rows"]})
     for name in LOAD_FILES:
         params = ["rows"] if name == "load/set_load_hashes" else ["ids"]
         out.append({"name": name, "cypher": strip_comments(load_cypher(name, "neo4j")), "parameters": params})
