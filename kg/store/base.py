@@ -729,6 +729,8 @@ class Loader:
 
     def _stage(self, todo: list[R.PaperRows], stored: dict, shared: dict[str, tuple[list, list]]) -> None:
         stats, batch = self.stats, self._batch
+        # a changed paper is removed whole and written again: replacing it by difference (its node
+        # and equal rows kept) did not make the update's checkpoint cheaper (kg/store/NOTES.md)
         batch.delete([b.paper_id for b in todo if b.paper_id in stored or not b.has_paper])
         for label, (new, changed) in shared.items():
             if new:
