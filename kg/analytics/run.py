@@ -20,7 +20,8 @@ communities are rewritten at once (``REWRITE_SHARE``).
 Order: every step reads first, then every step computes, then every step writes. An update of a
 LadybugDB store leaves its changes in the write-ahead log (``defer_checkpoints``); the store
 checkpoints them on a thread of its own while the steps compute (``checkpoint_in_background``),
-so a +1 % build pays the larger of the two instead of their sum.
+so a +1 % build pays the larger of the two instead of their sum. The reads only take the engine's
+Arrow tables: turning them into Python lists and numpy arrays is compute, done beside the checkpoint.
 """
 
 from __future__ import annotations
@@ -182,6 +183,12 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
     import pyarrow.compute as pc
 
     found = table(store, "authors", ("id", "node", "linked"))
+    pairs = table(store, "authorship_nodes", ("author", "paper"))
+    before = {r["id"]: r for r in read(store, "stored_communities")}
+    split("read")
+    yield
+    split.resume()
+    # the Arrow columns become Python and numpy values here, beside the update's checkpoint, not before it starts
     ids: list[str] = found["id"].to_pylist()
     nodes = found["node"].combine_chunks()
     # the key of the author's community as stored: -1 none, -2 several edges (keys are never negative)
@@ -194,16 +201,11 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
         nodes = nodes.take(pa.array(order, type=pa.int64()))
     # authorships as node keys (offsets on LadybugDB): an author's vertex is its row in ``nodes``, a
     # paper's number the order it first appears in (any numbering of papers gives the same pairs and counts)
-    pairs = table(store, "authorship_nodes", ("author", "paper"))
     # (cast: rows from another store give untyped columns when there are none)
     author_no = _positions(pairs["author"].cast(nodes.type), nodes,
                            "an AUTHORED edge starts at an author the graph does not hold")
     paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(nodes.type).combine_chunks()).indices)
     del pairs, nodes
-    before = {r["id"]: r for r in read(store, "stored_communities")}
-    split("read")
-    yield
-    split.resume()
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
     edges = WeightedEdges(ids, source, target, weight)
@@ -299,6 +301,12 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     """
     split = _Split(summary, "trends")
     years = table(store, "paper_years", ("paper", "year"))
+    names = ("id", "name", "kind", "aliases", "acronym", "first_year", "mentions", "burst")
+    page = table(store, "concept_table", ("node", *names))
+    pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
+    split("read")
+    yield
+    split.resume()
     per_period: Counter[str] = Counter()
     for year, n in Counter(years["year"].to_pylist()).items():
         per_period[period_of(year)] += n
@@ -306,12 +314,6 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     first_year: dict[str, int] = {}
     emerging: list[tuple[float, str, str]] = []  # the 20 strongest (-weight, id, name) so far
     with_year = 0
-    names = ("id", "name", "kind", "aliases", "acronym", "first_year", "mentions", "burst")
-    page = table(store, "concept_table", ("node", *names))
-    pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
-    split("read")
-    yield
-    split.resume()
     concept_no, year_no, papers, dated = _concept_year_counts(page, pairs, years)
     del pairs, years
     stats = concept_trends(page.num_rows, concept_no, year_no, papers, dated, per_period)
@@ -345,16 +347,16 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
     """LINEAGE edges from stated derivations and name morphology, acyclic, with years, in phases (see
     run_analytics); ``trends()`` gives the concepts and first years when it computes."""
     split = _Split(summary, "lineage")
-    found = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
-    stated = list(zip(*(found[c].to_pylist() for c in found.column_names)))
+    derivations = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
     found = table(store, "stored_lineage", LINEAGE_COLUMNS)
-    stored: dict[tuple[str, str], list[tuple]] = {}
-    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored.setdefault(r[:2], []).append(r)
-    del found
     split("read")
     yield
     split.resume()
+    stated = list(zip(*(derivations[c].to_pylist() for c in derivations.column_names)))
+    stored: dict[tuple[str, str], list[tuple]] = {}
+    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
+        stored.setdefault(r[:2], []).append(r)
+    del found, derivations
     concepts, first_year = trends()
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
     del stated
