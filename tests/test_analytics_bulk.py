@@ -109,3 +109,42 @@ def test_concept_trends_on_arrays_equal_burst_scores_on_counters():
             assert got[c] == (min(on_axis) if on_axis else None, sum(by.values()), *bursts.get(c, (0.0, False)))
 
     check()
+
+
+class Recorded(RowsOnly):
+    """The store, recording each statement and when the update's checkpoint would start."""
+
+    def __init__(self, store):
+        super().__init__(store)
+        self.calls: list[str] = []
+
+    def query(self, cypher, params=None):
+        self.calls.append("read")
+        return self._store.query(cypher, params)
+
+    def query_table(self, cypher, names, params=None):
+        self.calls.append("read")
+        return self._store.query_table(cypher, names, params)
+
+    def execute(self, cypher, params=None):
+        self.calls.append("write")
+        return self._store.execute(cypher, params)
+
+    def checkpoint_in_background(self):
+        self.calls.append("checkpoint")
+
+
+def test_every_read_comes_before_the_checkpoint_and_nothing_touches_the_store_while_it_runs(two_stores):
+    """After an update the checkpoint runs while the steps compute, and the next statement waits for it: a
+    read (or a lazy column that goes back to the store) after it starts would wait, so every read comes
+    first, and the next statement is a write that the compute phase's results feed."""
+    from kg.analytics.run import run_analytics
+
+    store, _ = two_stores
+    store.load(_fixture_graph({"g1", "f1", "q2", "s1"}))
+    run_analytics(store, seed=42)
+    store.load(_fixture_graph())
+    view = Recorded(store)
+    run_analytics(view, seed=42)
+    start = view.calls.index("checkpoint")
+    assert "read" in view.calls[:start] and set(view.calls[start + 1 :]) == {"write"}

@@ -1,6 +1,6 @@
-// Analytics (read): every concept in id order: the names lineage morphology compares, the trend figures
-// the last run stored, and its key as concept_papers_pairs gives it (node).
+// Analytics (read): every concept, in the store's order (the run sorts them by id as it computes): the
+// names lineage morphology compares, the trend figures the last run stored, and its key as
+// concept_papers_pairs gives it (node).
 MATCH (c:Concept)
 RETURN c.id AS id, c.id AS node, c.name AS name, c.kind AS kind, c.aliases AS aliases, c.acronym AS acronym,
        c.first_year AS first_year, c.mentions AS mentions, c.burst AS burst
-ORDER BY id

@@ -20,7 +20,8 @@ communities are rewritten at once (``REWRITE_SHARE``).
 Order: every step reads first, then every step computes, then every step writes. An update of a
 LadybugDB store leaves its changes in the write-ahead log (``defer_checkpoints``); the store
 checkpoints them on a thread of its own while the steps compute (``checkpoint_in_background``),
-so a +1 % build pays the larger of the two instead of their sum.
+so a +1 % build pays the larger of the two instead of their sum. The reads only take the engine's
+Arrow tables: turning them into Python lists and numpy arrays is compute, done beside the checkpoint.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ from __future__ import annotations
 import gc
 import heapq
 import time
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator
 
@@ -178,32 +178,35 @@ def write_communities(store, summary: AnalyticsSummary, *, seed: int, method: st
 def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) -> Iterator[None]:
     """write_communities in phases (see run_analytics)."""
     split = _Split(summary, "communities")
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    found = table(store, "authors", ("id", "node", "linked"))
+    found = table(store, "authors", ("id", "node"))
+    linked = table(store, "author_memberships", ("node", "community"))
+    pairs = table(store, "authorship_nodes", ("author", "paper"))
+    before = {r["id"]: r for r in read(store, "stored_communities")}
+    split("read")
+    yield
+    split.resume()
+    # the Arrow columns become Python and numpy values here, beside the update's checkpoint, not before it
+    # starts; vertices are numbered in the order Python sorts names
+    found = _by_id(found)
     ids: list[str] = found["id"].to_pylist()
     nodes = found["node"].combine_chunks()
-    # the key of the author's community as stored: -1 none, -2 several edges (keys are never negative)
-    stored = array("q", (linked[0] if len(linked) == 1 else -1 if not linked else -2 for linked in found["linked"].to_pylist()))
     del found
-    if any(ids[i] > ids[i + 1] for i in range(len(ids) - 1)):
-        # vertices are numbered in the order Python sorts names (a store may order strings otherwise)
-        order = sorted(range(len(ids)), key=ids.__getitem__)
-        ids, stored = [ids[i] for i in order], array("q", (stored[i] for i in order))
-        nodes = nodes.take(pa.array(order, type=pa.int64()))
+    # the key of the author's community as stored: -1 none, -2 several edges (keys are never negative)
+    stored = np.full(len(ids), -1, dtype=np.int64)
+    if linked.num_rows:
+        at = _positions(linked["node"].cast(nodes.type), nodes, "an IN_COMMUNITY edge starts at an author the graph does not hold")
+        stored[at] = _int64(linked["community"])
+        stored[np.bincount(at, minlength=len(ids)) > 1] = -2
+    del linked
     # authorships as node keys (offsets on LadybugDB): an author's vertex is its row in ``nodes``, a
     # paper's number the order it first appears in (any numbering of papers gives the same pairs and counts)
-    pairs = table(store, "authorship_nodes", ("author", "paper"))
     # (cast: rows from another store give untyped columns when there are none)
     author_no = _positions(pairs["author"].cast(nodes.type), nodes,
                            "an AUTHORED edge starts at an author the graph does not hold")
     paper_no = _int64(pc.dictionary_encode(pairs["paper"].cast(nodes.type).combine_chunks()).indices)
     del pairs, nodes
-    before = {r["id"]: r for r in read(store, "stored_communities")}
-    split("read")
-    yield
-    split.resume()
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
     edges = WeightedEdges(ids, source, target, weight)
@@ -220,7 +223,7 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
         }
         for i in range(sizes.size)
     }
-    old = np.frombuffer(stored, dtype=np.int64)
+    old = stored
     new = keys[labels] if labels.size else np.zeros(0, dtype=np.int64)
     changed = new != old
     split("compute")
@@ -273,6 +276,15 @@ def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray
     return groups // n_years, groups % n_years, sizes, dated
 
 
+def _by_id(rows):
+    """An Arrow table's rows in the order Python sorts their ``id`` (Arrow compares strings by their UTF-8
+    bytes, which is code point order), sorted here rather than by the read's ORDER BY: the sort then
+    runs beside an update's checkpoint, not before it starts."""
+    import pyarrow.compute as pc
+
+    return rows.take(pc.sort_indices(rows["id"])) if rows.num_rows else rows
+
+
 def _positions(keys, value_set, missing: str = "an edge ends at a node the analytics read did not return") -> np.ndarray:
     """Each key's row in ``value_set`` (Arrow columns of one type), as int64; a key not there is a StoreError
     saying ``missing``."""
@@ -299,6 +311,12 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     """
     split = _Split(summary, "trends")
     years = table(store, "paper_years", ("paper", "year"))
+    names = ("id", "name", "kind", "aliases", "acronym", "first_year", "mentions", "burst")
+    page = table(store, "concept_table", ("node", *names))
+    pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
+    split("read")
+    yield
+    split.resume()
     per_period: Counter[str] = Counter()
     for year, n in Counter(years["year"].to_pylist()).items():
         per_period[period_of(year)] += n
@@ -306,12 +324,7 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     first_year: dict[str, int] = {}
     emerging: list[tuple[float, str, str]] = []  # the 20 strongest (-weight, id, name) so far
     with_year = 0
-    names = ("id", "name", "kind", "aliases", "acronym", "first_year", "mentions", "burst")
-    page = table(store, "concept_table", ("node", *names))
-    pairs = table(store, "concept_papers_pairs", ("concept", "paper"))
-    split("read")
-    yield
-    split.resume()
+    page = _by_id(page)
     concept_no, year_no, papers, dated = _concept_year_counts(page, pairs, years)
     del pairs, years
     stats = concept_trends(page.num_rows, concept_no, year_no, papers, dated, per_period)
@@ -345,16 +358,16 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
     """LINEAGE edges from stated derivations and name morphology, acyclic, with years, in phases (see
     run_analytics); ``trends()`` gives the concepts and first years when it computes."""
     split = _Split(summary, "lineage")
-    found = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
-    stated = list(zip(*(found[c].to_pylist() for c in found.column_names)))
+    derivations = table(store, "derivations", ("new_id", "base_id", "paper_id", "sentence"))
     found = table(store, "stored_lineage", LINEAGE_COLUMNS)
-    stored: dict[tuple[str, str], list[tuple]] = {}
-    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored.setdefault(r[:2], []).append(r)
-    del found
     split("read")
     yield
     split.resume()
+    stated = list(zip(*(derivations[c].to_pylist() for c in derivations.column_names)))
+    stored: dict[tuple[str, str], list[tuple]] = {}
+    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
+        stored.setdefault(r[:2], []).append(r)
+    del found, derivations
     concepts, first_year = trends()
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
     del stated
