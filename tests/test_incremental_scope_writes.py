@@ -130,14 +130,14 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
         checked["scopes"] += 1
         return found
 
-    def keep_spy(self, detail, scope):
+    def keep_spy(self, detail, scope, same=()):
         if scope is None:
-            return keep(self, detail, scope)
+            return keep(self, detail, scope, same)
         reference = sqlite3.connect(":memory:")
         self.db.commit()
         self.db.backup(reference)
         _reference_write(reference, detail, scope)
-        keep(self, detail, scope)
+        keep(self, detail, scope, same)
         assert _tables(self.db) == _tables(reference)
         checked["writes"] += 1
 

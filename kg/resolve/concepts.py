@@ -529,11 +529,12 @@ class ConceptCounts:
             own_senses(ambiguous)
             ids: set[str] = set()
             for key in ambiguous:
-                found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
                 if again(key):
+                    found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
                     ids.update(found - own.get(key, {}).keys() - unread.get(key, {}).keys())
-                else:
-                    ids.update(found & changed[key])
+                else:  # only the changed papers that still use it: one look-up each, not every user read
+                    ids.update(pid for pid in changed[key] if db.execute(
+                        f"SELECT 1 FROM {p}key WHERE key=? AND pid=?", (key, pid)).fetchone())  # noqa: S608
             yield from papers_of(sorted(ids))
 
         def unread_uses(ambiguous: set[str]) -> Iterator[tuple[str, str, tuple[str, ...], list]]:
@@ -550,15 +551,20 @@ class ConceptCounts:
                         raise KGError(f"concept resolution: the kept keys of {pid} are missing (rebuild in full)")
                     yield pid, key, keys_of[pid], forms
 
+        # the uses kept() gives as cc_use holds them: _keep leaves their rows in place
+        same: list[tuple[str, str]] = []
+
         def kept(ambiguous: set[str]) -> Iterator[tuple]:
             own_senses(ambiguous)
             for key in sorted(ambiguous):
                 if key in own:
                     for pid, use in own[key].items():
+                        same.append((key, pid))
                         yield (key, pid, *use)
                 elif not again(key):
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
                         if pid not in changed[key]:
+                            same.append((key, pid))
                             yield (key, pid, *marshal.loads(body))
 
         detail: dict = {}
@@ -569,7 +575,7 @@ class ConceptCounts:
                                   counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
                                   redo=redo, kept=kept, unread=unread_uses,
                                   outside=None if scope is None else self._long_forms_outside)
-        self._keep(detail, scope)
+        self._keep(detail, scope, same)
         self.scope = scope
         return result if scope is None else self._read()
 
@@ -681,9 +687,11 @@ class ConceptCounts:
             ("L" + letters,)).fetchall()
         return n
 
-    def _keep(self, detail: dict, scope: set[str] | None) -> None:
-        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
+    def _keep(self, detail: dict, scope: set[str] | None, same: Iterable[tuple[str, str]] = ()) -> None:
+        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones.
+        ``same``: (key, paper) of the uses the pass took from cc_use as they are (their rows stay)."""
         db, p = self.db, self.P
+        same = set(same) if scope is not None else set()
         if scope is None:
             for table in ("node", "group", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
@@ -693,7 +701,11 @@ class ConceptCounts:
             db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
-            db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kg_same (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID")
+            db.execute("DELETE FROM temp.kg_same")
+            db.executemany("INSERT INTO temp.kg_same VALUES (?, ?)", sorted(same))
+            db.execute(f"DELETE FROM {p}use WHERE key {inside} AND NOT EXISTS"  # noqa: S608
+                       f" (SELECT 1 FROM temp.kg_same s WHERE s.key = {p}use.key AND s.pid = {p}use.pid)")
         # rows of the key-ordered tables in key order: B-tree inserts in order cost a fraction of scattered ones
         db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", sorted(detail["nodes"]))  # noqa: S608
         ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
@@ -705,7 +717,7 @@ class ConceptCounts:
         db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", sorted((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
         db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
             (key, pid, marshal.dumps((node, forms, decided)))
-            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2])))
+            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2]) if (key, pid) not in same))
         for table in ("dirty", "redef", "tuse"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
