@@ -592,6 +592,10 @@ class BuildState:
         self.db.commit()  # the reader below sees what this connection committed
         yield from spooled_contributions(spool_path, self.path)
 
+    def count_contributions(self) -> int:
+        """How many papers have a stored contribution (the key index counts them)."""
+        return self.db.execute("SELECT COUNT(*) FROM contrib").fetchone()[0]
+
     def contribution(self, pid: str) -> bytes | None:
         """The stored contribution of a paper, whatever record it was made from."""
         row = self.db.execute("SELECT body FROM contrib WHERE pid=?", (pid,)).fetchone()

@@ -1207,7 +1207,8 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
         counts = ConceptCounts(state.db, str(state.path), aliases=load_aliases(pipe.aliases))
         people = AuthorCounts(state.db)
-        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people),
+        delta = _Delta()
+        resolution = resolve_counted(_contributions(spool, state, cache, version, counts, incremental, people, delta),
                                      counts, lambda ids: _counted_papers(state, ids), org_table=pipe.orgs,
                                      spool_dir=spool.path.parent, people=people,
                                      apart=(lambda work: _apart(state, counts, work)) if _forking() else None)
@@ -1223,7 +1224,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         keys = counts.scope_keys() if incremental else None
         if people.touched is not None and keys is not None:
             touched = (people.touched, keys)
-        plan = _plan(spool, state, resolution, incremental, touched)
+        plan = _plan(spool, state, resolution, incremental, touched, delta)
         first_pass += time.perf_counter() - t
         if incremental:
             say(f"resolve: {len(plan.todo)} papers to resolve again ({plan.changed} new or changed, "
@@ -1323,31 +1324,39 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
 
 def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, version: str | None,
-                   counts, incremental: bool, people) -> Iterator[tuple]:
+                   counts, incremental: bool, people, delta: _Delta | None = None) -> Iterator[tuple]:
     """Every paper's contribution to the corpus-wide pass, in corpus order: the stored one when its
     record is unchanged, else made from the paper and its cached extraction (and stored). ``counts``
     (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
     what new and changed ones give (``people``, kg.resolve.authors.AuthorCounts, their bylines);
-    the removed ones go when the stream ends."""
+    the removed ones go when the stream ends. ``delta`` receives the new and changed papers and
+    the removed ones."""
     made = None
     if not incremental and _forking():
         # every paper is new: a forked process parses them while this one counts
         made = _forked(lambda: _made_contributions(spool.path, state.path, cache.directory, version))
     try:
-        yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made)
+        yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made,
+                                          delta if delta is not None else _Delta())
     finally:
         if made is not None:
             made.close()
 
 
-def _counted_contributions(spool, state, cache, version, counts, incremental, people, made) -> Iterator[tuple]:
+def _counted_contributions(spool, state, cache, version, counts, incremental, people, made, delta: _Delta
+                           ) -> Iterator[tuple]:
     """_contributions' loop; ``made``: the marshalled contributions of the new and changed papers,
     in corpus order, when another process makes them (None: made here)."""
     fresh: list[tuple[str, str, bytes]] = []
+    stored_before = state.count_contributions()
+    met: set[str] = set()  # the stored papers this spool holds (a set: a JSON Lines id may come twice)
     for pid, digest, body, stored in state.contributions(spool.path):
         if stored is not None:
+            met.add(pid)
             yield marshal.loads(stored)
             continue
+        if incremental:  # a full build resolves every paper: no set of them is needed
+            delta.changed.add(pid)
         if made is None:
             contribution = _contribution(body, cache.body, version)
             item = marshal.dumps(contribution)
@@ -1358,6 +1367,7 @@ def _counted_contributions(spool, state, cache, version, counts, incremental, pe
                 raise KGError(f"resolve: the contribution made for {pid} was {contribution and contribution[0]}")
         old = state.contribution(pid) if incremental else None
         if old is not None:  # a changed paper: what it gave before goes
+            met.add(pid)
             _take_out(counts, pid, old, people)
         if contribution[3] is not None:
             counts.add(pid, contribution[3], contribution[4])
@@ -1370,7 +1380,9 @@ def _counted_contributions(spool, state, cache, version, counts, incremental, pe
             fresh = []
         yield contribution
     state.put_contributions(fresh)
-    gone = state.stale_contributions(spool.path)
+    # every stored paper was met (kept or replaced): none is gone, and the query over them all is spared
+    gone = state.stale_contributions(spool.path) if len(met) < stored_before else []
+    delta.removed.update(pid for pid, _ in gone)
     for pid, old in gone:
         _take_out(counts, pid, old, people)
     state.drop_contributions(pid for pid, _ in gone)
@@ -1516,6 +1528,17 @@ def _counted_papers(state: BuildState, ids: list[str]) -> Iterator[tuple]:
 
 
 @dataclass
+class _Delta:
+    """What the contributions' stream found (see _contributions): the ids of the new and changed
+    papers (no contribution stored for their record digest) and of the stored papers gone. The
+    build state stores a contribution and a paper row under the same record digest for every
+    paper of the last build, so these are the papers ``BuildState.changed_papers`` would name."""
+
+    changed: set[str] = field(default_factory=set)
+    removed: set[str] = field(default_factory=set)
+
+
+@dataclass
 class _Plan:
     """Which papers the second pass covers (see kg.incremental)."""
 
@@ -1543,9 +1566,10 @@ class _Plan:
 
 
 def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
-          touched: tuple[set[str], set[str]] | None = None) -> _Plan:
+          touched: tuple[set[str], set[str]] | None = None, delta: _Delta | None = None) -> _Plan:
     """Diff this build's papers and corpus-wide decisions with the last build's (and store the
-    new ones); ``touched``: see BuildState.diff_decisions."""
+    new ones); ``touched``: see BuildState.diff_decisions; ``delta``: the new, changed and removed
+    papers as the contributions' stream found them (None: found here by a join over every paper)."""
     refs, override_papers, nodes, renamed = state.diff_decisions(resolution, touched)
     plan = _Plan()
     plan.digests = dict(spool.digests())
@@ -1553,7 +1577,7 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
     if not incremental:  # every paper: the second pass streams the spool, no set of ids is needed
         plan.changed = len(plan.current)
         return plan
-    changed, plan.removed = state.changed_papers(spool.path)
+    changed, plan.removed = (delta.changed, delta.removed) if delta is not None else state.changed_papers(spool.path)
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten

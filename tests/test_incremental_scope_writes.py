@@ -18,16 +18,18 @@ import sqlite3
 from collections import defaultdict
 
 import pytest
-from test_resolve_stream import WORDS, add_a_use, count_half, random_corpus
+from test_resolve_stream import WORDS, _fields, add_a_use, count_half, random_corpus
 
-from kg.resolve.concepts import SENSE, ConceptCounts, _base, _bucket, _sortable, _text
+from kg.resolve.concepts import (SENSE, ConceptCounts, ConceptResolution, PaperSpool, _base, _bucket, _sortable, _text,
+                                 resolve_concept_stream)
 from kg.resolve.names import concept_key
 
 KEPT = ("node", "group", "dec", "look", "use")
 
 
 def _reference_scope(counts: ConceptCounts, touched: set[str]) -> set[str]:
-    """The closure one node at a time (kg 2379b25's ConceptCounts._scope)."""
+    """The closure one node at a time (kg 2379b25's ConceptCounts._scope, with session 17's
+    initials buckets that keep two long forms left out)."""
     db, p, aliases = counts.db, counts.P, counts.aliases
     targets: dict[str, set[str]] = defaultdict(set)
     target_texts: dict[str, set[str]] = defaultdict(set)
@@ -62,6 +64,9 @@ def _reference_scope(counts: ConceptCounts, touched: set[str]) -> set[str]:
         texts = [t for (t,) in db.execute(f"SELECT text FROM {p}surf WHERE key=?", (b,))]  # noqa: S608
         buckets.update(_bucket(b, t) for t in (*texts, *target_texts.get(b, ())))
         for bucket in buckets - {None}:
+            longs = [r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE bucket=?", ("L" + bucket[1:],))]  # noqa: S608
+            if sum(n not in touched and n not in targets for n in longs) >= 2:
+                continue  # two long forms that stay: no acronym joins one by its initials, before or after
             other = ("A" if bucket[0] == "L" else "L") + bucket[1:]
             found.update(r[0] for r in db.execute(f"SELECT node FROM {p}node WHERE bucket=?", (other,)))  # noqa: S608
         work.extend(found - scope)
@@ -125,14 +130,14 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
         checked["scopes"] += 1
         return found
 
-    def keep_spy(self, detail, scope):
+    def keep_spy(self, detail, scope, same=()):
         if scope is None:
-            return keep(self, detail, scope)
+            return keep(self, detail, scope, same)
         reference = sqlite3.connect(":memory:")
         self.db.commit()
         self.db.backup(reference)
         _reference_write(reference, detail, scope)
-        keep(self, detail, scope)
+        keep(self, detail, scope, same)
         assert _tables(self.db) == _tables(reference)
         checked["writes"] += 1
 
@@ -161,3 +166,49 @@ def test_scoped_resolve_finds_the_reference_scope_and_writes_the_reference_rows(
             counts = ConceptCounts(db, str(path))
         check(counts)
     assert checked["scopes"] == checked["writes"] >= 10
+
+
+def test_initials_bucket_that_keeps_two_long_forms_is_left_out_and_counted(tmp_path, monkeypatch):
+    """Three long forms share the initials of "ABC", so "ABC" joins none of them. A paper using "ABC"
+    and one of them leaves the other two out of the scope; the pass must still count them (else
+    "ABC" would join the one long form it sees). When two of them go, "ABC" joins the third; when
+    one comes back, it leaves it again. Every step decides as a clean pass over the corpus."""
+    longs = {"alpha beta chain": "p1", "apple banana cake": "p2", "atomic bond calculus": "p3"}
+    current = {pid: ([(long, "METHOD")], []) for long, pid in longs.items()}
+    current["p4"] = ([("ABC", "METHOD"), ("graph", "TASK")], [])
+    path = tmp_path / "counts.sqlite"
+    db = sqlite3.connect(path)
+    counts = ConceptCounts(db, str(path))
+    for pid, uses in current.items():
+        counts.add(pid, *uses)
+    scopes: list[set[str]] = []
+    scope_of = ConceptCounts._scope
+    monkeypatch.setattr(ConceptCounts, "_scope", lambda self, touched: scopes.append(scope_of(self, touched)) or scopes[-1])
+
+    def check() -> ConceptResolution:
+        counted = counts.resolve(lambda ids: ((pid, *current[pid]) for pid in ids), scratch_dir=tmp_path)
+        with PaperSpool(tmp_path) as spool:
+            for pid, (m, a) in sorted(current.items()):
+                spool.add(pid, m, a)
+            assert _fields(counted) == _fields(resolve_concept_stream(spool))
+        return counted
+
+    def change(pid: str, uses: list | None) -> None:
+        if pid in current:
+            counts.add(pid, *current.pop(pid), -1)
+        if uses is not None:
+            current[pid] = (uses, [])
+            counts.add(pid, *current[pid])
+
+    first = check()
+    assert first.concept_of("p4", "ABC") != first.concept_of("p1", "alpha beta chain")
+    change("p5", [("ABC", "METHOD"), ("alpha beta chain", "METHOD")])
+    check()
+    assert "alphabetachain" in scopes[-1] and not {"applebananacake", "atomicbondcalculus"} & scopes[-1]
+    change("p2", None)
+    change("p3", None)
+    joined = check()
+    assert joined.concept_of("p4", "ABC") == joined.concept_of("p1", "alpha beta chain")
+    change("p2", [("apple banana cake", "METHOD")])
+    apart = check()
+    assert apart.concept_of("p4", "ABC") != apart.concept_of("p1", "alpha beta chain")

@@ -529,11 +529,12 @@ class ConceptCounts:
             own_senses(ambiguous)
             ids: set[str] = set()
             for key in ambiguous:
-                found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
                 if again(key):
+                    found = {r[0] for r in db.execute(f"SELECT pid FROM {p}key WHERE key=?", (key,))}  # noqa: S608
                     ids.update(found - own.get(key, {}).keys() - unread.get(key, {}).keys())
-                else:
-                    ids.update(found & changed[key])
+                else:  # only the changed papers that still use it: one look-up each, not every user read
+                    ids.update(pid for pid in changed[key] if db.execute(
+                        f"SELECT 1 FROM {p}key WHERE key=? AND pid=?", (key, pid)).fetchone())  # noqa: S608
             yield from papers_of(sorted(ids))
 
         def unread_uses(ambiguous: set[str]) -> Iterator[tuple[str, str, tuple[str, ...], list]]:
@@ -550,15 +551,20 @@ class ConceptCounts:
                         raise KGError(f"concept resolution: the kept keys of {pid} are missing (rebuild in full)")
                     yield pid, key, keys_of[pid], forms
 
+        # the uses kept() gives as cc_use holds them: _keep leaves their rows in place
+        same: list[tuple[str, str]] = []
+
         def kept(ambiguous: set[str]) -> Iterator[tuple]:
             own_senses(ambiguous)
             for key in sorted(ambiguous):
                 if key in own:
                     for pid, use in own[key].items():
+                        same.append((key, pid))
                         yield (key, pid, *use)
                 elif not again(key):
                     for pid, body in db.execute(f"SELECT pid, body FROM {p}use WHERE key=?", (key,)):  # noqa: S608
                         if pid not in changed[key]:
+                            same.append((key, pid))
                             yield (key, pid, *marshal.loads(body))
 
         detail: dict = {}
@@ -567,8 +573,9 @@ class ConceptCounts:
                 definitions.copy_from(self.path, p, None if scope is None else sorted(scope))
                 result = _resolve(users, definitions, aliases=self.aliases, full_lookup=False,
                                   counted=(node_surfaces, node_kinds, sense_keys), detail=detail,
-                                  redo=redo, kept=kept, unread=unread_uses)
-        self._keep(detail, scope)
+                                  redo=redo, kept=kept, unread=unread_uses,
+                                  outside=None if scope is None else self._long_forms_outside)
+        self._keep(detail, scope, same)
         self.scope = scope
         return result if scope is None else self._read()
 
@@ -642,8 +649,10 @@ class ConceptCounts:
                     buckets.update(_bucket(b, t) for t in target_texts.get(b, ()))
                 for b, t in db.execute(f"SELECT s.key, s.text FROM temp.kg_level_key b CROSS JOIN {p}surf s ON s.key = b.key"):  # noqa: S608
                     buckets.add(_bucket(b, t))
-            other = {("A" if bucket[0] == "L" else "L") + bucket[1:] for bucket in buckets - seen_buckets}
+            fresh = buckets - seen_buckets
             seen_buckets |= buckets
+            inert = self._inert({bucket[1:] for bucket in fresh}, touched, targets)
+            other = {("A" if bucket[0] == "L" else "L") + bucket[1:] for bucket in fresh if bucket[1:] not in inert}
             if other:
                 level(other)
                 found.update(r[0] for r in db.execute(
@@ -651,9 +660,38 @@ class ConceptCounts:
             work = found - scope
         return scope
 
-    def _keep(self, detail: dict, scope: set[str] | None) -> None:
-        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones."""
+    def _inert(self, letters: set[str], touched: set[str], targets: Mapping[str, set[str]]) -> set[str]:
+        """Of ``letters`` (the part of an initials bucket after "L" / "A"), those whose long forms
+        cannot join an acronym by their initials, before the change or after it: at least two
+        long-form nodes of the bucket keep it whatever changed (their keys are not touched, nor
+        the target of a curated alias, which a touched key's alias may make or remove). The rule
+        merges an acronym only into the one long form of its initials, so neither side of such a
+        bucket is closed over (:meth:`_resolve` counts its long forms outside the scope)."""
+        if not letters:
+            return set()
         db, p = self.db, self.P
+        db.execute("DELETE FROM temp.kg_level")
+        db.executemany("INSERT INTO temp.kg_level VALUES (?)", (("L" + v,) for v in sorted(letters)))
+        steady: Counter[str] = Counter()
+        for bucket, node in db.execute(
+                f"SELECT l.key, n.node FROM temp.kg_level l CROSS JOIN {p}node n ON n.bucket = l.key"):  # noqa: S608
+            if node not in touched and node not in targets:
+                steady[bucket[1:]] += 1
+        return {v for v, n in steady.items() if n >= 2}
+
+    def _long_forms_outside(self, letters: str) -> int:
+        """How many long-form nodes of the initials bucket ``"L" + letters`` lie outside the scope
+        of the pass (temp.kg_scope): unchanged, the same in the whole corpus's pass."""
+        ((n,),) = self.db.execute(
+            f"SELECT COUNT(*) FROM {self.P}node WHERE bucket = ? AND node NOT IN (SELECT key FROM temp.kg_scope)",  # noqa: S608
+            ("L" + letters,)).fetchall()
+        return n
+
+    def _keep(self, detail: dict, scope: set[str] | None, same: Iterable[tuple[str, str]] = ()) -> None:
+        """Store the decisions of a pass over ``scope`` (None: the whole corpus) in place of the old ones.
+        ``same``: (key, paper) of the uses the pass took from cc_use as they are (their rows stay)."""
+        db, p = self.db, self.P
+        same = set(same) if scope is not None else set()
         if scope is None:
             for table in ("node", "group", "dec", "look", "use"):
                 db.execute(f"DELETE FROM {p}{table}")  # noqa: S608 - fixed names
@@ -663,7 +701,11 @@ class ConceptCounts:
             db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
             db.execute(f"DELETE FROM {p}look WHERE key {inside}")  # noqa: S608
-            db.execute(f"DELETE FROM {p}use WHERE key {inside}")  # noqa: S608
+            db.execute("CREATE TEMP TABLE IF NOT EXISTS kg_same (key TEXT, pid TEXT, PRIMARY KEY (key, pid)) WITHOUT ROWID")
+            db.execute("DELETE FROM temp.kg_same")
+            db.executemany("INSERT INTO temp.kg_same VALUES (?, ?)", sorted(same))
+            db.execute(f"DELETE FROM {p}use WHERE key {inside} AND NOT EXISTS"  # noqa: S608
+                       f" (SELECT 1 FROM temp.kg_same s WHERE s.key = {p}use.key AND s.pid = {p}use.pid)")
         # rows of the key-ordered tables in key order: B-tree inserts in order cost a fraction of scattered ones
         db.executemany(f"INSERT INTO {p}node VALUES (?, ?, ?)", sorted(detail["nodes"]))  # noqa: S608
         ambiguous = {key for _pid, key in detail["lookup"]} | {_base(n) for n, *_ in detail["nodes"] if SENSE in n}
@@ -675,7 +717,7 @@ class ConceptCounts:
         db.executemany(f"INSERT INTO {p}look VALUES (?, ?, ?)", sorted((key, pid, cid) for (pid, key), cid in detail["lookup"].items()))  # noqa: S608
         db.executemany(f"INSERT INTO {p}use VALUES (?, ?, ?)", (  # noqa: S608
             (key, pid, marshal.dumps((node, forms, decided)))
-            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2])))
+            for key, pid, node, forms, decided in sorted(detail["senses"], key=lambda u: u[:2]) if (key, pid) not in same))
         for table in ("dirty", "redef", "tuse"):
             db.execute(f"DELETE FROM {p}{table}")  # noqa: S608
         db.execute(f"INSERT OR REPLACE INTO {p}meta VALUES ('derived', ?)", (self._digest,))  # noqa: S608
@@ -847,6 +889,7 @@ def _resolve(
     redo: Callable[[str, str], bool] | None = None,
     kept: Callable[[set[str]], Iterable[tuple]] | None = None,
     unread: Callable[[set[str]], Iterable[tuple[str, str, tuple[str, ...], list]]] | None = None,
+    outside: Callable[[str], int] | None = None,
 ) -> ConceptResolution:
     """The resolution over ``papers()`` (called twice: each call yields every paper once, by id).
 
@@ -865,6 +908,8 @@ def _resolve(
     keys in their order, the use's forms) of uses decided again without reading their paper (one
     that does not define the key; ``redo`` is false for them). The decisions over a set of nodes closed under every rule that can join
     two nodes are those of the whole corpus restricted to them: ConceptCounts derives only those.
+    ``outside(letters)``: how many long forms with those initials the corpus has beyond ``papers``'
+    nodes (ConceptCounts does not close over initials buckets that keep two or more).
     """
     aliases = aliases if aliases is not None else default_aliases()
     canon = _canon(aliases)
@@ -999,10 +1044,15 @@ def _resolve(
         if SENSE in node or not surface or not is_acronym(surface) or node in sense_keys or node in aliases.merges:
             continue
         letters = surface[:-1] if surface.endswith("s") else surface
-        candidates = long_by_initials.get(letters.casefold(), [])
         # only plain letter acronyms: "PFGM++" or "GPT-4" name a variant, not the long form
-        if not letters.isalpha() or len(letters) < 3 or len(candidates) != 1:
+        if not letters.isalpha() or len(letters) < 3:
             continue
+        candidates = long_by_initials.get(letters.casefold(), [])
+        beyond = outside(letters.casefold()) if outside is not None else 0
+        if len(candidates) + beyond != 1:
+            continue
+        if not candidates:
+            raise KGError(f"concept resolution: the one long form of {surface}'s initials is outside the pass (rebuild in full)")
         cand = candidates[0]
         if _kind(node_kinds[node]) != _kind(node_kinds[cand]) or uf.find(cand) == uf.find(node):
             continue
