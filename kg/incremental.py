@@ -155,6 +155,9 @@ class BuildState:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # freed pages are not zeroed (Debian's SQLite zeroes them by default): with it, emptying the state
+        # for a full build wrote all of it to the log (a 100k state's 635 MB: 638 MB of log, 4 s; now 0.2 s)
+        self.db.execute("PRAGMA secure_delete=OFF")
         self.db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
         #: the file held tables of another layout (an older kg): the next build is a full one

@@ -1489,6 +1489,7 @@ def _apart(state: BuildState, counts, work: Callable[[], object]) -> None:
         try:
             state.db = counts.db = sqlite3.connect(state.path)
             state.db.execute("PRAGMA synchronous=NORMAL")
+            state.db.execute("PRAGMA secure_delete=OFF")  # as BuildState's own connection
             work()
             state.db.commit()
             state.db.close()

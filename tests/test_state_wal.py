@@ -57,3 +57,21 @@ def test_a_checkpoint_empties_the_log_while_the_stream_is_read(spooled):
     assert Path(f"{state.path}-wal").stat().st_size == 0
     other.close()
     assert len(taken) + len(list(stream)) == 23
+
+
+def test_a_reset_empties_the_state_without_copying_it_to_the_log(tmp_path):
+    """A full build empties the build state first. With SQLite's secure delete (on in Debian's
+    build) every freed page was zeroed and written to the log: a 100k-paper state's reset wrote
+    638 MB, and at 1M gigabytes. The state's connections turn it off."""
+    from kg.incremental import BuildState
+
+    state = BuildState(tmp_path, "store")
+    state.db.executemany("INSERT INTO merged (sig, id, body) VALUES (?, ?, ?)",
+                         ((f"sig{i}", f"p{i}", "x" * 2000) for i in range(4000)))  # about 8 MB of papers
+    state.db.commit()
+    state.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = state.path.stat().st_size
+    state.reset()
+    assert Path(f"{state.path}-wal").stat().st_size < data / 4
+    assert state.db.execute("SELECT COUNT(*) FROM merged").fetchone() == (0,)
+    state.db.close()
