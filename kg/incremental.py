@@ -127,7 +127,7 @@ def spooled_contributions(spool_path: Path, state_path: Path) -> Iterator[tuple[
     Read a page of papers at a time, each page's statement run to its end: one statement over the
     whole corpus held a read transaction on the build state while the pass committed its counts
     into it, so no checkpoint could copy those commits back and its write-ahead log grew with each
-    (1.5 GB at 100k papers; past 49 GB, filling the disk, at 1M)."""
+    (1.57 GB at 100k papers; past 49 GB, filling the disk, at 1M)."""
     reader = sqlite3.connect(spool_path)
     try:
         reader.execute("ATTACH DATABASE ? AS st", (str(state_path),))
