@@ -409,15 +409,6 @@ class BuildState:
         over every paper joins inside SQLite instead of passing each paper's keys through Python."""
         return attached(self.db, spool_path, "sp")
 
-    def changed_papers(self, spool_path: Path) -> tuple[set[str], set[str]]:
-        """Of a build's spool: (ids of new or changed papers, by record digest; ids of the last
-        build's papers it no longer holds)."""
-        with self._spool(spool_path) as db:
-            changed = {r[0] for r in db.execute(
-                "SELECT c.id FROM sp.paper c LEFT JOIN main.paper p ON p.id = c.id WHERE p.digest IS NOT c.digest")}
-            removed = {r[0] for r in db.execute("SELECT id FROM main.paper WHERE id NOT IN (SELECT id FROM sp.paper)")}
-        return changed, removed
-
     def content_hashes_equal(self, spool_path: Path) -> int:
         """How many of a build's spooled papers the last build had with the same content hash."""
         with self._spool(spool_path) as db:

@@ -1324,7 +1324,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
 
 def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, version: str | None,
-                   counts, incremental: bool, people, delta: _Delta | None = None) -> Iterator[tuple]:
+                   counts, incremental: bool, people, delta: _Delta) -> Iterator[tuple]:
     """Every paper's contribution to the corpus-wide pass, in corpus order: the stored one when its
     record is unchanged, else made from the paper and its cached extraction (and stored). ``counts``
     (kg.resolve.concepts.ConceptCounts) takes out what changed and removed papers gave and adds
@@ -1336,8 +1336,7 @@ def _contributions(spool: Spool, state: BuildState, cache: ExtractionCache, vers
         # every paper is new: a forked process parses them while this one counts
         made = _forked(lambda: _made_contributions(spool.path, state.path, cache.directory, version))
     try:
-        yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made,
-                                          delta if delta is not None else _Delta())
+        yield from _counted_contributions(spool, state, cache, version, counts, incremental, people, made, delta)
     finally:
         if made is not None:
             made.close()
@@ -1533,7 +1532,7 @@ class _Delta:
     """What the contributions' stream found (see _contributions): the ids of the new and changed
     papers (no contribution stored for their record digest) and of the stored papers gone. The
     build state stores a contribution and a paper row under the same record digest for every
-    paper of the last build, so these are the papers ``BuildState.changed_papers`` would name."""
+    paper of the last build, so these are the papers whose record the last build did not have."""
 
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
@@ -1567,10 +1566,10 @@ class _Plan:
 
 
 def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
-          touched: tuple[set[str], set[str]] | None = None, delta: _Delta | None = None) -> _Plan:
+          touched: tuple[set[str], set[str]] | None, delta: _Delta) -> _Plan:
     """Diff this build's papers and corpus-wide decisions with the last build's (and store the
     new ones); ``touched``: see BuildState.diff_decisions; ``delta``: the new, changed and removed
-    papers as the contributions' stream found them (None: found here by a join over every paper)."""
+    papers as the contributions' stream found them."""
     refs, override_papers, nodes, renamed = state.diff_decisions(resolution, touched)
     plan = _Plan()
     plan.digests = dict(spool.digests())
@@ -1578,7 +1577,7 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
     if not incremental:  # every paper: the second pass streams the spool, no set of ids is needed
         plan.changed = len(plan.current)
         return plan
-    changed, plan.removed = (delta.changed, delta.removed) if delta is not None else state.changed_papers(spool.path)
+    changed, plan.removed = delta.changed, delta.removed
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten
