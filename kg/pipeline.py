@@ -994,7 +994,7 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         scratch = tempfile.TemporaryDirectory(prefix="kg-build-")
         cache_dir = Path(scratch.name)
     cache = ExtractionCache(cache_dir)
-    spool = store = state = None
+    spool = store = state = shadow = None
     incremental = False
 
     def timed(stage: str, count_fn, fn):
@@ -1007,6 +1007,14 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         return out
 
     try:
+        from kg.store import is_neo4j
+        from kg.store.shadow import ShadowStore
+
+        if {"load", "analytics"} & stages and pipe.store and not is_neo4j(pipe.store):
+            # one build writes a store at a time, and what a dead one left is settled before
+            # the store is read (kg.store.shadow)
+            shadow = ShadowStore(Path(pipe.store))
+            shadow.lock()
         fingerprint = settings = None
         files: list[Path] = []
         digests: dict[Path, str] = {}
@@ -1063,7 +1071,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         if {"load", "analytics"} & stages:
             from kg.store import open_store
 
-            store = open_store(pipe.store)
+            # an embedded store: the build writes a copy, which replaces it once complete
+            store = open_store(pipe.store if shadow is None else str(shadow.open()))
             store.apply_schema()
             if spool is not None:
                 if incremental:  # the last build's papers are those the store holds
@@ -1102,6 +1111,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         if store is not None:
             store.close()
             store = None
+        if shadow is not None:
+            shadow.commit()
         summary.seconds = round(time.perf_counter() - t_start, 3)
         if fingerprint is not None:
             signature = store_signature(pipe.store)
@@ -1112,6 +1123,8 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
     finally:
         if store is not None:
             store.close()
+        if shadow is not None:
+            shadow.close()
         if spool is not None:
             spool.close()
         if state is not None:

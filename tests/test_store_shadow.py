@@ -1,0 +1,133 @@
+"""A build writes a copy of the embedded store, which replaces the store only once complete
+(kg.store.shadow): a build that dies anywhere, even inside the engine, leaves the store as the last
+complete build left it, and one that dies after marking its copy complete has the move finished.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg.store import canonical_dump, open_store
+from kg.store.shadow import ShadowStore
+from synth_build import corpus, kg_run, pipeline
+
+N = 20
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _papers(store: Path) -> int:
+    with open_store(str(store), read_only=True) as s:
+        return s.query("MATCH (p:Paper) RETURN count(p) AS n")[0]["n"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A store of the first half of the corpus, and a clean build of all of it."""
+    tmp = tmp_path_factory.mktemp("shadow")
+    half, whole = corpus(tmp / "half", N // 2, total=N), corpus(tmp / "whole", N)
+    part = tmp / "part" / "graph.lbdb"
+    kg_run(pipeline(tmp, [half], part, name="part.toml"))
+    clean = tmp / "clean" / "graph.lbdb"
+    kg_run(pipeline(tmp, [whole], clean, name="clean.toml"))
+    with open_store(str(clean), read_only=True) as s:
+        dump = canonical_dump(s)
+    return tmp, whole, part, clean, dump
+
+
+def _fresh_copy(built, tmp_path: Path) -> Path:
+    """The half-corpus store at a path of the test's (a build there updates a store that exists)."""
+    _, _, part, _, _ = built
+    store = tmp_path / "graph.lbdb"
+    shutil.copyfile(part, store)
+    return store
+
+
+def test_an_update_killed_during_its_load_leaves_the_store_as_the_last_build_left_it(built, tmp_path):
+    _, whole, _, _, expected = built
+    store = _fresh_copy(built, tmp_path)
+    before = _digest(store)
+    toml = pipeline(tmp_path, [whole], store, name="whole.toml")
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "run", str(toml)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        for line in proc.stderr:
+            if line.startswith("load: papers"):
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    finally:
+        proc.wait(timeout=240)
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGKILL, "the build never reached its load"
+    # the build wrote its copy; the store is the half corpus, byte for byte, and reads as such
+    assert (tmp_path / ".graph.lbdb.kg-next").exists()
+    assert _digest(store) == before
+    assert _papers(store) == N // 2
+    # the next build drops the dead one's copy and completes the update
+    kg_run(toml)
+    assert not (tmp_path / ".graph.lbdb.kg-next").exists()
+    assert not (tmp_path / ".graph.lbdb.kg-next-done").exists()
+    with open_store(str(store), read_only=True) as s:
+        assert canonical_dump(s) == expected
+
+
+def test_a_copy_marked_complete_is_moved_in_by_the_next_build_and_the_old_log_goes(built, tmp_path):
+    _, _, _, clean, _ = built
+    store = _fresh_copy(built, tmp_path)
+    # a build died between marking its copy complete and moving it in; the old store had a log
+    shutil.copyfile(clean, tmp_path / ".graph.lbdb.kg-next")
+    (tmp_path / ".graph.lbdb.kg-next-done").write_bytes(b"")
+    (tmp_path / "graph.lbdb.wal").write_bytes(b"a log of the old store, not of the copy")
+    with ShadowStore(store) as shadow:
+        shadow.lock()
+    assert _digest(store) == _digest(clean)
+    assert not (tmp_path / "graph.lbdb.wal").exists()
+    assert not (tmp_path / ".graph.lbdb.kg-next").exists()
+    assert not (tmp_path / ".graph.lbdb.kg-next-done").exists()
+    assert _papers(store) == N
+
+
+def test_a_copy_not_marked_complete_is_dropped_and_the_store_kept(built, tmp_path):
+    store = _fresh_copy(built, tmp_path)
+    before = _digest(store)
+    (tmp_path / ".graph.lbdb.kg-next").write_bytes(b"half a copy")
+    (tmp_path / ".graph.lbdb.kg-next.wal").write_bytes(b"its log")
+    with ShadowStore(store) as shadow:
+        shadow.lock()
+        assert not (tmp_path / ".graph.lbdb.kg-next").exists()
+        assert not (tmp_path / ".graph.lbdb.kg-next.wal").exists()
+    assert _digest(store) == before
+
+
+def test_a_second_build_of_a_store_is_refused_while_one_writes_it(built, tmp_path):
+    _, whole, _, _, _ = built
+    store = _fresh_copy(built, tmp_path)
+    toml = pipeline(tmp_path, [whole], store, name="whole.toml")
+    with ShadowStore(store) as shadow:
+        shadow.lock()
+        proc = subprocess.run([sys.executable, "-m", "kg", "run", str(toml)], capture_output=True, text=True,
+                              timeout=240)
+    assert proc.returncode == 3
+    assert f"another build is writing {store}" in proc.stderr
+    assert _papers(store) == N // 2
+
+
+def test_a_build_closed_without_commit_leaves_no_copy(built, tmp_path):
+    store = _fresh_copy(built, tmp_path)
+    before = _digest(store)
+    with ShadowStore(store) as shadow:
+        copy = shadow.open()
+        with open_store(str(copy)) as s:  # a write the build never commits
+            s.query("MATCH (p:Paper) DETACH DELETE p")
+    assert not copy.exists()
+    assert _digest(store) == before
