@@ -131,3 +131,19 @@ def test_a_build_closed_without_commit_leaves_no_copy(built, tmp_path):
             s.query("MATCH (p:Paper) DETACH DELETE p")
     assert not copy.exists()
     assert _digest(store) == before
+
+
+def test_a_write_query_is_refused_while_a_build_writes_the_store(built, tmp_path):
+    store = _fresh_copy(built, tmp_path)
+    write = [sys.executable, "-m", "kg", "query", "MATCH (p:Paper) DETACH DELETE p", "--write", "--store", str(store)]
+    with ShadowStore(store) as shadow:
+        shadow.lock()  # a build holds the store: its copy would replace the store and lose the write
+        proc = subprocess.run(write, capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 3
+        assert f"another build is writing {store}" in proc.stderr
+        reading = subprocess.run([*write[:4], "MATCH (p:Paper) RETURN count(p) AS n", "--store", str(store)],
+                                 capture_output=True, text=True, timeout=120)
+        assert reading.returncode == 0, reading.stderr  # reads go on
+    assert _papers(store) == N // 2
+    assert subprocess.run(write, capture_output=True, text=True, timeout=120).returncode == 0
+    assert _papers(store) == 0

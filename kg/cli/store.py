@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
@@ -131,13 +132,30 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
     query = get_query(saved) if saved else None
     if query:
         check_params(query, values)
-    with open_store(store, read_only=not write) as s:
+    with _writer_lock(store, write), open_store(store, read_only=not write) as s:
         text = query.text(s.dialect) if query else cypher
         rows = s.execute(text, values) if write else s.query(text, values)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
         return
     _render_rows(rows)
+
+
+def _writer_lock(store: str | None, write: bool):
+    """A write to an embedded store waits for no build: one running would replace the store with
+    its copy and lose the write (kg.store.shadow), so the write is refused while a build runs."""
+    from contextlib import nullcontext
+
+    from kg.store import is_neo4j, resolve_target
+
+    target = resolve_target(store)
+    if not write or is_neo4j(target):
+        return nullcontext()
+    from kg.store.shadow import ShadowStore
+
+    shadow = ShadowStore(Path(target))
+    shadow.lock()
+    return shadow
 
 
 def _render_rows(rows: list[dict]) -> None:
