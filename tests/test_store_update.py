@@ -49,3 +49,39 @@ def test_an_update_of_papers_changed_in_several_ways_equals_a_clean_load(tmp_pat
         stats = store.load(after, prune=True)
         assert canonical_dump(store) == want
         assert stats.papers_replaced == 4 and stats.papers_new == 0
+
+
+def test_an_updates_deletes_are_checkpointed_before_its_appends(tmp_path):
+    """The workaround for a crash inside LadybugDB at 1M papers: one checkpoint of an update's deletes
+    and appends together failed there, so the deletes are checkpointed first. The statements the
+    engine ran are recorded (the engine runs them all), and the result still equals a clean load."""
+    after = edited(FIXTURE)
+    with open_store(str(tmp_path / "clean.lbdb")) as clean:
+        clean.apply_schema()
+        clean.load(after)
+        want = canonical_dump(clean)
+    with open_store(str(tmp_path / "updated.lbdb")) as store:
+        store.apply_schema()
+        store.load(FIXTURE)
+        ran = []
+        store._conn = _Recording(store._conn, ran)
+        store.load(after, prune=True)
+        store._conn = store._conn.inner
+        deleted = max(i for i, s in enumerate(ran) if "DETACH DELETE p" in s)  # the changed papers go
+        appended = min(i for i, s in enumerate(ran) if s.startswith("COPY") and i > deleted)  # their rows again
+        assert [s for s in ran[deleted:appended] if s.strip() == "CHECKPOINT"]
+        assert canonical_dump(store) == want
+
+
+class _Recording:
+    """The engine's connection, with each statement's text kept in ``ran``."""
+
+    def __init__(self, inner, ran):
+        self.inner, self.ran = inner, ran
+
+    def execute(self, cypher, *args, **kwargs):
+        self.ran.append(cypher)
+        return self.inner.execute(cypher, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)

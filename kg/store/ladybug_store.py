@@ -491,6 +491,12 @@ class _StagedBatch(Batch):
         store, paths = self.store, set()
         for ids in R.chunks(self.deletes, UNWIND_BATCH):
             store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
+        if self.deletes and store._checkpoint_bytes:
+            # an update's deletes are checkpointed before its appends: at 1M papers, one checkpoint
+            # of both (the COPY's commit crossing the threshold) crashed inside LadybugDB, three runs
+            # in three, rewriting a relationship table's CSR region (``checkpointColumnInRegion``),
+            # and the same update with this checkpoint completed (kg/bench/NOTES.md, "The 1M run")
+            store._run("CHECKPOINT", None)
         each = _LadybugTx(store)  # no BEGIN: every statement is its own transaction
         for name in TABLES:
             kind = "rel" if name in R.LOADED_TYPES else "node"
