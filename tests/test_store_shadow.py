@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import StoreError
 from kg.store import canonical_dump, open_store
 from kg.store.shadow import ShadowStore
 from synth_build import corpus, kg_run, pipeline
@@ -147,3 +148,14 @@ def test_a_write_query_is_refused_while_a_build_writes_the_store(built, tmp_path
     assert _papers(store) == N // 2
     assert subprocess.run(write, capture_output=True, text=True, timeout=120).returncode == 0
     assert _papers(store) == 0
+
+
+def test_a_build_without_disk_for_the_copy_stops_before_copying(built, tmp_path, monkeypatch):
+    store = _fresh_copy(built, tmp_path)
+    before = _digest(store)
+    free = store.stat().st_size  # room for the copy alone, not for its growth
+    monkeypatch.setattr(shutil, "disk_usage", lambda _p: shutil._ntuple_diskusage(10 * free, 9 * free, free))
+    with ShadowStore(store) as shadow, pytest.raises(StoreError, match="writes a copy of it first"):
+        shadow.open()
+    assert not (tmp_path / ".graph.lbdb.kg-next").exists()
+    assert _digest(store) == before

@@ -66,7 +66,12 @@ class ShadowStore:
         """Copy the store with its side files; the path the build opens."""
         self.lock()
         if self.target.exists():
-            for src in [self.target, *_side_files(self.target)]:
+            sources = [self.target, *_side_files(self.target)]
+            size, free = sum(f.stat().st_size for f in sources), shutil.disk_usage(self.target.parent).free
+            if free < size * 1.1:  # the update's growth and its log come on top of the copy
+                raise StoreError(f"a build of {self.target} writes a copy of it first: {size / 2**30:.1f} GB, with"
+                                 f" {free / 2**30:.1f} GB free on its disk; free more space, or build elsewhere")
+            for src in sources:
                 shutil.copyfile(src, self.copy.parent / (self.copy.name + src.name[len(self.target.name):]))
         return self.copy
 
