@@ -217,8 +217,24 @@ def test_read_only_refuses_writes_and_reads_alongside_a_writer(tmp_path):
 
 
 def test_read_only_on_a_missing_store_says_so(tmp_path):
-    with pytest.raises(StoreError, match="no graph at"):
+    # a path that names no store is a bad --store / KG_STORE (exit 2), not a failing store (exit 3)
+    with pytest.raises(ConfigError, match="no graph at"):
         open_store(str(tmp_path / "nothing.lbdb"), read_only=True)
+    assert not (tmp_path / "nothing.lbdb").exists()
+
+
+@pytest.mark.parametrize("command", [["query", "MATCH (n) RETURN count(n) AS n"], ["stats"], ["report", "overview"],
+                                     ["export", "-o", "out.json"]])
+def test_commands_on_a_missing_store_exit_2(tmp_path, command):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    missing = str(tmp_path / "nothing.lbdb")
+    with CliRunner().isolated_filesystem(temp_dir=tmp_path):
+        result = CliRunner().invoke(main, [*command, "--store", missing])
+    assert result.exit_code == 2, result.output
+    assert f"no graph at {missing}" in result.stderr and "Traceback" not in result.output
 
 
 def test_bad_cypher_is_a_store_error(tmp_path):

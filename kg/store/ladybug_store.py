@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from functools import cache
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.errors import ConfigError, StoreError
 from kg.store import rows as R
 from kg.store import statements as S
 from kg.store.base import TABLES, UNWIND_BATCH, Batch, GraphStore, Tx
@@ -121,7 +121,8 @@ class LadybugStore(GraphStore):
         self.fast = fast
         p = Path(path)
         if read_only and not p.exists():
-            raise StoreError(f"no graph at {p}: build one first (kg run PIPELINE --store {p})")
+            # a path that names no store is a bad argument (exit 2), not a store that failed (exit 3)
+            raise ConfigError(f"no graph at {p}: build one first (kg run PIPELINE --store {p})")
         if not read_only:
             p.parent.mkdir(parents=True, exist_ok=True)
         self._path = p
