@@ -119,6 +119,17 @@ def expand(text: str, root: Path) -> str:
     return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, text)
 
 
+def _toml_error(src: str, text: str, message: str) -> str:
+    """tomllib's message as ``file:line: ...``. It gives no line for an error at the end of the
+    document (an unterminated string or array): that is the file's last line that is not blank."""
+    at = re.search(r"\(at line (\d+), column \d+\)$", message)
+    if at:
+        return f"{src}:{at[1]}: not valid TOML: {message}"
+    lines = text.rstrip().splitlines() or [""]
+    message = message.replace("(at end of document)", f"(at end of file, line {len(lines)})")
+    return f"{src}:{len(lines)}: not valid TOML: {message}"
+
+
 def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process: int | None = None) -> Pipeline:
     """Read and check a pipeline file; ``store`` (or env KG_STORE) overrides its [store].target,
     ``n_process`` its [extract].n_process."""
@@ -127,9 +138,13 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     if not path.is_file():
         raise ConfigError(f"{src}: no such pipeline file")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
         raise ConfigError(f"{src}: not valid TOML: {exc}") from exc
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(_toml_error(src, text, str(exc))) from exc
     root = path.resolve().parent.parent if path.resolve().parent.name == "pipelines" else path.resolve().parent
 
     def bad(key: str, why: str) -> ConfigError:

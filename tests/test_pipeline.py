@@ -77,6 +77,19 @@ def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs
     assert not (tmp_path / "graph.lbdb").exists()
 
 
+@pytest.mark.parametrize("text, line, where", [
+    ('[pipeline]\nname = "x"\n\n[store]\ntarget = \n', 5, "line 5, column 10"),  # inside the file
+    ('[pipeline]\nname = "x"\n[store]\ntarget = "a.lbdb', 4, "end of file, line 4"),  # an unterminated string
+    ('[pipeline]\nname = "x"\n[inputs]\npaths = ["a",\n  "b",\n\n\n', 5, "end of file, line 5"),  # trailing blanks
+])
+def test_a_toml_error_names_file_and_line(tmp_path, text, line, where):
+    path = tmp_path / "bad.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_pipeline_file(path)
+    assert str(err.value).startswith(f"{path}:{line}: not valid TOML: ") and where in str(err.value)
+
+
 def test_a_bad_store_target_names_the_key(pipe_file):
     with pytest.raises(ConfigError, match=r"store.target.*unsupported store target"):
         load_pipeline_file(pipe_file, store="http://example.org")
