@@ -187,3 +187,28 @@ def test_overview_says_how_many_papers_the_per_year_counts_leave_out(tmp_path):
         papers = s.counts()["nodes"]["Paper"]
     overview = runner.invoke(main, ["report", "overview", "--store", path, "--format", "markdown"]).output
     assert f"not counted: 1 of {papers} papers have no year" in overview
+
+
+def test_a_date_without_a_year_reads_as_the_listing_gave_it(tmp_path, monkeypatch):
+    # a listing may give "Feb 17" with no year: people read it so, programs keep ISO "--02-17"
+    monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
+    assert D.readable_date("--02-17") == "Feb 17 (year unknown)"
+    assert D.readable_date("2024-05") == "2024-05" and D.readable_date(None) is None
+    corpus = tmp_path / "papers.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "p-1", "title": "Sparse Routers", "authors": ["Ann Lee"], "date": "Feb 17"}) + "\n"
+        + json.dumps({"id": "p-2", "title": "Dense Routers", "authors": ["Ann Lee"], "date": "2024-05-01"}) + "\n",
+        encoding="utf-8")
+    store = str(tmp_path / "g.lbdb")
+    runner = CliRunner()
+    assert runner.invoke(main, ["build", str(corpus), "--store", store]).exit_code == 0
+    for fmt in ("text", "markdown", "html"):
+        shown = runner.invoke(main, ["report", "author", "Ann Lee", "--format", fmt, "--store", store])
+        assert shown.exit_code == 0, shown.output
+        assert "Feb 17 (year unknown)" in shown.stdout and "--02-17" not in shown.stdout, fmt
+        assert "2024-05-01" in shown.stdout
+    data = json.loads(runner.invoke(main, ["report", "author", "Ann Lee", "--format", "json", "--store", store]).stdout)
+    assert {p["date"] for p in data["papers"]} == {"--02-17", "2024-05-01"}
+    monkeypatch.setenv("COLUMNS", "200")  # rich's table width: one line per cell
+    table = runner.invoke(main, ["ingest", str(corpus), "--format", "table"])
+    assert "Feb 17 (year unknown)" in table.stdout and "--02-17" not in table.stdout

@@ -35,6 +35,8 @@ def _render_table(result: IngestResult) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from kg.report.data import readable_date
+
     table = Table(title=f"{len(result.papers)} papers from {result.entries} entries")
     for column in ("title", "authors", "date", "orgs", "sources"):
         table.add_column(column, overflow="fold")
@@ -45,7 +47,7 @@ def _render_table(result: IngestResult) -> None:
         table.add_row(
             paper.title,
             authors,
-            paper.date.iso if paper.date else "",
+            readable_date(paper.date.iso) if paper.date else "",
             ", ".join(paper.orgs),
             "\n".join(f"{s.source}:{s.line} ({s.layout})" for s in paper.sources),
         )

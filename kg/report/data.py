@@ -52,6 +52,18 @@ def table(title: str, rows: list[dict], columns: list[str], note: str = "") -> T
     return Table(title=title, columns=columns, rows=[[cell(r.get(c)) for c in columns] for r in rows], note=note)
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def readable_date(iso: str | None) -> str | None:
+    """A stored date as people read it: a month and day the listing gave without a year (ISO
+    ``--02-17``) reads "Feb 17 (year unknown)"; dates with a year stay ISO (2024, 2024-05, 2024-05-01)."""
+    if iso is None or not iso.startswith("--"):
+        return iso
+    month, day = iso[2:].split("-")
+    return f"{_MONTHS[int(month) - 1]} {int(day)} (year unknown)"
+
+
 # --------------------------------------------------------------------------- builders
 
 
@@ -132,7 +144,8 @@ def author_report(store, name: str) -> Report:
         title=f"Author: {name}",
         subtitle=f"{_n(len(papers), 'paper')}, {_n(len(coauthors), 'co-author')}",
         tables=[
-            table("Papers", papers, ["date", "title", "position", "proposes"]),
+            table("Papers", [{**p, "date": readable_date(p["date"])} for p in papers],
+                  ["date", "title", "position", "proposes"]),
             table("Co-authors", coauthors, ["coauthor", "papers", "community"]),
             table("What the community works on", community, ["concept", "kind", "papers"], note=note),
         ],
