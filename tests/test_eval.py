@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -87,3 +88,49 @@ def test_kg_extract_takes_its_processes_as_kg_build_does(tmp_path, monkeypatch):
     auto = runner.invoke(main, ["extract", str(f)])
     cores = kg.pipeline.every_core()
     assert ("in " + str(cores) + " processes" in auto.stderr) == (cores > 1) and auto.stdout == few.stdout
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_extract_streams_its_input_in_bounded_batches():
+    """Each (paper, extraction) pair leaves while the extractor has read at most a few batches ahead:
+    the papers are never all held (kg extract used to read every paper into a list first)."""
+    from kg.cli.extract import paired_extractions
+    from kg.extract.pipeline import extract_papers, load_pipeline
+    from kg.models import Paper
+
+    nlp = load_pipeline()
+    read = 0
+
+    def papers():
+        nonlocal read
+        for i in range(300):
+            read += 1
+            yield Paper(id=f"x{i}", title=f"Paper {i}", abstract=f"We propose Net{i}, which extends GRPO.")
+
+    ahead = []
+    out = []
+    for paper, extraction in paired_extractions(papers(), lambda ps: extract_papers(ps, nlp=nlp, batch_size=8)):
+        assert extraction.paper_id == paper.id
+        out.append(paper.id)
+        ahead.append(read - len(out))
+    assert out == [f"x{i}" for i in range(300)]
+    assert ahead[0] < 300 and max(ahead) <= 2 * 8, max(ahead)
+
+
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_extract_prints_the_deduplicated_papers_in_input_order(tmp_path):
+    """Streamed through a spool on disk, the output is still read_paths' papers (duplicates merged), in order."""
+    from kg.ingest import read_paths
+
+    listings = Path(__file__).parent / "fixtures" / "listings"
+    inputs = [str(listings / name) for name in ("blocks_meta.txt", "papers.jsonl", "alternating.txt")]
+    dup = tmp_path / "dup.jsonl"  # the same paper as papers.jsonl's first, from another file: merged into it
+    dup.write_text(json.dumps({"id": "2401.01234v2", "title": "Graph Priors for Molecule Generation",
+                               "abstract": "", "authors": ["Rosa Diaz"], "date": "Jan 3"}) + "\n", encoding="utf-8")
+    inputs.append(str(dup))
+    res = CliRunner().invoke(main, ["extract", *inputs, "--n-process", "1"])
+    assert res.exit_code == 0, res.stderr
+    expected = read_paths(inputs).papers
+    got = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [(r["id"], r["title"], r["authors"]) for r in got] == [(p.id, p.title, p.authors) for p in expected]
+    assert f"extract: {len(expected)} papers" in res.stderr and "papers.jsonl:4: bad JSON" in res.stderr

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import click
 
 from kg.cli import main, n_process_option
 from kg.errors import InputError
+from kg.models import Paper, PaperExtraction
 
 
 def extraction_record(paper, extraction) -> dict:
@@ -29,6 +33,21 @@ def extraction_record(paper, extraction) -> dict:
     }
 
 
+def paired_extractions(papers: Iterable[Paper], extract: Callable[[Iterable[Paper]], Iterable[PaperExtraction]]
+                       ) -> Iterator[tuple[Paper, PaperExtraction]]:
+    """(paper, its extraction) in input order, from an extractor that keeps order (extract_papers):
+    only the papers it has read and not yet returned are held."""
+    in_flight: deque[Paper] = deque()
+
+    def feed() -> Iterator[Paper]:
+        for paper in papers:
+            in_flight.append(paper)
+            yield paper
+
+    for extraction in extract(feed()):
+        yield in_flight.popleft(), extraction
+
+
 @main.command("extract")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True, help="Output format.")
@@ -37,24 +56,32 @@ def extraction_record(paper, extraction) -> dict:
 def extract_command(inputs, fmt, model, n_process):
     """Extract concepts, acronyms, proposals, derivations and results as JSON Lines, in input order.
 
-    Skipped entries are reported on stderr with file:line and reason, as by `kg ingest`.
+    Skipped entries are reported on stderr with file:line and reason, as by `kg ingest`. The papers are
+    deduplicated in a scratch file on disk and streamed from it, so memory does not grow with the input.
 
     Example: kg extract ../shared/corpus --format jsonl
     """
     from kg.cli.ingest import skipped_report
     from kg.extract.pipeline import extract_papers, load_pipeline
-    from kg.ingest import read_paths
-    from kg.pipeline import every_core, extraction_processes
+    from kg.ingest import iter_corpus
+    from kg.models import IngestResult
+    from kg.pipeline import Spool, every_core, extraction_processes
 
-    result = read_paths(list(inputs))
-    papers = result.papers
-    for line in skipped_report(result):
-        click.echo(line, err=True)
-    nlp = load_pipeline(model)
-    n_process = extraction_processes(len(papers), n_process or every_core())
-    click.echo(f"extract: {len(papers)} papers" + (f", in {n_process} processes" if n_process > 1 else ""), err=True)
-    for paper, extraction in zip(papers, extract_papers(papers, nlp=nlp, n_process=n_process)):
-        click.echo(json.dumps(extraction_record(paper, extraction), ensure_ascii=False))
+    with tempfile.TemporaryDirectory(prefix="kg-extract-") as scratch:
+        spool = Spool(Path(scratch))
+        try:
+            read, skipped = spool.ingest(iter_corpus(list(inputs)))
+            for line in skipped_report(IngestResult(papers=[], skipped=skipped, entries=read)):
+                click.echo(line, err=True)
+            nlp = load_pipeline(model)
+            n_process = extraction_processes(spool.count, n_process or every_core())
+            click.echo(f"extract: {spool.count} papers" + (f", in {n_process} processes" if n_process > 1 else ""),
+                       err=True)
+            extract = lambda papers: extract_papers(papers, nlp=nlp, n_process=n_process)  # noqa: E731
+            for paper, extraction in paired_extractions(spool.papers(), extract):
+                click.echo(json.dumps(extraction_record(paper, extraction), ensure_ascii=False))
+        finally:
+            spool.close()
 
 
 @main.command("eval")
