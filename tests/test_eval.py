@@ -134,3 +134,73 @@ def test_kg_extract_prints_the_deduplicated_papers_in_input_order(tmp_path):
     got = [json.loads(line) for line in res.stdout.splitlines()]
     assert [(r["id"], r["title"], r["authors"]) for r in got] == [(p.id, p.title, p.authors) for p in expected]
     assert f"extract: {len(expected)} papers" in res.stderr and "papers.jsonl:4: bad JSON" in res.stderr
+
+
+def test_eval_errors_read_as_spans_with_labels_and_sentences():
+    """`kg eval --errors` lists each difference with its gold and predicted label and the sentence it stands in
+    (it printed Python tuple text: "('image classification', 'TASK')")."""
+    from kg.cli.extract import difference_lines
+    from kg.extract.scoring import AnnotatedPaper, GoldEntity, GoldResult
+    from kg.models import AcronymPair, Evidence, Mention, Paper, PaperExtraction
+    from kg.report.extraction import extraction_errors
+
+    paper = Paper(id="p1", title="FooNet for Image Classification",
+                  abstract="We propose the Foo Network (FooNet). FooNet improves image classification on ImageNet"
+                           " by 2 points.")
+    text = paper.text
+
+    def mention(span, kind, after=0):
+        start = text.index(span, after)
+        return Mention(text=span, type=kind, start=start, end=start + len(span), sentence="")
+
+    gold = AnnotatedPaper(
+        id="p1", entities=[GoldEntity(text=t, type=k) for t, k in (
+            ("FooNet", "METHOD"), ("Foo Network", "METHOD"), ("image classification", "TASK"), ("ImageNet", "DATASET"))],
+        acronyms=[("Foo Network", "FooNet")], proposes=["FooNet"],
+        results=[GoldResult(benchmark="ImageNet", metric="top-1", value="81.2%")])
+    predicted = PaperExtraction(
+        paper_id="p1", extractor="test", version="0", content_hash=paper.content_hash,
+        entities=[mention("FooNet", "METHOD"), mention("image classification", "METHOD", text.index("improves")),
+                  mention("points", "METRIC")],
+        acronyms=[AcronymPair(long="Foo Network", short="FooNet", evidence=Evidence(
+            paper_id="p1", sentence="", start=0, end=1, extractor="test", version="0", confidence=1.0))])
+    (found,) = extraction_errors([gold], [paper], [predicted])
+    got = {(e.category, e.error, e.text, e.gold, e.predicted, e.sentence) for e in found.errors}
+    assert got == {
+        ("entities", "wrong type", "image classification", "TASK", "METHOD",
+         "FooNet improves [image classification] on ImageNet by 2 points."),
+        ("entities", "missed", "Foo Network", "METHOD", None, "We propose the [Foo Network] (FooNet)."),
+        ("entities", "missed", "ImageNet", "DATASET", None, "FooNet improves image classification on [ImageNet] by 2 points."),
+        ("entities", "spurious", "points", None, "METRIC", "FooNet improves image classification on ImageNet by 2 [points]."),
+        ("proposes", "missed", "FooNet", None, None, None),
+        ("results", "missed", "ImageNet / top-1 = 81.2%", None, None, None),
+    }
+    lines = difference_lines([found])
+    assert "p1  FooNet for Image Classification" in lines
+    assert "  entities     wrong type image classification  (gold TASK, predicted METHOD)" in lines
+    assert "      FooNet improves [image classification] on ImageNet by 2 points." in lines
+    assert not any("('" in line for line in lines)
+
+
+@pytest.mark.skipif(not (shared_dir() / "corpus").exists(), reason="../shared/corpus absent")
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_eval_errors_on_the_corpus_gold_account_for_every_miss_and_false_positive():
+    runner = CliRunner()
+    res = runner.invoke(main, ["eval", "--dataset", "corpus", "--errors", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    counted = {"entities": 0, **{fact: 0 for fact in ("acronyms", "proposes", "derived_from", "results")}}
+    for paper in report["errors"]:
+        for e in paper["errors"]:
+            counted[e["category"]] += 2 if e["error"] == "wrong type" else 1
+    assert counted["entities"] == report["micro"]["fp"] + report["micro"]["fn"]
+    for fact in ("acronyms", "proposes", "derived_from", "results"):
+        assert counted[fact] == report[fact]["fp"] + report[fact]["fn"], fact
+    text = runner.invoke(main, ["eval", "--dataset", "corpus", "--errors"]).stdout
+    assert "errors (" in text and "('" not in text and "[" in text
+
+
+def test_kg_eval_on_the_corpus_without_it_says_so(tmp_path, monkeypatch):
+    monkeypatch.setenv("KG_SHARED", str(tmp_path))  # no corpus here: every gold paper would score as all misses
+    res = CliRunner().invoke(main, ["eval", "--dataset", "corpus"])
+    assert res.exit_code == 2 and "dev data missing" in res.stderr and "set KG_SHARED" in res.stderr

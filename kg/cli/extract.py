@@ -93,7 +93,8 @@ def extract_command(inputs, fmt, model, n_process):
               help="A gold JSON Lines file in the ANNOTATION.md format (with --dataset corpus).")
 @click.option("--model", default=None, help="A spaCy pipeline name or path (default: the shipped pipeline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--errors", is_flag=True, help="With the corpus gold: list each paper's missed and spurious facts.")
+@click.option("--errors", is_flag=True, help="With the corpus gold: list each paper's missed, spurious and mistyped spans and facts, with "
+                   "the gold and predicted label and the sentence.")
 def eval_command(dataset, gold, model, as_json, errors):
     """Strict span+type precision, recall and F1 per type and micro on the dev sets.
 
@@ -102,14 +103,26 @@ def eval_command(dataset, gold, model, as_json, errors):
 
     Example: kg eval --dataset corpus --json
     """
+    from kg.extract.datasets import shared_dir
     from kg.extract.evaluate import DATASETS, evaluate_summary
     from kg.extract.pipeline import load_pipeline
+    from kg.report.extraction import corpus_errors
 
-    nlp = load_pipeline(model)
     names = DATASETS if dataset == "all" else (dataset,)
+    if "corpus" in names and not (shared_dir() / "corpus").is_dir():
+        # without it every gold paper would score as all misses (P=R=0), silently
+        raise InputError(f"dev data missing: {shared_dir() / 'corpus'} (set KG_SHARED)")
+    nlp = load_pipeline(model)
+    gold_path = Path(gold) if gold else None
+    reports, differences = [], []
     try:
-        reports = [evaluate_summary(nlp, name, gold=Path(gold) if gold else None, with_errors=errors)
-                   for name in names]
+        for name in names:
+            if name == "corpus" and errors:
+                summary, differences = corpus_errors(nlp, gold=gold_path)
+                summary["errors"] = [d.model_dump() for d in differences]
+                reports.append(summary)
+            else:
+                reports.append(evaluate_summary(nlp, name, gold=gold_path))
     except FileNotFoundError as exc:
         raise InputError(f"dev data missing: {exc.filename} (set KG_SHARED)") from exc
     if as_json:
@@ -128,5 +141,24 @@ def eval_command(dataset, gold, model, as_json, errors):
             if fact in r:
                 s = r[fact]
                 click.echo(f"  {fact:12s} P={s['p']:.3f} R={s['r']:.3f} F1={s['f1']:.3f}  tp={s['tp']} fp={s['fp']} fn={s['fn']}")
-        for e in r.get("errors", []):
-            click.echo(f"  {e['id']} {e['category']}: missed {e['missed']} spurious {e['spurious']}")
+    for line in difference_lines(differences):
+        click.echo(line)
+
+
+def difference_lines(differences) -> list[str]:
+    """`kg eval --errors` as text: per paper its id and title, then one line per difference with the gold
+    and predicted label and, indented below, the sentence with the span in [brackets]."""
+    lines = []
+    if differences:
+        lines.append(f"\nerrors ({sum(len(d.errors) for d in differences)} in {len(differences)} papers):")
+    for d in differences:
+        lines.append(f"{d.id}  {d.title}")
+        for e in d.errors:
+            if e.error == "wrong type":
+                label = f"gold {e.gold}, predicted {e.predicted}"
+            else:
+                label = e.gold or e.predicted or ""
+            lines.append(f"  {e.category:12s} {e.error:10s} {e.text}" + (f"  ({label})" if label else ""))
+            if e.sentence:
+                lines.append(f"      {e.sentence}")
+    return lines
