@@ -82,3 +82,28 @@ def test_viz_unknown_selection_is_a_clean_error(store_path, tmp_path):
     result = CliRunner().invoke(main, ["viz", "author", "Nobody", "--store", store_path, "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2
     assert "nothing found" in result.output
+
+
+def test_long_names_are_listed_in_full_under_the_graph(store_path, tmp_path):
+    """A circle shows some 20 characters (two short lines): a long concept name shows its acronym there, and every
+    node a circle shortens is listed with its whole name under the graph (it was cut: "Transform-ation Invar…")."""
+    import html
+
+    with open_store(store_path, read_only=True) as s:
+        lineage = select_subgraph(s, "lineage", "GRPO")
+        ego = select_subgraph(s, "author", "Dana Wu")
+    captions = {n.properties["name"]: caption(n) for n in lineage.nodes}
+    assert captions["Group Relative Policy Optimization"] == "GRPO"
+    assert captions["A-GRAE"] == "A-GRAE"
+    out = tmp_path / "lineage.html"
+    result = CliRunner().invoke(main, ["viz", "lineage", "GRPO", "--store", store_path, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    names = out.read_text(encoding="utf-8").split('<section id="kg-names"', 1)[1]
+    assert "<b>GRPO</b> Group Relative Policy Optimization" in names
+    assert "A-GRAE" not in names  # whole in its circle: not listed
+    page = tmp_path / "ego.html"
+    assert CliRunner().invoke(main, ["viz", "author", "Dana Wu", "--store", store_path, "-o", str(page)]).exit_code == 0
+    listed = page.read_text(encoding="utf-8").split('<section id="kg-names"', 1)[1]
+    for n in ego.nodes:  # every paper title is longer than a circle shows: each is listed whole
+        if n.label == "Paper":
+            assert html.escape(n.properties["title"]) in listed

@@ -19,13 +19,47 @@ LABEL_STYLE = {
 }
 
 
+#: about how many characters a circle shows (two short lines); the library cuts longer captions,
+#: mid-word ("Transform-ation Invar…")
+CIRCLE_FITS = 20
+
+
+def full_name(node) -> str:
+    """What the node is called in full: its title, name, value or rank (the Browser's caption property)."""
+    _color, _size, prop = LABEL_STYLE.get(node.label, ("#A5ABB6", 20, "id"))
+    return str(node.properties.get(prop, node.key))
+
+
 def caption(node) -> str:
-    color, size, prop = LABEL_STYLE.get(node.label, ("#A5ABB6", 20, "id"))
-    value = node.properties.get(prop, node.key)
-    text = str(value)
+    """The text in the node's circle: a long concept name gives way to its acronym."""
+    text = full_name(node)
     if node.label == "Community":
         text = f"#{text}"  # as the reports number them; "community 0" did not fit its circle ("communit-y...")
+    acronym = node.properties.get("acronym") if node.label == "Concept" else None
+    if len(text) > CIRCLE_FITS and acronym:
+        return str(acronym)
     return text if len(text) <= 40 else text[:38] + "…"
+
+
+def names_section(sub: Subgraph) -> str:
+    """HTML listing, under the graph, the whole name of every node its circle shortens."""
+    import html
+
+    rows = []
+    for n in sub.nodes:
+        name, shown = full_name(n), caption(n)
+        if n.label == "Community" or (len(name) <= CIRCLE_FITS and shown == name):
+            continue
+        color = LABEL_STYLE.get(n.label, ("#A5ABB6",))[0]
+        label = f"<b>{html.escape(shown)}</b> " if shown != name and len(shown) <= CIRCLE_FITS else ""
+        rows.append(f'<li><span style="color:{color}">&#9679;</span> {label}{html.escape(name)}'
+                    f' <small>({html.escape(n.label)})</small></li>')
+    if not rows:
+        return ""
+    return ('<section id="kg-names" style="font: 14px sans-serif; margin: 12px 24px">'
+            "<h2 style=\"font-size: 16px\">Names the circles shorten</h2>"
+            "<p>Select a node and open the details panel (top right) for all its properties.</p>"
+            f'<ul style="list-style: none; padding: 0; columns: 2 32em">{"".join(rows)}</ul></section>')
 
 
 def to_viz_html(sub: Subgraph, *, height: str = "720px") -> str:
@@ -43,8 +77,13 @@ def to_viz_html(sub: Subgraph, *, height: str = "720px") -> str:
     ]
     graph = VisualizationGraph(nodes=nodes, relationships=rels)
     page = graph.render(height=height, theme="light").data
-    # a proper title for the browser tab and the file
-    return page.replace("<head>", f"<head><title>kg view: {_escape(sub.name)}</title>", 1)
+    # a proper title for the browser tab and the file; the whole names under the graph, which is given
+    # 80 % of the window so that their heading shows without scrolling
+    page = page.replace("<head>", f"<head><title>kg view: {_escape(sub.name)}</title>", 1)
+    names = names_section(sub)
+    if names:
+        page = page.replace("height: 100vh", "height: 80vh", 1).replace("</body>", names + "\n  </body>", 1)
+    return page
 
 
 def _escape(text: str) -> str:
