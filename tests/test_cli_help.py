@@ -66,3 +66,25 @@ def test_exit_codes_are_documented():
     assert result.exit_code == 0
     for code, meaning in EXIT_CODES.items():
         assert f"{code} {meaning}" in " ".join(result.output.split())
+
+
+def test_the_main_example_reads_the_store_it_builds(monkeypatch):
+    """`kg --help`'s example, run from the repository root, must query the store its `kg run` writes
+    (it ran `kg stats` on the default .kg/graph.lbdb, which the sample pipeline never writes: exit 2)."""
+    import shlex
+    from pathlib import Path
+
+    from kg.extract.datasets import shared_dir
+    from kg.pipeline import load_pipeline_file, repo_root
+    from kg.store import resolve_target
+
+    if not (shared_dir() / "corpus").exists():
+        pytest.skip("../shared/corpus absent: the sample pipeline's inputs")
+
+    monkeypatch.delenv("KG_STORE", raising=False)
+    (example,) = [line.split("Example:", 1)[1] for line in main.help.splitlines() if "Example:" in line]
+    run, stats = (shlex.split(part) for part in example.split("&&"))
+    assert run[:2] == ["kg", "run"] and stats[:2] == ["kg", "stats"]
+    built = load_pipeline_file(repo_root() / run[2]).store
+    read = resolve_target(stats[stats.index("--store") + 1] if "--store" in stats else None)
+    assert Path(built) == repo_root() / read

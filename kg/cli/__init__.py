@@ -42,7 +42,7 @@ class KGGroup(click.Group):
 def main() -> None:
     """Turn paper listings into a knowledge graph of papers, authors and concepts.
 
-    Example: kg run pipelines/sample.toml && kg stats
+    Example: kg run pipelines/sample.toml && kg stats --store .kg/sample.lbdb
     """
 
 
