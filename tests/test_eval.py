@@ -155,7 +155,8 @@ def test_eval_errors_read_as_spans_with_labels_and_sentences():
 
     gold = AnnotatedPaper(
         id="p1", entities=[GoldEntity(text=t, type=k) for t, k in (
-            ("FooNet", "METHOD"), ("Foo Network", "METHOD"), ("image classification", "TASK"), ("ImageNet", "DATASET"))],
+            ("FooNet", "METHOD"), ("Foo Network", "METHOD"), ("image classification", "TASK"),
+            ("ImageNet", "DATASET"))],
         acronyms=[("Foo Network", "FooNet")], proposes=["FooNet"],
         results=[GoldResult(benchmark="ImageNet", metric="top-1", value="81.2%")])
     predicted = PaperExtraction(
@@ -170,8 +171,10 @@ def test_eval_errors_read_as_spans_with_labels_and_sentences():
         ("entities", "wrong type", "image classification", "TASK", "METHOD",
          "FooNet improves [image classification] on ImageNet by 2 points."),
         ("entities", "missed", "Foo Network", "METHOD", None, "We propose the [Foo Network] (FooNet)."),
-        ("entities", "missed", "ImageNet", "DATASET", None, "FooNet improves image classification on [ImageNet] by 2 points."),
-        ("entities", "spurious", "points", None, "METRIC", "FooNet improves image classification on ImageNet by 2 [points]."),
+        ("entities", "missed", "ImageNet", "DATASET", None,
+         "FooNet improves image classification on [ImageNet] by 2 points."),
+        ("entities", "spurious", "points", None, "METRIC",
+         "FooNet improves image classification on ImageNet by 2 [points]."),
         ("proposes", "missed", "FooNet", None, None, None),
         ("results", "missed", "ImageNet / top-1 = 81.2%", None, None, None),
     }

@@ -93,8 +93,9 @@ def extract_command(inputs, fmt, model, n_process):
               help="A gold JSON Lines file in the ANNOTATION.md format (with --dataset corpus).")
 @click.option("--model", default=None, help="A spaCy pipeline name or path (default: the shipped pipeline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--errors", is_flag=True, help="With the corpus gold: list each paper's missed, spurious and mistyped spans and facts, with "
-                   "the gold and predicted label and the sentence.")
+@click.option("--errors", is_flag=True,
+              help="With the corpus gold: list each paper's missed, spurious and mistyped spans and facts, with the "
+                   "gold and predicted label and the sentence.")
 def eval_command(dataset, gold, model, as_json, errors):
     """Strict span+type precision, recall and F1 per type and micro on the dev sets.
 

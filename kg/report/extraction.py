@@ -108,8 +108,10 @@ def _fact_errors(g: AnnotatedPaper, extraction: PaperExtraction | None) -> list[
     errors = []
     for category in FACTS:
         gold, pred = _facts(g, category, aliases), _facts(p, category, aliases)
-        errors += [GoldDifference(category=category, error="missed", text=t) for k, t in gold.items() if k not in pred]
-        errors += [GoldDifference(category=category, error="spurious", text=t) for k, t in pred.items() if k not in gold]
+        errors += [GoldDifference(category=category, error="missed", text=t)
+                   for k, t in gold.items() if k not in pred]
+        errors += [GoldDifference(category=category, error="spurious", text=t)
+                   for k, t in pred.items() if k not in gold]
     return errors
 
 
