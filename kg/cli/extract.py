@@ -57,7 +57,7 @@ def extract_command(inputs, fmt, model, n_process):
     """Extract concepts, acronyms, proposals, derivations and results as JSON Lines, in input order.
 
     Skipped entries are reported on stderr with file:line and reason, as by `kg ingest`. The papers are
-    deduplicated in a scratch file on disk and streamed from it, so memory does not grow with the input.
+    deduplicated in a scratch file on disk and streamed from it: only the papers in flight are held.
 
     Example: kg extract ../shared/corpus --format jsonl
     """
