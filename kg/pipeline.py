@@ -731,6 +731,11 @@ class Spool:
         for (body,) in self.db.execute(f"SELECT {self._body()} FROM paper p ORDER BY p.seq"):  # noqa: S608
             yield Paper.model_validate_json(body)
 
+    def papers_with_digests(self) -> Iterator[tuple[Paper, str]]:
+        """(paper, digest of the whole merged record) of every paper, in corpus order."""
+        for body, digest in self.db.execute(f"SELECT {self._body()}, p.digest FROM paper p ORDER BY p.seq"):  # noqa: S608
+            yield Paper.model_validate_json(body), digest
+
     def digests(self) -> Iterator[tuple[str, str]]:
         """(paper id, digest of the whole merged record) of every paper."""
         yield from self.db.execute("SELECT id, digest FROM paper ORDER BY seq")
@@ -1260,15 +1265,27 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
                 f"{len(plan.removed)} papers gone")
     building = [first_pass]
 
-    def resolve(papers: list[Paper], record: bool) -> ResolvedGraph:
+    def resolve(papers: list[Paper], record: bool, digests: dict[str, str] | None = None) -> ResolvedGraph:
+        # digests: the papers' record digests (None: plan.digests, which an update keeps for every paper)
         t = time.perf_counter()
-        extractions = list(cached(papers))
-        chunk = resolved_chunk(papers, extractions, resolution)
-        if record and state is not None:
-            by_id = {e.paper_id: e for e in extractions}
+        digests = plan.digests if digests is None else digests
+        refs: dict[str, list[str]] = {}
+        keep = record and state is not None
+
+        def passing(extractions: Iterator[PaperExtraction], by_id: dict[str, Paper]) -> Iterator[PaperExtraction]:
+            # each extraction is parsed, used and let go in turn: a chunk's 2,000 records parsed at
+            # once were the largest short-lived allocation of the second pass, and Python's arenas
+            # they filled stayed mapped through the last commit, held by the records kept beside them
+            for e in extractions:
+                if keep:
+                    refs[e.paper_id] = paper_refs(by_id[e.paper_id], e)
+                yield e
+
+        chunk = resolved_chunk(papers, passing(cached(papers), {p.id: p for p in papers}), resolution)
+        if keep:
             if incremental:  # a full build starts from empty tables
                 state.drop_papers(p.id for p in papers)
-            state.put_papers([(p.id, plan.digests[p.id], p.content_hash, paper_refs(p, by_id.get(p.id)))
+            state.put_papers([(p.id, digests[p.id], p.content_hash, refs[p.id] if p.id in refs else paper_refs(p, None))
                               for p in papers])
         if incremental:  # a full build passes every paper and carries every node: nothing to track
             plan.passed.update(p.id for p in papers)
@@ -1277,7 +1294,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         building[0] += time.perf_counter() - t
         return chunk
 
-    def read(source: Iterable[Paper]) -> Iterator[list[Paper]]:
+    def read(source: Iterable) -> Iterator[list]:
         # the papers read back from the spool are the resolution's input: their parsing is timed
         # with it (it was counted as load, 1.7-1.9 s of a 100k build's 13.5-15.4 s load stage)
         it = iter(source)
@@ -1291,13 +1308,14 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
 
     def chunks() -> Iterator[ResolvedGraph]:
         nonlocal resolution
-        source = spool.papers_of(plan.todo) if incremental else spool.papers()
-        for papers in read(source):
-            yield resolve(papers, True)
         if not incremental:
-            # every paper is resolved: the corpus-wide decisions and the papers' digests are not
-            # held through the last commit, the build's peak (at 100k papers, 95k digests and the
-            # decisions over ~100k names); full collections were off (young_collections_only):
+            # each chunk's record digests come with its papers: none are held for the whole corpus
+            # (at 1M papers a dict and a set of 891k ids, through the whole second pass)
+            for pairs in read(spool.papers_with_digests()):
+                yield resolve([p for p, _ in pairs], True, {p.id: d for p, d in pairs})
+            # every paper is resolved: the corpus-wide decisions are not held through the last
+            # commit, the build's peak (at 100k papers, the decisions over ~100k names); full
+            # collections were off (young_collections_only):
             # free the cycles that lived long enough to reach the oldest generation too. Timed with
             # the resolve stage, whose objects these are (at 10k papers 0.18-0.32 s, at 100k
             # 0.65-0.84 s, counted as load before). What is left at the last commit is mostly
@@ -1309,11 +1327,12 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             # alternated with the old code (load average 1.15-1.61) peaked at 732.3 against
             # 709.7 MB at 30k, 1,299.3 / 1,264.4 against 1,290.9 / 1,275.0 MB at 100k
             t = time.perf_counter()
-            resolution = papers = None
-            plan.digests, plan.current = {}, set()
+            resolution = pairs = None
             gc.collect()
             building[0] += time.perf_counter() - t
             return
+        for papers in read(spool.papers_of(plan.todo)):
+            yield resolve(papers, True)
         # shared nodes whose values changed but that no paper above refers to: pass a paper that
         # does (its rows are unchanged, the loader skips them; the node is written)
         for carriers in (plan.one_carrier_each, plan.every_carrier):
@@ -1580,7 +1599,7 @@ class _Plan:
     nodes: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)
     carried: set[str] = field(default_factory=set)
-    #: record digest of every paper of this build (set by _plan)
+    #: record digest of every paper of this build (set by _plan for an update)
     digests: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
@@ -1600,11 +1619,11 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
     papers as the contributions' stream found them."""
     refs, override_papers, nodes, renamed = state.diff_decisions(resolution, touched)
     plan = _Plan()
+    if not incremental:  # every paper: the second pass streams the spool with the papers' digests
+        plan.changed = spool.count
+        return plan
     plan.digests = dict(spool.digests())
     plan.current = set(plan.digests)
-    if not incremental:  # every paper: the second pass streams the spool, no set of ids is needed
-        plan.changed = len(plan.current)
-        return plan
     changed, plan.removed = delta.changed, delta.removed
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers

@@ -429,8 +429,6 @@ class Loader:
         )
         #: (pid, result file, papers) of the forked process staging the last chunks
         self._child: tuple[int, str, int] | None = None
-        #: the chunks it stages, kept until it ends (see ``_fork_stage``)
-        self._child_chunks: list[ResolvedGraph] = []
         self._forks = 0
         self._forked_papers = 0
         #: chunks waiting for a forked process, and their papers
@@ -447,8 +445,7 @@ class Loader:
                 self._stage_here(chunk)
                 return
             if self._child is not None and os.path.exists(self._child[1]):
-                # the child is done: its part is adopted and its chunks freed now rather than at the
-                # next fork, so the memory they held serves the chunks resolved meanwhile
+                # the child is done: its part is adopted now rather than at the next fork
                 self._collect()
                 self._staged()
             self._gathered.append(chunk)
@@ -534,9 +531,11 @@ class Loader:
             finally:
                 os._exit(0)
         self._child = (pid, out, sum(len(c.papers) for c in chunks))
-        # freed once the child has ended: freeing them now would write to every page they fill
-        # while the child still shares it, and each such page would be copied first
-        self._child_chunks = chunks
+        # the chunks are let go now, not kept until the child ends: their memory serves the group
+        # gathered next. Kept, the build process held two groups' records at a time (the child's
+        # and the next), and Python's arenas they filled stayed mapped through the last commit, the
+        # build's peak (kg/bench/NOTES.md, session 18). Freeing them writes to pages the child still
+        # shares, which the kernel copies first
         self._forked_papers += self._child[2]
         return True
 
@@ -561,7 +560,6 @@ class Loader:
         pid, out, papers = self._child
         self._child = None
         _, status = os.waitpid(pid, 0)
-        self._child_chunks = []
         try:
             with open(out, "rb") as f:
                 kind, state = pickle.load(f)
@@ -649,7 +647,7 @@ class Loader:
         """Drop what is staged and not committed (after an error; finish() commits it instead)."""
         if self._child is not None:  # let it end: it writes into the batch's directory
             os.waitpid(self._child[0], 0)
-            self._child, self._child_chunks = None, []
+            self._child = None
         self._gathered, self._gathered_papers = [], 0
         try:
             if self._pending is not None:

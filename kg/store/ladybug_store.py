@@ -517,6 +517,10 @@ class _StagedBatch(Batch):
                     source = ", ".join(f"'{f.as_posix()}'" for f in files)
                     each.run(f"COPY {S.q(name)} FROM {source if len(files) == 1 else f'[{source}]'}")
                     paths.add("copy")
+                    # each COPY's freed working memory goes back before the next one: the engine's
+                    # threads allocate from heaps of their own, so the next COPY did not reuse what
+                    # this one freed, and the largest (MENTIONS) started above what the node tables' left
+                    release_free_memory()
             if self.upserts.get(name):
                 store.in_transaction(lambda tx, kind=kind, name=name: store.merge(tx, kind, name, self.upserts[name]))
                 paths.add("merge")
