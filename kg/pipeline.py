@@ -726,6 +726,9 @@ class Spool:
         self.db.execute("DELETE FROM pick")
         self.db.executemany("INSERT OR IGNORE INTO pick VALUES (?)", ((i,) for i in ids))
         rows = self.db.execute(f"SELECT {self._body()} FROM paper p WHERE p.id IN (SELECT id FROM pick) ORDER BY p.seq").fetchall()  # noqa: S608
+        # the pick's writes opened a transaction, in which that read holds a snapshot of the attached
+        # state: left open, it kept every later page of the state's log from being copied back
+        self.db.commit()
         for (body,) in rows:
             yield Paper.model_validate_json(body)
 
@@ -1093,6 +1096,10 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 say("analytics: skipped, the graph and seed are the ones it last ran on")
             else:
                 run_analytics = _stage_function("analytics", "kg.analytics", "run_analytics", "kg.analytics.run")
+                if state is not None and incremental:
+                    # written up to its seal: its log is copied back while the analytics wait for
+                    # the store's checkpoint of the update, not at the build's end
+                    state.settle_log_in_background()
                 timed("analytics", lambda _s: 1, lambda: run_analytics(store, seed=pipe.seed))
                 summary.analytics_ran = True
                 if load is not None:

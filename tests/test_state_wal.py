@@ -75,3 +75,18 @@ def test_a_reset_empties_the_state_without_copying_it_to_the_log(tmp_path):
     assert Path(f"{state.path}-wal").stat().st_size < data / 4
     assert state.db.execute("SELECT COUNT(*) FROM merged").fetchone() == (0,)
     state.db.close()
+
+
+def test_the_log_is_copied_back_on_a_thread_before_the_seal(spooled):
+    """An update's state, written up to its seal, has its log copied back while the analytics wait
+    for the store (settle_log_in_background): the close at the build's end finds it empty."""
+    state, _spool = spooled
+    rows = [(f"p{i}", f"d{i}", marshal.dumps((f"p{i}", ["x" * 4096], [], None, None))) for i in range(40)]
+    state.put_contributions(rows)
+    log = Path(f"{state.path}-wal")
+    assert log.stat().st_size > 40 * 4096
+    state.settle_log_in_background()
+    state.seal("built")  # waits for the thread first
+    assert state.token() == "built"
+    assert log.stat().st_size < 4 * 4096  # the seal's own pages
+    assert {pid for pid, _ in state.db.execute("SELECT pid, digest FROM contrib WHERE pid LIKE 'p%'")} >= {r[0] for r in rows}
