@@ -1312,7 +1312,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
     t1 = time.perf_counter()
     keep = plan.current - plan.todo if incremental else None
     stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say,
-                              papers=None if incremental else spool.count, scoped_orphans=incremental)
+                              papers=None if incremental else spool.count)
     total = time.perf_counter() - t1
     if incremental:
         stats.papers_unchanged += len(plan.current - plan.passed)

@@ -206,7 +206,6 @@ class GraphStore(ABC):
         keep: Collection[str] | None = None,
         progress: Progress | None = None,
         papers: int | None = None,
-        scoped_orphans: bool = False,
     ) -> LoadStats:
         """Write a graph given as chunks of papers, read lazily one at a time.
 
@@ -216,12 +215,9 @@ class GraphStore(ABC):
         ``prune`` removes stored papers that no chunk carries and ``keep`` does not list.
         ``papers``, when the caller knows it, is how many papers the chunks hold: a first load then
         stages its last full group before the last chunk comes (it only changes the timing).
-        ``scoped_orphans`` says the store is the one the last complete build left, so it holds no
-        orphan: only the shared nodes that the papers this load removes refer to are checked at the
-        end, instead of every node (an update's removals are few; the scans are the corpus's).
         """
         self._require_writable()
-        loader = Loader(self, progress=progress, papers=papers, scoped_orphans=scoped_orphans)
+        loader = Loader(self, progress=progress, papers=papers)
         try:
             for chunk in chunks:
                 loader.add(chunk)
@@ -229,18 +225,9 @@ class GraphStore(ABC):
             return loader.finish(prune=prune, keep=keep)
         finally:
             loader.discard()
-            self._orphan_scope = None
 
     # ----------------------------------------------------------------- helpers
-    #: per label, the nodes a scoped load's removals may leave orphaned (see ``load_chunks``); None: every node is checked
-    _orphan_scope: dict[str, set[str]] | None = None
-
     def _delete_papers(self, tx: Tx, ids: list[str]) -> None:
-        scope = self._orphan_scope
-        if scope is not None:  # read before the removal: what these papers refer to is all it can orphan
-            for label, finds, _ in SCOPED_ORPHANS:
-                for name in finds:
-                    scope[label].update(r["id"] for r in tx.run(self.named(name), {"ids": ids}))
         for name in ("load/delete_paper_results", "load/delete_paper_derivations", "load/delete_papers"):
             tx.run(self.named(name), {"ids": ids})
 
@@ -306,20 +293,6 @@ ORPHANS = (
     "load/remove_orphan_authors",
     "load/remove_orphan_affiliations",
     "load/remove_orphan_concepts",
-)
-
-#: per label: the statements finding the nodes that papers about to be removed refer to, and the
-#: statement removing those of them left orphaned, for a load of a store that holds no orphan
-#: (``scoped_orphans``). Results need none: a paper's results are removed with it, and a result
-#: without its paper is left only by a killed load, after which the next build is a full one
-SCOPED_ORPHANS = (
-    ("Author", ("load/neighbour_authors",), "load/remove_orphan_authors_of"),
-    ("Affiliation", ("load/neighbour_affiliations",), "load/remove_orphan_affiliations_of"),
-    (
-        "Concept",
-        ("load/neighbour_concepts", "load/neighbour_result_concepts", "load/neighbour_derived_concepts"),
-        "load/remove_orphan_concepts_of",
-    ),
 )
 
 #: the order a batch is written in: nodes before the edges that need them
@@ -417,8 +390,7 @@ class Loader:
         >>> stats = loader.finish(prune=True)
     """
 
-    def __init__(self, store: GraphStore, *, progress: Progress | None = None, papers: int | None = None,
-                 scoped_orphans: bool = False):
+    def __init__(self, store: GraphStore, *, progress: Progress | None = None, papers: int | None = None):
         store._require_writable()
         self.store = store
         self.say = progress or (lambda _msg: None)
@@ -436,13 +408,9 @@ class Loader:
             # an update: its deletes and appends, and the analytics after it, touch the same large
             # relationship tables, which each checkpoint rewrites where touched (see defer_checkpoints)
             store.defer_checkpoints()
-        #: per label, the nodes this load's removals may leave orphaned (``scoped_orphans``); None: all are checked
-        self._scope = {label: set() for label, _, _ in SCOPED_ORPHANS} if scoped_orphans else None
-        store._orphan_scope = self._scope
-        if self._scope is None and not store.is_empty("Result"):
+        if not store.is_empty("Result"):
             # a killed run may have left results no paper reports, with the ids of results
             # written again now; removed before this load commits results that wait for edges
-            # (a scoped load's store is a complete build's: no run was killed since)
             store.in_transaction(lambda tx: tx.run(store.named("load/remove_orphan_results")))
         self._staged_papers = 0
         #: rows committed so far by this load (the next flush waits for as many, see ``_flush_due``)
@@ -718,19 +686,7 @@ class Loader:
             outs = [tx.run(store.named(name)) for name in ORPHANS]
             return sum(int(out[0]["removed"]) for out in outs if out)
 
-        def remove_scoped_orphans(tx: Tx) -> int:
-            outs = [
-                tx.run(store.named(name), {"ids": part})
-                for label, _, name in SCOPED_ORPHANS
-                for part in R.chunks(sorted(self._scope[label]), UNWIND_BATCH)
-            ]
-            return sum(int(out[0]["removed"]) for out in outs if out)
-
-        if self._scope is None:
-            stats.orphans_removed += store.in_transaction(remove_orphans)
-        elif any(self._scope.values()):
-            stats.orphans_removed += store.in_transaction(remove_scoped_orphans)
-        store._orphan_scope = None
+        stats.orphans_removed += store.in_transaction(remove_orphans)
         total = self._paper_sum + sum(sum(d.values()) for d in self._shared.values())
         stats.graph_hash = f"{total % (1 << 64):016x}"
         stats.path = "copy" if "copy" in self._paths else "merge"

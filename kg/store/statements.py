@@ -23,14 +23,6 @@ LOAD_FILES = (
     "load/remove_orphan_authors",
     "load/remove_orphan_affiliations",
     "load/remove_orphan_concepts",
-    "load/neighbour_authors",
-    "load/neighbour_affiliations",
-    "load/neighbour_concepts",
-    "load/neighbour_result_concepts",
-    "load/neighbour_derived_concepts",
-    "load/remove_orphan_authors_of",
-    "load/remove_orphan_affiliations_of",
-    "load/remove_orphan_concepts_of",
 )
 
 
