@@ -39,7 +39,6 @@ import hashlib
 import json
 import marshal
 import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -154,8 +153,6 @@ class BuildState:
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / f"{text_digest(store)}.sqlite"
         self.db = sqlite3.connect(self.path)
-        #: the thread of a settle_log_in_background, joined before the state is written or closed
-        self._settling: threading.Thread | None = None
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         # freed pages are not zeroed (Debian's SQLite zeroes them by default): with it, emptying the state
@@ -222,7 +219,6 @@ class BuildState:
 
     def seal(self, token: str) -> None:
         """Everything written: the tables describe the store as ``token`` says (last step of a build)."""
-        self._settled()
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('token', ?)", (token,))
         self.db.commit()
 
@@ -630,35 +626,7 @@ class BuildState:
                             sorted((r, pid) for pid, _d, _ch, refs in rows for r in refs))
 
     def commit(self) -> None:
-        self._settled()
         self.db.commit()
 
-    def settle_log_in_background(self) -> None:
-        """Copy the write-ahead log into the database on a thread and connection of its own, for a
-        caller that has written everything up to its seal and waits for something else meanwhile
-        (a +1 % build's analytics, on the store's checkpoint: one core is idle then). Closing the
-        last connection copies the log too, at the build's very end: 0.45 s of a +1 % build at 100k.
-        SQLite releases the GIL while it copies; a log it cannot copy now (busy) is left to the close."""
-        self._settled()
-
-        def settle() -> None:
-            try:
-                other = sqlite3.connect(self.path, timeout=0)
-                try:
-                    other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-                finally:
-                    other.close()
-            except sqlite3.Error:
-                pass
-
-        self._settling = threading.Thread(target=settle, name="kg-state-log", daemon=True)
-        self._settling.start()
-
-    def _settled(self) -> None:
-        if self._settling is not None:
-            self._settling.join()
-            self._settling = None
-
     def close(self) -> None:
-        self._settled()
         self.db.close()

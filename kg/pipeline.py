@@ -1096,10 +1096,6 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
                 say("analytics: skipped, the graph and seed are the ones it last ran on")
             else:
                 run_analytics = _stage_function("analytics", "kg.analytics", "run_analytics", "kg.analytics.run")
-                if state is not None and incremental:
-                    # written up to its seal: its log is copied back while the analytics wait for
-                    # the store's checkpoint of the update, not at the build's end
-                    state.settle_log_in_background()
                 timed("analytics", lambda _s: 1, lambda: run_analytics(store, seed=pipe.seed))
                 summary.analytics_ran = True
                 if load is not None:
