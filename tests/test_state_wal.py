@@ -77,7 +77,6 @@ def test_a_reset_empties_the_state_without_copying_it_to_the_log(tmp_path):
     state.db.close()
 
 
-
 def test_reading_papers_back_leaves_no_reader_on_the_state(spooled):
     """Spool.papers_of reads the attached state inside the transaction its pick table opened: left
     open, that read held a snapshot of the state to the build's end, so no later page of the
@@ -92,7 +91,8 @@ def test_reading_papers_back_leaves_no_reader_on_the_state(spooled):
     state.commit()
     ids = [r[0] for r in sqlite3.connect(spool.path).execute("SELECT id FROM paper ORDER BY seq")]
     assert [p.id for p in spool.papers_of(ids[:5])] == ids[:5]
-    state.put_contributions([(f"p{i}", f"d{i}", marshal.dumps((f"p{i}", ["x" * 4096], [], None, None))) for i in range(9)])
+    state.put_contributions([(f"p{i}", f"d{i}", marshal.dumps((f"p{i}", ["x" * 4096], [], None, None)))
+                             for i in range(9)])
     other = sqlite3.connect(state.path)
     busy, _log, _copied = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
     other.close()
