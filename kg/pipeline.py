@@ -746,6 +746,9 @@ class Spool:
         self.db.execute("DELETE FROM pick")
         self.db.executemany("INSERT OR IGNORE INTO pick VALUES (?)", ((i,) for i in ids))
         rows = self.db.execute(f"SELECT {self._body()} FROM paper p WHERE p.id IN (SELECT id FROM pick) ORDER BY p.seq").fetchall()  # noqa: S608
+        # the pick's writes opened a transaction, in which that read holds a snapshot of the attached
+        # state: left open, it kept every later page of the state's log from being copied back
+        self.db.commit()
         for (body,) in rows:
             yield Paper.model_validate_json(body)
 
