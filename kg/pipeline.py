@@ -1030,14 +1030,12 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
         return out
 
     try:
-        from kg.store import is_neo4j
-        from kg.store.shadow import ShadowStore
+        if {"load", "analytics"} & stages and pipe.store:
+            from kg.store.shadow import locked
 
-        if {"load", "analytics"} & stages and pipe.store and not is_neo4j(pipe.store):
             # one build writes a store at a time, and what a dead one left is settled before
             # the store is read (kg.store.shadow)
-            shadow = ShadowStore(Path(pipe.store))
-            shadow.lock()
+            shadow = locked(pipe.store)
         fingerprint = settings = None
         files: list[Path] = []
         digests: dict[Path, str] = {}

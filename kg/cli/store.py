@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
@@ -146,16 +145,11 @@ def _writer_lock(store: str | None, write: bool):
     its copy and lose the write (kg.store.shadow), so the write is refused while a build runs."""
     from contextlib import nullcontext
 
-    from kg.store import is_neo4j, resolve_target
+    from kg.store import resolve_target
+    from kg.store.shadow import locked
 
-    target = resolve_target(store)
-    if not write or is_neo4j(target):
-        return nullcontext()
-    from kg.store.shadow import ShadowStore
-
-    shadow = ShadowStore(Path(target))
-    shadow.lock()
-    return shadow
+    shadow = locked(resolve_target(store)) if write else None
+    return nullcontext() if shadow is None else shadow
 
 
 def _render_rows(rows: list[dict]) -> None:

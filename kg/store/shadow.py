@@ -129,6 +129,18 @@ class ShadowStore:
         _fsync(self.target.parent)
 
 
+def locked(target: str) -> ShadowStore | None:
+    """The build lock of the embedded store at ``target``, taken (what a dead build left settled);
+    None for a Neo4j server, which has no copy to write and takes its own locks."""
+    from kg.store import is_neo4j
+
+    if is_neo4j(target):
+        return None
+    shadow = ShadowStore(Path(target))
+    shadow.lock()
+    return shadow
+
+
 def _side_files(path: Path) -> list[Path]:
     """The engine's files named after the store's (log, checkpoint and lock files)."""
     if not path.parent.is_dir():
