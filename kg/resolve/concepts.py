@@ -1048,6 +1048,9 @@ def _resolve(
         if not letters.isalpha() or len(letters) < 3:
             continue
         candidates = long_by_initials.get(letters.casefold(), [])
+        if len(candidates) > 1:
+            continue
+        # the long forms beyond the pass's nodes are counted only when the pass's own leave one open
         beyond = outside(letters.casefold()) if outside is not None else 0
         if len(candidates) + beyond != 1:
             continue
