@@ -43,17 +43,15 @@ def caption(node) -> str:
 
 def names_section(sub: Subgraph) -> str:
     """HTML listing, under the graph, the whole name of every node its circle shortens."""
-    import html
-
     rows = []
     for n in sub.nodes:
         name, shown = full_name(n), caption(n)
         if n.label == "Community" or (len(name) <= CIRCLE_FITS and shown == name):
             continue
         color = LABEL_STYLE.get(n.label, ("#A5ABB6",))[0]
-        label = f"<b>{html.escape(shown)}</b> " if shown != name and len(shown) <= CIRCLE_FITS else ""
-        rows.append(f'<li><span style="color:{color}">&#9679;</span> {label}{html.escape(name)}'
-                    f' <small>({html.escape(n.label)})</small></li>')
+        label = f"<b>{_escape(shown)}</b> " if shown != name and len(shown) <= CIRCLE_FITS else ""
+        rows.append(f'<li><span style="color:{color}">&#9679;</span> {label}{_escape(name)}'
+                    f' <small>({_escape(n.label)})</small></li>')
     if not rows:
         return ""
     return ('<section id="kg-names" style="font: 14px sans-serif; margin: 12px 24px">'
