@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -68,3 +69,23 @@ def kg_run(toml: Path, *, timeout: float = 240) -> dict:
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout[proc.stdout.index("{"):])
+
+
+def kill_at(toml: Path, marker: str, timeout: float = 240) -> bool:
+    """Run `kg run` and SIGKILL it when a stderr line starts with ``marker``; True if it was killed."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "run", str(toml)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    killed = False
+    try:
+        for line in proc.stderr:
+            if line.startswith(marker):
+                os.kill(proc.pid, signal.SIGKILL)
+                killed = True
+                break
+    finally:
+        proc.wait(timeout=timeout)
+        proc.stderr.close()
+    return killed and proc.returncode == -signal.SIGKILL

@@ -7,16 +7,12 @@ child is killed as soon as the marker appears, wherever it is then.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from kg.store import canonical_dump, open_store
-from synth_build import corpus, kg_run, pipeline
+from synth_build import corpus, kg_run, kill_at, pipeline
 
 STAGES = ("ingest", "extract", "resolve", "load", "analytics")
 N = 40
@@ -36,26 +32,6 @@ def clean(tmp_path_factory):
     return tmp, base, _dump(store)
 
 
-def _kill_at(toml: Path, marker: str, timeout: float = 240) -> bool:
-    """Run `kg run` and SIGKILL it when a stderr line starts with ``marker``; True if it was killed."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "run", str(toml)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    killed = False
-    try:
-        for line in proc.stderr:
-            if line.startswith(marker):
-                os.kill(proc.pid, signal.SIGKILL)
-                killed = True
-                break
-    finally:
-        proc.wait(timeout=timeout)
-        proc.stderr.close()
-    return killed and proc.returncode == -signal.SIGKILL
-
-
 @pytest.mark.parametrize(
     "marker",
     ["extract: started", "resolve: started", "load: started", "load: papers", "analytics: started"],
@@ -69,7 +45,7 @@ def test_killed_build_run_again_equals_clean_build(clean, tmp_path, marker, rebu
         kg_run(pipeline(tmp_path, [part], store, stages=STAGES, name="part.toml"))
         # the same papers under the final paths, so only additions remain for the killed run
     toml = pipeline(tmp_path, [base], store, stages=STAGES, name="full.toml")
-    if not _kill_at(toml, marker):
+    if not kill_at(toml, marker):
         pytest.fail(f"the build never printed {marker!r} or was not killed by it")
     kg_run(toml)
     assert _dump(store) == expected

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kg.store import canonical_dump, open_store
-from synth_build import corpus, kg_run, pipeline
+from synth_build import corpus, kg_run, kill_at, pipeline
 
 N, EXTRA = 48, 4
 STAGES = ("ingest", "extract", "resolve", "load", "analytics")
@@ -259,13 +259,11 @@ def test_a_killed_incremental_build_falls_back_to_a_full_one(built, tmp_path, ma
     import subprocess
     import sys
 
-    from test_crash_build import _kill_at
-
     tmp, base, extra = built
     store = tmp_path / "killed.lbdb"
     kg_run(pipeline(tmp_path, [base], store, stages=STAGES, name="killed.toml"))
     toml = pipeline(tmp_path, [base, extra], store, stages=STAGES, name="killed.toml")
-    assert _kill_at(toml, marker)
+    assert kill_at(toml, marker)
     proc = subprocess.run([sys.executable, "-m", "kg", "run", str(toml)], capture_output=True, text=True, timeout=240)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "build: full" in proc.stderr

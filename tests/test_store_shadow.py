@@ -6,9 +6,7 @@ complete build left it, and one that dies after marking its copy complete has th
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +16,7 @@ import pytest
 from kg.errors import StoreError
 from kg.store import canonical_dump, open_store
 from kg.store.shadow import ShadowStore
-from synth_build import corpus, kg_run, pipeline
+from synth_build import corpus, kg_run, kill_at, pipeline
 
 N = 20
 
@@ -59,17 +57,7 @@ def test_an_update_killed_during_its_load_leaves_the_store_as_the_last_build_lef
     store = _fresh_copy(built, tmp_path)
     before = _digest(store)
     toml = pipeline(tmp_path, [whole], store, name="whole.toml")
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "run", str(toml)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        for line in proc.stderr:
-            if line.startswith("load: papers"):
-                os.kill(proc.pid, signal.SIGKILL)
-                break
-    finally:
-        proc.wait(timeout=240)
-        proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL, "the build never reached its load"
+    assert kill_at(toml, "load: papers"), "the build never reached its load or was not killed there"
     # the build wrote its copy; the store is the half corpus, byte for byte, and reads as such
     assert (tmp_path / ".graph.lbdb.kg-next").exists()
     assert _digest(store) == before
