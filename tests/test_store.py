@@ -237,6 +237,19 @@ def test_commands_on_a_missing_store_exit_2(tmp_path, monkeypatch, command):
     assert f"no graph at {missing}" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_write_query_on_a_missing_store_exits_2_and_creates_nothing(tmp_path):
+    # --write allows writes to a graph; it does not make one where a mistyped path points
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    missing = tmp_path / "sub" / "nothing.lbdb"
+    result = CliRunner().invoke(main, ["query", "CREATE (p:Paper {id: 'x'})", "--write", "--store", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert f"no graph at {missing}" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # neither the store, nor its directory, nor a lock file
+
+
 def test_bad_cypher_is_a_store_error(tmp_path):
     with open_store(str(tmp_path / "g.lbdb")) as s:
         with pytest.raises(StoreError):

@@ -113,7 +113,8 @@ def parse_params(pairs: tuple[str, ...]) -> dict:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME); VALUE is JSON when it parses, else a string. Repeatable.")
 @click.option("--saved", metavar="NAME", help="Run cypher/queries/NAME.cypher (or its dialect variant).")
-@click.option("--write", is_flag=True, help="Allow writes (the store is opened read-only otherwise).")
+@click.option("--write", is_flag=True,
+              help="Allow writes to the store, which must exist (it is opened read-only otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
 @store_option
 def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, write: bool, as_json: bool,
@@ -142,13 +143,20 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
 
 def _writer_lock(store: str | None, write: bool):
     """A write to an embedded store waits for no build: one running would replace the store with
-    its copy and lose the write (kg.store.shadow), so the write is refused while a build runs."""
-    from contextlib import nullcontext
+    its copy and lose the write (kg.store.shadow), so the write is refused while a build runs.
 
-    from kg.store import resolve_target
+    A write names a store that exists, as a read does: a mistyped path is an error (exit 2), not a
+    new empty store (nor its lock file) left behind."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from kg.store import is_neo4j, resolve_target
     from kg.store.shadow import locked
 
-    shadow = locked(resolve_target(store)) if write else None
+    target = resolve_target(store)
+    if write and not is_neo4j(target) and not Path(target).exists():
+        raise ConfigError(f"no graph at {target}: build one first (kg run PIPELINE --store {target})")
+    shadow = locked(target) if write else None
     return nullcontext() if shadow is None else shadow
 
 
