@@ -250,6 +250,32 @@ def test_a_write_query_on_a_missing_store_exits_2_and_creates_nothing(tmp_path):
     assert list(tmp_path.iterdir()) == []  # neither the store, nor its directory, nor a lock file
 
 
+@pytest.mark.parametrize("under", ["", "sub/"])
+@pytest.mark.parametrize("command", [["build", "LISTING"], ["query", "RETURN 1", "--write"], ["open_store"]])
+def test_a_store_path_under_a_file_is_a_usage_error_naming_the_file(tmp_path, command, under):
+    # the store's directory cannot be made there: exit 2 naming the file in the way, not an OSError's traceback
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    (tmp_path / "a-file").write_text("x\n")
+    listing = tmp_path / "in.jsonl"
+    listing.write_text('{"id": "p1", "title": "A paper", "abstract": "Text."}\n')
+    store = tmp_path / "a-file" / under / "graph.lbdb"
+    expected = f"cannot write a store at {store}: {tmp_path / 'a-file'} is a file, not a directory"
+    if command == ["open_store"]:
+        with pytest.raises(ConfigError, match="is a file, not a directory"):
+            open_store(str(store))
+        return
+    args = [str(listing) if a == "LISTING" else a for a in command]
+    result = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    if command[0] == "build":
+        assert expected in result.stderr
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert (tmp_path / "a-file").read_text() == "x\n"
+
+
 def test_bad_cypher_is_a_store_error(tmp_path):
     with open_store(str(tmp_path / "g.lbdb")) as s:
         with pytest.raises(StoreError):
