@@ -137,14 +137,19 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     src = str(path)
     if not path.is_file():
         raise ConfigError(f"{src}: no such pipeline file")
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not an error
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{src}: not valid TOML: {exc}") from exc
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{src}:{line}: not valid TOML: not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset"
+                          f" {exc.start})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_toml_error(src, text, str(exc))) from exc
+    except RecursionError:
+        raise ConfigError(f"{src}: not valid TOML: arrays or tables nested too deeply") from None
     root = path.resolve().parent.parent if path.resolve().parent.name == "pipelines" else path.resolve().parent
 
     def bad(key: str, why: str) -> ConfigError:
@@ -187,6 +192,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     for text in get("inputs", "paths", list, []):
         if not isinstance(text, str):
             raise bad("inputs.paths", f"expected path strings, got {text!r}")
+        if not text.strip():  # "" would name the pipeline's own folder, and read all of it
+            raise bad("inputs.paths", "an empty path")
         p = local("inputs", "paths", text)
         if not p.exists():
             raise bad("inputs.paths", f"{p} does not exist")
@@ -200,6 +207,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     target = store or os.environ.get("KG_STORE")
     if not target:
         target = get("store", "target", str, None)
+        if target is not None and not target.strip():  # not the default store: what was meant is unknown
+            raise bad("store.target", "an empty target")
         if target and "://" not in target:
             target = str(local("store", "target", target))
     if {"load", "analytics"} & set(ordered):
@@ -218,8 +227,10 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     aliases = get("resolve", "aliases", str, None)
     orgs = get("resolve", "orgs", str, None)
     chunk_papers = get("resolve", "chunk_papers", int, 2000)
-    if chunk_papers < 1:
-        raise bad("resolve.chunk_papers", "must be at least 1")
+    batch_size = get("extract", "batch_size", int, 64)
+    for key, value in (("resolve.chunk_papers", chunk_papers), ("extract.batch_size", batch_size)):
+        if not 1 <= value <= sys.maxsize:  # both end up as slice sizes
+            raise bad(key, f"must be a whole number from 1 to {sys.maxsize}, not {value}")
     return Pipeline(
         source=src,
         name=get("pipeline", "name", str, path.stem),
@@ -230,7 +241,7 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
         prune=get("store", "prune", bool, True),
         model=str(local("extract", "model", model)) if model and ("/" in model or model.startswith(".")) else model,
         n_process=n_process,
-        batch_size=get("extract", "batch_size", int, 64),
+        batch_size=batch_size,
         seed=get("analytics", "seed", int, 42),
         aliases=str(local("resolve", "aliases", aliases)) if aliases else None,
         orgs=str(local("resolve", "orgs", orgs)) if orgs else None,

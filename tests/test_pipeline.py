@@ -65,6 +65,12 @@ def pipe_file(tmp_path, monkeypatch):
         ({"extra": '[extract]\nn_process = "two"\n'}, "extract.n_process"),
         ({"extra": "[extract]\nn_process = true\n"}, "extract.n_process"),
         ({"extra": "[extract]\nn_process = 1.5\n"}, "extract.n_process"),
+        # these four used to run: a traceback from islice (the first two), a build with batches of
+        # nothing, a build of every file in the pipeline's own folder
+        ({"extra": "[extract]\nbatch_size = -5\n"}, "extract.batch_size"),
+        ({"extra": "[resolve]\nchunk_papers = 99999999999999999999\n"}, "resolve.chunk_papers"),
+        ({"extra": "[extract]\nbatch_size = 0\n"}, "extract.batch_size"),
+        ({"inputs": '["corpus", ""]'}, "inputs.paths"),
     ],
 )
 def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs, key):
@@ -88,6 +94,35 @@ def test_a_toml_error_names_file_and_line(tmp_path, text, line, where):
     with pytest.raises(ConfigError) as err:
         load_pipeline_file(path)
     assert str(err.value).startswith(f"{path}:{line}: not valid TOML: ") and where in str(err.value)
+
+
+def test_an_empty_store_target_is_refused_not_the_default_store(tmp_path, monkeypatch):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    write_corpus(tmp_path / "corpus")
+    path = write_pipeline(tmp_path)
+    path.write_text(path.read_text().replace('target = "graph.lbdb"', 'target = ""'))
+    with pytest.raises(ConfigError, match=r"store.target: an empty target"):
+        load_pipeline_file(path)
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'[pipeline]\nname = "x"\n# caf\xe9\n', ":3: not valid TOML: not UTF-8 (byte 0xe9 at byte offset 27)"),
+    ('[pipeline]\nname = "x"\n'.encode("utf-16"), ":1: not valid TOML: not UTF-8 (byte 0xff at byte offset 0)"),
+    (b"[inputs]\npaths = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ": not valid TOML: arrays or tables nested"),
+], ids=["latin-1", "utf-16", "deep"])
+def test_a_pipeline_file_in_another_encoding_or_nested_deeply_is_one_clear_error(tmp_path, data, expected):
+    # these used to say "'utf-8' codec can't decode..." without a line, or end in a RecursionError traceback
+    path = tmp_path / "bad.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as err:
+        load_pipeline_file(path)
+    assert str(err.value).startswith(f"{path}{expected}"), err.value
+
+
+def test_a_pipeline_file_with_a_utf8_byte_order_mark_reads(pipe_file):
+    plain = load_pipeline_file(pipe_file)
+    pipe_file.write_bytes(b"\xef\xbb\xbf" + pipe_file.read_bytes())
+    assert load_pipeline_file(pipe_file).inputs == plain.inputs
 
 
 def test_a_bad_store_target_names_the_key(pipe_file):
