@@ -1009,6 +1009,27 @@ def store_signature(target: str | None) -> str | None:
 
 
 def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSummary:
+    """Run the stages of ``pipe`` (see _run_pipeline); returns counts and timings per stage.
+
+    kg's own files under the cache directory (extraction cache, build state, spool), found damaged
+    or in the way, are a KGError naming the directory, not an sqlite3 or OS traceback."""
+    try:
+        return _run_pipeline(pipe, progress=progress)
+    except sqlite3.DatabaseError as exc:
+        where = pipe.cache_dir or "kg's scratch directory"
+        if str(exc) in ("database disk image is malformed", "file is not a database", "unable to open database file"):
+            raise ConfigError(f"{where}: a file of kg's cache there (extraction cache, build state) is damaged or in"
+                              f" the way ({exc}): remove the directory and build again; the next build is a full"
+                              " one, extraction included") from exc
+        raise KGError(f"{where}: kg's cache there cannot be used: {exc}") from exc
+    except (FileExistsError, NotADirectoryError) as exc:
+        if pipe.cache_dir is None or not Path(exc.filename or "/").is_relative_to(pipe.cache_dir):
+            raise
+        raise ConfigError(f"{pipe.cache_dir}: kg's cache directory cannot be made there: {exc.filename} is in the way"
+                          " (a file where kg keeps a directory)") from exc
+
+
+def _run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSummary:
     """Run the stages of ``pipe``; returns counts and timings per stage.
 
     The corpus streams: ingest writes the deduplicated papers to a scratch spool, extraction reads
