@@ -519,7 +519,7 @@ class _StagedBatch(Batch):
                     store.in_transaction(lambda tx, stmt=stmt, rows=rows: tx.run(stmt, {"rows": rows}))
                     paths.add("merge")
                 else:  # one COPY for all of a table's files: each COPY appending costs the table
-                    source = ", ".join(f"'{f.as_posix()}'" for f in files)
+                    source = ", ".join(S.literal(f.as_posix()) for f in files)
                     each.run(f"COPY {S.q(name)} FROM {source if len(files) == 1 else f'[{source}]'}")
                     paths.add("copy")
                     # each COPY's freed working memory goes back before the next one: the engine's
