@@ -134,10 +134,17 @@ def _invocations(store: str, value: str) -> list[list[str]]:
         ["export", "--subgraph", f"lineage:{value}", "--store", store, "--format", "json"],
         ["export", "--subgraph", f"community:{value}", "--store", store, "--format", "json"],
         ["export", "--subgraph", value, "--store", store],
+        ["viz", "author", value, "--store", store, "-o", "viz.html"],
+        ["viz", "community", value, "--store", store, "-o", "viz.html"],
+        ["viz", "lineage", value, "--store", store, "-o", "viz.html"],
+        ["report", "concept", value, "--store", store, "--format", "html", "-o", "report.html"],
         ["ingest", value],
         ["extract", value],
         ["build", value, "--store", store],
         ["run", value, "--store", store],
+        # output paths, last: `kg build VALUE` would load the file they write
+        ["report", "overview", "--store", store, "-o", value],
+        ["export", "--store", store, "--format", "json", "-o", value],
     ]
     if value in INJECTIONS[2:5]:  # every saved query's every parameter, with the three sharpest strings
         from kg.report.library import get_query
@@ -167,11 +174,46 @@ def test_injection_strings_change_nothing_and_never_reach_cypher_text(store, val
     assert _dump(store) == before
 
 
-def test_a_named_store_path_with_injection_is_just_a_directory(tmp_path, monkeypatch, cypher_log):
+def _outside_copy_paths(statement: str) -> str:
+    """Empty for a ``COPY `Table` FROM 'path'`` (or a list of paths) and nothing more: the one place
+    LadybugDB takes no parameter, the staged files' paths, escaped (kg.store.statements.literal);
+    any other statement, or a path that broke out of its literal, as it is."""
+    literal = r"'(?:[^'\\]|\\.)*'"
+    if re.fullmatch(rf"COPY `\w+` FROM (?:{literal}|\[{literal}(?:, {literal})*\])", statement):
+        return ""
+    return statement
+
+
+@pytest.mark.parametrize("name", ["it's.lbdb", "a\\' DETACH DELETE n; //.lbdb", "back\\slash.lbdb"])
+def test_a_store_path_with_quotes_builds_as_any_other(tmp_path, monkeypatch, name):
+    # the staged files' paths are named after the store: a quote used to end the COPY's literal
+    # (a parser error, exit 3) and what followed it was read as Cypher
     monkeypatch.chdir(tmp_path)
-    result = _invoke(["stats", "--store", INJECTIONS[2], "--json"])
-    assert "Traceback" not in result.output
-    assert not [c for c in cypher_log if MARK in c]
+    (tmp_path / "in.jsonl").write_text(
+        "".join(json.dumps({"id": f"p{i}", "title": f"Paper {i}", "abstract": "We use BERT on SQuAD.",
+                            "authors": ["Ann Lee", f"Bo Kim{i}"]}) + "\n" for i in range(12)))
+    dumps = []
+    for store in (name, "plain.lbdb"):
+        result = _invoke(["build", "in.jsonl", "--store", store, "--n-process", "1"])
+        assert result.exit_code == 0, result.output
+        dumps.append(_dump(store))
+    assert dumps[0] == dumps[1] and "Paper 11" in dumps[0]
+
+
+@pytest.mark.parametrize("value", [INJECTIONS[2], INJECTIONS[5], INJECTIONS[9]])
+def test_a_named_store_path_with_injection_is_just_a_path(tmp_path, monkeypatch, cypher_log, value):
+    # every command that takes --store, on a path that does not exist and then on one a build made
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "We use BERT."}\n')
+    reads = [["stats", "--json"], ["query", "MATCH (p:Paper) RETURN p.id AS id"], ["report", "overview"],
+             ["export", "--format", "json"], ["viz", "author", "Ann Lee", "-o", "v.html"]]
+    writes = [["query", "MATCH (p:Paper) SET p.upvotes = 1", "--write"], ["build", "in.jsonl", "--n-process", "1"]]
+    for args in [*reads, *writes, *reads]:
+        result = _invoke([*args, "--store", value])
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        assert not [c for c in cypher_log if MARK in _outside_copy_paths(c)], args
+    assert _invoke(["stats", "--store", value, "--json"]).exit_code == 0  # the build made a store at that path
 
 
 @pytest.mark.parametrize(
