@@ -107,11 +107,18 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
+#: variables a pipeline file may not expand: a path holding one would print it in messages and summaries
+CREDENTIAL_RE = re.compile(r"PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$|^NEO4J_USER$", re.IGNORECASE)
+
+
 def expand(text: str, root: Path) -> str:
-    """Expand ``${VAR}``; KG_SHARED defaults to <root>/../shared."""
+    """Expand ``${VAR}``; KG_SHARED defaults to <root>/../shared. A credential (NEO4J_PASSWORD,
+    say) raises ValueError: kg reads those from the environment only where it connects."""
     env = {"KG_SHARED": str(root.parent / "shared"), **os.environ}
 
     def sub(m: re.Match) -> str:
+        if CREDENTIAL_RE.search(m.group(1)):
+            raise ValueError(f"${{{m.group(1)}}} is a credential, not part of a path")
         if m.group(1) not in env:
             raise KeyError(m.group(1))
         return env[m.group(1)]
@@ -175,6 +182,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
             p = Path(expand(text, root))
         except KeyError as exc:
             raise bad(f"{section}.{key}", f"environment variable {exc.args[0]} is not set") from exc
+        except ValueError as exc:
+            raise bad(f"{section}.{key}", str(exc)) from None
         return p if p.is_absolute() else root / p
 
     stages = get("stages", "run", list, list(STAGES))

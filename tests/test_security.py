@@ -241,6 +241,40 @@ def test_credentials_come_from_the_environment_and_are_never_printed(args):
     assert proc.returncode != 0 and "NEO4J_PASSWORD" in proc.stderr
 
 
+@pytest.mark.parametrize("where", ["--store", "KG_STORE", "store.target"])
+def test_a_store_uri_with_a_password_in_it_is_refused_without_echoing_it(tmp_path, where):
+    # the password used to come back in "cannot reach Neo4j at neo4j://neo4j:PASSWORD@..."
+    uri = f"neo4j://neo4j:{SECRET}@127.0.0.1:1"
+    toml = tmp_path / "p.toml"
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "x"}\n')
+    target = uri if where == "store.target" else "g.lbdb"
+    toml.write_text(f'[inputs]\npaths = ["in.jsonl"]\n[store]\ntarget = "{target}"\n')
+    env = {"NEO4J_PASSWORD": "x", **({"KG_STORE": uri} if where == "KG_STORE" else {})}
+    for args in (["stats"], ["query", "RETURN 1"], ["run", str(toml)]):
+        if where == "--store":
+            args = [*args, "--store", uri]
+        elif where == "store.target" and args[0] != "run":
+            continue
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert SECRET not in result.output and "takes no credentials" in result.stderr, (args, result.output)
+
+
+@pytest.mark.parametrize("key, value", [("paths", '["${NEO4J_PASSWORD}"]'), ("target", '"g-${NEO4J_PASSWORD}.lbdb"')])
+def test_a_pipeline_file_cannot_put_a_credential_in_a_path(tmp_path, monkeypatch, key, value):
+    # a path holding it was printed in errors and summaries, and named files on disk
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "x"}\n')
+    paths = value if key == "paths" else '["in.jsonl"]'
+    target = value if key == "target" else '"g.lbdb"'
+    (tmp_path / "p.toml").write_text(f"[inputs]\npaths = {paths}\n[stages]\nrun = [\"ingest\", \"resolve\", \"load\"]\n"
+                                     f"[store]\ntarget = {target}\n")
+    result = CliRunner().invoke(main, ["run", "p.toml"], env={"NEO4J_PASSWORD": SECRET})
+    assert result.exit_code == 2, result.output
+    assert SECRET not in result.output and f"{key}: ${{NEO4J_PASSWORD}} is a credential" in result.stderr
+    assert not [p for p in tmp_path.rglob("*") if SECRET in p.name]
+
+
 def _base_env() -> dict:
     import os
 
