@@ -23,6 +23,7 @@ from kg.synth import LAYOUTS, SynthConfig, format_entry, jsonl_record, make_pape
 from kg.synth.write import _FOOTERS, _HEADERS
 from synth_build import pipeline
 
+ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CONFIG = SynthConfig(n=30, seed=5)
 FORMATS = (*LAYOUTS, "jsonl")
@@ -190,6 +191,27 @@ def test_a_listing_entry_too_long_for_the_extractor_is_skipped(tmp_path):
     check_reader(path)
     result = read_paths([path])
     assert len(result.papers) == 3 and [s.reason.split(":")[0] for s in result.skipped] == ["entry too long"]
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["extract"], ["build", "--store", "g.lbdb", "--n-process", "1"]])
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_pipe_or_device_given_as_input_is_refused_not_read_forever(tmp_path, command, special):
+    # kg ingest on a named pipe blocked for ever; kg build /dev/zero hashed it for ever
+    import os
+    import subprocess
+    import sys
+
+    if special == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+    proc = subprocess.run([sys.executable, "-m", "kg", command[0], special, *command[1:]], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "KG_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2, proc.stderr
+    assert f"Error: {special}: not a regular file" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "g.lbdb").exists()
+    if special == "fifo":
+        (entry,) = iter_entries(tmp_path / "fifo")  # the reader itself: one skipped record, no wait
+        assert isinstance(entry, SkippedRecord) and entry.reason.startswith("not a regular file")
 
 
 def _pipeline(tmp_path: Path, inputs: list[Path], store: Path, *, strict: bool) -> Path:
