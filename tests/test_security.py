@@ -275,6 +275,29 @@ def test_a_pipeline_file_cannot_put_a_credential_in_a_path(tmp_path, monkeypatch
     assert not [p for p in tmp_path.rglob("*") if SECRET in p.name]
 
 
+MARKUP = "Closing [/] tag, [bold red]loud[/bold red] and [link=file:///etc/passwd]a link[/link]"
+
+
+def test_rich_markup_and_escape_codes_in_the_data_print_as_text(tmp_path, monkeypatch):
+    # a title or name holding "[/]" ended kg ingest, kg query and kg report's tables in a MarkupError
+    # traceback; other markup was applied (styles, terminal hyperlinks), and an ESC sequence in a
+    # stored value reached the terminal
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text(json.dumps(
+        {"id": "m1", "title": MARKUP, "abstract": "We propose RichNet.", "authors": ["Ann [/b] Lee"]}) + "\n")
+    runs = [["ingest", "in.jsonl"], ["build", "in.jsonl", "--store", "g.lbdb", "--n-process", "1"],
+            ["query", "MATCH (p:Paper) RETURN p.title AS `[/]`, $esc AS x", "-p", "esc=a\u001b]0;owned\u0007b",
+             "--store", "g.lbdb"],
+            ["report", "author", "Ann [/b] Lee", "--store", "g.lbdb"], ["report", "overview", "--store", "g.lbdb"]]
+    for args in runs:
+        result = CliRunner().invoke(main, args, env={"COLUMNS": "400"}, color=True)
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b]0;" not in result.output and "owned\x07" not in result.output, args
+        expected = {"ingest": MARKUP, "query": "a\ufffd]0;owned\ufffdb", "report": "Author: Ann [/b] Lee"}
+        if args[0] in expected and args[1] != "overview":
+            assert expected[args[0]] in result.stdout, (args, result.stdout)
+
+
 def _base_env() -> dict:
     import os
 

@@ -167,12 +167,14 @@ def _render_rows(rows: list[dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from kg.report.render import plain
+
     table = Table(show_lines=False)
     columns = list(rows[0])
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(plain(c), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(plain(_cell(row.get(c))) for c in columns))
     Console().print(table)
     click.echo(f"{len(rows)} row(s)")
 
