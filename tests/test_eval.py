@@ -229,3 +229,12 @@ def test_kg_eval_errors_on_every_dataset_lists_the_corpus_errors_and_says_so():
     assert res.exit_code == 0, res.output
     assert "note: --errors: for the corpus gold only; scierc, scirex, tdmsci are scored as usual" in res.stderr
     assert "errors (" in res.stdout and "scierc" in res.stdout
+
+
+def test_kg_eval_on_a_gold_file_not_in_utf8_names_file_and_line(tmp_path):
+    # a Latin-1 byte in the gold used to end in a UnicodeDecodeError traceback
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b'{"id": "a"}\n{"id": "caf\xe9"}\n')
+    res = CliRunner().invoke(main, ["eval", "--dataset", "corpus", "--gold", str(gold)])
+    assert res.exit_code == 2, res.output
+    assert f"Error: {gold}:2: not UTF-8 (byte 0xe9 at byte offset 23)" in res.stderr

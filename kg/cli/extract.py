@@ -121,8 +121,15 @@ def eval_command(dataset, gold, model, as_json, errors):
     if "corpus" in names and not (shared_dir() / "corpus").is_dir():
         # without it every gold paper would score as all misses (P=R=0), silently
         raise InputError(f"dev data missing: {shared_dir() / 'corpus'} (set KG_SHARED)")
-    nlp = load_pipeline(model)
     gold_path = Path(gold) if gold else None
+    if gold_path is not None:  # read line by line later, where a bad byte would be a UnicodeDecodeError traceback
+        raw = gold_path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start})", source=gold,
+                             line=raw.count(b"\n", 0, exc.start) + 1) from None
+    nlp = load_pipeline(model)
     reports, differences = [], []
     try:
         for name in names:
