@@ -276,6 +276,28 @@ def test_a_store_path_under_a_file_is_a_usage_error_naming_the_file(tmp_path, co
     assert (tmp_path / "a-file").read_text() == "x\n"
 
 
+@pytest.mark.parametrize("command", [["report", "overview"], ["export", "--format", "json"],
+                                     ["viz", "author", "AUTHOR"]])
+def test_an_output_path_the_file_system_refuses_is_one_error_naming_it(tmp_path, command):
+    # the OSError used to end in a traceback (exit 1)
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    store = str(tmp_path / "g.lbdb")
+    with open_store(store) as s:
+        s.apply_schema()
+        s.load(FIXTURE)
+    (tmp_path / "a-file").write_text("x\n")
+    out = tmp_path / "a-file" / "out.html"
+    args = [FIXTURE.authors[0].name if a == "AUTHOR" else a for a in command]
+    result = CliRunner().invoke(main, [*args, "--store", store, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert result.stderr.startswith(f"Error: {tmp_path / 'a-file'}"), result.stderr
+    assert "(a file where a directory is needed)" in result.stderr
+
+
 def test_bad_cypher_is_a_store_error(tmp_path):
     with open_store(str(tmp_path / "g.lbdb")) as s:
         with pytest.raises(StoreError):
