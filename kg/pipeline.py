@@ -1027,9 +1027,9 @@ def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSu
     except sqlite3.DatabaseError as exc:
         where = pipe.cache_dir or "kg's scratch directory"
         if str(exc) in ("database disk image is malformed", "file is not a database", "unable to open database file"):
-            raise ConfigError(f"{where}: a file of kg's cache there (extraction cache, build state) is damaged or in"
-                              f" the way ({exc}): remove the directory and build again; the next build is a full"
-                              " one, extraction included") from exc
+            raise ConfigError(f"{where}: a file of kg's cache there (extraction cache, build state) is damaged, in"
+                              f" the way or not writable ({exc}): if kg may write there, remove the directory and"
+                              " build again; the next build is a full one, extraction included") from exc
         raise KGError(f"{where}: kg's cache there cannot be used: {exc}") from exc
     except (FileExistsError, NotADirectoryError) as exc:
         if pipe.cache_dir is None or not Path(exc.filename or "/").is_relative_to(pipe.cache_dir):
