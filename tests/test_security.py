@@ -90,6 +90,39 @@ def test_query_without_write_refuses_and_changes_nothing(store, cypher):
     assert _dump(store) == before
 
 
+SIDE_EFFECTS = [
+    "COPY (MATCH (p:Paper) RETURN p.id) TO 'OUT/leak.csv'",
+    "EXPORT DATABASE 'OUT/export'",
+    "MATCH (p:Paper) RETURN count(p) AS n; COPY (MATCH (p:Paper) RETURN p.title) TO 'OUT/second.csv'",
+    "// a comment\n  copy (MATCH (p:Paper) RETURN p.id) TO 'OUT/lower.csv'",
+    "INSTALL httpfs",
+    "LOAD EXTENSION 'OUT/ext.so'",
+    "ATTACH 'OUT/other.lbdb' AS o (dbtype lbug)",
+]
+
+
+@pytest.mark.parametrize("cypher", SIDE_EFFECTS)
+def test_a_read_only_query_runs_nothing_that_acts_outside_the_graph(store, tmp_path, cypher):
+    # LadybugDB's read-only mode refuses writes to the graph only: COPY ... TO and EXPORT DATABASE
+    # wrote files, INSTALL tried to download an extension, all through a "read-only" kg query
+    before = _dump(store)
+    result = _invoke(["query", cypher.replace("OUT", str(tmp_path)), "--store", store])
+    assert result.exit_code == 3, result.output
+    assert "kg query is read-only: " in result.stderr and "give --write to allow it" in result.stderr
+    assert list(tmp_path.iterdir()) == [] and _dump(store) == before
+
+
+@pytest.mark.parametrize("cypher", [
+    "MATCH (p:Paper) WHERE p.title <> 'COPY; EXPORT DATABASE x' RETURN count(p) AS n",
+    "// INSTALL httpfs; COPY\nMATCH (p:Paper) RETURN count(p) AS n",
+    "/* ATTACH */ MATCH (`copy`:Paper) RETURN count(`copy`) AS n",
+])
+def test_those_words_in_strings_comments_and_names_are_just_text(store, cypher):
+    result = _invoke(["query", cypher, "--store", store, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"n": 40}]
+
+
 def test_query_with_write_is_the_only_way_to_write(tmp_path, store):
     copy = str(tmp_path / "copy.lbdb")
     with open_store(copy) as s:

@@ -7,7 +7,7 @@ import json
 import click
 
 from kg.cli import main, n_process_option
-from kg.errors import ConfigError
+from kg.errors import ConfigError, StoreError
 
 STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
 store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
@@ -134,11 +134,64 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
         check_params(query, values)
     with _writer_lock(store, write), open_store(store, read_only=not write) as s:
         text = query.text(s.dialect) if query else cypher
+        if not write and s.dialect == "ladybug":
+            refuse_side_effects(text)
         rows = s.execute(text, values) if write else s.query(text, values)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
         return
     _render_rows(rows)
+
+
+#: statements LadybugDB runs on a read-only database that write outside it or fetch code: COPY ...
+#: TO and EXPORT DATABASE write files, INSTALL downloads an extension and LOAD [EXTENSION] runs one,
+#: ATTACH opens another database
+SIDE_EFFECTS = {"COPY", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "UPDATE", "ATTACH", "DETACH", "USE"}
+
+
+def statement_heads(cypher: str) -> list[tuple[str, str]]:
+    """The first two words of each statement in ``cypher`` (split at ``;``), upper-cased, skipping
+    strings, quoted names and comments, which may hold anything."""
+    heads, words, word = [], [], ""
+    i, n = 0, len(cypher)
+    while i < n:
+        c = cypher[i]
+        if c in "'\"`":  # a string or a quoted name: to its closing quote (a backslash escapes one)
+            j = i + 1
+            while j < n and cypher[j] != c:
+                j += 2 if cypher[j] == "\\" and c != "`" else 1
+            i, c = j + 1, " "
+        elif cypher.startswith("//", i):
+            i = cypher.find("\n", i)
+            i, c = (n if i < 0 else i), " "
+        elif cypher.startswith("/*", i):
+            i = cypher.find("*/", i)
+            i, c = (n if i < 0 else i + 2), " "
+        else:
+            i += 1
+        if c.isalpha() or c == "_" or (word and c.isdigit()):
+            word += c
+            continue
+        if word and len(words) < 2:
+            words.append(word.upper())
+        word = ""
+        if c == ";":
+            heads.append((*words, "", "")[:2])
+            words = []
+    if word and len(words) < 2:
+        words.append(word.upper())
+    heads.append((*words, "", "")[:2])
+    return [h for h in heads if h[0]]
+
+
+def refuse_side_effects(cypher: str) -> None:
+    """A read-only `kg query` on the embedded store runs no statement that writes files, fetches or
+    loads extensions or attaches databases: the engine's read-only mode stops writes to the graph only."""
+    for first, second in statement_heads(cypher):
+        if first in SIDE_EFFECTS or (first == "LOAD" and second not in ("FROM", "WITH")):
+            what = f"LOAD {second}" if first == "LOAD" else first
+            raise StoreError(f"kg query is read-only: {what} acts outside the graph (files, extensions, other"
+                             " databases); give --write to allow it")
 
 
 def _writer_lock(store: str | None, write: bool):
