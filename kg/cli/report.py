@@ -124,8 +124,10 @@ def lineage_cmd(name, store, fmt, as_json, output) -> None:
 
 
 @report_group.command("trends")
-@click.option("--from", "start", type=int, help="First year of the period (default: the last year).")
-@click.option("--to", "end", type=int, help="Last year of the period (default: the latest year in the graph).")
+@click.option("--from", "start", type=click.IntRange(0, 9999),
+              help="First year of the period (default: the last year).")
+@click.option("--to", "end", type=click.IntRange(0, 9999),
+              help="Last year of the period (default: the latest year in the graph).")
 @output_options
 def trends_cmd(start, end, store, fmt, as_json, output) -> None:
     """Concepts trending in a period, against the years before it.
