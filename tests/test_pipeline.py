@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.cli import main
 from kg.errors import ConfigError
+from kg.pipeline import _KEYS
 import kg.pipeline
 from kg.pipeline import every_core, load_pipeline_file, run_pipeline
 from kg.store import canonical_dump, open_store
@@ -321,3 +324,35 @@ def test_kg_build_says_up_to_date_instead_of_counting_zeros(tmp_path, monkeypatc
     assert again.exit_code == 0, again.output
     assert "up to date: 3 papers, nothing to do" in again.stdout
     assert "extracted" not in again.stdout
+
+
+#: TOML values of every kind a pipeline key might be given, the odd ones included
+TOML_VALUES = ['""', '" "', '"corpus"', '"${NEO4J_PASSWORD}"', '"${NO_SUCH_VAR}"', '"neo4j://u:p@h:1"', '"http://x"',
+               "0", "-1", "1", "99999999999999999999", "1.5", "nan", "inf", "true", "[]", '["corpus"]', '[""]', "[1]",
+               '["ingest", "load"]', "{}", '{a = 1}', '"auto"', "1979-05-27", '"\\u0000"', '"x" # c',
+               "[" * 3000 + "]" * 3000, '"x${NEO4J_PASSWORD}.lbdb"']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(sorted((s, k) for s, ks in _KEYS.items() for k in ks)),
+                                  st.sampled_from(TOML_VALUES)), max_size=8),
+       garbage=st.just(b"") | st.binary(max_size=40), cut=st.none() | st.integers(0, 400))
+def test_any_pipeline_file_loads_or_is_one_config_error(tmp_path, monkeypatch, entries, garbage, cut):
+    # every key given any kind of value, then maybe bytes appended or the file cut short: a Pipeline or a
+    # ConfigError naming the file, never another exception, and never the password in either
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.setenv("NEO4J_PASSWORD", "S3CRET-pw")
+    (tmp_path / "corpus").mkdir(exist_ok=True)
+    sections: dict[str, list[str]] = {}
+    for (section, key), value in dict(entries).items():
+        sections.setdefault(section, []).append(f"{key} = {value}")
+    text = "".join(f"[{name}]\n" + "".join(f"{line}\n" for line in body) for name, body in sections.items())
+    data = text.encode() + garbage
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(data if cut is None else data[:cut])
+    try:
+        pipe = load_pipeline_file(path)
+    except ConfigError as exc:
+        assert str(exc).startswith(str(path)) and "S3CRET" not in str(exc), exc
+    else:
+        assert "S3CRET" not in repr(pipe)
