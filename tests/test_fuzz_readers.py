@@ -162,9 +162,12 @@ def test_json_lines_of_any_types_and_code_points(tmp_path, records, titles):
     ({"id": "s1", "title": "Lone \ud800 surrogate", "abstract": "x"}, "lone UTF-16 surrogate"),
     ({"id": "s2", "title": "T", "abstract": "y", "authors": ["Ann \udfff Lee"]}, "lone UTF-16 surrogate"),
     ({"id": "s3", "title": "Long", "abstract": "word " * 200_000}, "entry too long: 1000004 characters"),
+    ({"id": "s4", "title": "T", "abstract": "y", "author_count": -5}, "'author_count' must not be negative"),
+    ({"id": "s5", "title": "T", "abstract": "y", "upvotes": -1}, "'upvotes' must not be negative"),
 ])
 def test_a_record_no_build_can_write_is_skipped_with_its_reason(tmp_path, record, reason):
-    # each used to fail the build: a UnicodeEncodeError writing the paper, spaCy's E088 extracting it
+    # each used to fail the build (a UnicodeEncodeError writing the paper, spaCy's E088 extracting it) or,
+    # for the negative counts, to be stored as they were
     path = tmp_path / "bad.jsonl"
     path.write_text('{"id": "ok", "title": "Fine", "abstract": "Paired \\ud83d\\ude00 is one character."}\n'
                     + json.dumps(record) + "\n", encoding="utf-8")

@@ -90,6 +90,8 @@ def record_to_paper(record: Any, source: str, line: int) -> Paper:
             continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise _BadRecord(f"'{key}' must be {kind.__name__}")
+        if kind is int and value < 0:  # a count of authors or upvotes
+            raise _BadRecord(f"'{key}' must not be negative, not {value}")
         extra[key] = value
     title = clean(title)
     if reason := too_long(title, clean(abstract)):
