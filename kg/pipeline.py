@@ -107,11 +107,18 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parents[1]
 
 
+#: variables a pipeline file may not expand: a path holding one would print it in messages and summaries
+CREDENTIAL_RE = re.compile(r"PASSWORD|SECRET|TOKEN|CREDENTIAL|_KEY$|^NEO4J_USER$", re.IGNORECASE)
+
+
 def expand(text: str, root: Path) -> str:
-    """Expand ``${VAR}``; KG_SHARED defaults to <root>/../shared."""
+    """Expand ``${VAR}``; KG_SHARED defaults to <root>/../shared. A credential (NEO4J_PASSWORD,
+    say) raises ValueError: kg reads those from the environment only where it connects."""
     env = {"KG_SHARED": str(root.parent / "shared"), **os.environ}
 
     def sub(m: re.Match) -> str:
+        if CREDENTIAL_RE.search(m.group(1)):
+            raise ValueError(f"${{{m.group(1)}}} is a credential, not part of a path")
         if m.group(1) not in env:
             raise KeyError(m.group(1))
         return env[m.group(1)]
@@ -137,14 +144,19 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     src = str(path)
     if not path.is_file():
         raise ConfigError(f"{src}: no such pipeline file")
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not an error
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{src}: not valid TOML: {exc}") from exc
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{src}:{line}: not valid TOML: not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset"
+                          f" {exc.start})") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_toml_error(src, text, str(exc))) from exc
+    except RecursionError:
+        raise ConfigError(f"{src}: not valid TOML: arrays or tables nested too deeply") from None
     root = path.resolve().parent.parent if path.resolve().parent.name == "pipelines" else path.resolve().parent
 
     def bad(key: str, why: str) -> ConfigError:
@@ -170,6 +182,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
             p = Path(expand(text, root))
         except KeyError as exc:
             raise bad(f"{section}.{key}", f"environment variable {exc.args[0]} is not set") from exc
+        except ValueError as exc:
+            raise bad(f"{section}.{key}", str(exc)) from None
         return p if p.is_absolute() else root / p
 
     stages = get("stages", "run", list, list(STAGES))
@@ -187,6 +201,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     for text in get("inputs", "paths", list, []):
         if not isinstance(text, str):
             raise bad("inputs.paths", f"expected path strings, got {text!r}")
+        if not text.strip():  # "" would name the pipeline's own folder, and read all of it
+            raise bad("inputs.paths", "an empty path")
         p = local("inputs", "paths", text)
         if not p.exists():
             raise bad("inputs.paths", f"{p} does not exist")
@@ -200,6 +216,8 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     target = store or os.environ.get("KG_STORE")
     if not target:
         target = get("store", "target", str, None)
+        if target is not None and not target.strip():  # not the default store: what was meant is unknown
+            raise bad("store.target", "an empty target")
         if target and "://" not in target:
             target = str(local("store", "target", target))
     if {"load", "analytics"} & set(ordered):
@@ -218,8 +236,10 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     aliases = get("resolve", "aliases", str, None)
     orgs = get("resolve", "orgs", str, None)
     chunk_papers = get("resolve", "chunk_papers", int, 2000)
-    if chunk_papers < 1:
-        raise bad("resolve.chunk_papers", "must be at least 1")
+    batch_size = get("extract", "batch_size", int, 64)
+    for key, value in (("resolve.chunk_papers", chunk_papers), ("extract.batch_size", batch_size)):
+        if not 1 <= value <= sys.maxsize:  # both end up as slice sizes
+            raise bad(key, f"must be a whole number from 1 to {sys.maxsize}, not {value}")
     return Pipeline(
         source=src,
         name=get("pipeline", "name", str, path.stem),
@@ -230,7 +250,7 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
         prune=get("store", "prune", bool, True),
         model=str(local("extract", "model", model)) if model and ("/" in model or model.startswith(".")) else model,
         n_process=n_process,
-        batch_size=get("extract", "batch_size", int, 64),
+        batch_size=batch_size,
         seed=get("analytics", "seed", int, 42),
         aliases=str(local("resolve", "aliases", aliases)) if aliases else None,
         orgs=str(local("resolve", "orgs", orgs)) if orgs else None,
@@ -998,6 +1018,27 @@ def store_signature(target: str | None) -> str | None:
 
 
 def run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSummary:
+    """Run the stages of ``pipe`` (see _run_pipeline); returns counts and timings per stage.
+
+    kg's own files under the cache directory (extraction cache, build state, spool), found damaged
+    or in the way, are a KGError naming the directory, not an sqlite3 or OS traceback."""
+    try:
+        return _run_pipeline(pipe, progress=progress)
+    except sqlite3.DatabaseError as exc:
+        where = pipe.cache_dir or "kg's scratch directory"
+        if str(exc) in ("database disk image is malformed", "file is not a database", "unable to open database file"):
+            raise ConfigError(f"{where}: a file of kg's cache there (extraction cache, build state) is damaged, in"
+                              f" the way or not writable ({exc}): if kg may write there, remove the directory and"
+                              " build again; the next build is a full one, extraction included") from exc
+        raise KGError(f"{where}: kg's cache there cannot be used: {exc}") from exc
+    except (FileExistsError, NotADirectoryError) as exc:
+        if pipe.cache_dir is None or not Path(exc.filename or "/").is_relative_to(pipe.cache_dir):
+            raise
+        raise ConfigError(f"{pipe.cache_dir}: kg's cache directory cannot be made there: {exc.filename} is in the way"
+                          " (a file where kg keeps a directory)") from exc
+
+
+def _run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildSummary:
     """Run the stages of ``pipe``; returns counts and timings per stage.
 
     The corpus streams: ingest writes the deduplicated papers to a scratch spool, extraction reads

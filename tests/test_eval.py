@@ -207,3 +207,34 @@ def test_kg_eval_on_the_corpus_without_it_says_so(tmp_path, monkeypatch):
     monkeypatch.setenv("KG_SHARED", str(tmp_path))  # no corpus here: every gold paper would score as all misses
     res = CliRunner().invoke(main, ["eval", "--dataset", "corpus"])
     assert res.exit_code == 2 and "dev data missing" in res.stderr and "set KG_SHARED" in res.stderr
+
+
+@pytest.mark.parametrize("dataset", ["scierc", "tdmsci", "scirex"])
+@pytest.mark.parametrize("option", [["--errors"], ["--gold", "GOLD"]])
+def test_kg_eval_corpus_options_on_another_dataset_say_so(tmp_path, dataset, option):
+    # --errors and --gold belong to the corpus gold: on an offset-annotated set they were dropped without a word
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("{}\n")
+    args = ["eval", "--dataset", dataset, *(str(gold) if a == "GOLD" else a for a in option)]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 2, res.output
+    assert f"{option[0]}: for the corpus gold only, not {dataset}; use --dataset corpus" in res.stderr
+    assert "Traceback" not in res.output
+
+
+@pytest.mark.skipif(not (shared_dir() / "corpus").exists(), reason="../shared/corpus absent")
+@pytest.mark.skipif(not (MODEL_DIR / "meta.json").exists(), reason="no shipped pipeline: run `make train`")
+def test_kg_eval_errors_on_every_dataset_lists_the_corpus_errors_and_says_so():
+    res = CliRunner().invoke(main, ["eval", "--errors"])
+    assert res.exit_code == 0, res.output
+    assert "note: --errors: for the corpus gold only; scierc, scirex, tdmsci are scored as usual" in res.stderr
+    assert "errors (" in res.stdout and "scierc" in res.stdout
+
+
+def test_kg_eval_on_a_gold_file_not_in_utf8_names_file_and_line(tmp_path):
+    # a Latin-1 byte in the gold used to end in a UnicodeDecodeError traceback
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(b'{"id": "a"}\n{"id": "caf\xe9"}\n')
+    res = CliRunner().invoke(main, ["eval", "--dataset", "corpus", "--gold", str(gold)])
+    assert res.exit_code == 2, res.output
+    assert f"Error: {gold}:2: not UTF-8 (byte 0xe9 at byte offset 23)" in res.stderr

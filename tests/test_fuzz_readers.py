@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from kg.errors import InputError, KGError
 from kg.ingest import iter_entries, read_paths
+from kg.ingest.lines import MAX_TEXT_CHARS
 from kg.models import Paper, SkippedRecord
 from kg.pipeline import load_pipeline_file, run_pipeline
 from kg.store import canonical_dump, open_store
@@ -22,6 +23,7 @@ from kg.synth import LAYOUTS, SynthConfig, format_entry, jsonl_record, make_pape
 from kg.synth.write import _FOOTERS, _HEADERS
 from synth_build import pipeline
 
+ROOT = Path(__file__).resolve().parents[1]
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 CONFIG = SynthConfig(n=30, seed=5)
 FORMATS = (*LAYOUTS, "jsonl")
@@ -74,6 +76,8 @@ def check_reader(path: Path) -> None:
         else:
             assert e.sources and all(s.source == str(path) and s.line >= 1 for s in e.sources)
             assert e.title.strip()
+            e.model_dump_json()  # what a build writes of every paper (a lone surrogate failed it here)
+            assert len(e.text) <= MAX_TEXT_CHARS  # the extractor refuses longer texts
     try:
         strict = list(iter_entries(path, strict=True))
     except InputError as exc:
@@ -131,6 +135,86 @@ def test_pathological_files(tmp_path, data):
         path = tmp_path / name
         path.write_bytes(data)
         check_reader(path)
+
+
+#: JSON values of any shape, their strings of any code point, lone surrogates included
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(st.characters(blacklist_categories=())),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+FIELDS = ("id", "title", "abstract", "authors", "orgs", "date", "arxiv_id", "et_al", "author_count", "category",
+          "has_code", "upvotes")
+
+
+@SETTINGS
+@given(records=st.lists(st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=len(FIELDS)), max_size=6),
+       titles=st.lists(st.text(st.characters(blacklist_categories=()), min_size=1, max_size=40), max_size=6))
+def test_json_lines_of_any_types_and_code_points(tmp_path, records, titles):
+    for record, title in zip(records, titles):
+        record.setdefault("title", title)  # most records get far enough to test the other fields
+    path = tmp_path / "records.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records) or "\n", encoding="utf-8")
+    check_reader(path)
+
+
+@pytest.mark.parametrize("record, reason", [
+    ({"id": "s1", "title": "Lone \ud800 surrogate", "abstract": "x"}, "lone UTF-16 surrogate"),
+    ({"id": "s2", "title": "T", "abstract": "y", "authors": ["Ann \udfff Lee"]}, "lone UTF-16 surrogate"),
+    ({"id": "s3", "title": "Long", "abstract": "word " * 200_000}, "entry too long: 1000004 characters"),
+    ({"id": "s4", "title": "T", "abstract": "y", "author_count": -5}, "'author_count' must not be negative"),
+    ({"id": "s5", "title": "T", "abstract": "y", "upvotes": -1}, "'upvotes' must not be negative"),
+])
+def test_a_record_no_build_can_write_is_skipped_with_its_reason(tmp_path, record, reason):
+    # each used to fail the build (a UnicodeEncodeError writing the paper, spaCy's E088 extracting it) or,
+    # for the negative counts, to be stored as they were
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "ok", "title": "Fine", "abstract": "Paired \\ud83d\\ude00 is one character."}\n'
+                    + json.dumps(record) + "\n", encoding="utf-8")
+    check_reader(path)
+    result = read_paths([path])
+    assert [p.id for p in result.papers] == ["ok"] and result.papers[0].abstract.startswith("Paired \U0001f600")
+    (skipped,) = result.skipped
+    assert skipped.line == 2 and reason in skipped.reason, skipped
+
+
+def test_control_characters_leave_ids_names_and_slugs(tmp_path):
+    path = tmp_path / "ctl.jsonl"
+    path.write_text(json.dumps({"id": "a\u0000b\u001b", "title": "T", "abstract": "x",
+                                "authors": ["Ann\u0000 Lee", "\u0007"], "orgs": "cmu,\u0000,meta\u0008-ai"}) + "\n")
+    (paper,) = read_paths([path]).papers
+    assert (paper.id, paper.authors, paper.orgs) == ("ab", ["Ann Lee"], ["cmu", "meta-ai"])
+
+
+def test_a_listing_entry_too_long_for_the_extractor_is_skipped(tmp_path):
+    data = clean_bytes("blocks-plain").decode()
+    abstract = next(li for li in data.splitlines() if len(li) > 60)  # the first entry's abstract line
+    path = tmp_path / "long.txt"
+    path.write_text(data.replace(abstract, abstract + " more" * 200_001, 1), encoding="utf-8")
+    check_reader(path)
+    result = read_paths([path])
+    assert len(result.papers) == 3 and [s.reason.split(":")[0] for s in result.skipped] == ["entry too long"]
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["extract"], ["build", "--store", "g.lbdb", "--n-process", "1"]])
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_pipe_or_device_given_as_input_is_refused_not_read_forever(tmp_path, command, special):
+    # kg ingest on a named pipe blocked for ever; kg build /dev/zero hashed it for ever
+    import os
+    import subprocess
+    import sys
+
+    if special == "fifo":
+        os.mkfifo(tmp_path / "fifo")
+    proc = subprocess.run([sys.executable, "-m", "kg", command[0], special, *command[1:]], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+                          env={**os.environ, "KG_CACHE": str(tmp_path / "cache"), "PYTHONPATH": str(ROOT)})
+    assert proc.returncode == 2, proc.stderr
+    assert f"Error: {special}: not a regular file" in proc.stderr and "Traceback" not in proc.stderr
+    assert not (tmp_path / "g.lbdb").exists()
+    if special == "fifo":
+        (entry,) = iter_entries(tmp_path / "fifo")  # the reader itself: one skipped record, no wait
+        assert isinstance(entry, SkippedRecord) and entry.reason.startswith("not a regular file")
 
 
 def _pipeline(tmp_path: Path, inputs: list[Path], store: Path, *, strict: bool) -> Path:

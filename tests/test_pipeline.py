@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kg.cli import main
 from kg.errors import ConfigError
+from kg.pipeline import _KEYS
 import kg.pipeline
 from kg.pipeline import every_core, load_pipeline_file, run_pipeline
 from kg.store import canonical_dump, open_store
@@ -65,6 +68,12 @@ def pipe_file(tmp_path, monkeypatch):
         ({"extra": '[extract]\nn_process = "two"\n'}, "extract.n_process"),
         ({"extra": "[extract]\nn_process = true\n"}, "extract.n_process"),
         ({"extra": "[extract]\nn_process = 1.5\n"}, "extract.n_process"),
+        # these four used to run: a traceback from islice (the first two), a build with batches of
+        # nothing, a build of every file in the pipeline's own folder
+        ({"extra": "[extract]\nbatch_size = -5\n"}, "extract.batch_size"),
+        ({"extra": "[resolve]\nchunk_papers = 99999999999999999999\n"}, "resolve.chunk_papers"),
+        ({"extra": "[extract]\nbatch_size = 0\n"}, "extract.batch_size"),
+        ({"inputs": '["corpus", ""]'}, "inputs.paths"),
     ],
 )
 def test_a_bad_pipeline_is_refused_before_any_work(tmp_path, monkeypatch, kwargs, key):
@@ -88,6 +97,35 @@ def test_a_toml_error_names_file_and_line(tmp_path, text, line, where):
     with pytest.raises(ConfigError) as err:
         load_pipeline_file(path)
     assert str(err.value).startswith(f"{path}:{line}: not valid TOML: ") and where in str(err.value)
+
+
+def test_an_empty_store_target_is_refused_not_the_default_store(tmp_path, monkeypatch):
+    monkeypatch.delenv("KG_STORE", raising=False)
+    write_corpus(tmp_path / "corpus")
+    path = write_pipeline(tmp_path)
+    path.write_text(path.read_text().replace('target = "graph.lbdb"', 'target = ""'))
+    with pytest.raises(ConfigError, match=r"store.target: an empty target"):
+        load_pipeline_file(path)
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'[pipeline]\nname = "x"\n# caf\xe9\n', ":3: not valid TOML: not UTF-8 (byte 0xe9 at byte offset 27)"),
+    ('[pipeline]\nname = "x"\n'.encode("utf-16"), ":1: not valid TOML: not UTF-8 (byte 0xff at byte offset 0)"),
+    (b"[inputs]\npaths = " + b"[" * 100_000 + b"]" * 100_000 + b"\n", ": not valid TOML: arrays or tables nested"),
+], ids=["latin-1", "utf-16", "deep"])
+def test_a_pipeline_file_in_another_encoding_or_nested_deeply_is_one_clear_error(tmp_path, data, expected):
+    # these used to say "'utf-8' codec can't decode..." without a line, or end in a RecursionError traceback
+    path = tmp_path / "bad.toml"
+    path.write_bytes(data)
+    with pytest.raises(ConfigError) as err:
+        load_pipeline_file(path)
+    assert str(err.value).startswith(f"{path}{expected}"), err.value
+
+
+def test_a_pipeline_file_with_a_utf8_byte_order_mark_reads(pipe_file):
+    plain = load_pipeline_file(pipe_file)
+    pipe_file.write_bytes(b"\xef\xbb\xbf" + pipe_file.read_bytes())
+    assert load_pipeline_file(pipe_file).inputs == plain.inputs
 
 
 def test_a_bad_store_target_names_the_key(pipe_file):
@@ -286,3 +324,35 @@ def test_kg_build_says_up_to_date_instead_of_counting_zeros(tmp_path, monkeypatc
     assert again.exit_code == 0, again.output
     assert "up to date: 3 papers, nothing to do" in again.stdout
     assert "extracted" not in again.stdout
+
+
+#: TOML values of every kind a pipeline key might be given, the odd ones included
+TOML_VALUES = ['""', '" "', '"corpus"', '"${NEO4J_PASSWORD}"', '"${NO_SUCH_VAR}"', '"neo4j://u:p@h:1"', '"http://x"',
+               "0", "-1", "1", "99999999999999999999", "1.5", "nan", "inf", "true", "[]", '["corpus"]', '[""]', "[1]",
+               '["ingest", "load"]', "{}", '{a = 1}', '"auto"', "1979-05-27", '"\\u0000"', '"x" # c',
+               "[" * 3000 + "]" * 3000, '"x${NEO4J_PASSWORD}.lbdb"']
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(entries=st.lists(st.tuples(st.sampled_from(sorted((s, k) for s, ks in _KEYS.items() for k in ks)),
+                                  st.sampled_from(TOML_VALUES)), max_size=8),
+       garbage=st.just(b"") | st.binary(max_size=40), cut=st.none() | st.integers(0, 400))
+def test_any_pipeline_file_loads_or_is_one_config_error(tmp_path, monkeypatch, entries, garbage, cut):
+    # every key given any kind of value, then maybe bytes appended or the file cut short: a Pipeline or a
+    # ConfigError naming the file, never another exception, and never the password in either
+    monkeypatch.delenv("KG_STORE", raising=False)
+    monkeypatch.setenv("NEO4J_PASSWORD", "S3CRET-pw")
+    (tmp_path / "corpus").mkdir(exist_ok=True)
+    sections: dict[str, list[str]] = {}
+    for (section, key), value in dict(entries).items():
+        sections.setdefault(section, []).append(f"{key} = {value}")
+    text = "".join(f"[{name}]\n" + "".join(f"{line}\n" for line in body) for name, body in sections.items())
+    data = text.encode() + garbage
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(data if cut is None else data[:cut])
+    try:
+        pipe = load_pipeline_file(path)
+    except ConfigError as exc:
+        assert str(exc).startswith(str(path)) and "S3CRET" not in str(exc), exc
+    else:
+        assert "S3CRET" not in repr(pipe)

@@ -212,3 +212,10 @@ def test_a_date_without_a_year_reads_as_the_listing_gave_it(tmp_path, monkeypatc
     monkeypatch.setenv("COLUMNS", "200")  # rich's table width: one line per cell
     table = runner.invoke(main, ["ingest", str(corpus), "--format", "table"])
     assert "Feb 17 (year unknown)" in table.stdout and "--02-17" not in table.stdout
+
+
+@pytest.mark.parametrize("option", ["--from", "--to"])
+def test_kg_report_trends_takes_a_year_only(store_path, option):
+    # 99999999999999999999 reached the engine, which answered "Unable to cast Python instance of type int"
+    result = CliRunner().invoke(main, ["report", "trends", option, "99999999999999999999", "--store", str(store_path)])
+    assert result.exit_code == 2 and "is not in the range 0<=x<=9999" in result.output, result.output

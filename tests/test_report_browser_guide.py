@@ -70,3 +70,21 @@ def test_guide_server_sends_cors_headers():
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_kg_guide_on_a_port_it_cannot_have_is_one_clear_error():
+    # both used to end in a traceback: OverflowError from bind(), OSError "Address already in use"
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["guide", "--port", "99999"])
+    assert result.exit_code == 2 and "99999 is not in the range" in result.output
+    taken = make_server("127.0.0.1", 0)
+    try:
+        result = CliRunner().invoke(main, ["guide", "--port", str(taken.server_port)])
+        assert result.exit_code == 2, result.output
+        assert f"Error: cannot listen on 127.0.0.1:{taken.server_port}: " in result.stderr
+        assert "Traceback" not in result.output
+    finally:
+        taken.server_close()

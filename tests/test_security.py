@@ -90,6 +90,39 @@ def test_query_without_write_refuses_and_changes_nothing(store, cypher):
     assert _dump(store) == before
 
 
+SIDE_EFFECTS = [
+    "COPY (MATCH (p:Paper) RETURN p.id) TO 'OUT/leak.csv'",
+    "EXPORT DATABASE 'OUT/export'",
+    "MATCH (p:Paper) RETURN count(p) AS n; COPY (MATCH (p:Paper) RETURN p.title) TO 'OUT/second.csv'",
+    "// a comment\n  copy (MATCH (p:Paper) RETURN p.id) TO 'OUT/lower.csv'",
+    "INSTALL httpfs",
+    "LOAD EXTENSION 'OUT/ext.so'",
+    "ATTACH 'OUT/other.lbdb' AS o (dbtype lbug)",
+]
+
+
+@pytest.mark.parametrize("cypher", SIDE_EFFECTS)
+def test_a_read_only_query_runs_nothing_that_acts_outside_the_graph(store, tmp_path, cypher):
+    # LadybugDB's read-only mode refuses writes to the graph only: COPY ... TO and EXPORT DATABASE
+    # wrote files, INSTALL tried to download an extension, all through a "read-only" kg query
+    before = _dump(store)
+    result = _invoke(["query", cypher.replace("OUT", str(tmp_path)), "--store", store])
+    assert result.exit_code == 3, result.output
+    assert "kg query is read-only: " in result.stderr and "give --write to allow it" in result.stderr
+    assert list(tmp_path.iterdir()) == [] and _dump(store) == before
+
+
+@pytest.mark.parametrize("cypher", [
+    "MATCH (p:Paper) WHERE p.title <> 'COPY; EXPORT DATABASE x' RETURN count(p) AS n",
+    "// INSTALL httpfs; COPY\nMATCH (p:Paper) RETURN count(p) AS n",
+    "/* ATTACH */ MATCH (`copy`:Paper) RETURN count(`copy`) AS n",
+])
+def test_those_words_in_strings_comments_and_names_are_just_text(store, cypher):
+    result = _invoke(["query", cypher, "--store", store, "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [{"n": 40}]
+
+
 def test_query_with_write_is_the_only_way_to_write(tmp_path, store):
     copy = str(tmp_path / "copy.lbdb")
     with open_store(copy) as s:
@@ -134,10 +167,17 @@ def _invocations(store: str, value: str) -> list[list[str]]:
         ["export", "--subgraph", f"lineage:{value}", "--store", store, "--format", "json"],
         ["export", "--subgraph", f"community:{value}", "--store", store, "--format", "json"],
         ["export", "--subgraph", value, "--store", store],
+        ["viz", "author", value, "--store", store, "-o", "viz.html"],
+        ["viz", "community", value, "--store", store, "-o", "viz.html"],
+        ["viz", "lineage", value, "--store", store, "-o", "viz.html"],
+        ["report", "concept", value, "--store", store, "--format", "html", "-o", "report.html"],
         ["ingest", value],
         ["extract", value],
         ["build", value, "--store", store],
         ["run", value, "--store", store],
+        # output paths, last: `kg build VALUE` would load the file they write
+        ["report", "overview", "--store", store, "-o", value],
+        ["export", "--store", store, "--format", "json", "-o", value],
     ]
     if value in INJECTIONS[2:5]:  # every saved query's every parameter, with the three sharpest strings
         from kg.report.library import get_query
@@ -167,11 +207,46 @@ def test_injection_strings_change_nothing_and_never_reach_cypher_text(store, val
     assert _dump(store) == before
 
 
-def test_a_named_store_path_with_injection_is_just_a_directory(tmp_path, monkeypatch, cypher_log):
+def _outside_copy_paths(statement: str) -> str:
+    """Empty for a ``COPY `Table` FROM 'path'`` (or a list of paths) and nothing more: the one place
+    LadybugDB takes no parameter, the staged files' paths, escaped (kg.store.statements.literal);
+    any other statement, or a path that broke out of its literal, as it is."""
+    literal = r"'(?:[^'\\]|\\.)*'"
+    if re.fullmatch(rf"COPY `\w+` FROM (?:{literal}|\[{literal}(?:, {literal})*\])", statement):
+        return ""
+    return statement
+
+
+@pytest.mark.parametrize("name", ["it's.lbdb", "a\\' DETACH DELETE n; //.lbdb", "back\\slash.lbdb"])
+def test_a_store_path_with_quotes_builds_as_any_other(tmp_path, monkeypatch, name):
+    # the staged files' paths are named after the store: a quote used to end the COPY's literal
+    # (a parser error, exit 3) and what followed it was read as Cypher
     monkeypatch.chdir(tmp_path)
-    result = _invoke(["stats", "--store", INJECTIONS[2], "--json"])
-    assert "Traceback" not in result.output
-    assert not [c for c in cypher_log if MARK in c]
+    (tmp_path / "in.jsonl").write_text(
+        "".join(json.dumps({"id": f"p{i}", "title": f"Paper {i}", "abstract": "We use BERT on SQuAD.",
+                            "authors": ["Ann Lee", f"Bo Kim{i}"]}) + "\n" for i in range(12)))
+    dumps = []
+    for store in (name, "plain.lbdb"):
+        result = _invoke(["build", "in.jsonl", "--store", store, "--n-process", "1"])
+        assert result.exit_code == 0, result.output
+        dumps.append(_dump(store))
+    assert dumps[0] == dumps[1] and "Paper 11" in dumps[0]
+
+
+@pytest.mark.parametrize("value", [INJECTIONS[2], INJECTIONS[5], INJECTIONS[9]])
+def test_a_named_store_path_with_injection_is_just_a_path(tmp_path, monkeypatch, cypher_log, value):
+    # every command that takes --store, on a path that does not exist and then on one a build made
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "We use BERT."}\n')
+    reads = [["stats", "--json"], ["query", "MATCH (p:Paper) RETURN p.id AS id"], ["report", "overview"],
+             ["export", "--format", "json"], ["viz", "author", "Ann Lee", "-o", "v.html"]]
+    writes = [["query", "MATCH (p:Paper) SET p.upvotes = 1", "--write"], ["build", "in.jsonl", "--n-process", "1"]]
+    for args in [*reads, *writes, *reads]:
+        result = _invoke([*args, "--store", value])
+        assert "Traceback" not in result.output, (args, result.output)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (args, result.exception)
+        assert not [c for c in cypher_log if MARK in _outside_copy_paths(c)], args
+    assert _invoke(["stats", "--store", value, "--json"]).exit_code == 0  # the build made a store at that path
 
 
 @pytest.mark.parametrize(
@@ -197,6 +272,63 @@ def test_credentials_come_from_the_environment_and_are_never_printed(args):
         capture_output=True, text=True, timeout=60, env=_base_env(), stdin=subprocess.DEVNULL,
     )
     assert proc.returncode != 0 and "NEO4J_PASSWORD" in proc.stderr
+
+
+@pytest.mark.parametrize("where", ["--store", "KG_STORE", "store.target"])
+def test_a_store_uri_with_a_password_in_it_is_refused_without_echoing_it(tmp_path, where):
+    # the password used to come back in "cannot reach Neo4j at neo4j://neo4j:PASSWORD@..."
+    uri = f"neo4j://neo4j:{SECRET}@127.0.0.1:1"
+    toml = tmp_path / "p.toml"
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "x"}\n')
+    target = uri if where == "store.target" else "g.lbdb"
+    toml.write_text(f'[inputs]\npaths = ["in.jsonl"]\n[store]\ntarget = "{target}"\n')
+    env = {"NEO4J_PASSWORD": "x", **({"KG_STORE": uri} if where == "KG_STORE" else {})}
+    for args in (["stats"], ["query", "RETURN 1"], ["run", str(toml)]):
+        if where == "--store":
+            args = [*args, "--store", uri]
+        elif where == "store.target" and args[0] != "run":
+            continue
+        result = CliRunner().invoke(main, args, env=env)
+        assert result.exit_code == 2, (args, result.output)
+        assert SECRET not in result.output and "takes no credentials" in result.stderr, (args, result.output)
+
+
+@pytest.mark.parametrize("key, value", [("paths", '["${NEO4J_PASSWORD}"]'), ("target", '"g-${NEO4J_PASSWORD}.lbdb"')])
+def test_a_pipeline_file_cannot_put_a_credential_in_a_path(tmp_path, monkeypatch, key, value):
+    # a path holding it was printed in errors and summaries, and named files on disk
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text('{"id": "p1", "title": "A paper", "abstract": "x"}\n')
+    paths = value if key == "paths" else '["in.jsonl"]'
+    target = value if key == "target" else '"g.lbdb"'
+    (tmp_path / "p.toml").write_text(f"[inputs]\npaths = {paths}\n[stages]\nrun = [\"ingest\", \"resolve\", \"load\"]\n"
+                                     f"[store]\ntarget = {target}\n")
+    result = CliRunner().invoke(main, ["run", "p.toml"], env={"NEO4J_PASSWORD": SECRET})
+    assert result.exit_code == 2, result.output
+    assert SECRET not in result.output and f"{key}: ${{NEO4J_PASSWORD}} is a credential" in result.stderr
+    assert not [p for p in tmp_path.rglob("*") if SECRET in p.name]
+
+
+MARKUP = "Closing [/] tag, [bold red]loud[/bold red] and [link=file:///etc/passwd]a link[/link]"
+
+
+def test_rich_markup_and_escape_codes_in_the_data_print_as_text(tmp_path, monkeypatch):
+    # a title or name holding "[/]" ended kg ingest, kg query and kg report's tables in a MarkupError
+    # traceback; other markup was applied (styles, terminal hyperlinks), and an ESC sequence in a
+    # stored value reached the terminal
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "in.jsonl").write_text(json.dumps(
+        {"id": "m1", "title": MARKUP, "abstract": "We propose RichNet.", "authors": ["Ann [/b] Lee"]}) + "\n")
+    runs = [["ingest", "in.jsonl"], ["build", "in.jsonl", "--store", "g.lbdb", "--n-process", "1"],
+            ["query", "MATCH (p:Paper) RETURN p.title AS `[/]`, $esc AS x", "-p", "esc=a\u001b]0;owned\u0007b",
+             "--store", "g.lbdb"],
+            ["report", "author", "Ann [/b] Lee", "--store", "g.lbdb"], ["report", "overview", "--store", "g.lbdb"]]
+    for args in runs:
+        result = CliRunner().invoke(main, args, env={"COLUMNS": "400"}, color=True)
+        assert result.exit_code == 0, (args, result.output)
+        assert "\x1b]0;" not in result.output and "owned\x07" not in result.output, args
+        expected = {"ingest": MARKUP, "query": "a\ufffd]0;owned\ufffdb", "report": "Author: Ann [/b] Lee"}
+        if args[0] in expected and args[1] != "overview":
+            assert expected[args[0]] in result.stdout, (args, result.stdout)
 
 
 def _base_env() -> dict:

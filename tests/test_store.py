@@ -237,6 +237,67 @@ def test_commands_on_a_missing_store_exit_2(tmp_path, monkeypatch, command):
     assert f"no graph at {missing}" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_write_query_on_a_missing_store_exits_2_and_creates_nothing(tmp_path):
+    # --write allows writes to a graph; it does not make one where a mistyped path points
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    missing = tmp_path / "sub" / "nothing.lbdb"
+    result = CliRunner().invoke(main, ["query", "CREATE (p:Paper {id: 'x'})", "--write", "--store", str(missing)])
+    assert result.exit_code == 2, result.output
+    assert f"no graph at {missing}" in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []  # neither the store, nor its directory, nor a lock file
+
+
+@pytest.mark.parametrize("under", ["", "sub/"])
+@pytest.mark.parametrize("command", [["build", "LISTING"], ["query", "RETURN 1", "--write"], ["open_store"]])
+def test_a_store_path_under_a_file_is_a_usage_error_naming_the_file(tmp_path, command, under):
+    # the store's directory cannot be made there: exit 2 naming the file in the way, not an OSError's traceback
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    (tmp_path / "a-file").write_text("x\n")
+    listing = tmp_path / "in.jsonl"
+    listing.write_text('{"id": "p1", "title": "A paper", "abstract": "Text."}\n')
+    store = tmp_path / "a-file" / under / "graph.lbdb"
+    expected = f"cannot write a store at {store}: {tmp_path / 'a-file'} is a file, not a directory"
+    if command == ["open_store"]:
+        with pytest.raises(ConfigError, match="is a file, not a directory"):
+            open_store(str(store))
+        return
+    args = [str(listing) if a == "LISTING" else a for a in command]
+    result = CliRunner().invoke(main, [*args, "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    if command[0] == "build":
+        assert expected in result.stderr
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert (tmp_path / "a-file").read_text() == "x\n"
+
+
+@pytest.mark.parametrize("command", [["report", "overview"], ["export", "--format", "json"],
+                                     ["viz", "author", "AUTHOR"]])
+def test_an_output_path_the_file_system_refuses_is_one_error_naming_it(tmp_path, command):
+    # the OSError used to end in a traceback (exit 1)
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    store = str(tmp_path / "g.lbdb")
+    with open_store(store) as s:
+        s.apply_schema()
+        s.load(FIXTURE)
+    (tmp_path / "a-file").write_text("x\n")
+    out = tmp_path / "a-file" / "out.html"
+    args = [FIXTURE.authors[0].name if a == "AUTHOR" else a for a in command]
+    result = CliRunner().invoke(main, [*args, "--store", store, "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and not isinstance(result.exception, OSError)
+    assert result.stderr.startswith(f"Error: {tmp_path / 'a-file'}"), result.stderr
+    assert "(a file where a directory is needed)" in result.stderr
+
+
 def test_bad_cypher_is_a_store_error(tmp_path):
     with open_store(str(tmp_path / "g.lbdb")) as s:
         with pytest.raises(StoreError):

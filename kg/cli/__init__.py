@@ -6,6 +6,7 @@ Library errors (KGError) become one clean line on stderr and the error's exit co
 
 from __future__ import annotations
 
+import errno
 import importlib
 
 import click
@@ -24,7 +25,8 @@ EXIT_CODES = {
 
 
 class KGGroup(click.Group):
-    """Turns KGError into one line and its exit code, never a traceback."""
+    """Turns KGError into one line and its exit code, and an OSError naming a path into one line
+    and exit 2, never a traceback."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -32,6 +34,15 @@ class KGGroup(click.Group):
         except KGError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            if exc.filename is None:  # not about a path the user can act on: a bug, with its traceback
+                raise
+            # the file system refused a path (permission, a file where a directory goes, a full
+            # disk): the path and the reason, as for bad input
+            paths = exc.filename if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+            hint = " (a file where a directory is needed)" if exc.errno in (errno.EEXIST, errno.ENOTDIR) else ""
+            click.echo(f"Error: {paths}: {exc.strerror or exc}{hint}", err=True)
+            ctx.exit(2)
 
 
 @click.group(

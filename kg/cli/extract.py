@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kg.cli import main, n_process_option
-from kg.errors import InputError
+from kg.errors import ConfigError, InputError
 from kg.models import Paper, PaperExtraction
 
 
@@ -110,11 +110,26 @@ def eval_command(dataset, gold, model, as_json, errors):
     from kg.report.extraction import corpus_errors
 
     names = DATASETS if dataset == "all" else (dataset,)
+    # both options belong to the corpus gold (ANNOTATION.md); the offset-annotated sets have neither
+    only_corpus = [opt for opt, given in (("--errors", errors), ("--gold", gold)) if given]
+    if only_corpus and "corpus" not in names:
+        raise ConfigError(f"{' and '.join(only_corpus)}: for the corpus gold only, not {dataset}; "
+                          f"use --dataset corpus")
+    if only_corpus and len(names) > 1:
+        click.echo(f"note: {' and '.join(only_corpus)}: for the corpus gold only; "
+                   f"{', '.join(n for n in names if n != 'corpus')} are scored as usual", err=True)
     if "corpus" in names and not (shared_dir() / "corpus").is_dir():
         # without it every gold paper would score as all misses (P=R=0), silently
         raise InputError(f"dev data missing: {shared_dir() / 'corpus'} (set KG_SHARED)")
-    nlp = load_pipeline(model)
     gold_path = Path(gold) if gold else None
+    if gold_path is not None:  # read line by line later, where a bad byte would be a UnicodeDecodeError traceback
+        raw = gold_path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start})", source=gold,
+                             line=raw.count(b"\n", 0, exc.start) + 1) from None
+    nlp = load_pipeline(model)
     reports, differences = [], []
     try:
         for name in names:

@@ -36,6 +36,7 @@ def _render_table(result: IngestResult) -> None:
     from rich.table import Table
 
     from kg.report.data import readable_date
+    from kg.report.render import plain
 
     table = Table(title=f"{len(result.papers)} papers from {result.entries} entries")
     for column in ("title", "authors", "date", "orgs", "sources"):
@@ -44,13 +45,13 @@ def _render_table(result: IngestResult) -> None:
         authors = ", ".join(paper.authors) + (" et al." if paper.et_al else "")
         if not paper.authors and paper.author_count:
             authors = f"{paper.author_count} authors"
-        table.add_row(
+        table.add_row(*map(plain, (
             paper.title,
             authors,
             readable_date(paper.date.iso) if paper.date else "",
             ", ".join(paper.orgs),
             "\n".join(f"{s.source}:{s.line} ({s.layout})" for s in paper.sources),
-        )
+        )))
     Console().print(table)
 
 

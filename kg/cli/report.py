@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from kg.cli import main
+from kg.errors import ConfigError
 from kg.report.render import FORMATS
 
 STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
@@ -123,8 +124,10 @@ def lineage_cmd(name, store, fmt, as_json, output) -> None:
 
 
 @report_group.command("trends")
-@click.option("--from", "start", type=int, help="First year of the period (default: the last year).")
-@click.option("--to", "end", type=int, help="Last year of the period (default: the latest year in the graph).")
+@click.option("--from", "start", type=click.IntRange(0, 9999),
+              help="First year of the period (default: the last year).")
+@click.option("--to", "end", type=click.IntRange(0, 9999),
+              help="Last year of the period (default: the latest year in the graph).")
 @output_options
 def trends_cmd(start, end, store, fmt, as_json, output) -> None:
     """Concepts trending in a period, against the years before it.
@@ -182,7 +185,7 @@ def export_cmd(fmt, selector, output, store) -> None:
 
 @main.command("guide")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8001, show_default=True, type=int, help="Port to listen on.")
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on.")
 def guide_cmd(host, port) -> None:
     """Serve the Neo4j Browser guide and style file (cypher/browser/) until Ctrl+C.
 
@@ -193,7 +196,10 @@ def guide_cmd(host, port) -> None:
     """
     from kg.report.guide import GUIDE_FILE, STYLE_FILE, make_server
 
-    server = make_server(host, port)
+    try:
+        server = make_server(host, port)
+    except OSError as exc:  # the port taken, an address not of this machine
+        raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     shown = "localhost" if host in ("127.0.0.1", "0.0.0.0") else host
     click.echo(f"In Neo4j Browser run:  :guide http://{shown}:{server.server_port}/{GUIDE_FILE}", err=True)
     click.echo(f"Style file:            http://{shown}:{server.server_port}/{STYLE_FILE} (drop it on the `:style` frame)",

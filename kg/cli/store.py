@@ -7,7 +7,7 @@ import json
 import click
 
 from kg.cli import main, n_process_option
-from kg.errors import ConfigError
+from kg.errors import ConfigError, StoreError
 
 STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
 store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
@@ -113,7 +113,8 @@ def parse_params(pairs: tuple[str, ...]) -> dict:
 @click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
               help="A query parameter ($NAME); VALUE is JSON when it parses, else a string. Repeatable.")
 @click.option("--saved", metavar="NAME", help="Run cypher/queries/NAME.cypher (or its dialect variant).")
-@click.option("--write", is_flag=True, help="Allow writes (the store is opened read-only otherwise).")
+@click.option("--write", is_flag=True,
+              help="Allow writes to the store, which must exist (it is opened read-only otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
 @store_option
 def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, write: bool, as_json: bool,
@@ -133,6 +134,8 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
         check_params(query, values)
     with _writer_lock(store, write), open_store(store, read_only=not write) as s:
         text = query.text(s.dialect) if query else cypher
+        if not write and s.dialect == "ladybug":
+            refuse_side_effects(text)
         rows = s.execute(text, values) if write else s.query(text, values)
     if as_json:
         click.echo(json.dumps(rows, indent=2, default=str, ensure_ascii=False))
@@ -140,15 +143,73 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
     _render_rows(rows)
 
 
+#: statements LadybugDB runs on a read-only database that write outside it or fetch code: COPY ...
+#: TO and EXPORT DATABASE write files, INSTALL downloads an extension and LOAD [EXTENSION] runs one,
+#: ATTACH opens another database
+SIDE_EFFECTS = {"COPY", "EXPORT", "IMPORT", "INSTALL", "UNINSTALL", "UPDATE", "ATTACH", "DETACH", "USE"}
+
+
+def statement_heads(cypher: str) -> list[tuple[str, str]]:
+    """The first two words of each statement in ``cypher`` (split at ``;``), upper-cased, skipping
+    strings, quoted names and comments, which may hold anything."""
+    heads, words, word = [], [], ""
+    i, n = 0, len(cypher)
+    while i < n:
+        c = cypher[i]
+        if c in "'\"`":  # a string or a quoted name: to its closing quote (a backslash escapes one)
+            j = i + 1
+            while j < n and cypher[j] != c:
+                j += 2 if cypher[j] == "\\" and c != "`" else 1
+            i, c = j + 1, " "
+        elif cypher.startswith("//", i):
+            i = cypher.find("\n", i)
+            i, c = (n if i < 0 else i), " "
+        elif cypher.startswith("/*", i):
+            i = cypher.find("*/", i)
+            i, c = (n if i < 0 else i + 2), " "
+        else:
+            i += 1
+        if c.isalpha() or c == "_" or (word and c.isdigit()):
+            word += c
+            continue
+        if word and len(words) < 2:
+            words.append(word.upper())
+        word = ""
+        if c == ";":
+            heads.append((*words, "", "")[:2])
+            words = []
+    if word and len(words) < 2:
+        words.append(word.upper())
+    heads.append((*words, "", "")[:2])
+    return [h for h in heads if h[0]]
+
+
+def refuse_side_effects(cypher: str) -> None:
+    """A read-only `kg query` on the embedded store runs no statement that writes files, fetches or
+    loads extensions or attaches databases: the engine's read-only mode stops writes to the graph only."""
+    for first, second in statement_heads(cypher):
+        if first in SIDE_EFFECTS or (first == "LOAD" and second not in ("FROM", "WITH")):
+            what = f"LOAD {second}" if first == "LOAD" else first
+            raise StoreError(f"kg query is read-only: {what} acts outside the graph (files, extensions, other"
+                             " databases); give --write to allow it")
+
+
 def _writer_lock(store: str | None, write: bool):
     """A write to an embedded store waits for no build: one running would replace the store with
-    its copy and lose the write (kg.store.shadow), so the write is refused while a build runs."""
-    from contextlib import nullcontext
+    its copy and lose the write (kg.store.shadow), so the write is refused while a build runs.
 
-    from kg.store import resolve_target
+    A write names a store that exists, as a read does: a mistyped path is an error (exit 2), not a
+    new empty store (nor its lock file) left behind."""
+    from contextlib import nullcontext
+    from pathlib import Path
+
+    from kg.store import is_neo4j, resolve_target
     from kg.store.shadow import locked
 
-    shadow = locked(resolve_target(store)) if write else None
+    target = resolve_target(store)
+    if write and not is_neo4j(target) and not Path(target).exists():
+        raise ConfigError(f"no graph at {target}: build one first (kg run PIPELINE --store {target})")
+    shadow = locked(target) if write else None
     return nullcontext() if shadow is None else shadow
 
 
@@ -159,12 +220,14 @@ def _render_rows(rows: list[dict]) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from kg.report.render import plain
+
     table = Table(show_lines=False)
     columns = list(rows[0])
     for c in columns:
-        table.add_column(c, overflow="fold")
+        table.add_column(plain(c), overflow="fold")
     for row in rows:
-        table.add_row(*(_cell(row.get(c)) for c in columns))
+        table.add_row(*(plain(_cell(row.get(c))) for c in columns))
     Console().print(table)
     click.echo(f"{len(rows)} row(s)")
 

@@ -4,8 +4,8 @@ One object per line: ``id``, ``title``, ``abstract``, optional ``authors`` (list
 ``date`` (ISO text at any precision), ``orgs`` (list of slugs or one comma separated string).
 Paper fields such as ``et_al``, ``author_count``, ``category``, ``has_code``, ``upvotes`` and
 ``arxiv_id`` are read when present; other keys (gold annotations, say) are ignored. A given
-``id`` is kept verbatim as the paper id, so that what ``kg extract`` prints joins back to the
-records it read (evaluation sets match on it); an ``id`` shaped like an arXiv id
+``id`` is kept as the paper id (without control characters, as every string), so that what
+``kg extract`` prints joins back to the records it read (evaluation sets match on it); an ``id`` shaped like an arXiv id
 (``2301.12345``, ``arXiv:2301.12345v2``, ``hep-th/9901001``) also sets ``arxiv_id``. Without an
 ``id`` the paper gets the deterministic kg.models.paper_id. Blank lines are not records.
 """
@@ -20,7 +20,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kg.ingest.dates import parse_iso_date
-from kg.ingest.layouts import clean
+from kg.ingest.layouts import clean, too_long
 from kg.ingest.lines import Line
 from kg.models import Paper, Provenance, SkippedRecord, paper_id
 
@@ -29,6 +29,8 @@ _ARXIV_ID_RE = re.compile(
     r"(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z\-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)(?:\.pdf)?$",
     re.IGNORECASE,
 )
+#: a JSON escape of a UTF-16 surrogate: paired it is one character, alone it is no text at all
+_SURROGATE_ESCAPE_RE = re.compile(r"\\u[dD][89abcdefABCDEF]")
 _OPTIONAL = {"et_al": bool, "author_count": int, "category": str, "has_code": bool, "upvotes": int}
 
 
@@ -49,7 +51,7 @@ def _strings(value: Any, name: str, *, split_commas: bool = False) -> list[str]:
         value = value.split(",")
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise _BadRecord(f"'{name}' must be a list of strings")
-    return [v.strip() for v in value if v.strip()]
+    return [c for c in map(clean, value) if c]  # control characters are garbage, as in titles
 
 
 def record_to_paper(record: Any, source: str, line: int) -> Paper:
@@ -88,10 +90,14 @@ def record_to_paper(record: Any, source: str, line: int) -> Paper:
             continue
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise _BadRecord(f"'{key}' must be {kind.__name__}")
+        if kind is int and value < 0:  # a count of authors or upvotes
+            raise _BadRecord(f"'{key}' must not be negative, not {value}")
         extra[key] = value
     title = clean(title)
+    if reason := too_long(title, clean(abstract)):
+        raise _BadRecord(reason)
     given = record.get("id")
-    given = str(given).strip() if given is not None else ""
+    given = clean(str(given)) if given is not None else ""
     try:
         return Paper(
             id=given or paper_id(title, arxiv),
@@ -126,10 +132,24 @@ def read_jsonl(lines: Iterable[Line], source: str) -> Iterator[Paper | SkippedRe
         except RecursionError:
             yield SkippedRecord(source=source, line=ln.number, reason="bad JSON: nested too deeply")
             continue
+        if _SURROGATE_ESCAPE_RE.search(ln.text) and _has_lone_surrogate(record):
+            yield SkippedRecord(source=source, line=ln.number,
+                                reason="bad record: a lone UTF-16 surrogate escape (\\ud800-\\udfff) is not text")
+            continue
         try:
             yield record_to_paper(record, source, ln.number)
         except _BadRecord as exc:
             yield SkippedRecord(source=source, line=ln.number, reason=f"bad record: {exc}")
+
+
+def _has_lone_surrogate(record: Any) -> bool:
+    """True when a string of the decoded record holds an unpaired surrogate, which no UTF-8 file,
+    store or JSON output can hold (it failed the build when the paper was written out)."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def looks_like_jsonl(sample: list[Line]) -> bool:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 
 from kg.ingest.byline import split_byline
 from kg.ingest.dates import LISTING_DATE, parse_date_line, parse_listing_date
-from kg.ingest.lines import Line
-from kg.models import Layout, Paper, PaperDate, Provenance, SkippedRecord, paper_id
+from kg.ingest.lines import MAX_TEXT_CHARS, Line
+from kg.models import Layout, Paper, PaperDate, Provenance, SkippedRecord, document_text, paper_id
 
 #: page furniture of the listing sites: page chrome, never a paper
 FURNITURE = tuple(
@@ -100,6 +100,14 @@ class _Entry:
         return None
 
 
+def too_long(title: str, abstract: str) -> str | None:
+    """Why a paper's text is too long to be one (None when it is not)."""
+    length = len(document_text(title, abstract))
+    if length <= MAX_TEXT_CHARS:
+        return None
+    return f"entry too long: {length} characters of title and abstract (at most {MAX_TEXT_CHARS})"
+
+
 def _skip(source: str, line: int, reason: str) -> SkippedRecord:
     return SkippedRecord(source=source, line=line, reason=reason)
 
@@ -115,6 +123,8 @@ def _paper(
     title, abstract = clean(title), clean(abstract)
     if not title:
         return _skip(source, line, "truncated entry: empty title")
+    if reason := too_long(title, abstract):
+        return _skip(source, line, reason)
     return Paper(
         id=paper_id(title),
         title=title,

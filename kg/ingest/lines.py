@@ -14,6 +14,9 @@ from pathlib import Path
 
 #: a listing line longer than this is not a listing line (abstracts are a few KB)
 MAX_LINE_BYTES = 1 << 20
+#: a paper's title and abstract longer than this, in characters, are not a paper's (abstracts are a
+#: few KB), and the extractor would refuse them (spaCy's nlp.max_length) and fail the build
+MAX_TEXT_CHARS = 1_000_000
 #: how much of the file start is checked for binary content
 SNIFF_BYTES = 8192
 

@@ -58,6 +58,10 @@ def iter_entries(
     """
     path = Path(path)
     source = str(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        yield _fail_or_skip(SkippedRecord(source=source, line=1, reason="not a regular file (a pipe, device or"
+                                          " socket)"), strict)
+        return
     try:
         sniff(path)
     except FileProblem as problem:
@@ -115,8 +119,11 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 sorted(p for p in path.rglob("*")
                        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
             )
-        elif path.exists():
+        elif path.is_file():
             files.append(path)
+        elif path.exists():  # a pipe would block the read (and be read twice), a device never ends
+            raise InputError("not a regular file (a pipe, device or socket): give files or directories",
+                             source=str(path))
         else:
             raise InputError("no such file or directory", source=str(path))
     return files

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kg.report.data import Report
+
+if TYPE_CHECKING:
+    from rich.text import Text
 
 FORMATS = ("text", "markdown", "json", "html")
 
@@ -37,6 +42,18 @@ def to_markdown(report: Report) -> str:
     return "\n".join(out)
 
 
+#: characters a terminal acts on (ESC opens colour, cursor and window-title sequences); \t and \n stay
+_TERMINAL_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value, style: str = "") -> Text:
+    """A value from the graph as rich Text taken literally: rich markup in it (``[/]``, ``[link=...]``)
+    is neither applied nor a MarkupError, and control characters show as U+FFFD, not act."""
+    from rich.text import Text
+
+    return Text(_TERMINAL_CONTROL_RE.sub("\ufffd", "" if value is None else str(value)), style=style)
+
+
 def to_text(report: Report, *, width: int | None = None, color: bool = False) -> str:
     """Rich tables as text (``color`` keeps the terminal styling)."""
     from rich.console import Console
@@ -44,15 +61,16 @@ def to_text(report: Report, *, width: int | None = None, color: bool = False) ->
 
     buffer = io.StringIO()
     console = Console(file=buffer, width=width or 120, force_terminal=color, color_system="auto" if color else None)
-    console.print(f"[bold]{report.title}[/bold]")
+    console.print(plain(report.title, "bold"))
     if report.subtitle:
-        console.print(report.subtitle)
+        console.print(plain(report.subtitle))
     for t in report.tables:
-        rt = RichTable(title=t.title, title_justify="left", caption=t.note or None, caption_justify="left")
+        rt = RichTable(title=plain(t.title), title_justify="left", caption=plain(t.note) if t.note else None,
+                       caption_justify="left")
         for c in t.columns:
-            rt.add_column(c, overflow="fold")
+            rt.add_column(plain(c), overflow="fold")
         for row in t.rows:
-            rt.add_row(*("" if v is None else str(v) for v in row))
+            rt.add_row(*(plain(v) for v in row))
         if not t.rows:
             rt.add_row(*(["(none)"] + [""] * (len(t.columns) - 1)))
         console.print()

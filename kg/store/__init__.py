@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from kg.errors import ConfigError
 from kg.store.base import GraphStore
@@ -26,6 +27,9 @@ def resolve_target(target: str | None = None) -> str:
     chosen = chosen.strip()
     if not chosen:
         raise ConfigError("empty store target: give a directory path or a neo4j:// URI")
+    if "://" in chosen and "@" in urlsplit(chosen).netloc:  # not echoed: it holds a password
+        raise ConfigError("a store URI takes no credentials (user:password@host): Neo4j's come from the environment,"
+                          " NEO4J_USER and NEO4J_PASSWORD")
     if "://" in chosen and not chosen.startswith(NEO4J_SCHEMES):
         raise ConfigError(f"unsupported store target {chosen!r}: use a directory path or one of {', '.join(NEO4J_SCHEMES)}")
     return chosen

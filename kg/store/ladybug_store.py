@@ -124,7 +124,12 @@ class LadybugStore(GraphStore):
             # a path that names no store is a bad argument (exit 2), not a store that failed (exit 3)
             raise ConfigError(f"no graph at {p}: build one first (kg run PIPELINE --store {p})")
         if not read_only:
-            p.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                from kg.store.shadow import unwritable
+
+                raise unwritable(p, exc) from None
         self._path = p
         #: the buffer pool in bytes (0: the engine's default), doubled when a statement needs more
         self.pool = buffer_pool_bytes()
@@ -514,7 +519,7 @@ class _StagedBatch(Batch):
                     store.in_transaction(lambda tx, stmt=stmt, rows=rows: tx.run(stmt, {"rows": rows}))
                     paths.add("merge")
                 else:  # one COPY for all of a table's files: each COPY appending costs the table
-                    source = ", ".join(f"'{f.as_posix()}'" for f in files)
+                    source = ", ".join(S.literal(f.as_posix()) for f in files)
                     each.run(f"COPY {S.q(name)} FROM {source if len(files) == 1 else f'[{source}]'}")
                     paths.add("copy")
                     # each COPY's freed working memory goes back before the next one: the engine's

@@ -30,7 +30,7 @@ import os
 import shutil
 from pathlib import Path
 
-from kg.errors import StoreError
+from kg.errors import ConfigError, StoreError
 
 
 class ShadowStore:
@@ -50,8 +50,11 @@ class ShadowStore:
         """Take the store's build lock and settle what a dead build left (before the store is read)."""
         if self._lock is not None:
             return
-        self.target.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise unwritable(self.target, exc) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -139,6 +142,17 @@ def locked(target: str) -> ShadowStore | None:
     shadow = ShadowStore(Path(target))
     shadow.lock()
     return shadow
+
+
+def unwritable(target: Path, exc: OSError) -> ConfigError:
+    """A store path where no store can be written (a part of it a file, a directory we may not
+    write) is a bad --store (exit 2), named with the part that failed, not a traceback."""
+    import errno
+
+    if exc.errno in (errno.EEXIST, errno.ENOTDIR):
+        part = next((p for p in reversed(target.parents) if p.exists() and not p.is_dir()), exc.filename)
+        return ConfigError(f"cannot write a store at {target}: {part} is a file, not a directory")
+    return ConfigError(f"cannot write a store at {target}: {exc.filename} cannot be written: {exc.strerror}")
 
 
 def _side_files(path: Path) -> list[Path]:

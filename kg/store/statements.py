@@ -31,6 +31,13 @@ def q(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def literal(text: str) -> str:
+    """A single-quoted Cypher string of ``text``, backslash and quote escaped: for the one place a
+    value cannot be a parameter, the file paths of LadybugDB's ``COPY FROM`` (a store's staging
+    directory is named after the store, and a path may hold a quote)."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 # --------------------------------------------------------------------------- DDL
 
 
