@@ -1340,7 +1340,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             left = plan.nodes - plan.carried
             if not left:
                 break
-            ids = (carriers(state, resolution, left) & plan.current) - plan.passed
+            ids = (carriers(state, left) & plan.digests.keys()) - plan.passed
             for papers in read(spool.papers_of(ids)):
                 yield resolve(papers, False)
 
@@ -1351,12 +1351,12 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         return
     say("load: started")
     t1 = time.perf_counter()
-    keep = plan.current - plan.todo if incremental else None
+    keep = plan.digests.keys() - plan.todo if incremental else None
     stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say,
                               papers=None if incremental else spool.count)
     total = time.perf_counter() - t1
     if incremental:
-        stats.papers_unchanged += len(plan.current - plan.passed)
+        stats.papers_unchanged += len(plan.digests.keys() - plan.passed)
     if state is not None:
         t = time.perf_counter()
         state.commit()
@@ -1590,8 +1590,7 @@ class _Delta:
 class _Plan:
     """Which papers the second pass covers (see kg.incremental)."""
 
-    #: ids of this build's papers, and of those to resolve and load again
-    current: set[str] = field(default_factory=set)
+    #: ids of the papers to resolve and load again
     todo: set[str] = field(default_factory=set)
     #: how many of ``todo`` are new or changed records
     changed: int = 0
@@ -1600,17 +1599,18 @@ class _Plan:
     nodes: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)
     carried: set[str] = field(default_factory=set)
-    #: record digest of every paper of this build (set by _plan for an update)
+    #: record digest of every paper of this build, by id (set by _plan for an update): its keys are
+    #: this build's papers
     digests: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
-    def one_carrier_each(state: BuildState, resolution, nodes: set[str]) -> set[str]:
-        found = state.one_user_each(state.refs_of_nodes(nodes, resolution))
+    def one_carrier_each(state: BuildState, nodes: set[str]) -> set[str]:
+        found = state.one_user_each(state.refs_of_nodes(nodes))
         return found | state.override_users(nodes)  # nodes only a per-paper decision points at: rare
 
     @staticmethod
-    def every_carrier(state: BuildState, resolution, nodes: set[str]) -> set[str]:
-        return state.users(state.refs_of_nodes(nodes, resolution)) | state.override_users(nodes)
+    def every_carrier(state: BuildState, nodes: set[str]) -> set[str]:
+        return state.users(state.refs_of_nodes(nodes)) | state.override_users(nodes)
 
 
 def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
@@ -1624,13 +1624,12 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
         plan.changed = spool.count
         return plan
     plan.digests = dict(spool.digests())
-    plan.current = set(plan.digests)
     changed, plan.removed = delta.changed, delta.removed
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten
-    todo |= _Plan.every_carrier(state, resolution, renamed)
-    plan.todo = todo & plan.current
+    todo |= _Plan.every_carrier(state, renamed)
+    plan.todo = todo & plan.digests.keys()
     plan.nodes = nodes
     state.drop_papers(plan.removed)
     return plan
