@@ -92,7 +92,8 @@ class ConceptTable(MutableMapping[str, Concept]):
 
 
 class MergeLog(Sequence[MergeDecision]):
-    """Concept merge decisions kept as tuples: a MergeDecision record is made when one is read.
+    """Merge decisions kept as tuples: a MergeDecision record is made when one is read (the
+    concepts' log; the authors' too, kg.resolve.authors._assemble, filled by :meth:`defer`).
 
     Compares equal to a list of the same records; ``+`` gives a list.
     """
