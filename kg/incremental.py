@@ -539,9 +539,21 @@ class BuildState:
         db.execute("DELETE FROM want")
         return out
 
-    def refs_of_nodes(self, node_ids: set[str], resolution) -> dict[str, str]:
-        """{ref: node id} of the refs that resolve to any of ``node_ids`` corpus-wide (per-paper decisions aside)."""
-        return {ref: nid for ref, nid in decision_map(resolution) if nid in node_ids}
+    def refs_of_nodes(self, node_ids: set[str]) -> dict[str, str]:
+        """{ref: node id} of the refs that resolve to any of ``node_ids`` corpus-wide (per-paper
+        decisions aside), as :meth:`diff_decisions` stored them: ``map`` then holds this build's
+        decisions, so no walk over every decision of the resolution is needed (a scoped diff
+        rewrites only the touched refs, the others are known to be the stored ones)."""
+        if not node_ids:
+            return {}
+        db = self.db
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS wnode (id TEXT PRIMARY KEY) WITHOUT ROWID")
+        db.execute("DELETE FROM wnode")
+        db.executemany("INSERT INTO wnode VALUES (?)", ((n,) for n in sorted(node_ids)))
+        # one scan of map, each row's id probed in the small table (map has no index on id)
+        found = dict(db.execute("SELECT ref, id FROM map WHERE id IN (SELECT id FROM temp.wnode)"))
+        db.execute("DELETE FROM wnode")
+        return found
 
     def one_user_each(self, refs: dict[str, str]) -> set[str]:
         """One paper (of the last build) per node of ``refs`` ({ref: node id}) that uses one of its refs."""

@@ -35,7 +35,7 @@ import tempfile
 import time
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import groupby, islice
 from operator import itemgetter
@@ -1148,7 +1148,7 @@ def _run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildS
             version = timed("extract", lambda _v: summary.extracted + summary.extraction_cached,
                             lambda: _extract(pipe, spool, cache, summary, say))
         if "resolve" in stages:
-            with nullcontext() if incremental else young_collections_only():
+            with young_collections_only():
                 _resolve_and_load(pipe, spool, cache, version, store, summary, say, state, incremental)
         if "analytics" in stages:
             load = summary.load
@@ -1204,7 +1204,9 @@ def young_collections_only() -> Iterator[None]:
     A full build's resolution and load keep corpus-wide decisions and loader state alive while
     they make millions of short-lived records: every full collection those allocations trigger
     walks all that is alive, so their number and their cost both grow with the corpus (at 30k
-    papers 39 full collections were 11.9 of 45 seconds). Young collections still free the cycles
+    papers 39 full collections were 11.9 of 45 seconds). An update holds the corpus-wide
+    decisions too, read back from its build state, and its fewer records still trigger some (10k
+    +1 %: one of 0.40 s, under a load average of 4). Young collections still free the cycles
     that die young; the forked staging processes inherit the setting.
     """
     young, middle, old = gc.get_threshold()
@@ -1228,7 +1230,10 @@ def _extract(pipe: Pipeline, spool: Spool, cache: ExtractionCache, summary: Buil
     extraction version (the cache key the later stages read with)."""
     extract_papers = _stage_function("extract", "kg.extract", "extract_papers", "kg.extract.pipeline")
     load_model = _stage_function("extract", "kg.extract", "load_pipeline", "kg.extract.pipeline")
-    nlp = load_model(pipe.model)
+    # the model is long-lived objects made at once: a full collection their making triggers walks all
+    # that is alive (10k +1 %: one of 0.36 s under a load average of 4; 100k +1 %: one of 0.08 s)
+    with young_collections_only():
+        nlp = load_model(pipe.model)
     version = _extraction_version(pipe, nlp)
     missing = cache.missing_in(spool.path, version)
     todo = len(missing)
@@ -1381,7 +1386,7 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
             left = plan.nodes - plan.carried
             if not left:
                 break
-            ids = (carriers(state, resolution, left) & plan.current) - plan.passed
+            ids = (carriers(state, left) & plan.digests.keys()) - plan.passed
             for papers in read(spool.papers_of(ids)):
                 yield resolve(papers, False)
 
@@ -1392,12 +1397,12 @@ def _resolve_and_load(pipe, spool, cache, version, store, summary: BuildSummary,
         return
     say("load: started")
     t1 = time.perf_counter()
-    keep = plan.current - plan.todo if incremental else None
+    keep = plan.digests.keys() - plan.todo if incremental else None
     stats = store.load_chunks(chunks(), prune=pipe.prune, keep=keep, progress=say,
                               papers=None if incremental else spool.count)
     total = time.perf_counter() - t1
     if incremental:
-        stats.papers_unchanged += len(plan.current - plan.passed)
+        stats.papers_unchanged += len(plan.digests.keys() - plan.passed)
     if state is not None:
         t = time.perf_counter()
         state.commit()
@@ -1631,8 +1636,7 @@ class _Delta:
 class _Plan:
     """Which papers the second pass covers (see kg.incremental)."""
 
-    #: ids of this build's papers, and of those to resolve and load again
-    current: set[str] = field(default_factory=set)
+    #: ids of the papers to resolve and load again
     todo: set[str] = field(default_factory=set)
     #: how many of ``todo`` are new or changed records
     changed: int = 0
@@ -1641,17 +1645,18 @@ class _Plan:
     nodes: set[str] = field(default_factory=set)
     passed: set[str] = field(default_factory=set)
     carried: set[str] = field(default_factory=set)
-    #: record digest of every paper of this build (set by _plan for an update)
+    #: record digest of every paper of this build, by id (set by _plan for an update): its keys are
+    #: this build's papers
     digests: dict[str, str] = field(default_factory=dict)
 
     @staticmethod
-    def one_carrier_each(state: BuildState, resolution, nodes: set[str]) -> set[str]:
-        found = state.one_user_each(state.refs_of_nodes(nodes, resolution))
+    def one_carrier_each(state: BuildState, nodes: set[str]) -> set[str]:
+        found = state.one_user_each(state.refs_of_nodes(nodes))
         return found | state.override_users(nodes)  # nodes only a per-paper decision points at: rare
 
     @staticmethod
-    def every_carrier(state: BuildState, resolution, nodes: set[str]) -> set[str]:
-        return state.users(state.refs_of_nodes(nodes, resolution)) | state.override_users(nodes)
+    def every_carrier(state: BuildState, nodes: set[str]) -> set[str]:
+        return state.users(state.refs_of_nodes(nodes)) | state.override_users(nodes)
 
 
 def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
@@ -1665,13 +1670,12 @@ def _plan(spool: Spool, state: BuildState, resolution, incremental: bool,
         plan.changed = spool.count
         return plan
     plan.digests = dict(spool.digests())
-    plan.current = set(plan.digests)
     changed, plan.removed = delta.changed, delta.removed
     plan.changed = len(changed)
     todo = changed | state.users(refs) | override_papers
     # a Result row carries the names of its concepts: every paper citing a renamed one is rewritten
-    todo |= _Plan.every_carrier(state, resolution, renamed)
-    plan.todo = todo & plan.current
+    todo |= _Plan.every_carrier(state, renamed)
+    plan.todo = todo & plan.digests.keys()
     plan.nodes = nodes
     state.drop_papers(plan.removed)
     return plan

@@ -92,6 +92,51 @@ def test_a_changed_paper_that_changes_shared_decisions_equals_a_clean_build(buil
     assert dump == _clean(tmp_path, [changed], "changed")
 
 
+def _kept_map(store: Path) -> dict[str, str]:
+    """The corpus-wide decisions (ref -> node id) a store's build state keeps."""
+    from kg.incremental import BuildState
+
+    state = BuildState(Path(str(store) + ".cache"), str(store))
+    try:
+        return dict(state.db.execute("SELECT ref, id FROM map"))
+    finally:
+        state.close()
+
+
+def test_an_update_keeps_a_clean_builds_decisions_and_finds_a_nodes_refs_by_them(built, tmp_path):
+    """The papers that carry a changed shared node are found through the build state's kept
+    decisions (BuildState.refs_of_nodes), not a walk over every decision of the resolution: after
+    an update that changes decisions corpus-wide they must be a clean build's, and a node's refs
+    those that resolve to it."""
+    from kg.incremental import BuildState
+
+    tmp, base, _ = built
+    changed = tmp_path / "changed"
+    shutil.copytree(base, changed)
+    store = tmp_path / "graph.lbdb"
+    stages = ("ingest", "extract", "resolve", "load")
+    toml = pipeline(tmp_path, [changed], store, stages=stages, name="map.toml")
+    kg_run(toml)
+    victim = sorted(changed.glob("listing-*.txt"))[0]
+    text = victim.read_text(encoding="utf-8")
+    marker = "In this paper, we" if "In this paper, we" in text else "However,"
+    victim.write_text(text.replace(marker, "We propose Zorblax Quantum Sieves (ZQS), which extends Obscuron. " + marker, 1),
+                      encoding="utf-8")
+    assert kg_run(toml)["load"]["papers_replaced"] == 1
+    clean = tmp_path / "clean.lbdb"
+    kg_run(pipeline(tmp_path, [changed], clean, stages=stages, name="clean-map.toml"))
+    kept = _kept_map(store)
+    assert kept and kept == _kept_map(clean)
+    state = BuildState(Path(str(store) + ".cache"), str(store))
+    try:
+        nodes = sorted(set(kept.values()))
+        some = set(nodes[::3])
+        assert state.refs_of_nodes(some) == {ref: nid for ref, nid in kept.items() if nid in some}
+        assert state.refs_of_nodes(set()) == {}
+    finally:
+        state.close()
+
+
 def test_removed_input_file_with_prune_equals_a_clean_build(built, tmp_path):
     tmp, base, extra = built
     both = tmp_path / "both"

@@ -6,8 +6,9 @@ per lookup, and the write that deletes every kept row of the scope and inserts t
 After each of many small changes (papers added, removed, changed, acronyms redefined) the scope
 must equal the reference closure, and every kept table must hold the rows (compared as values)
 the reference write gives; a scope narrower by one lookup fails here, and so would a write that
-leaves a stale row or misses a changed one (a write of only the changed rows was tried: at 100k
-+1 % it cost more than the rewrite, see kg/incremental.md).
+leaves a stale row or misses a changed one (the nodes' and the per-paper senses' rows are written
+by difference; a write of only the changed cc_use rows was tried: at 100k +1 % it cost more than
+the rewrite, see kg/incremental.md).
 """
 
 from __future__ import annotations
