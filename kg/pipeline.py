@@ -1134,7 +1134,7 @@ def _run_pipeline(pipe: Pipeline, *, progress: Progress | None = None) -> BuildS
             from kg.store import open_store
 
             # an embedded store: the build writes a copy, which replaces it once complete
-            store = open_store(pipe.store if shadow is None else str(shadow.open()))
+            store = open_store(pipe.store) if shadow is None else open_store(str(shadow.open()), shown_as=pipe.store)
             store.apply_schema()
             if spool is not None:
                 if incremental:  # the last build's papers are those the store holds

@@ -147,3 +147,17 @@ def test_a_build_without_disk_for_the_copy_stops_before_copying(built, tmp_path,
         shadow.open()
     assert not (tmp_path / ".graph.lbdb.kg-next").exists()
     assert _digest(store) == before
+
+
+def test_a_store_the_engine_cannot_open_is_named_as_the_user_gave_it_and_kept(built, tmp_path):
+    """The build opens a copy (.NAME.kg-next); the error names the store, which stays as it was."""
+    _, whole, _, _, _ = built
+    store = tmp_path / "graph.lbdb"
+    store.write_bytes(b"not a LadybugDB file\n" * 200)
+    before = _digest(store)
+    proc = subprocess.run([sys.executable, "-m", "kg", "run", str(pipeline(tmp_path, [whole], store))],
+                          capture_output=True, text=True, timeout=240)
+    assert proc.returncode == 3, proc.stderr[-2000:]
+    assert f"cannot open the LadybugDB store {store}:" in proc.stderr
+    assert "kg-next" not in proc.stderr
+    assert _digest(store) == before and not (tmp_path / ".graph.lbdb.kg-next").exists()

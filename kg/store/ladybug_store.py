@@ -115,8 +115,10 @@ class LadybugStore(GraphStore):
 
     dialect = "ladybug"
 
-    def __init__(self, path: str | Path, *, read_only: bool = False, fast: bool = True):
+    def __init__(self, path: str | Path, *, read_only: bool = False, fast: bool = True, shown_as: str | None = None):
         self.target = str(path)
+        #: the path messages name: a build opens a copy of the store (kg.store.shadow) but reports the store
+        self.shown_as = shown_as or str(path)
         self.read_only = read_only
         self.fast = fast
         p = Path(path)
@@ -292,7 +294,7 @@ class LadybugStore(GraphStore):
         except Exception as exc:  # the engine raises RuntimeError for locks, corruption, ...
             if _POOL_FULL in str(exc) and self._double_pool():  # opening a large store needs more
                 return self._open()
-            raise StoreError(f"cannot open the LadybugDB store {self._path}: {_first_line(exc)}") from exc
+            raise StoreError(f"cannot open the LadybugDB store {self.shown_as}: {_first_line(exc)}") from exc
 
     def _grow_pool(self) -> bool:
         """Reopen the database with a buffer pool twice as large; False when it has the engine's
