@@ -75,8 +75,10 @@ def every_core() -> int:
 
 
 def extraction_processes(papers: int, wanted: int) -> int:
-    """The processes to extract ``papers`` papers in: ``wanted``, or one below ``SMALL_EXTRACTION``
-    papers per worker (each worker first loads the model, which takes seconds)."""
+    """The processes to extract ``papers`` papers in: ``wanted`` but no more than the cores (more would
+    only share them, each loading its own model), or one below ``SMALL_EXTRACTION`` papers per worker
+    (each worker first loads the model, which takes seconds)."""
+    wanted = min(wanted, every_core())
     return wanted if papers >= SMALL_EXTRACTION * wanted else 1
 
 

@@ -148,6 +148,7 @@ def test_a_build_extracts_in_the_processes_it_is_given(tmp_path, monkeypatch):
     """The extract stage forks its workers when told to, and they give what one process gives."""
     monkeypatch.delenv("KG_STORE", raising=False)
     monkeypatch.setattr(kg.pipeline, "SMALL_EXTRACTION", 1)  # three papers are enough to fork for
+    monkeypatch.setattr(kg.pipeline, "every_core", lambda: 2)  # two processes, whatever the machine
     write_corpus(tmp_path / "corpus")
     dumps = {}
     for n in (1, 2):
@@ -163,6 +164,14 @@ def test_a_build_extracts_in_the_processes_it_is_given(tmp_path, monkeypatch):
         with open_store(pipe.store, read_only=True) as s:
             dumps[n] = canonical_dump(s)
     assert dumps[1] == dumps[2] and "MENTIONS" in dumps[1]
+
+
+def test_extraction_never_forks_more_processes_than_cores(monkeypatch):
+    """A pipeline file asking for thousands of processes gets one per core (each would load a model)."""
+    monkeypatch.setattr(kg.pipeline, "every_core", lambda: 4)
+    assert kg.pipeline.extraction_processes(10**9, 5000) == 4
+    assert kg.pipeline.extraction_processes(10**9, 3) == 3
+    assert kg.pipeline.extraction_processes(500, 4) == 1  # under 200 papers a worker: one process
 
 
 def test_kg_build_takes_its_processes_from_the_command_line(tmp_path):
