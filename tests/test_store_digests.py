@@ -1,10 +1,12 @@
 """What a load remembers of the papers and shared nodes it staged (kg.store.digests) is kept in
-arrays: it makes no small Python objects that outlive the chunks they came with."""
+arrays, and the records a build parses leave no value strings in pydantic's cache: neither makes
+small Python objects that outlive the chunks they came with."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from kg.models import Paper, PaperExtraction
 from kg.store.digests import DigestIndex, digest_array, joined, key_of, keys_of
 
 
@@ -56,3 +58,12 @@ def test_joined_keeps_the_order():
     a, b = keys_of(["a", "b"]), keys_of(["c"])
     assert joined([a, b]).tolist() == keys_of(["a", "b", "c"]).tolist()
     assert joined([digest_array([1]), digest_array([2, 3])]).dtype == np.uint64
+
+
+def test_parsed_records_do_not_share_their_value_strings_through_a_cache():
+    paper = '{"id": "arxiv:2401.00001", "title": "Adaptive Flow Distillation", "abstract": "Short."}'
+    one, two = Paper.model_validate_json(paper), Paper.model_validate_json(paper)
+    assert one == two
+    assert one.title is not two.title  # with pydantic's default cache, the same object
+    extraction = '{"paper_id": "arxiv:2401.00001", "extractor": "rules-1", "version": "v1", "content_hash": "abc"}'
+    assert PaperExtraction.model_validate_json(extraction).extractor is not PaperExtraction.model_validate_json(extraction).extractor
