@@ -19,7 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field
 class Record(BaseModel):
     """Base of every record: strict about unknown fields."""
 
-    model_config = ConfigDict(extra="forbid")
+    # cache_strings="keys": pydantic's JSON parser keeps up to 16,384 of the strings it parsed (keys
+    # and values) in a cache of its own. A build parses papers and extractions all through its
+    # second pass, so those cached values were small objects made there and kept, one in each of
+    # thousands of pages of Python's allocator, whose arenas stayed mapped through the last commit
+    # (kg/bench/NOTES.md, session 19). Keys (field names) are few and cached once.
+    model_config = ConfigDict(extra="forbid", cache_strings="keys")
 
 
 # --------------------------------------------------------------------------- ingest

@@ -750,8 +750,9 @@ class Spool:
         yield from self.db.execute(f"SELECT p.id, p.content_hash, {self._body()}, p.digest FROM paper p ORDER BY p.seq")  # noqa: S608
 
     def papers(self) -> Iterator[Paper]:
-        for (body,) in self.db.execute(f"SELECT {self._body()} FROM paper p ORDER BY p.seq"):  # noqa: S608
-            yield Paper.model_validate_json(body)
+        """Every paper, in corpus order."""
+        for paper, _digest in self.papers_with_digests():
+            yield paper
 
     def papers_with_digests(self) -> Iterator[tuple[Paper, str]]:
         """(paper, digest of the whole merged record) of every paper, in corpus order."""

@@ -62,7 +62,7 @@ class CorpusResolution:
 
 class _View(BaseModel):
     # reads a stored PaperExtraction and skips what the first pass does not look at
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", cache_strings="keys")  # as kg.models.Record
 
 
 class _SentenceView(_View):

@@ -40,7 +40,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from kg.errors import StoreError
 from kg.models import LoadStats, ResolvedGraph
@@ -48,6 +48,9 @@ from kg.store import rows as R
 from kg.store import statements as S
 from kg.store.cypher import load_cypher, strip_comments
 from kg.store.schema import NODES, RELATIONSHIPS
+
+if TYPE_CHECKING:
+    import numpy as np
 
 #: papers per chunk (one transaction each) when a whole graph is loaded, and rows per UNWIND statement
 PAPER_BATCH = 5_000
@@ -397,10 +400,14 @@ class Loader:
         self.stats = LoadStats()
         self._t0 = time.perf_counter()
         self._paths: set[str] = set()
-        self._seen: set[str] = set()
+        # numpy is imported by a load, not by every command that opens a store
+        from kg.store.digests import DigestIndex
+
+        #: the papers staged so far (see kg.store.digests: no Python object per paper)
+        self._seen = DigestIndex()
         self._paper_sum = 0
         #: digest of each shared node as this load left it, so later chunks skip the lookup
-        self._shared: dict[str, dict[str, int]] = {label: {} for label in R.SHARED_LABELS}
+        self._shared: dict[str, DigestIndex] = {label: DigestIndex() for label in R.SHARED_LABELS}
         self._batch = store.new_batch()
         #: labels with no node when the load began: nothing to look up in them (a first build)
         self._empty = {label for label in ("Paper", *R.SHARED_LABELS) if store.is_empty(label)}
@@ -468,14 +475,19 @@ class Loader:
             raise
         self._staged()
 
-    def _stage_chunk(self, chunk: ResolvedGraph) -> tuple[list[str], dict[str, dict[str, int]]]:
-        """Build the chunk's rows and stage those to write in ``self._batch`` (here or in a forked child)."""
+    def _stage_chunk(self, chunk: ResolvedGraph) -> tuple[np.ndarray, dict[str, tuple[np.ndarray, np.ndarray]]]:
+        """Build the chunk's rows and stage those to write in ``self._batch`` (here or in a forked
+        child); the keys of its papers and the (keys, digests) of its shared nodes, by label."""
+        from kg.store.digests import keys_of
+
         rows = R.chunk_rows(chunk)
         ids = [b.paper_id for b in rows.papers]
-        twice = self._seen.intersection(ids)
-        if twice:
-            raise StoreError(f"paper {min(twice)} is in two chunks of one load: every record of a paper belongs in one chunk")
-        self._seen.update(ids)
+        keys = keys_of(ids)
+        twice, _ = self._seen.find(keys)
+        if twice.any():
+            first = min(i for i, t in zip(ids, twice.tolist()) if t)
+            raise StoreError(f"paper {first} is in two chunks of one load: every record of a paper belongs in one chunk")
+        self._seen.update(keys)
         stats = self.stats
         if "Paper" in self._empty:
             stored = {}
@@ -488,9 +500,9 @@ class Loader:
         stats.papers_unchanged += len(rows.papers) - len(todo)
         shared, digests = self._shared_todo(rows.shared)
         self._stage(todo, stored, shared)
-        for label, values in digests.items():
-            self._shared[label].update(values)
-        return ids, digests
+        for label, (node_keys, values) in digests.items():
+            self._shared[label].update(node_keys, values)
+        return keys, digests
 
     def _fork_stage(self, chunks: list[ResolvedGraph]) -> bool:
         """Stage ``chunks`` in a forked process, collected before the next fork (or at ``finish``);
@@ -512,15 +524,20 @@ class Loader:
         if pid == 0:  # the child: never returns into the caller's frames (their finally blocks are the parent's)
             try:
                 try:
+                    from kg.store.digests import joined
+
                     self._batch = self._batch.for_child(seq)
                     before = self._staged_papers
-                    ids, digests = [], {}
+                    keys, digests = [], {}
                     for chunk in chunks:  # in order: a later chunk's shared-node values win
                         more, seen = self._stage_chunk(chunk)
-                        ids += more
-                        for label, values in seen.items():
-                            digests.setdefault(label, {}).update(values)
-                    state = ("ok", dict(ids=ids, digests=digests, paper_sum=self._paper_sum, stats=self.stats,
+                        keys.append(more)
+                        for label, pair in seen.items():
+                            digests.setdefault(label, []).append(pair)
+                    # arrays, not ids and dicts: what the parent keeps of them makes no Python objects
+                    state = ("ok", dict(ids=joined(keys), digests={label: (joined([k for k, _ in pairs]), joined([v for _, v in pairs]))
+                                                                   for label, pairs in digests.items()},
+                                        paper_sum=self._paper_sum, stats=self.stats,
                                         papers=self._staged_papers - before, batch=self._batch.export()))
                 except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
                     message = str(exc) if isinstance(exc, StoreError) else f"{type(exc).__name__}: {exc}"
@@ -574,8 +591,8 @@ class Loader:
         self._seen.update(state["ids"])
         self._paper_sum = state["paper_sum"]
         self.stats = state["stats"]
-        for label, values in state["digests"].items():
-            self._shared[label].update(values)
+        for label, (keys, values) in state["digests"].items():
+            self._shared[label].update(keys, values)
         self._batch.adopt(state["batch"])
         self._staged_papers += state["papers"]
         return True
@@ -673,7 +690,11 @@ class Loader:
         self.discard()  # the worker thread ends; nothing is staged any more
         if prune:
             kept = set(keep or ())
-            removed = sorted(pid for pid in store.paper_hashes() if pid not in self._seen and pid not in kept)
+            from kg.store.digests import keys_of
+
+            stored = list(store.paper_hashes())
+            seen, _ = self._seen.find(keys_of(stored))
+            removed = sorted(pid for pid, s in zip(stored, seen.tolist()) if not s and pid not in kept)
             for ids in R.chunks(removed, PAPER_BATCH):
                 store.in_transaction(lambda tx, ids=ids: store._delete_papers(tx, ids))
             stats.papers_removed = len(removed)
@@ -685,7 +706,7 @@ class Loader:
             return sum(int(out[0]["removed"]) for out in outs if out)
 
         stats.orphans_removed += store.in_transaction(remove_orphans)
-        total = self._paper_sum + sum(sum(d.values()) for d in self._shared.values())
+        total = self._paper_sum + sum(d.total() for d in self._shared.values())
         stats.graph_hash = f"{total % (1 << 64):016x}"
         stats.path = "copy" if "copy" in self._paths else "merge"
         stats.seconds = round(time.perf_counter() - self._t0, 3)
@@ -693,21 +714,23 @@ class Loader:
 
     # ----------------------------------------------------------------- steps
     def _shared_todo(self, shared: dict[str, list[tuple]]) -> tuple[dict, dict]:
-        """Per label: (new rows, changed rows), and the digest of every row of the chunk."""
+        """Per label: (new rows, changed rows), and the (keys, digests) of every row of the chunk."""
+        from kg.store.digests import digest_array, keys_of
+
         todo: dict[str, tuple[list, list]] = {}
-        digests: dict[str, dict[str, int]] = {}
+        digests: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for label, rows in shared.items():
-            known = self._shared[label]
-            mine = digests[label] = {}
+            mine = [R.digest(f"{label}:{row!r}") for row in rows]
+            keys = keys_of(row[0] for row in rows)
+            digests[label] = (keys, digest_array(mine))
+            found, before = self._shared[label].find(keys)
             new: list[tuple] = []
             changed: list[tuple] = []
             unknown: list[tuple] = []
-            for row in rows:
-                d = mine[row[0]] = R.digest(f"{label}:{row!r}")
-                before = known.get(row[0])
-                if before is None:
+            for row, d, known, was in zip(rows, mine, found.tolist(), before.tolist()):
+                if not known:
                     unknown.append(row)
-                elif before != d:  # written earlier in this load with other values: the last wins
+                elif was != d:  # written earlier in this load with other values: the last wins
                     changed.append(row)
             if unknown:
                 if label not in self._empty:
