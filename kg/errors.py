@@ -40,3 +40,14 @@ class ExtractionError(KGError):
     """The extraction pipeline could not be loaded or run."""
 
     exit_code = 4
+
+
+def decode_utf8(raw: bytes, *, source: str) -> str:
+    """``raw`` as UTF-8 text (a leading byte-order mark dropped); a byte that is not UTF-8 is an
+    InputError naming the file, the line and the byte."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        at = exc.start + len(raw) - len(exc.object)  # the codec reports offsets after a byte-order mark
+        raise InputError(f"not UTF-8 (byte 0x{raw[at]:02x} at byte offset {at})", source=source,
+                         line=raw.count(b"\n", 0, at) + 1) from None

@@ -41,7 +41,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 from pathlib import Path
 
-from kg.errors import ConfigError, KGError
+from kg.errors import ConfigError, InputError, KGError, decode_utf8
 from kg.incremental import SPOOLED_BODY, BuildState, attached, text_digest
 from kg.models import BuildSummary, Paper, PaperExtraction, SkippedRecord, StageTiming
 
@@ -146,13 +146,10 @@ def load_pipeline_file(path: str | Path, *, store: str | None = None, n_process:
     src = str(path)
     if not path.is_file():
         raise ConfigError(f"{src}: no such pipeline file")
-    raw = path.read_bytes()
     try:
-        text = raw.decode("utf-8-sig")  # a byte-order mark, as some editors write, is not an error
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{src}:{line}: not valid TOML: not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset"
-                          f" {exc.start})") from None
+        text = decode_utf8(path.read_bytes(), source=src)  # a byte-order mark, as some editors write, is no error
+    except InputError as exc:
+        raise ConfigError(f"{src}:{exc.line}: not valid TOML: {exc.reason}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -123,6 +123,19 @@ def test_bad_alias_file_names_file_and_line(tmp_path):
     assert err.value.line == 3 and str(bad) in str(err.value)
 
 
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_alias_and_org_tables_not_in_utf8_name_file_line_and_byte(tmp_path, bom):
+    """A Latin-1 byte (a spreadsheet's export, say) is an InputError at its line, not a bare decode error."""
+    aliases, orgs = tmp_path / "aliases.tsv", tmp_path / "orgs.tsv"
+    aliases.write_bytes(bom + b"# comment\nmerge\tGNN\tgraph neural network\nmerge\tRes\xe9Net\tResNet\n")
+    orgs.write_bytes(bom + b"slug\tname\nacme\tACME\nuniv-z\tUniversit\xe9 Z\n")
+    for path, read in ((aliases, read_alias_file), (orgs, load_org_table)):
+        with pytest.raises(InputError) as err:
+            read(path)
+        at = path.read_bytes().index(b"\xe9")
+        assert err.value.line == 3 and str(err.value) == f"{path}:3: not UTF-8 (byte 0xe9 at byte offset {at})"
+
+
 def test_shipped_alias_table_parses():
     table = load_aliases()
     assert isinstance(table, AliasTable)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from kg.cli import main, n_process_option
-from kg.errors import ConfigError, InputError
+from kg.errors import ConfigError, InputError, decode_utf8
 from kg.models import Paper, PaperExtraction
 
 
@@ -123,12 +123,7 @@ def eval_command(dataset, gold, model, as_json, errors):
         raise InputError(f"dev data missing: {shared_dir() / 'corpus'} (set KG_SHARED)")
     gold_path = Path(gold) if gold else None
     if gold_path is not None:  # read line by line later, where a bad byte would be a UnicodeDecodeError traceback
-        raw = gold_path.read_bytes()
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"not UTF-8 (byte 0x{raw[exc.start]:02x} at byte offset {exc.start})", source=gold,
-                             line=raw.count(b"\n", 0, exc.start) + 1) from None
+        decode_utf8(gold_path.read_bytes(), source=gold)
     nlp = load_pipeline(model)
     reports, differences = [], []
     try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, decode_utf8
 from kg.models import Affiliation, MergeDecision, affiliation_id
 
 
@@ -45,10 +45,10 @@ def load_org_table(path: str | os.PathLike[str] | None = None) -> dict[str, str]
     path = path or os.environ.get("KG_ORGS")
     if path:
         try:
-            user = parse_org_table(Path(path).read_text(encoding="utf-8"), source=str(path))
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = Path(path).read_bytes()
+        except OSError as exc:
             raise InputError(f"cannot read org table: {exc}", source=str(path)) from exc
-        table.update(user)
+        table.update(parse_org_table(decode_utf8(raw, source=str(path)), source=str(path)))
     return table
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from kg.errors import InputError
+from kg.errors import InputError, decode_utf8
 from kg.resolve.names import concept_key
 
 ACTIONS = ("merge", "split")
@@ -50,10 +50,10 @@ def read_alias_file(path: str | os.PathLike[str]) -> AliasTable:
     """Read one curated alias TSV; a malformed line raises InputError with file and line."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = path.read_bytes()
+    except OSError as exc:
         raise InputError(f"cannot read alias file: {exc}", source=str(path)) from exc
-    return parse_alias_text(text, source=str(path))
+    return parse_alias_text(decode_utf8(raw, source=str(path)), source=str(path))
 
 
 def parse_alias_text(text: str, *, source: str = "<aliases>") -> AliasTable:
