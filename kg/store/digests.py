@@ -56,11 +56,16 @@ class DigestIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each key: whether it is here, and its digest (0 when not)."""
+    def _where(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each key: its place in the sorted keys (where it is or would go), and whether it is there."""
         pos = np.searchsorted(self.keys, keys)
         found = pos < len(self.keys)
         found[found] = self.keys[pos[found]] == keys[found]
+        return pos, found
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each key: whether it is here, and its digest (0 when not)."""
+        pos, found = self._where(keys)
         values = np.zeros(len(keys), np.uint64)
         values[found] = self.values[pos[found]]
         return found, values
@@ -76,9 +81,7 @@ class DigestIndex:
         last = np.ones(len(keys), bool)
         last[:-1] = keys[1:] != keys[:-1]
         keys, values = keys[last], values[last]
-        pos = np.searchsorted(self.keys, keys)
-        here = pos < len(self.keys)
-        here[here] = self.keys[pos[here]] == keys[here]
+        pos, here = self._where(keys)
         self.values[pos[here]] = values[here]
         new = ~here
         if new.any():
