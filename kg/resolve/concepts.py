@@ -315,6 +315,19 @@ def resolve_concept_stream(papers: PaperSpool, *, aliases: AliasTable | None = N
         return _resolve(papers, definitions, aliases=aliases, full_lookup=False)
 
 
+def _by_difference(stored: Iterable[tuple], wanted: dict) -> list:
+    """Compare a table's stored rows, as (key, value) pairs, with the rows ``wanted`` ({key: value}):
+    takes out of ``wanted`` each row stored as it is (nothing to write), and returns the keys of the
+    stored rows ``wanted`` lacks (rows to delete). The rest of ``wanted`` is written over the table."""
+    gone = []
+    for key, value in stored:
+        if key not in wanted:
+            gone.append(key)
+        elif wanted[key] == value:
+            del wanted[key]
+    return gone
+
+
 class ConceptCounts:
     """Pass 1 of the concept resolution (surface and kind counts per key, acronym senses and
     definitions, the concept keys of each paper, and which papers use which key) kept in
@@ -702,19 +715,11 @@ class ConceptCounts:
             inside = "IN (SELECT key FROM temp.kg_scope)"
             # the nodes' and the per-paper senses' rows are written by difference: most come out as
             # they were (10k +1 %: 118 of the 587 nodes' rows and 73 of the 2,555 senses' changed)
-            gone = []
-            for n, root, bucket in db.execute(f"SELECT node, root, bucket FROM {p}node WHERE node {inside}"):  # noqa: S608
-                if node_rows.get(n) == (root, bucket):
-                    del node_rows[n]
-                elif n not in node_rows:
-                    gone.append((n,))
-            db.executemany(f"DELETE FROM {p}node WHERE node=?", gone)  # noqa: S608
-            gone = []
-            for key, pid, cid in db.execute(f"SELECT key, pid, cid FROM {p}look WHERE key {inside}"):  # noqa: S608
-                if look.get((key, pid)) == cid:
-                    del look[(key, pid)]
-                elif (key, pid) not in look:
-                    gone.append((key, pid))
+            stored = db.execute(f"SELECT node, root, bucket FROM {p}node WHERE node {inside}")  # noqa: S608
+            gone = _by_difference(((n, (root, bucket)) for n, root, bucket in stored), node_rows)
+            db.executemany(f"DELETE FROM {p}node WHERE node=?", ((n,) for n in gone))  # noqa: S608
+            stored = db.execute(f"SELECT key, pid, cid FROM {p}look WHERE key {inside}")  # noqa: S608
+            gone = _by_difference((((key, pid), cid) for key, pid, cid in stored), look)
             db.executemany(f"DELETE FROM {p}look WHERE key=? AND pid=?", gone)  # noqa: S608
             db.execute(f"DELETE FROM {p}group WHERE root IN (SELECT CAST(key AS BLOB) FROM temp.kg_scope)")  # noqa: S608
             db.execute(f"DELETE FROM {p}dec WHERE a {inside} OR b {inside}")  # noqa: S608
