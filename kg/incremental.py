@@ -145,6 +145,17 @@ def spooled_contributions(spool_path: Path, state_path: Path) -> Iterator[tuple[
         reader.close()
 
 
+@contextmanager
+def _temp_keys(db: sqlite3.Connection, table: str, column: str, values: Iterable[str]) -> Iterator[None]:
+    """The temporary one-column table ``table`` holding ``values`` for the block (to join the
+    state's tables with), emptied after it. ``table`` and ``column`` are fixed names of this module."""
+    db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} ({column} TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute(f"DELETE FROM {table}")  # noqa: S608
+    db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?)", ((v,) for v in values))  # noqa: S608
+    yield
+    db.execute(f"DELETE FROM {table}")  # noqa: S608
+
+
 class BuildState:
     """The incremental-build tables of one store (see the module docstring)."""
 
@@ -484,22 +495,20 @@ class BuildState:
             if cid is not None:
                 new[CONCEPT + key] = cid
         want = [AUTHOR + n for n in names] + [CONCEPT + k for k in keys]
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM want")
-        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in want))
-        old = dict(db.execute("SELECT m.ref, m.id FROM want w JOIN map m ON m.ref = w.ref"))
-        old.update(db.execute("SELECT ref, id FROM map WHERE ref >= ? AND ref < ?", (ORG, chr(ord(ORG) + 1))))
-        refs = {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
-        db.executemany("DELETE FROM map WHERE ref=?", ((r,) for r in refs if r not in new))
-        db.executemany("INSERT OR REPLACE INTO map VALUES (?, ?)", ((r, new[r]) for r in refs if r in new))
+        with _temp_keys(db, "want", "ref", want):
+            old = dict(db.execute("SELECT m.ref, m.id FROM want w JOIN map m ON m.ref = w.ref"))
+            old.update(db.execute("SELECT ref, id FROM map WHERE ref >= ? AND ref < ?", (ORG, chr(ord(ORG) + 1))))
+            refs = {r for r in old.keys() | new.keys() if old.get(r) != new.get(r)}
+            db.executemany("DELETE FROM map WHERE ref=?", ((r,) for r in refs if r not in new))
+            db.executemany("INSERT OR REPLACE INTO map VALUES (?, ?)", ((r, new[r]) for r in refs if r in new))
 
-        new_over = {(pid, CONCEPT + key): cid for (pid, key), cid in concepts.lookup.items() if key in keys}
-        old_over = {(pid, ref): cid for pid, ref, cid in db.execute(
-            "SELECT o.pid, o.ref, o.id FROM want w JOIN override o ON o.ref = w.ref")}
-        moved = {k for k in old_over.keys() | new_over.keys() if old_over.get(k) != new_over.get(k)}
-        db.executemany("DELETE FROM override WHERE pid=? AND ref=?", (k for k in moved if k not in new_over))
-        db.executemany("INSERT OR REPLACE INTO override VALUES (?, ?, ?)", ((*k, new_over[k]) for k in moved if k in new_over))
-        db.execute("DELETE FROM want")
+            new_over = {(pid, CONCEPT + key): cid for (pid, key), cid in concepts.lookup.items() if key in keys}
+            old_over = {(pid, ref): cid for pid, ref, cid in db.execute(
+                "SELECT o.pid, o.ref, o.id FROM want w JOIN override o ON o.ref = w.ref")}
+            moved = {k for k in old_over.keys() | new_over.keys() if old_over.get(k) != new_over.get(k)}
+            db.executemany("DELETE FROM override WHERE pid=? AND ref=?", (k for k in moved if k not in new_over))
+            db.executemany("INSERT OR REPLACE INTO override VALUES (?, ?, ?)",
+                           ((*k, new_over[k]) for k in moved if k in new_over))
 
         # a node whose values changed has a touched ref (before or after): those are the candidates
         candidates = {*old.values(), *new.values(), *old_over.values(), *new_over.values()}
@@ -512,12 +521,9 @@ class BuildState:
             elif nid in concepts.concepts:
                 c = concepts.concepts[nid]
                 now[nid] = (node_digest(c), c.name)
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wnode (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM wnode")
-        db.executemany("INSERT INTO wnode VALUES (?)", ((n,) for n in candidates))
-        was = {nid: (digest, name) for nid, digest, name in db.execute(
-            "SELECT o.id, o.digest, o.name FROM wnode w JOIN node o ON o.id = w.id")}
-        db.execute("DELETE FROM wnode")
+        with _temp_keys(db, "wnode", "id", candidates):
+            was = {nid: (digest, name) for nid, digest, name in db.execute(
+                "SELECT o.id, o.digest, o.name FROM wnode w JOIN node o ON o.id = w.id")}
         nodes, renamed = set(), set()
         for nid, (digest, name) in now.items():
             before = was.get(nid)
@@ -532,12 +538,8 @@ class BuildState:
     def users(self, refs: Iterable[str]) -> set[str]:
         """Ids of the papers (of the last build) that use any of ``refs``."""
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM want")
-        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in refs))
-        out = {r[0] for r in db.execute("SELECT DISTINCT u.pid FROM want w JOIN uses u ON u.ref = w.ref")}
-        db.execute("DELETE FROM want")
-        return out
+        with _temp_keys(db, "want", "ref", refs):
+            return {r[0] for r in db.execute("SELECT DISTINCT u.pid FROM want w JOIN uses u ON u.ref = w.ref")}
 
     def refs_of_nodes(self, node_ids: set[str]) -> dict[str, str]:
         """{ref: node id} of the refs that resolve to any of ``node_ids`` corpus-wide (per-paper
@@ -547,24 +549,17 @@ class BuildState:
         if not node_ids:
             return {}
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS wnode (id TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM wnode")
-        db.executemany("INSERT INTO wnode VALUES (?)", ((n,) for n in sorted(node_ids)))
-        # one scan of map, each row's id probed in the small table (map has no index on id)
-        found = dict(db.execute("SELECT ref, id FROM map WHERE id IN (SELECT id FROM temp.wnode)"))
-        db.execute("DELETE FROM wnode")
-        return found
+        with _temp_keys(db, "wnode", "id", sorted(node_ids)):
+            # one scan of map, each row's id probed in the small table (map has no index on id)
+            return dict(db.execute("SELECT ref, id FROM map WHERE id IN (SELECT id FROM temp.wnode)"))
 
     def one_user_each(self, refs: dict[str, str]) -> set[str]:
         """One paper (of the last build) per node of ``refs`` ({ref: node id}) that uses one of its refs."""
         db = self.db
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS want (ref TEXT PRIMARY KEY) WITHOUT ROWID")
-        db.execute("DELETE FROM want")
-        db.executemany("INSERT OR IGNORE INTO want VALUES (?)", ((r,) for r in refs))
         chosen: dict[str, str] = {}
-        for ref, pid in db.execute("SELECT w.ref, MIN(u.pid) FROM want w JOIN uses u ON u.ref = w.ref GROUP BY w.ref"):
-            chosen.setdefault(refs[ref], pid)
-        db.execute("DELETE FROM want")
+        with _temp_keys(db, "want", "ref", refs):
+            for ref, pid in db.execute("SELECT w.ref, MIN(u.pid) FROM want w JOIN uses u ON u.ref = w.ref GROUP BY w.ref"):
+                chosen.setdefault(refs[ref], pid)
         return set(chosen.values())
 
     def override_users(self, node_ids: set[str]) -> set[str]:
