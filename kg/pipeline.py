@@ -753,7 +753,7 @@ class Spool:
 
     def papers_with_digests(self) -> Iterator[tuple[Paper, str]]:
         """(paper, digest of the whole merged record) of every paper, in corpus order."""
-        for body, digest in self.db.execute(f"SELECT {self._body()}, p.digest FROM paper p ORDER BY p.seq"):  # noqa: S608
+        for _pid, _content_hash, body, digest in self.rows():
             yield Paper.model_validate_json(body), digest
 
     def digests(self) -> Iterator[tuple[str, str]]:
