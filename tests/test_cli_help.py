@@ -46,6 +46,25 @@ def test_command_has_help_with_example(path, cmd):
             assert param.help, f"`kg {' '.join(path)}` option {param.opts} has no help"
 
 
+#: options with no default to state: an alternative to an argument, repeatable values, or "instead of standard output"
+NO_DEFAULT = {"--saved", "--param", "--output"}
+
+
+@pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_option_says_its_default(path, cmd):
+    """An option a user may leave out says what is used then (`--store` said only [env: KG_STORE], not that
+    .kg/graph.lbdb is read without it, nor that `kg run` takes its pipeline file's target)."""
+    for param in cmd.params:
+        if not isinstance(param, click.Option) or param.is_flag or param.required or NO_DEFAULT & set(param.opts):
+            continue
+        shown = param.show_default and param.default is not None
+        assert shown or "default:" in (param.help or ""), f"`kg {' '.join(path)}` option {param.opts} hides its default"
+    store = next((p for p in cmd.params if "--store" in getattr(p, "opts", ())), None)
+    if store is not None:
+        said = "the pipeline file's [store] target" if path == ("run",) else ".kg/graph.lbdb"
+        assert f"default: {said}" in store.help, store.help
+
+
 @pytest.mark.parametrize(
     "path,cmd",
     [(p, c) for p, c in COMMANDS if not isinstance(c, click.Group)],

@@ -8,12 +8,9 @@ from pathlib import Path
 
 import click
 
-from kg.cli import main
+from kg.cli import main, store_option
 from kg.errors import ConfigError
 from kg.report.render import FORMATS
-
-STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
-store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
 
 
 def output_options(func):
@@ -23,7 +20,7 @@ def output_options(func):
     func = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                         help="text: terminal tables; html: one self-contained file with plots.")(func)
-    return store_option(func)
+    return store_option()(func)
 
 
 def _emit(text: str, output: str | None) -> None:
@@ -142,7 +139,7 @@ def trends_cmd(start, end, store, fmt, as_json, output) -> None:
 @main.command("viz")
 @click.argument("kind", type=click.Choice(["author", "community", "lineage"]))
 @click.argument("value")
-@store_option
+@store_option()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help="The HTML file to write.")
 def viz_cmd(kind, value, store, output) -> None:
@@ -168,7 +165,7 @@ def viz_cmd(kind, value, store, output) -> None:
 @click.option("--subgraph", "selector", metavar="KIND:VALUE",
               help="Only a subgraph: author:NAME, community:NUMBER or lineage:CONCEPT (default: the whole graph).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
-@store_option
+@store_option()
 def export_cmd(fmt, selector, output, store) -> None:
     """Export the graph or a subgraph as GraphML or node-link JSON.
 

@@ -6,11 +6,8 @@ import json
 
 import click
 
-from kg.cli import main, n_process_option
+from kg.cli import main, n_process_option, store_option
 from kg.errors import ConfigError, StoreError
-
-STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
-store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
 
 
 def _progress(message: str) -> None:
@@ -39,7 +36,7 @@ def _render_summary(summary, as_json: bool) -> None:
 
 @main.command("run")
 @click.argument("pipeline", type=click.Path(dir_okay=False))
-@store_option
+@store_option("the pipeline file's [store] target")
 @n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 def run_cmd(pipeline: str, store: str | None, n_process: int | None, as_json: bool) -> None:
@@ -57,7 +54,7 @@ def run_cmd(pipeline: str, store: str | None, n_process: int | None, as_json: bo
 
 @main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@store_option
+@store_option()
 @n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 def build_cmd(paths: tuple[str, ...], store: str | None, n_process: int | None, as_json: bool) -> None:
@@ -72,7 +69,7 @@ def build_cmd(paths: tuple[str, ...], store: str | None, n_process: int | None, 
 
 
 @main.command("stats")
-@store_option
+@store_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats_cmd(store: str | None, as_json: bool) -> None:
     """Count nodes per label and relationships per type.
@@ -116,7 +113,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict:
 @click.option("--write", is_flag=True,
               help="Allow writes to the store, which must exist (it is opened read-only otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
-@store_option
+@store_option()
 def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, write: bool, as_json: bool,
               store: str | None) -> None:
     """Run a Cypher statement, read-only unless --write; values go in as parameters.
