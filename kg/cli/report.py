@@ -13,10 +13,27 @@ from kg.errors import ConfigError
 from kg.report.render import FORMATS
 
 
+def _existing_folder(_ctx, _param, output: str | None) -> str | None:
+    """-o names a file in a directory that exists: kg creates none, as a shell redirection or
+    `curl -o` would not, so a mistyped directory is an error before any work, not a new folder."""
+    if output:
+        folder = Path(output).parent
+        if not folder.exists():
+            raise ConfigError(f"{output}: no directory {folder} (kg creates no directories: create it first)")
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: not a directory (a file where a directory is needed)")
+    return output
+
+
+def output_option(what: str = "Write to FILE instead of standard output (its directory must exist).", **kwargs):
+    """-o, shared by the reports, `kg viz` and `kg export`."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=_existing_folder,
+                        help=what, **kwargs)
+
+
 def output_options(func):
     """--format, --json and -o, shared by every report."""
-    func = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-                        help="Write to FILE instead of standard output.")(func)
+    func = output_option()(func)
     func = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                         help="text: terminal tables; html: one self-contained file with plots.")(func)
@@ -25,7 +42,6 @@ def output_options(func):
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
     else:
@@ -140,8 +156,7 @@ def trends_cmd(start, end, store, fmt, as_json, output) -> None:
 @click.argument("kind", type=click.Choice(["author", "community", "lineage"]))
 @click.argument("value")
 @store_option()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="The HTML file to write.")
+@output_option("The HTML file to write (its directory must exist).", required=True)
 def viz_cmd(kind, value, store, output) -> None:
     """An interactive, self-contained HTML view of a subgraph (opens offline, no Neo4j needed).
 
@@ -164,7 +179,7 @@ def viz_cmd(kind, value, store, output) -> None:
               help="graphml (Gephi, yEd, networkx) or json (networkx node-link).")
 @click.option("--subgraph", "selector", metavar="KIND:VALUE",
               help="Only a subgraph: author:NAME, community:NUMBER or lineage:CONCEPT (default: the whole graph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
+@output_option()
 @store_option()
 def export_cmd(fmt, selector, output, store) -> None:
     """Export the graph or a subgraph as GraphML or node-link JSON.
