@@ -63,6 +63,20 @@ def test_dialect_variants_come_in_pairs_with_the_same_header():
             assert headers[0] == headers[1], q.name
 
 
+def test_what_a_header_points_to_exists():
+    """A header's "see NAME" names a saved query and its `kg ...` a command (overview pointed to a
+    relationship_counts query that never existed)."""
+    from kg.cli import main
+
+    names = {q.name for q in list_queries()}
+    for q in list_queries():
+        for name in re.findall(r"\bsee (\w+)", q.returns):
+            assert name in names, (q.name, name)
+        for words in re.findall(r"`kg ([a-z]+(?: [a-z]+)?)", q.returns):
+            command = main.get_command(None, words.split()[0])
+            assert command is not None, (q.name, words)
+
+
 def test_every_saved_query_has_a_test_here():
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [q.name for q in list_queries() if f'"{q.name}"' not in source.split("# ---- answers", 1)[1]]
