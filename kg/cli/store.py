@@ -14,6 +14,10 @@ def _progress(message: str) -> None:
     click.echo(message, err=True)
 
 
+#: what each stage's count counts (StageTiming.count); analytics counts nothing a reader can use
+STAGE_UNITS = {"ingest": "papers", "extract": "papers", "resolve": "papers", "load": "rows written"}
+
+
 def _render_summary(summary, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summary.model_dump(), indent=2))
@@ -30,7 +34,8 @@ def _render_summary(summary, as_json: bool) -> None:
                    f"{ld.papers_removed} removed papers; {ld.nodes_written} nodes and {ld.rels_written} "
                    f"relationships written in {ld.seconds:.2f}s ({ld.path})")
     for st in summary.stages:
-        click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s  {st.count}")
+        unit = STAGE_UNITS.get(st.stage)
+        click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s" + (f"  {st.count} {unit}" if unit else ""))
     click.echo(f"total: {summary.seconds:.2f}s" + ("" if summary.analytics_ran else " (analytics not run)"))
 
 
