@@ -189,6 +189,14 @@ def test_overview_says_how_many_papers_the_per_year_counts_leave_out(tmp_path):
     assert f"not counted: 1 of {papers} papers have no year" in overview
 
 
+def test_a_table_note_reads_as_one_line_under_a_narrow_table():
+    """The note was the table's caption, wrapped to its width: "not counted: 195" / "of 255 papers" / "have no year"."""
+    note = "not counted: 195 of 255 papers have no year"
+    report = D.Report(kind="overview", title="t", tables=[D.Table(title="Papers per year", columns=["year", "papers"],
+                                                                  rows=[[2014, 1]], note=note)])
+    assert note in to_text(report).splitlines()
+
+
 def test_a_date_without_a_year_reads_as_the_listing_gave_it(tmp_path, monkeypatch):
     # a listing may give "Feb 17" with no year: people read it so, programs keep ISO "--02-17"
     monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
