@@ -227,3 +227,12 @@ def test_kg_report_trends_takes_a_year_only(store_path, option):
     # 99999999999999999999 reached the engine, which answered "Unable to cast Python instance of type int"
     result = CliRunner().invoke(main, ["report", "trends", option, "99999999999999999999", "--store", str(store_path)])
     assert result.exit_code == 2 and "is not in the range 0<=x<=9999" in result.output, result.output
+
+
+def test_kg_report_trends_from_after_the_latest_year_says_where_the_end_came_from(store_path):
+    """`--from 2030` alone said "the period starts after it ends: 2030 > 2025": the user gave no end."""
+    result = CliRunner().invoke(main, ["report", "trends", "--from", "9000", "--store", str(store_path)])
+    assert result.exit_code == 2, result.output
+    assert "(--to is the latest year in the graph when not given)" in result.stderr, result.stderr
+    given = CliRunner().invoke(main, ["report", "trends", "--from", "9000", "--to", "8000", "--store", str(store_path)])
+    assert given.exit_code == 2 and given.stderr.strip().endswith("9000 > 8000"), given.stderr

@@ -138,7 +138,7 @@ def lineage_cmd(name, store, fmt, as_json, output) -> None:
 
 @report_group.command("trends")
 @click.option("--from", "start", type=click.IntRange(0, 9999),
-              help="First year of the period (default: the last year).")
+              help="First year of the period (default: the --to year, a one-year period).")
 @click.option("--to", "end", type=click.IntRange(0, 9999),
               help="Last year of the period (default: the latest year in the graph).")
 @output_options

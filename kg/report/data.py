@@ -249,12 +249,13 @@ def trends_report(store, *, start: int | None = None, end: int | None = None) ->
     """Concepts trending in a period (default: the latest year in the graph) and their timelines."""
     per_year = run_saved(store, "papers_per_year")
     latest = max((r["year"] for r in per_year), default=None)
+    said = "" if end is not None else " (--to is the latest year in the graph when not given)"
     end = end if end is not None else latest
     start = start if start is not None else end
     if end is None:
         return Report(kind="trends", title="Trends", subtitle="no dated papers", data={"trending": []})
     if start > end:
-        raise InputError(f"the period starts after it ends: {start} > {end}")
+        raise InputError(f"the period starts after it ends: {start} > {end}{said}")
     trending = run_saved(store, "trending_concepts", {"from": start, "to": end})
     names = {r["concept"] for r in trending[:8]}
     mentions = [r for r in run_saved(store, "mentions_by_year", {"min_papers": 1}) if r["concept"] in names]
