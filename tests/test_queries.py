@@ -379,6 +379,8 @@ def test_top_concepts(graph):
     methods = run(graph, "top_concepts", kind="METHOD")
     assert methods[0]["concept"] == "reinforcement learning"
     assert {r["concept"]: r["proposed"] for r in methods}["A-GRAE"] == 1
+    # a kind in any case, as names are: "method" answered nothing
+    assert run(graph, "top_concepts", kind="method") == methods
 
 
 def test_papers_per_year(graph):
