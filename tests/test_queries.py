@@ -110,6 +110,10 @@ def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(
         (["concept_authors"], "needs parameter(s): name (example: --param name=\"GNNs\")"),
         (["concept_authors", "-p", "nam=GNNs"], "needs parameter(s): name; it has no parameter(s) nam"),
         (["lineage_path", "-p", "from=A-GRAE"], "needs parameter(s): to"),
+        # a number parameter given text reached the engine: "Cast failed", exit 3
+        (["bridge_authors", "-p", "a=x", "-p", "b=1"], "parameter a takes a whole number, not \"x\" (example: --param a=0)"),
+        (["community_profile", "-p", "community=1.5"], "parameter community takes a whole number, not 1.5"),
+        (["concept_authors", "-p", "name=[1]"], "parameter name takes text, not [1]"),
         (["overview", "-p", "k=1"], "has no parameter(s) k (it takes none)"),
         (["no_such_query"], "no saved query 'no_such_query'; known: affiliation_concepts"),
         (["../queries/overview"], "no saved query '../queries/overview'"),
@@ -117,6 +121,16 @@ def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(
         result = kg_query(*args)
         assert result.exit_code == 2 and said in result.stderr, (args, result.output)
     assert json.loads(kg_query("concept_authors", "-p", "name=GNNs").stdout)  # the right parameter answers
+
+
+def test_a_number_given_for_text_is_its_text(graph):
+    """`--param name=2023` arrives as the JSON number 2023: it is looked up as the text "2023", as typed."""
+    from kg.report.library import check_params
+
+    assert check_params(get_query("concept_authors"), {"name": 2023}) == {"name": "2023"}
+    assert check_params(get_query("search_concepts"), {"text": True}) == {"text": "true"}
+    assert check_params(get_query("bridge_authors"), {"a": 0, "b": 2}) == {"a": 0, "b": 2}
+    assert run(graph, "search_concepts", text=2024) == run(graph, "search_concepts", text="2024")
 
 
 SAMPLE = Path(__file__).parents[1] / "pipelines" / "sample.toml"

@@ -133,7 +133,7 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
     values = parse_params(params)
     query = get_query(saved) if saved else None
     if query:
-        check_params(query, values)
+        values = check_params(query, values)
     with _writer_lock(store, write), open_store(store, read_only=not write) as s:
         text = query.text(s.dialect) if query else cypher
         if not write and s.dialect == "ladybug":
