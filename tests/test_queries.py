@@ -311,6 +311,7 @@ def test_concept_affiliations(graph):
 
 def test_author_papers(graph):
     rows = run(graph, "author_papers", name="ada park")
+    assert {r["author"] for r in rows} == {"Ada Park"}  # the graph's spelling, whatever the case asked
     assert col(rows, "date") == ["2025-03", "2025-01", "2024-05", "2024-02", "2023-09"]
     assert all(r["position"] == 1 for r in rows)
     assert rows[0]["proposes"] == ["LASER-D"]

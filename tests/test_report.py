@@ -41,6 +41,8 @@ def test_overview_report(store):
 def test_author_report(store):
     r = D.author_report(store, "Dana Wu")
     assert [p["year"] for p in r.data["papers"]] == [2025, 2024, 2023]
+    # titled with the graph's spelling: `kg report author "dana wu"` was titled "Author: dana wu"
+    assert D.author_report(store, "dana wu").title == "Author: Dana Wu"
     assert {c["coauthor"] for c in r.data["coauthors"]} == {"Ada Park", "Ben Ortiz", "Simon V. Mathis", "Pietro Liò"}
     assert "community 2" in r.tables[2].note
     with pytest.raises(InputError, match="no author named"):

@@ -141,7 +141,7 @@ def author_report(store, name: str) -> Report:
     note = f"community {community[0]['community']}: {', '.join(members)}" if community else "no community (run analytics)"
     return Report(
         kind="author",
-        title=f"Author: {name}",
+        title=f"Author: {papers[0]['author']}",  # as the graph holds it, not as typed
         subtitle=f"{_n(len(papers), 'paper')}, {_n(len(coauthors), 'co-author')}",
         tables=[
             table("Papers", [{**p, "date": readable_date(p["date"])} for p in papers],
