@@ -77,6 +77,14 @@ def test_what_a_header_points_to_exists():
             assert command is not None, (q.name, words)
 
 
+def test_every_column_a_query_returns_is_named_in_its_header(graph):
+    """`kg queries --json` and the file's header are what users read to know the columns."""
+    for q in list_queries():
+        rows = run_saved(graph, q.name, q.example_params)
+        words = set(re.findall(r"\w+", q.returns))
+        assert not [c for c in (rows[0] if rows else {}) if c not in words], (q.name, list(rows[0]), q.returns)
+
+
 def test_every_saved_query_has_a_test_here():
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [q.name for q in list_queries() if f'"{q.name}"' not in source.split("# ---- answers", 1)[1]]
