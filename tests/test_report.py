@@ -238,3 +238,21 @@ def test_kg_report_trends_from_after_the_latest_year_says_where_the_end_came_fro
     assert "(--to is the latest year in the graph when not given)" in result.stderr, result.stderr
     given = CliRunner().invoke(main, ["report", "trends", "--from", "9000", "--to", "8000", "--store", str(store_path)])
     assert given.exit_code == 2 and given.stderr.strip().endswith("9000 > 8000"), given.stderr
+
+
+def test_a_name_for_two_concepts_reports_one_and_names_the_other(tmp_path):
+    """An acronym standing for two concepts (DA: data augmentation and Domain Adaptation on the sample corpus) titled
+    the report with one and filled its tables (authors, timeline, lineage) with both."""
+    from kg.report.library import run_saved
+
+    path = fixture_store(tmp_path / "graph.lbdb")
+    with open_store(path) as s:
+        s.execute("MATCH (c:Concept) WHERE c.name = 'code generation' SET c.acronym = 'GRPO'")
+    with open_store(path, read_only=True) as s:
+        r = D.concept_report(s, "GRPO")
+        assert r.title == "Concept: Group Relative Policy Optimization"  # the most mentioned of the two
+        assert "'GRPO' also names code generation (TASK): ask for it by its name" in r.subtitle
+        assert r.data["authors"] == run_saved(s, "concept_authors", {"name": "Group Relative Policy Optimization"})
+        assert r.data["authors"] != run_saved(s, "concept_authors", {"name": "GRPO"})
+        lineage = D.lineage_report(s, "grpo")
+        assert lineage.title == "Lineage: Group Relative Policy Optimization" and "also names" in lineage.subtitle

@@ -153,12 +153,21 @@ def author_report(store, name: str) -> Report:
     )
 
 
-def concept_report(store, name: str) -> Report:
-    """A concept's names, first appearance, timeline, people, organisations, lineage and results."""
+def _one_concept(store, name: str) -> tuple[dict, str]:
+    """The profile of the concept ``name`` names (the most mentioned when it names several: an acronym such
+    as DA may stand for data augmentation and Domain Adaptation), and a note naming the others."""
     profile = run_saved(store, "concept_profile", {"name": name})
     if not profile:
         raise InputError(f"no concept named {name!r} in the graph (try `kg query --saved search_concepts --param text=...`)")
-    p = profile[0]
+    profile.sort(key=lambda r: (-r["papers"], r["concept"], r["kind"]))
+    others = [f"{r['concept']} ({r['kind']})" for r in profile[1:]]
+    return profile[0], (f"; {name!r} also names {', '.join(others)}: ask for it by its name" if others else "")
+
+
+def concept_report(store, name: str) -> Report:
+    """A concept's names, first appearance, timeline, people, organisations, lineage and results."""
+    p, also = _one_concept(store, name)
+    name = p["concept"]  # every table about this one concept, not every concept the name given stands for
     data: dict[str, Any] = {"profile": p}
     data["timeline"] = run_saved(store, "concept_timeline", {"name": name})
     data["authors"] = run_saved(store, "concept_authors", {"name": name})
@@ -186,7 +195,7 @@ def concept_report(store, name: str) -> Report:
         kind="concept",
         title=f"Concept: {p['concept']}",
         subtitle=f"{p['kind']}, mentioned by {_n(p['papers'], 'paper')}"
-                 + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown"),
+                 + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown") + also,
         tables=[
             table("Names and first appearance", facts, ["field", "value"]),
             table("Mentions per year", data["timeline"], ["year", "papers"],
@@ -224,18 +233,16 @@ def communities_report(store) -> Report:
 
 def lineage_report(store, name: str) -> Report:
     """A concept's ancestors and descendants, with the lineage edges between them."""
-    profile = run_saved(store, "concept_profile", {"name": name})
-    if not profile:
-        raise InputError(f"no concept named {name!r} in the graph")
-    concept = profile[0]["concept"]
-    ancestors = run_saved(store, "concept_ancestors", {"name": name})
-    descendants = run_saved(store, "concept_descendants", {"name": name})
+    p, also = _one_concept(store, name)
+    concept = p["concept"]
+    ancestors = run_saved(store, "concept_ancestors", {"name": concept})
+    descendants = run_saved(store, "concept_descendants", {"name": concept})
     family = {concept} | {r["ancestor"] for r in ancestors} | {r["descendant"] for r in descendants}
     edges = [e for e in run_saved(store, "lineage_edges") if e["child"] in family and e["parent"] in family]
     return Report(
         kind="lineage",
         title=f"Lineage: {concept}",
-        subtitle=f"{_n(len(ancestors), 'ancestor')}, {_n(len(descendants), 'descendant')}",
+        subtitle=f"{_n(len(ancestors), 'ancestor')}, {_n(len(descendants), 'descendant')}" + also,
         tables=[
             table("Builds on (ancestors)", ancestors, ["ancestor", "kind", "year", "depth"]),
             table("Built on by (descendants)", descendants, ["descendant", "kind", "year", "depth"]),
