@@ -965,8 +965,12 @@ def settings_fingerprint(pipe: Pipeline) -> str:
     for path in sorted(root.rglob("*")):
         if path.is_file() and _shapes_the_graph(path.relative_to(root)):
             add(f"code:{path.relative_to(root)}", path.read_bytes())
-    for path in sorted((root.parent / "cypher").rglob("*.cypher")):
-        add(f"cypher:{path.name}", path.read_bytes())
+    from kg.store.cypher import cypher_dir
+
+    cypher = cypher_dir()  # the statements a build runs: KG_CYPHER_DIR's when set
+    for path in sorted(cypher.rglob("*.cypher")):
+        if path.relative_to(cypher).parts[0] not in _NOT_RUN_BY_A_BUILD:
+            add(f"cypher:{path.name}", path.read_bytes())
     if pipe.model:
         model = Path(pipe.model)
         if model.exists():  # a model directory: its files' sizes and times (weights can be large)
@@ -987,6 +991,10 @@ def settings_fingerprint(pipe: Pipeline) -> str:
 #: parts of the package that never change what a build writes: benchmarks and their results,
 #: reports, the corpus generator, the command line (its options reach the settings above)
 _NOT_IN_THE_GRAPH = frozenset({"bench", "report", "synth", "cli"})
+
+#: folders of cypher/ whose statements no build runs: the saved queries (users add their own), the
+#: Browser guide, the benchmarks' naive loader. Editing one must not make the next build a full one.
+_NOT_RUN_BY_A_BUILD = frozenset({"queries", "browser", "bench"})
 
 
 def _shapes_the_graph(rel: Path) -> bool:

@@ -46,6 +46,25 @@ def test_command_has_help_with_example(path, cmd):
             assert param.help, f"`kg {' '.join(path)}` option {param.opts} has no help"
 
 
+#: options with no default to state: an alternative to an argument, repeatable values, or "instead of standard output"
+NO_DEFAULT = {"--saved", "--param", "--output"}
+
+
+@pytest.mark.parametrize("path,cmd", COMMANDS, ids=[" ".join(p) for p, _ in COMMANDS])
+def test_every_option_says_its_default(path, cmd):
+    """An option a user may leave out says what is used then (`--store` said only [env: KG_STORE], not that
+    .kg/graph.lbdb is read without it, nor that `kg run` takes its pipeline file's target)."""
+    for param in cmd.params:
+        if not isinstance(param, click.Option) or param.is_flag or param.required or NO_DEFAULT & set(param.opts):
+            continue
+        shown = param.show_default and param.default is not None
+        assert shown or "default:" in (param.help or ""), f"`kg {' '.join(path)}` option {param.opts} hides its default"
+    store = next((p for p in cmd.params if "--store" in getattr(p, "opts", ())), None)
+    if store is not None:
+        said = "the pipeline file's [store] target" if path == ("run",) else ".kg/graph.lbdb"
+        assert f"default: {said}" in store.help, store.help
+
+
 @pytest.mark.parametrize(
     "path,cmd",
     [(p, c) for p, c in COMMANDS if not isinstance(c, click.Group)],
@@ -88,3 +107,28 @@ def test_the_main_example_reads_the_store_it_builds(monkeypatch):
     built = load_pipeline_file(repo_root() / run[2]).store
     read = resolve_target(stats[stats.index("--store") + 1] if "--store" in stats else None)
     assert Path(built) == repo_root() / read
+
+
+#: the commands whose help example reads the graph: the README promises their examples answer on the sample corpus
+READERS = ("report", "viz", "export", "query", "stats")
+
+
+def test_every_help_example_that_reads_the_graph_answers_on_the_sample_corpus(tmp_path, monkeypatch):
+    import shlex
+
+    from kg.extract.datasets import shared_dir
+    from kg.pipeline import load_pipeline_file, repo_root, run_pipeline
+
+    if not (shared_dir() / "corpus").exists():
+        pytest.skip("../shared/corpus absent: the sample pipeline's inputs")
+    monkeypatch.chdir(tmp_path)  # the examples' -o files land here
+    monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
+    pipe = load_pipeline_file(repo_root() / "pipelines" / "sample.toml", store=str(tmp_path / "sample.lbdb"))
+    run_pipeline(pipe)
+    examples = [(path, next(line for line in cmd.help.splitlines() if "Example:" in line).split("Example:", 1)[1])
+                for path, cmd in COMMANDS if path[0] in READERS and not isinstance(cmd, click.Group)]
+    assert len(examples) >= 10
+    for path, example in examples:
+        args = shlex.split(example)[1:] + ["--store", pipe.store]  # the last --store wins
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0 and "(no rows)" not in result.output, (example, result.output)

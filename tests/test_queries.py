@@ -63,6 +63,28 @@ def test_dialect_variants_come_in_pairs_with_the_same_header():
             assert headers[0] == headers[1], q.name
 
 
+def test_what_a_header_points_to_exists():
+    """A header's "see NAME" names a saved query and its `kg ...` a command (overview pointed to a
+    relationship_counts query that never existed)."""
+    from kg.cli import main
+
+    names = {q.name for q in list_queries()}
+    for q in list_queries():
+        for name in re.findall(r"\bsee (\w+)", q.returns):
+            assert name in names, (q.name, name)
+        for words in re.findall(r"`kg ([a-z]+(?: [a-z]+)?)", q.returns):
+            command = main.get_command(None, words.split()[0])
+            assert command is not None, (q.name, words)
+
+
+def test_every_column_a_query_returns_is_named_in_its_header(graph):
+    """`kg queries --json` and the file's header are what users read to know the columns."""
+    for q in list_queries():
+        rows = run_saved(graph, q.name, q.example_params)
+        words = set(re.findall(r"\w+", q.returns))
+        assert not [c for c in (rows[0] if rows else {}) if c not in words], (q.name, list(rows[0]), q.returns)
+
+
 def test_every_saved_query_has_a_test_here():
     source = Path(__file__).read_text(encoding="utf-8")
     untested = [q.name for q in list_queries() if f'"{q.name}"' not in source.split("# ---- answers", 1)[1]]
@@ -96,6 +118,10 @@ def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(
         (["concept_authors"], "needs parameter(s): name (example: --param name=\"GNNs\")"),
         (["concept_authors", "-p", "nam=GNNs"], "needs parameter(s): name; it has no parameter(s) nam"),
         (["lineage_path", "-p", "from=A-GRAE"], "needs parameter(s): to"),
+        # a number parameter given text reached the engine: "Cast failed", exit 3
+        (["bridge_authors", "-p", "a=x", "-p", "b=1"], "parameter a takes a whole number, not \"x\" (example: --param a=0)"),
+        (["community_profile", "-p", "community=1.5"], "parameter community takes a whole number, not 1.5"),
+        (["concept_authors", "-p", "name=[1]"], "parameter name takes text, not [1]"),
         (["overview", "-p", "k=1"], "has no parameter(s) k (it takes none)"),
         (["no_such_query"], "no saved query 'no_such_query'; known: affiliation_concepts"),
         (["../queries/overview"], "no saved query '../queries/overview'"),
@@ -103,6 +129,16 @@ def test_kg_query_saved_refuses_a_missing_misspelt_or_unknown_parameter_or_name(
         result = kg_query(*args)
         assert result.exit_code == 2 and said in result.stderr, (args, result.output)
     assert json.loads(kg_query("concept_authors", "-p", "name=GNNs").stdout)  # the right parameter answers
+
+
+def test_a_number_given_for_text_is_its_text(graph):
+    """`--param name=2023` arrives as the JSON number 2023: it is looked up as the text "2023", as typed."""
+    from kg.report.library import check_params
+
+    assert check_params(get_query("concept_authors"), {"name": 2023}) == {"name": "2023"}
+    assert check_params(get_query("search_concepts"), {"text": True}) == {"text": "true"}
+    assert check_params(get_query("bridge_authors"), {"a": 0, "b": 2}) == {"a": 0, "b": 2}
+    assert run(graph, "search_concepts", text=2024) == run(graph, "search_concepts", text="2024")
 
 
 SAMPLE = Path(__file__).parents[1] / "pipelines" / "sample.toml"
@@ -283,6 +319,7 @@ def test_concept_affiliations(graph):
 
 def test_author_papers(graph):
     rows = run(graph, "author_papers", name="ada park")
+    assert {r["author"] for r in rows} == {"Ada Park"}  # the graph's spelling, whatever the case asked
     assert col(rows, "date") == ["2025-03", "2025-01", "2024-05", "2024-02", "2023-09"]
     assert all(r["position"] == 1 for r in rows)
     assert rows[0]["proposes"] == ["LASER-D"]
@@ -365,6 +402,8 @@ def test_top_concepts(graph):
     methods = run(graph, "top_concepts", kind="METHOD")
     assert methods[0]["concept"] == "reinforcement learning"
     assert {r["concept"]: r["proposed"] for r in methods}["A-GRAE"] == 1
+    # a kind in any case, as names are: "method" answered nothing
+    assert run(graph, "top_concepts", kind="method") == methods
 
 
 def test_papers_per_year(graph):

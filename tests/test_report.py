@@ -41,6 +41,8 @@ def test_overview_report(store):
 def test_author_report(store):
     r = D.author_report(store, "Dana Wu")
     assert [p["year"] for p in r.data["papers"]] == [2025, 2024, 2023]
+    # titled with the graph's spelling: `kg report author "dana wu"` was titled "Author: dana wu"
+    assert D.author_report(store, "dana wu").title == "Author: Dana Wu"
     assert {c["coauthor"] for c in r.data["coauthors"]} == {"Ada Park", "Ben Ortiz", "Simon V. Mathis", "Pietro Liò"}
     assert "community 2" in r.tables[2].note
     with pytest.raises(InputError, match="no author named"):
@@ -189,6 +191,14 @@ def test_overview_says_how_many_papers_the_per_year_counts_leave_out(tmp_path):
     assert f"not counted: 1 of {papers} papers have no year" in overview
 
 
+def test_a_table_note_reads_as_one_line_under_a_narrow_table():
+    """The note was the table's caption, wrapped to its width: "not counted: 195" / "of 255 papers" / "have no year"."""
+    note = "not counted: 195 of 255 papers have no year"
+    report = D.Report(kind="overview", title="t", tables=[D.Table(title="Papers per year", columns=["year", "papers"],
+                                                                  rows=[[2014, 1]], note=note)])
+    assert note in to_text(report).splitlines()
+
+
 def test_a_date_without_a_year_reads_as_the_listing_gave_it(tmp_path, monkeypatch):
     # a listing may give "Feb 17" with no year: people read it so, programs keep ISO "--02-17"
     monkeypatch.setenv("KG_CACHE", str(tmp_path / "cache"))
@@ -219,3 +229,30 @@ def test_kg_report_trends_takes_a_year_only(store_path, option):
     # 99999999999999999999 reached the engine, which answered "Unable to cast Python instance of type int"
     result = CliRunner().invoke(main, ["report", "trends", option, "99999999999999999999", "--store", str(store_path)])
     assert result.exit_code == 2 and "is not in the range 0<=x<=9999" in result.output, result.output
+
+
+def test_kg_report_trends_from_after_the_latest_year_says_where_the_end_came_from(store_path):
+    """`--from 2030` alone said "the period starts after it ends: 2030 > 2025": the user gave no end."""
+    result = CliRunner().invoke(main, ["report", "trends", "--from", "9000", "--store", str(store_path)])
+    assert result.exit_code == 2, result.output
+    assert "(--to is the latest year in the graph when not given)" in result.stderr, result.stderr
+    given = CliRunner().invoke(main, ["report", "trends", "--from", "9000", "--to", "8000", "--store", str(store_path)])
+    assert given.exit_code == 2 and given.stderr.strip().endswith("9000 > 8000"), given.stderr
+
+
+def test_a_name_for_two_concepts_reports_one_and_names_the_other(tmp_path):
+    """An acronym standing for two concepts (DA: data augmentation and Domain Adaptation on the sample corpus) titled
+    the report with one and filled its tables (authors, timeline, lineage) with both."""
+    from kg.report.library import run_saved
+
+    path = fixture_store(tmp_path / "graph.lbdb")
+    with open_store(path) as s:
+        s.execute("MATCH (c:Concept) WHERE c.name = 'code generation' SET c.acronym = 'GRPO'")
+    with open_store(path, read_only=True) as s:
+        r = D.concept_report(s, "GRPO")
+        assert r.title == "Concept: Group Relative Policy Optimization"  # the most mentioned of the two
+        assert "'GRPO' also names code generation (TASK): ask for it by its name" in r.subtitle
+        assert r.data["authors"] == run_saved(s, "concept_authors", {"name": "Group Relative Policy Optimization"})
+        assert r.data["authors"] != run_saved(s, "concept_authors", {"name": "GRPO"})
+        lineage = D.lineage_report(s, "grpo")
+        assert lineage.title == "Lineage: Group Relative Policy Optimization" and "also names" in lineage.subtitle

@@ -298,6 +298,24 @@ def test_an_output_path_the_file_system_refuses_is_one_error_naming_it(tmp_path,
     assert "(a file where a directory is needed)" in result.stderr
 
 
+@pytest.mark.parametrize("command", [["report", "overview"], ["report", "concept", "GRPO", "--format", "html"],
+                                     ["export", "--format", "json"], ["viz", "author", "AUTHOR"]])
+def test_an_output_path_in_a_missing_directory_is_refused_before_any_work(tmp_path, command):
+    """-o creates no directories, as a shell redirection would not: `-o reprots/x.html` used to make a new folder
+    `reprots` without a word. The error names the path and the missing directory; the store is not opened."""
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = tmp_path / "missing" / "deeper" / "out.html"
+    args = [FIXTURE.authors[0].name if a == "AUTHOR" else a for a in command]
+    # a store that does not exist: were it opened, the error would be "no graph at ..."
+    result = CliRunner().invoke(main, [*args, "--store", str(tmp_path / "no-graph.lbdb"), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(f"Error: {out}: no directory {out.parent}"), result.stderr
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "no-graph.lbdb").exists()
+
+
 def test_bad_cypher_is_a_store_error(tmp_path):
     with open_store(str(tmp_path / "g.lbdb")) as s:
         with pytest.raises(StoreError):

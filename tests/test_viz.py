@@ -78,10 +78,17 @@ def _has_colour(png, rgb, tolerance=12, at_least=200) -> bool:
     return near >= at_least
 
 
-def test_viz_unknown_selection_is_a_clean_error(store_path, tmp_path):
-    result = CliRunner().invoke(main, ["viz", "author", "Nobody", "--store", store_path, "-o", str(tmp_path / "x.html")])
+@pytest.mark.parametrize("kind,value,said", [
+    ("author", "Nobody", "no author named 'Nobody' in the graph"),
+    ("community", "99", "no community 99: communities are numbered from 0"),
+    ("lineage", "No Such Concept", "no concept named 'No Such Concept' in the graph"),
+    # it exists, without lineage: "nothing found for lineage 'QM9'" did not say which
+    ("lineage", "QM9", "'QM9' has no lineage"),
+])
+def test_viz_unknown_selection_is_a_clean_error_saying_why(store_path, tmp_path, kind, value, said):
+    result = CliRunner().invoke(main, ["viz", kind, value, "--store", store_path, "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2
-    assert "nothing found" in result.output
+    assert said in result.stderr, result.stderr
 
 
 def test_long_names_are_listed_in_full_under_the_graph(store_path, tmp_path):

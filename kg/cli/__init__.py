@@ -57,6 +57,15 @@ def main() -> None:
     """
 
 
+def store_option(default: str = ".kg/graph.lbdb"):
+    """--store, shared by every command that opens the graph; ``default`` says what is used without it
+    or KG_STORE (`kg run`: its pipeline file's target)."""
+    return click.option(
+        "--store", "store", envvar="KG_STORE", default=None,
+        help="Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
+             f" [env: KG_STORE; default: {default}]")
+
+
 #: `kg build`, `kg run` and `kg extract` take their extraction processes the same way
 n_process_option = click.option(
     "--n-process", "n_process", type=click.IntRange(min=1), default=None,

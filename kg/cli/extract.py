@@ -90,7 +90,8 @@ def extract_command(inputs, fmt, model, n_process):
     help="Dev set to score.",
 )
 @click.option("--gold", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A gold JSON Lines file in the ANNOTATION.md format (with --dataset corpus).")
+              help="A gold JSON Lines file in the ANNOTATION.md format (with --dataset corpus; default: the shipped "
+                   "tests/gold/corpus_dev.jsonl).")
 @click.option("--model", default=None, help="A spaCy pipeline name or path (default: the shipped pipeline).")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 @click.option("--errors", is_flag=True,

@@ -8,27 +8,40 @@ from pathlib import Path
 
 import click
 
-from kg.cli import main
+from kg.cli import main, store_option
 from kg.errors import ConfigError
 from kg.report.render import FORMATS
 
-STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
-store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
+
+def _existing_folder(_ctx, _param, output: str | None) -> str | None:
+    """-o names a file in a directory that exists: kg creates none, as a shell redirection or
+    `curl -o` would not, so a mistyped directory is an error before any work, not a new folder."""
+    if output:
+        folder = Path(output).parent
+        if not folder.exists():
+            raise ConfigError(f"{output}: no directory {folder} (kg creates no directories: create it first)")
+        if not folder.is_dir():
+            raise ConfigError(f"{folder}: not a directory (a file where a directory is needed)")
+    return output
+
+
+def output_option(what: str = "Write to FILE instead of standard output (its directory must exist).", **kwargs):
+    """-o, shared by the reports, `kg viz` and `kg export`."""
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), callback=_existing_folder,
+                        help=what, **kwargs)
 
 
 def output_options(func):
     """--format, --json and -o, shared by every report."""
-    func = click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-                        help="Write to FILE instead of standard output.")(func)
+    func = output_option()(func)
     func = click.option("--json", "as_json", is_flag=True, help="Shorthand for --format json.")(func)
     func = click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
                         help="text: terminal tables; html: one self-contained file with plots.")(func)
-    return store_option(func)
+    return store_option()(func)
 
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
         Path(output).write_text(text, encoding="utf-8")
         click.echo(f"wrote {output}", err=True)
     else:
@@ -125,7 +138,7 @@ def lineage_cmd(name, store, fmt, as_json, output) -> None:
 
 @report_group.command("trends")
 @click.option("--from", "start", type=click.IntRange(0, 9999),
-              help="First year of the period (default: the last year).")
+              help="First year of the period (default: the --to year, a one-year period).")
 @click.option("--to", "end", type=click.IntRange(0, 9999),
               help="Last year of the period (default: the latest year in the graph).")
 @output_options
@@ -142,9 +155,8 @@ def trends_cmd(start, end, store, fmt, as_json, output) -> None:
 @main.command("viz")
 @click.argument("kind", type=click.Choice(["author", "community", "lineage"]))
 @click.argument("value")
-@store_option
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="The HTML file to write.")
+@store_option()
+@output_option("The HTML file to write (its directory must exist).", required=True)
 def viz_cmd(kind, value, store, output) -> None:
     """An interactive, self-contained HTML view of a subgraph (opens offline, no Neo4j needed).
 
@@ -167,8 +179,8 @@ def viz_cmd(kind, value, store, output) -> None:
               help="graphml (Gephi, yEd, networkx) or json (networkx node-link).")
 @click.option("--subgraph", "selector", metavar="KIND:VALUE",
               help="Only a subgraph: author:NAME, community:NUMBER or lineage:CONCEPT (default: the whole graph).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write to FILE instead of standard output.")
-@store_option
+@output_option()
+@store_option()
 def export_cmd(fmt, selector, output, store) -> None:
     """Export the graph or a subgraph as GraphML or node-link JSON.
 

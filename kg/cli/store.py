@@ -6,15 +6,16 @@ import json
 
 import click
 
-from kg.cli import main, n_process_option
+from kg.cli import main, n_process_option, store_option
 from kg.errors import ConfigError, StoreError
-
-STORE_HELP = "Store: a LadybugDB directory or a neo4j:// / bolt:// URI (credentials: NEO4J_USER / NEO4J_PASSWORD)."
-store_option = click.option("--store", "store", envvar="KG_STORE", default=None, help=STORE_HELP + " [env: KG_STORE]")
 
 
 def _progress(message: str) -> None:
     click.echo(message, err=True)
+
+
+#: what each stage's count counts (StageTiming.count); analytics counts nothing a reader can use
+STAGE_UNITS = {"ingest": "papers", "extract": "papers", "resolve": "papers", "load": "rows written"}
 
 
 def _render_summary(summary, as_json: bool) -> None:
@@ -33,13 +34,14 @@ def _render_summary(summary, as_json: bool) -> None:
                    f"{ld.papers_removed} removed papers; {ld.nodes_written} nodes and {ld.rels_written} "
                    f"relationships written in {ld.seconds:.2f}s ({ld.path})")
     for st in summary.stages:
-        click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s  {st.count}")
+        unit = STAGE_UNITS.get(st.stage)
+        click.echo(f"  {st.stage:<10} {st.seconds:8.2f}s" + (f"  {st.count} {unit}" if unit else ""))
     click.echo(f"total: {summary.seconds:.2f}s" + ("" if summary.analytics_ran else " (analytics not run)"))
 
 
 @main.command("run")
 @click.argument("pipeline", type=click.Path(dir_okay=False))
-@store_option
+@store_option("the pipeline file's [store] target")
 @n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 def run_cmd(pipeline: str, store: str | None, n_process: int | None, as_json: bool) -> None:
@@ -57,7 +59,7 @@ def run_cmd(pipeline: str, store: str | None, n_process: int | None, as_json: bo
 
 @main.command("build")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@store_option
+@store_option()
 @n_process_option
 @click.option("--json", "as_json", is_flag=True, help="Print the build summary as JSON.")
 def build_cmd(paths: tuple[str, ...], store: str | None, n_process: int | None, as_json: bool) -> None:
@@ -72,7 +74,7 @@ def build_cmd(paths: tuple[str, ...], store: str | None, n_process: int | None, 
 
 
 @main.command("stats")
-@store_option
+@store_option()
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats_cmd(store: str | None, as_json: bool) -> None:
     """Count nodes per label and relationships per type.
@@ -116,7 +118,7 @@ def parse_params(pairs: tuple[str, ...]) -> dict:
 @click.option("--write", is_flag=True,
               help="Allow writes to the store, which must exist (it is opened read-only otherwise).")
 @click.option("--json", "as_json", is_flag=True, help="Print rows as a JSON array.")
-@store_option
+@store_option()
 def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, write: bool, as_json: bool,
               store: str | None) -> None:
     """Run a Cypher statement, read-only unless --write; values go in as parameters.
@@ -131,7 +133,7 @@ def query_cmd(cypher: str | None, params: tuple[str, ...], saved: str | None, wr
     values = parse_params(params)
     query = get_query(saved) if saved else None
     if query:
-        check_params(query, values)
+        values = check_params(query, values)
     with _writer_lock(store, write), open_store(store, read_only=not write) as s:
         text = query.text(s.dialect) if query else cypher
         if not write and s.dialect == "ladybug":

@@ -16,7 +16,8 @@ from kg.synth import SynthConfig, parse_formats, write_corpus
 @click.argument("n", type=click.IntRange(min=0))
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed: same seed, same bytes.")
 @click.option("--out", "out", type=click.Path(file_okay=False), default="synth", show_default=True,
-              help="Directory to write (must not already hold a synthetic corpus).")
+              help="Directory to write, created with its parents when missing (it must not already hold a "
+                   "synthetic corpus).")
 @click.option("--formats", default="listings,jsonl", show_default=True,
               help="Comma-separated: listings (the four listing layouts), jsonl (JSON Lines records).")
 @click.option("--per-file", type=click.IntRange(min=1), default=1000, show_default=True,

@@ -141,7 +141,7 @@ def author_report(store, name: str) -> Report:
     note = f"community {community[0]['community']}: {', '.join(members)}" if community else "no community (run analytics)"
     return Report(
         kind="author",
-        title=f"Author: {name}",
+        title=f"Author: {papers[0]['author']}",  # as the graph holds it, not as typed
         subtitle=f"{_n(len(papers), 'paper')}, {_n(len(coauthors), 'co-author')}",
         tables=[
             table("Papers", [{**p, "date": readable_date(p["date"])} for p in papers],
@@ -153,12 +153,21 @@ def author_report(store, name: str) -> Report:
     )
 
 
-def concept_report(store, name: str) -> Report:
-    """A concept's names, first appearance, timeline, people, organisations, lineage and results."""
+def _one_concept(store, name: str) -> tuple[dict, str]:
+    """The profile of the concept ``name`` names (the most mentioned when it names several: an acronym such
+    as DA may stand for data augmentation and Domain Adaptation), and a note naming the others."""
     profile = run_saved(store, "concept_profile", {"name": name})
     if not profile:
         raise InputError(f"no concept named {name!r} in the graph (try `kg query --saved search_concepts --param text=...`)")
-    p = profile[0]
+    profile.sort(key=lambda r: (-r["papers"], r["concept"], r["kind"]))
+    others = [f"{r['concept']} ({r['kind']})" for r in profile[1:]]
+    return profile[0], (f"; {name!r} also names {', '.join(others)}: ask for it by its name" if others else "")
+
+
+def concept_report(store, name: str) -> Report:
+    """A concept's names, first appearance, timeline, people, organisations, lineage and results."""
+    p, also = _one_concept(store, name)
+    name = p["concept"]  # every table about this one concept, not every concept the name given stands for
     data: dict[str, Any] = {"profile": p}
     data["timeline"] = run_saved(store, "concept_timeline", {"name": name})
     data["authors"] = run_saved(store, "concept_authors", {"name": name})
@@ -186,7 +195,7 @@ def concept_report(store, name: str) -> Report:
         kind="concept",
         title=f"Concept: {p['concept']}",
         subtitle=f"{p['kind']}, mentioned by {_n(p['papers'], 'paper')}"
-                 + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown"),
+                 + (f" since {p['first_year']}" if p["first_year"] is not None else ", first year unknown") + also,
         tables=[
             table("Names and first appearance", facts, ["field", "value"]),
             table("Mentions per year", data["timeline"], ["year", "papers"],
@@ -224,18 +233,16 @@ def communities_report(store) -> Report:
 
 def lineage_report(store, name: str) -> Report:
     """A concept's ancestors and descendants, with the lineage edges between them."""
-    profile = run_saved(store, "concept_profile", {"name": name})
-    if not profile:
-        raise InputError(f"no concept named {name!r} in the graph")
-    concept = profile[0]["concept"]
-    ancestors = run_saved(store, "concept_ancestors", {"name": name})
-    descendants = run_saved(store, "concept_descendants", {"name": name})
+    p, also = _one_concept(store, name)
+    concept = p["concept"]
+    ancestors = run_saved(store, "concept_ancestors", {"name": concept})
+    descendants = run_saved(store, "concept_descendants", {"name": concept})
     family = {concept} | {r["ancestor"] for r in ancestors} | {r["descendant"] for r in descendants}
     edges = [e for e in run_saved(store, "lineage_edges") if e["child"] in family and e["parent"] in family]
     return Report(
         kind="lineage",
         title=f"Lineage: {concept}",
-        subtitle=f"{_n(len(ancestors), 'ancestor')}, {_n(len(descendants), 'descendant')}",
+        subtitle=f"{_n(len(ancestors), 'ancestor')}, {_n(len(descendants), 'descendant')}" + also,
         tables=[
             table("Builds on (ancestors)", ancestors, ["ancestor", "kind", "year", "depth"]),
             table("Built on by (descendants)", descendants, ["descendant", "kind", "year", "depth"]),
@@ -249,12 +256,13 @@ def trends_report(store, *, start: int | None = None, end: int | None = None) ->
     """Concepts trending in a period (default: the latest year in the graph) and their timelines."""
     per_year = run_saved(store, "papers_per_year")
     latest = max((r["year"] for r in per_year), default=None)
+    said = "" if end is not None else " (--to is the latest year in the graph when not given)"
     end = end if end is not None else latest
     start = start if start is not None else end
     if end is None:
         return Report(kind="trends", title="Trends", subtitle="no dated papers", data={"trending": []})
     if start > end:
-        raise InputError(f"the period starts after it ends: {start} > {end}")
+        raise InputError(f"the period starts after it ends: {start} > {end}{said}")
     trending = run_saved(store, "trending_concepts", {"from": start, "to": end})
     names = {r["concept"] for r in trending[:8]}
     mentions = [r for r in run_saved(store, "mentions_by_year", {"min_papers": 1}) if r["concept"] in names]

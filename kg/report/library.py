@@ -117,9 +117,10 @@ def get_query(name: str, directory: Path = QUERY_DIR) -> SavedQuery:
     raise InputError(f"no saved query {name!r}; known: {known}")
 
 
-def check_params(query: SavedQuery, params: dict[str, Any]) -> None:
-    """InputError unless ``params`` are exactly the query's parameters (a missing one would be null in the
-    Cypher and answer nothing; a misspelt one would not be used)."""
+def check_params(query: SavedQuery, params: dict[str, Any]) -> dict[str, Any]:
+    """The values to run ``query`` with: InputError unless ``params`` are exactly the query's parameters (a
+    missing one would be null in the Cypher and answer nothing; a misspelt one would not be used), each of
+    its example's type: a number where the example is one, a number given for text as its text."""
     takes = [p.name for p in query.parameters]
     missing = [name for name in takes if name not in params]
     unknown = sorted(set(params) - set(takes))
@@ -129,14 +130,34 @@ def check_params(query: SavedQuery, params: dict[str, Any]) -> None:
         example = " ".join(f"--param {p.name}={json.dumps(p.example)}" for p in query.parameters)
         raise InputError(f"saved query {query.name!r} " + "; it ".join(problems)
                          + (f" (example: {example})" if example else " (it takes none)"))
+    return {p.name: _typed(query, p, params[p.name]) for p in query.parameters}
+
+
+def _typed(query: SavedQuery, param: Parameter, value: Any) -> Any:
+    """``value`` as the type of ``param``'s example: `--param a=x` for a community number reached the engine
+    (a cast error, exit 3), and `--param name=2023` (JSON, so a number) answered nothing."""
+    scalar = isinstance(value, (int, float, bool))
+    if isinstance(param.example, int) and not isinstance(param.example, bool):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        wanted = "a whole number"
+    elif isinstance(param.example, str):
+        if isinstance(value, str):
+            return value
+        if scalar:  # the command line's text, parsed as JSON on the way
+            return json.dumps(value)
+        wanted = "text"
+    else:
+        return value
+    raise InputError(f"saved query {query.name!r}: parameter {param.name} takes {wanted}, not {json.dumps(value)}"
+                     f" (example: --param {param.name}={json.dumps(param.example)})")
 
 
 def run_saved(store, name: str, params: dict[str, Any] | None = None) -> list[dict]:
     """Run a saved query on an open store (read-only) with the given parameters."""
     query = get_query(name)
-    params = dict(params or {})
-    check_params(query, params)
-    return [_plain(row) for row in store.query(query.text(store.dialect), params)]
+    values = check_params(query, dict(params or {}))
+    return [_plain(row) for row in store.query(query.text(store.dialect), values)]
 
 
 def _plain(row: dict) -> dict:

@@ -65,8 +65,7 @@ def to_text(report: Report, *, width: int | None = None, color: bool = False) ->
     if report.subtitle:
         console.print(plain(report.subtitle))
     for t in report.tables:
-        rt = RichTable(title=plain(t.title), title_justify="left", caption=plain(t.note) if t.note else None,
-                       caption_justify="left")
+        rt = RichTable(title=plain(t.title), title_justify="left")
         for c in t.columns:
             rt.add_column(plain(c), overflow="fold")
         for row in t.rows:
@@ -75,6 +74,8 @@ def to_text(report: Report, *, width: int | None = None, color: bool = False) ->
             rt.add_row(*(["(none)"] + [""] * (len(t.columns) - 1)))
         console.print()
         console.print(rt)
+        if t.note:  # a line of its own: as a caption it wrapped to the table's width ("not counted: 6 of" / ...)
+            console.print(plain(t.note))
     return buffer.getvalue()
 
 

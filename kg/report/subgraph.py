@@ -92,7 +92,7 @@ def select_subgraph(store, kind: str, value: str | int) -> Subgraph:
             raise InputError(f"a community is selected by its number (rank by size), not {value!r}") from None
     rows = run_saved(store, query, {param: value})
     if not rows:
-        raise InputError(f"nothing found for {kind} {value!r}")
+        raise InputError(_nothing_found(store, kind, value))
     wanted: dict[str, set] = {}
     edges = []
     for r in rows:
@@ -103,6 +103,18 @@ def select_subgraph(store, kind: str, value: str | int) -> Subgraph:
         edges.append(GraphEdge(source=node_key(r["src_label"], src), target=node_key(r["dst_label"], dst), type=r["type"]))
     nodes = [n for label in sorted(wanted) for n in _read_nodes(store, label, sorted(wanted[label], key=str))]
     return Subgraph(name=f"{kind}:{value}", nodes=nodes, edges=_unique(edges))
+
+
+def _nothing_found(store, kind: str, value) -> str:
+    """Why a selection is empty, and what to try ("nothing found for lineage 'accuracy'" did not say whether
+    the concept is missing or has no lineage)."""
+    if kind == "author":
+        return f"no author named {value!r} in the graph (names match whole, in any case)"
+    if kind == "community":
+        return f"no community {value}: communities are numbered from 0, the largest (kg query --saved communities)"
+    if not run_saved(store, "concept_profile", {"name": value}):
+        return f"no concept named {value!r} in the graph (try `kg query --saved search_concepts --param text=...`)"
+    return f"{value!r} has no lineage: no LINEAGE edge starts or ends at it"
 
 
 def whole_graph(store) -> Subgraph:
