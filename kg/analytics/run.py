@@ -27,10 +27,12 @@ Arrow tables: turning them into Python lists and numpy arrays is compute, done b
 from __future__ import annotations
 
 import gc
+import hashlib
 import heapq
+import itertools
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -112,14 +114,17 @@ COLUMNS["write_communities"] = COLUMNS["update_communities"]
 LINEAGE_COLUMNS = tuple(c for c, _ in COLUMNS["write_lineage"])
 
 
-def write(store, name: str, rows: list[dict] | None = None) -> None:
-    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows`` (an Arrow table on LadybugDB)."""
+def write(store, name: str, rows: Iterable[dict] | None = None) -> None:
+    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows`` (an Arrow table on LadybugDB).
+
+    ``rows`` may be a generator: only one batch of them is made at a time (a clean build writes a row per
+    author and per concept, which as one list of dicts was hundreds of MB at 1M papers)."""
     if rows is None:
         store.execute(statement(store, name))
         return
     cypher = statement(store, name)
-    for i in range(0, len(rows), BATCH):
-        batch = rows[i : i + BATCH]
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, BATCH)):
         store.execute(cypher, {"rows": _table(batch, COLUMNS[name]) if store.dialect == "ladybug" else batch})
 
 
@@ -148,7 +153,7 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
         steps = [
             _communities(store, summary, seed=seed, method=method),
             _trends(store, summary, trends),
-            _lineage(store, summary, lambda: trends[0]),
+            _lineage(store, summary, trends.pop),  # taken, so that lineage frees them once used
         ]
         for step in steps:  # reads
             next(step)
@@ -210,7 +215,10 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
     edges = WeightedEdges(ids, source, target, weight)
+    del source, target, weight
     labels, modularity, algorithm = community_labels(edges, seed=seed, method=method)
+    coauthor_edges = edges.number_of_edges()
+    del edges  # the co-author pairs are not kept while the other steps compute
     sizes = np.bincount(labels) if labels.size else np.zeros(0, dtype=np.int64)
     written = papers_per_community(labels, paper_no, author_no)
     del paper_no, author_no
@@ -235,22 +243,22 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
         write(store, "delete_all_communities")
         before, old = {}, np.full(len(ids), -1, dtype=np.int64)
         changed = new != old
-    write(store, "unlink_authors", [{"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()])
-    moved = [{"src": ids[i], "dst": int(new[i])} for i in np.flatnonzero(changed).tolist()]
+    # rows made batch by batch as written (a clean build moves every author)
+    write(store, "unlink_authors", ({"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()))
     gone = sorted(set(before) - set(communities))
     for i in range(0, len(gone), BATCH):
         store.execute(statement(store, "delete_communities"), {"ids": gone[i : i + BATCH]})
     write(store, "update_communities", [c for k, c in communities.items() if k in before and before[k] != c])
     write(store, "write_communities", [c for k, c in communities.items() if k not in before])
-    write(store, "write_memberships", moved)
+    write(store, "write_memberships", ({"src": ids[i], "dst": int(new[i])} for i in np.flatnonzero(changed).tolist()))
     split("write")
     summary.authors = len(ids)
-    summary.coauthor_edges = edges.number_of_edges()
+    summary.coauthor_edges = coauthor_edges
     summary.communities = int(sizes.size)
     summary.multi_member_communities = int((sizes > 1).sum())
     summary.modularity = q
     summary.algorithm = algorithm
-    summary.memberships_written = len(moved)
+    summary.memberships_written = int(changed.sum())
 
 
 def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
@@ -303,6 +311,13 @@ def _int64(column) -> np.ndarray:
     return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
+def _row_digest(row: tuple) -> int:
+    """A 64-bit digest of a lineage row (strings, lists of strings, whole numbers and None, as both the
+    store's rows and the computed ones hold them): two rows have one digest when they are equal (and
+    another with odds of 2^-64)."""
+    return int.from_bytes(hashlib.blake2b(repr(row).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
+
+
 def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     """First year, papers naming it and burst weight on every Concept, in phases (see run_analytics).
 
@@ -337,7 +352,7 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
             first_year[cid] = year
             with_year += 1
         if tuple(last) != (year, mentions, weight):
-            out.append({"id": cid, "first_year": year, "mentions": mentions, "burst": weight})
+            out.append((cid, year, mentions, weight))  # a tuple, not a dict: every concept's in a clean build
         if now and weight > 0:
             emerging.append((-weight, cid, name or cid))
     emerging = heapq.nsmallest(20, emerging)
@@ -349,7 +364,7 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     split("compute")
     yield
     split.resume()
-    write(store, "write_concept_stats", out)
+    write(store, "write_concept_stats", (dict(zip(("id", "first_year", "mentions", "burst"), r)) for r in out))
     split("write")
 
 
@@ -364,13 +379,15 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
     yield
     split.resume()
     stated = list(zip(*(derivations[c].to_pylist() for c in derivations.column_names)))
-    stored: dict[tuple[str, str], list[tuple]] = {}
+    # each stored edge's digest (None: stored more than once), not its sentences and papers: the stored
+    # lineage of an update's whole graph, held as tuples, was the lineage step's largest part
+    stored: dict[tuple[str, str], int | None] = {}
     for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored.setdefault(r[:2], []).append(r)
+        stored[r[:2]] = None if r[:2] in stored else _row_digest(r)
     del found, derivations
     concepts, first_year = trends()
     G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
-    del stated
+    del stated, concepts, first_year
     # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
     # row on both sides were a third of a 100k lineage step
     rows = {
@@ -378,7 +395,7 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
         for u, v, d in sorted(G.edges(data=True))
     }
     # an edge stays when it is stored once with the same properties; any other stored edge goes
-    same = {k for k, found in stored.items() if len(found) == 1 and rows.get(k) == found[0]}
+    same = {k for k, found in stored.items() if found is not None and k in rows and _row_digest(rows[k]) == found}
     summary.lineage_edges = len(rows)
     summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
     summary.cycles_broken = len(G.graph.get("dropped", []))
