@@ -44,7 +44,7 @@ from kg.analytics.communities import (
     pair_weights,
     papers_per_community,
 )
-from kg.analytics.lineage import ConceptNames, lineage_graph
+from kg.analytics.lineage import ConceptNames, lineage_edge_list
 from kg.analytics.trends import concept_trends, period_of
 from kg.errors import StoreError
 from kg.models import AnalyticsSummary
@@ -386,20 +386,23 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
         stored[r[:2]] = None if r[:2] in stored else _row_digest(r)
     del found, derivations
     concepts, first_year = trends()
-    G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
+    # the edges, not a networkx graph of them (lineage_graph's): the graph only held them a second time
+    edges, dropped = lineage_edge_list(concepts, stated, first_year=first_year)
     del stated, concepts, first_year
-    # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
+    # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges by digest: dicts per
     # row on both sides were a third of a 100k lineage step
+    edges.sort(key=lambda e: e[:2])  # (child, parent) is one edge's
     rows = {
         (u, v): (u, v, d["evidence"], d["sentences"] or d["patterns"], d["papers"], d["child_year"], d["parent_year"])
-        for u, v, d in sorted(G.edges(data=True))
+        for u, v, d in edges
     }
+    del edges
     # an edge stays when it is stored once with the same properties; any other stored edge goes
     same = {k for k, found in stored.items() if found is not None and k in rows and _row_digest(rows[k]) == found}
     summary.lineage_edges = len(rows)
     summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
-    summary.cycles_broken = len(G.graph.get("dropped", []))
-    del G
+    summary.cycles_broken = len(dropped)
+    del dropped
     split("compute")
     yield
     split.resume()
