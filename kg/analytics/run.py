@@ -361,6 +361,7 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     summary.concepts = len(concepts)
     summary.concepts_with_year = with_year
     summary.emerging = [name for _, _, name in emerging]
+    del concepts, first_year, emerging  # lineage's now: this suspended step would hold them until it writes
     split("compute")
     yield
     split.resume()
