@@ -27,7 +27,6 @@ Arrow tables: turning them into Python lists and numpy arrays is compute, done b
 from __future__ import annotations
 
 import gc
-import hashlib
 import heapq
 import itertools
 import time
@@ -311,13 +310,6 @@ def _int64(column) -> np.ndarray:
     return np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
-def _row_digest(row: tuple) -> int:
-    """A 64-bit digest of a lineage row (strings, lists of strings, whole numbers and None, as both the
-    store's rows and the computed ones hold them): two rows have one digest when they are equal (and
-    another with odds of 2^-64)."""
-    return int.from_bytes(hashlib.blake2b(repr(row).encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
-
-
 def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     """First year, papers naming it and burst weight on every Concept, in phases (see run_analytics).
 
@@ -380,17 +372,12 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
     yield
     split.resume()
     stated = list(zip(*(derivations[c].to_pylist() for c in derivations.column_names)))
-    # each stored edge's digest (None: stored more than once), not its sentences and papers: the stored
-    # lineage of an update's whole graph, held as tuples, was the lineage step's largest part
-    stored: dict[tuple[str, str], int | None] = {}
-    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored[r[:2]] = None if r[:2] in stored else _row_digest(r)
-    del found, derivations
+    del derivations
     concepts, first_year = trends()
     # the edges, not a networkx graph of them (lineage_graph's): the graph only held them a second time
     edges, dropped = lineage_edge_list(concepts, stated, first_year=first_year)
     del stated, concepts, first_year
-    # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges by digest: dicts per
+    # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
     # row on both sides were a third of a 100k lineage step
     edges.sort(key=lambda e: e[:2])  # (child, parent) is one edge's
     rows = {
@@ -398,8 +385,23 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
         for u, v, d in edges
     }
     del edges
-    # an edge stays when it is stored once with the same properties; any other stored edge goes
-    same = {k for k, found in stored.items() if found is not None and k in rows and _row_digest(rows[k]) == found}
+    # an edge stays when it is stored once with the same properties; any other stored edge goes. The stored
+    # edges are compared page by page as they turn into Python values: held whole as tuples (sentences,
+    # papers), an update's stored lineage was the lineage step's largest part
+    stored: set[tuple[str, str]] = set()
+    same: set[tuple[str, str]] = set()
+    twice: set[tuple[str, str]] = set()
+    for page in found.to_batches(max_chunksize=BATCH):
+        for r in zip(*(page.column(c).to_pylist() for c in LINEAGE_COLUMNS)):
+            k = r[:2]
+            if k in stored:
+                twice.add(k)
+            else:
+                stored.add(k)
+                if rows.get(k) == r:
+                    same.add(k)
+    same -= twice
+    del found, twice
     summary.lineage_edges = len(rows)
     summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
     summary.cycles_broken = len(dropped)
