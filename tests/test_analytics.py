@@ -16,7 +16,14 @@ from kg.analytics.communities import (
     community_keys,
     detect_communities,
 )
-from kg.analytics.lineage import ancestors_with_depth, descendants_with_depth, lineage_graph, lineage_path, morphology_links
+from kg.analytics.lineage import (
+    ancestors_with_depth,
+    descendants_with_depth,
+    lineage_edge_list,
+    lineage_graph,
+    lineage_path,
+    morphology_links,
+)
 from kg.analytics.trends import adoption_order, burst_scores, kleinberg_bursts, mention_counts, period_of
 from kg.errors import InputError
 from kg.models import AcronymPair, Concept, Derivation, Evidence, Mention, Paper, PaperDate, PaperExtraction, Proposal
@@ -175,6 +182,20 @@ def test_lineage_breaks_cycles_by_the_stated_rule():
     assert G.graph["dropped"] == [
         {"child": "X", "parent": "Y", "evidence": "stated", "reason": "would close a cycle with stronger or earlier-added lineage edges"}
     ]
+
+
+def test_the_edge_list_is_the_graphs_edges_without_networkx():
+    """The analytics write lineage_edge_list's edges: the same edges, attributes and order as lineage_graph's,
+    and the same dropped candidates; the graph with all_nodes=False also keeps the ends of a dropped one."""
+    concepts = _concepts("X", "Y", "Z", "LASER", "LASER-D", "PFGM", "PFGM++")
+    stated = [("X", "Y", "p1", "X builds on Y."), ("Y", "X", "p2", "Y extends X."), ("Y", "X", "p3", "Y is a variant of X."),
+              ("Z", "Y", "p1", ""), ("PFGM++", "PFGM", "pP", "PFGM++ generalises PFGM.")]
+    years = {"X": 2020, "Y": 2021, "LASER": 2024, "LASER-D": 2025, "PFGM": 2022, "PFGM++": 2023}
+    G = lineage_graph(concepts, stated, first_year=years, all_nodes=False)
+    edges, dropped = lineage_edge_list(concepts, stated, first_year=years)
+    assert edges == list(G.edges(data=True)) and len(edges) == 4
+    assert dropped == G.graph["dropped"] and len(dropped) == 1
+    assert set(G.nodes) == {c for e in edges for c in e[:2]}
 
 
 def test_morphology_respects_kind_and_acronym_case():

@@ -148,3 +148,70 @@ def test_every_read_comes_before_the_checkpoint_and_nothing_touches_the_store_wh
     run_analytics(view, seed=42)
     start = view.calls.index("checkpoint")
     assert "read" in view.calls[:start] and set(view.calls[start + 1 :]) == {"write"}
+
+
+class Pulled:
+    """The store, noting before each statement how many rows the analytics had made so far (``made``)."""
+
+    def __init__(self, store, made: list):
+        self._store, self.dialect, self.made, self.seen, self.statements = store, store.dialect, made, [], []
+
+    def query(self, cypher, params=None):
+        return self._store.query(cypher, params)
+
+    def query_table(self, cypher, names, params=None):
+        return self._store.query_table(cypher, names, params)
+
+    def execute(self, cypher, params=None):
+        self.statements.append(cypher)
+        if params and "rows" in params:
+            self.seen.append((len(params["rows"]), len(self.made)))
+        return self._store.execute(cypher, params)
+
+
+def test_a_write_makes_its_rows_one_batch_at_a_time(two_stores, monkeypatch):
+    """Rows given as a generator are made batch by batch as they are written: a clean build writes a row per
+    author and per concept, which as one list of dicts grew with the corpus."""
+    from kg.analytics import run
+
+    store, _ = two_stores
+    store.load(_fixture_graph())
+    ids = [r["id"] for r in store.query("MATCH (c:Concept) RETURN c.id AS id ORDER BY id")]
+    assert len(ids) >= 5
+    monkeypatch.setattr(run, "BATCH", 2)
+    made: list = []
+
+    def rows():
+        for i in ids:
+            made.append(i)
+            yield {"id": i, "first_year": 2020, "mentions": 1, "burst": 0.0}
+
+    view = Pulled(store, made)
+    run.write(view, "write_concept_stats", rows())
+    # each statement got 2 rows (the last what was left) and had only its own rows made before it
+    assert [n for n, _ in view.seen] == [2] * (len(ids) // 2) + ([1] if len(ids) % 2 else [])
+    assert [m for _, m in view.seen] == [min(2 * (k + 1), len(ids)) for k in range(len(view.seen))]
+    years = store.query("MATCH (c:Concept) RETURN c.first_year AS y")
+    assert {r["y"] for r in years} == {2020}
+
+
+def test_a_second_run_on_the_same_graph_writes_no_lineage_edge(two_stores):
+    """The stored lineage is compared with the computed one by digests: equal edges are left alone, an
+    edge stored twice is replaced by one."""
+    from kg.analytics.run import run_analytics
+
+    store, _ = two_stores
+    store.load(_fixture_graph())
+    first = run_analytics(store, seed=42)
+    assert first.lineage_edges >= 1
+    view = Pulled(store, [])
+    run_analytics(view, seed=42)
+    assert not [c for c in view.statements if "LINEAGE" in c]
+    clean = _analytics_dump(store)
+    edge = store.query("MATCH (c:Concept)-[l:LINEAGE]->(p:Concept) RETURN c.id AS c, p.id AS p, l.evidence AS e, "
+                       "l.sentences AS s, l.papers AS ps, l.child_year AS cy, l.parent_year AS py LIMIT 1")[0]
+    store.execute("MATCH (c:Concept {id: $c}), (p:Concept {id: $p}) CREATE (c)-[:LINEAGE {evidence: $e, sentences: $s, "
+                  "papers: $ps, child_year: $cy, parent_year: $py}]->(p)", edge)
+    assert _analytics_dump(store) != clean
+    run_analytics(store, seed=42)
+    assert _analytics_dump(store) == clean

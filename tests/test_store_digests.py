@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from kg.models import Paper, PaperExtraction
-from kg.store.digests import DigestIndex, digest_array, joined, key_of, keys_of
+from kg.store.digests import KEY, DigestIndex, digest_array, joined, key_of, keys_of
 
 
 def test_a_key_is_16_bytes_and_differs_between_ids():
@@ -67,3 +67,45 @@ def test_parsed_records_do_not_share_their_value_strings_through_a_cache():
     assert one.title is not two.title  # with pydantic's default cache, the same object
     extraction = '{"paper_id": "arxiv:2401.00001", "extractor": "rules-1", "version": "v1", "content_hash": "abc"}'
     assert PaperExtraction.model_validate_json(extraction).extractor is not PaperExtraction.model_validate_json(extraction).extractor
+
+
+def test_many_updates_find_what_a_dict_holds_in_few_sorted_runs():
+    """Chunk after chunk of new and seen keys (as a load's chunks come), the index answers as a dict
+    of the same updates does, its runs stay sorted, disjoint and about log2(n) in number."""
+    rng = np.random.default_rng(7)
+    index, model = DigestIndex(), {}
+    for chunk in range(120):
+        ids = [f"p{int(i)}" for i in rng.integers(0, 6_000, size=int(rng.integers(1, 150)))]
+        digests = rng.integers(0, 1 << 63, size=len(ids), dtype=np.uint64)
+        index.update(keys_of(ids), digests)
+        for i, d in zip(ids, digests.tolist()):
+            model[i] = d
+        if chunk % 20 == 0:
+            probe = [f"p{i}" for i in range(0, 6_100, 7)]
+            found, values = index.find(keys_of(probe))
+            assert found.tolist() == [i in model for i in probe]
+            assert values.tolist() == [model.get(i, 0) for i in probe]
+    assert len(index) == len(model)
+    assert index.total() == sum(model.values()) % (1 << 64)
+    every = [(h, l) for hi, lo, _ in index.runs for h, l in zip(hi.tolist(), lo.tolist())]
+    assert len(set(every)) == len(every)  # a key in one run only
+    for hi, lo, _ in index.runs:
+        assert list(zip(hi.tolist(), lo.tolist())) == sorted(zip(hi.tolist(), lo.tolist()))
+    sizes = [len(hi) for hi, _, _ in index.runs]
+    assert all(a > 2 * b for a, b in zip(sizes, sizes[1:]))
+    assert len(sizes) <= int(np.log2(len(model))) + 1
+
+
+def test_keys_that_share_their_first_8_bytes_are_told_apart_and_kept_in_byte_order():
+    """Ids' keys share their first half with odds of about n^2 / 2^65; keys made by hand do here."""
+    keys = np.array([b"\x00" * 8 + bytes([9 - i]) * 8 for i in range(6)] + [b"\xff" * 16, b"\x01" * 16], dtype=KEY)
+    index = DigestIndex()
+    for i in range(0, len(keys), 2):  # pair by pair, so that runs merge
+        index.update(keys[i : i + 2], digest_array([i + 1, i + 2]))
+    found, values = index.find(keys[::-1])
+    assert found.all() and values.tolist() == list(range(len(keys), 0, -1))
+    assert not index.find(np.array([b"\x00" * 8 + b"\x02" * 8, b"\x00" * 16], dtype=KEY))[0].any()
+    index.update(keys[2:3], digest_array([40]))
+    assert index.find(keys[2:3])[1].tolist() == [40] and len(index) == len(keys)
+    merged = [(h, l) for hi, lo, _ in index.runs for h, l in zip(hi.tolist(), lo.tolist())]
+    assert [int.to_bytes(h, 8, "big") + int.to_bytes(l, 8, "big") for h, l in merged] == sorted(keys.tolist())

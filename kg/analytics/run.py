@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import gc
 import heapq
+import itertools
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -42,7 +43,7 @@ from kg.analytics.communities import (
     pair_weights,
     papers_per_community,
 )
-from kg.analytics.lineage import ConceptNames, lineage_graph
+from kg.analytics.lineage import ConceptNames, lineage_edge_list
 from kg.analytics.trends import concept_trends, period_of
 from kg.errors import StoreError
 from kg.models import AnalyticsSummary
@@ -112,14 +113,17 @@ COLUMNS["write_communities"] = COLUMNS["update_communities"]
 LINEAGE_COLUMNS = tuple(c for c, _ in COLUMNS["write_lineage"])
 
 
-def write(store, name: str, rows: list[dict] | None = None) -> None:
-    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows`` (an Arrow table on LadybugDB)."""
+def write(store, name: str, rows: Iterable[dict] | None = None) -> None:
+    """Run a write statement, in batches of ``BATCH`` rows when it takes ``$rows`` (an Arrow table on LadybugDB).
+
+    ``rows`` may be a generator: only one batch of them is made at a time (a clean build writes a row per
+    author and per concept, which as one list of dicts was hundreds of MB at 1M papers)."""
     if rows is None:
         store.execute(statement(store, name))
         return
     cypher = statement(store, name)
-    for i in range(0, len(rows), BATCH):
-        batch = rows[i : i + BATCH]
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, BATCH)):
         store.execute(cypher, {"rows": _table(batch, COLUMNS[name]) if store.dialect == "ladybug" else batch})
 
 
@@ -148,7 +152,7 @@ def run_analytics(store, *, seed: int = 42, method: str = "auto") -> AnalyticsSu
         steps = [
             _communities(store, summary, seed=seed, method=method),
             _trends(store, summary, trends),
-            _lineage(store, summary, lambda: trends[0]),
+            _lineage(store, summary, trends.pop),  # taken, so that lineage frees them once used
         ]
         for step in steps:  # reads
             next(step)
@@ -210,7 +214,10 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
     # integer arrays straight into igraph: a networkx graph of a million edges costs more than Leiden itself
     source, target, weight = pair_weights(paper_no, author_no, len(ids))
     edges = WeightedEdges(ids, source, target, weight)
+    del source, target, weight
     labels, modularity, algorithm = community_labels(edges, seed=seed, method=method)
+    coauthor_edges = edges.number_of_edges()
+    del edges  # the co-author pairs are not kept while the other steps compute
     sizes = np.bincount(labels) if labels.size else np.zeros(0, dtype=np.int64)
     written = papers_per_community(labels, paper_no, author_no)
     del paper_no, author_no
@@ -235,22 +242,22 @@ def _communities(store, summary: AnalyticsSummary, *, seed: int, method: str) ->
         write(store, "delete_all_communities")
         before, old = {}, np.full(len(ids), -1, dtype=np.int64)
         changed = new != old
-    write(store, "unlink_authors", [{"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()])
-    moved = [{"src": ids[i], "dst": int(new[i])} for i in np.flatnonzero(changed).tolist()]
+    # rows made batch by batch as written (a clean build moves every author)
+    write(store, "unlink_authors", ({"id": ids[i]} for i in np.flatnonzero(changed & (old != -1)).tolist()))
     gone = sorted(set(before) - set(communities))
     for i in range(0, len(gone), BATCH):
         store.execute(statement(store, "delete_communities"), {"ids": gone[i : i + BATCH]})
     write(store, "update_communities", [c for k, c in communities.items() if k in before and before[k] != c])
     write(store, "write_communities", [c for k, c in communities.items() if k not in before])
-    write(store, "write_memberships", moved)
+    write(store, "write_memberships", ({"src": ids[i], "dst": int(new[i])} for i in np.flatnonzero(changed).tolist()))
     split("write")
     summary.authors = len(ids)
-    summary.coauthor_edges = edges.number_of_edges()
+    summary.coauthor_edges = coauthor_edges
     summary.communities = int(sizes.size)
     summary.multi_member_communities = int((sizes > 1).sum())
     summary.modularity = q
     summary.algorithm = algorithm
-    summary.memberships_written = len(moved)
+    summary.memberships_written = int(changed.sum())
 
 
 def _concept_year_counts(concepts, pairs, years) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
@@ -337,7 +344,7 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
             first_year[cid] = year
             with_year += 1
         if tuple(last) != (year, mentions, weight):
-            out.append({"id": cid, "first_year": year, "mentions": mentions, "burst": weight})
+            out.append((cid, year, mentions, weight))  # a tuple, not a dict: every concept's in a clean build
         if now and weight > 0:
             emerging.append((-weight, cid, name or cid))
     emerging = heapq.nsmallest(20, emerging)
@@ -346,10 +353,11 @@ def _trends(store, summary: AnalyticsSummary, result: list) -> Iterator[None]:
     summary.concepts = len(concepts)
     summary.concepts_with_year = with_year
     summary.emerging = [name for _, _, name in emerging]
+    del concepts, first_year, emerging  # lineage's now: this suspended step would hold them until it writes
     split("compute")
     yield
     split.resume()
-    write(store, "write_concept_stats", out)
+    write(store, "write_concept_stats", (dict(zip(("id", "first_year", "mentions", "burst"), r)) for r in out))
     split("write")
 
 
@@ -364,25 +372,40 @@ def _lineage(store, summary: AnalyticsSummary, trends: Callable[[], tuple[list[C
     yield
     split.resume()
     stated = list(zip(*(derivations[c].to_pylist() for c in derivations.column_names)))
-    stored: dict[tuple[str, str], list[tuple]] = {}
-    for r in zip(*(found[c].to_pylist() for c in LINEAGE_COLUMNS)):
-        stored.setdefault(r[:2], []).append(r)
-    del found, derivations
+    del derivations
     concepts, first_year = trends()
-    G = lineage_graph(concepts, stated, first_year=first_year, all_nodes=False)
-    del stated
+    # the edges, not a networkx graph of them (lineage_graph's): the graph only held them a second time
+    edges, dropped = lineage_edge_list(concepts, stated, first_year=first_year)
+    del stated, concepts, first_year
     # each edge as a tuple in LINEAGE_COLUMNS order, compared with the stored edges as tuples: dicts per
     # row on both sides were a third of a 100k lineage step
+    edges.sort(key=lambda e: e[:2])  # (child, parent) is one edge's
     rows = {
         (u, v): (u, v, d["evidence"], d["sentences"] or d["patterns"], d["papers"], d["child_year"], d["parent_year"])
-        for u, v, d in sorted(G.edges(data=True))
+        for u, v, d in edges
     }
-    # an edge stays when it is stored once with the same properties; any other stored edge goes
-    same = {k for k, found in stored.items() if len(found) == 1 and rows.get(k) == found[0]}
+    del edges
+    # an edge stays when it is stored once with the same properties; any other stored edge goes. The stored
+    # edges are compared page by page as they turn into Python values: held whole as tuples (sentences,
+    # papers), an update's stored lineage was the lineage step's largest part
+    stored: set[tuple[str, str]] = set()
+    same: set[tuple[str, str]] = set()
+    twice: set[tuple[str, str]] = set()
+    for page in found.to_batches(max_chunksize=BATCH):
+        for r in zip(*(page.column(c).to_pylist() for c in LINEAGE_COLUMNS)):
+            k = r[:2]
+            if k in stored:
+                twice.add(k)
+            else:
+                stored.add(k)
+                if rows.get(k) == r:
+                    same.add(k)
+    same -= twice
+    del found, twice
     summary.lineage_edges = len(rows)
     summary.lineage_by_evidence = dict(sorted(Counter(r[2] for r in rows.values()).items()))
-    summary.cycles_broken = len(G.graph.get("dropped", []))
-    del G
+    summary.cycles_broken = len(dropped)
+    del dropped
     split("compute")
     yield
     split.resume()
